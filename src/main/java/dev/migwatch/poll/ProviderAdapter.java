@@ -1,0 +1,29 @@
+package dev.migwatch.poll;
+
+import dev.migwatch.history.ApiCall;
+import dev.migwatch.source.Provider;
+import dev.migwatch.source.SourceConfig;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What migwatch needs to know about one provider's task-status API. One implementation per provider
+ * package; the routes and {@link PollCycle} are the same for all of them.
+ */
+public interface ProviderAdapter {
+
+    Provider provider();
+
+    /** The signed requests that together describe one task (OMS needs three, DTS and UDTS one). */
+    List<ApiRequest> requests(SourceConfig source, String taskId, Instant now);
+
+    /**
+     * Turns one response into its poll-log row: OK, or the failure class with the provider's code and
+     * message. Alibaba reports errors with HTTP 4xx/5xx, UCloud with HTTP 200 and a non-zero RetCode.
+     */
+    ApiCall classify(ApiResponse response);
+
+    /** Maps the responses of a cycle whose calls were all OK. */
+    TaskContent map(SourceConfig source, String taskId, List<ApiResponse> responses) throws BadResponseException;
+}
