@@ -1,0 +1,130 @@
+package dev.migwatch.poll;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Lenient readers for the providers' JSON quirks: numbers sent as strings and strings as numbers,
+ * the string "null" meaning null, codes with surrounding whitespace and trailing newlines, times with
+ * or without a zone. Every reader returns null rather than failing on a value it cannot use.
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+    private Json() {
+    }
+
+    public static JsonNode parse(String body) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return MAPPER.readTree(body);
+    }
+
+    /** Text, trimmed; null for missing, JSON null, blank or the string "null". Numbers and booleans as text. */
+    public static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        if (v == null || v.isNull() || v.isContainerNode()) {
+            return null;
+        }
+        String s = v.asText().trim();
+        return s.isEmpty() || "null".equalsIgnoreCase(s) ? null : s;
+    }
+
+    public static Long longValue(JsonNode node, String field) {
+        BigDecimal d = decimal(node, field);
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+        } catch (ArithmeticException e) {
+            return null; // beyond a long: not a count anyone reports; the raw body keeps it
+        }
+    }
+
+    public static Integer intValue(JsonNode node, String field) {
+        Long l = longValue(node, field);
+        return l == null || l > Integer.MAX_VALUE || l < Integer.MIN_VALUE ? null : l.intValue();
+    }
+
+    public static Double doubleValue(JsonNode node, String field) {
+        BigDecimal d = decimal(node, field);
+        if (d == null) {
+            return null;
+        }
+        double v = d.doubleValue();
+        return Double.isFinite(v) ? v : null;
+    }
+
+    public static Boolean bool(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        String s = v.asText().trim();
+        return "true".equalsIgnoreCase(s) ? Boolean.TRUE : "false".equalsIgnoreCase(s) ? Boolean.FALSE : null;
+    }
+
+    private static BigDecimal decimal(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v.decimalValue();
+        }
+        if (v.isTextual()) {
+            try {
+                return new BigDecimal(v.asText().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A time: ISO text with a zone ("2024-09-20T02:13:12Z"), ISO text without one (read as UTC, as the OMS docs
+     * say their times are), or a Unix timestamp in seconds (or milliseconds when it is too large for seconds).
+     */
+    public static Instant instant(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber() || v.isTextual() && v.asText().trim().matches("\\d{9,13}")) {
+            long n = v.isNumber() ? v.asLong() : Long.parseLong(v.asText().trim());
+            if (n <= 0) {
+                return null;
+            }
+            return n > 100_000_000_000L ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n);
+        }
+        String s = text(node, field);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    /** The node as compact JSON text, or null when it is missing or JSON null. */
+    public static String json(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : node.toString();
+    }
+}
