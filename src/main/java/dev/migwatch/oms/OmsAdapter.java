@@ -83,7 +83,7 @@ public class OmsAdapter implements ProviderAdapter {
         ApiResponse response = responses.stream()
                 .filter(r -> api.equals(r.api()))
                 .max(Comparator.comparingInt(ApiResponse::attempt))
-                .orElseThrow(() -> new BadResponseException(api, "no " + api + " response in the cycle"));
+                .orElseThrow(() -> new BadResponseException(api, api + " response missing from the cycle"));
         String body = response.body();
         if (body == null || body.isBlank()) {
             throw new BadResponseException(api, api + " response body is empty");
