@@ -22,7 +22,8 @@ public final class MigwatchApplication {
     public static void main(String[] args) throws Exception {
         boolean demo = Arrays.asList(args).contains("--demo");
         String[] camelArgs = Arrays.stream(args).filter(a -> !a.equals("--demo")).toArray(String[]::new);
-        Main main = new Main(MigwatchApplication.class);
+        // no classpath scanning: the configuration below is the one place that says what runs
+        Main main = new Main();
         // application.properties inside the jar gives the defaults; one in the working directory overrides them
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties;optional=true,file:application.properties;optional=true");
         // the routes/ folder next to the user's application.properties wins over the copy inside the jar
