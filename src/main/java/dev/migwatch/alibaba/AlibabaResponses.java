@@ -59,7 +59,8 @@ public final class AlibabaResponses {
                 || c.equals("MissingSignature") || status == 401 || status == 403) {
             return "AUTH";
         }
-        if (status == 404 || c.contains("NotFound") || c.contains("NotExist")) {
+        String lower = c.toLowerCase(java.util.Locale.ROOT).replace("_", "").replace(".", "");
+        if (status == 404 || lower.contains("notfound") || lower.contains("notexist")) {
             return "NOT_FOUND";
         }
         return "ERROR";

@@ -1,0 +1,163 @@
+package dev.migwatch.it;
+
+import dev.migwatch.MigwatchConfiguration;
+import dev.migwatch.simulator.DtsScenario;
+import dev.migwatch.simulator.OmsScenario;
+import dev.migwatch.simulator.ProviderSimulator;
+import dev.migwatch.simulator.SimulatorSettings;
+import dev.migwatch.simulator.UdtsScenario;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real routes and beans, polling the simulator over HTTP into a real H2 database for many cycles:
+ * OMS, DTS and UDTS side by side, plus a source with a wrong secret and a task id the provider does
+ * not know, whose failures must be in the poll log and nowhere else.
+ */
+@CamelMainTest(configurationClasses = MigwatchConfiguration.class, properties = {
+        "camel.main.routes-include-pattern=file:routes/migwatch-polling.camel.yaml",
+        "camel.server.enabled=false",
+        "camel.management.enabled=false",
+        "migwatch.db.url=jdbc:h2:mem:polling-it;DB_CLOSE_DELAY=-1"})
+class PollingIntegrationTest {
+    static final ProviderSimulator SIMULATOR = start(SimulatorSettings.defaults().withSpeed(300)
+            .withOmsProject("np_it_orders", OmsScenario.FULL_THEN_INCREMENTAL)
+            .withDtsJob("dts_it_01", DtsScenario.MIGRATION_WITH_SYNC)
+            .withUdtsTask("udts-it-01", UdtsScenario.FULL_AND_INCREMENTAL));
+    static final Map<String, String> SOURCES = sources(SIMULATOR);
+
+    static {
+        SOURCES.forEach(System::setProperty);
+    }
+
+    @AfterAll
+    static void stop() {
+        SOURCES.keySet().forEach(System::clearProperty);
+        SIMULATOR.stop();
+    }
+
+    @BeanInject
+    CamelContext context;
+
+    @Test
+    void recordsTheHistoryOfAllThreeProvidersAndEveryFailedPoll() throws Exception {
+        NotifyBuilder stored = new NotifyBuilder(context).from("timer:*").whenDone(60).wereSentTo("direct:migwatch-store").create();
+        assertTrue(stored.matches(60, TimeUnit.SECONDS), "60 poll cycles stored within a minute");
+        DataSource db = context.getRegistry().lookupByNameAndType("migwatchDataSource", DataSource.class);
+        // simulated time runs 300x: wait (bounded) until the OMS project has been seen in three steps
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (count(db, "SELECT COUNT(DISTINCT running_step) FROM task_sample WHERE task_id = 'np_it_orders'") < 3
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+
+        // OMS: the steps advance, full transfer counts grow, components are recorded
+        List<String> runningSteps = column(db, "SELECT running_step FROM task_sample WHERE task_id = 'np_it_orders' ORDER BY polled_at");
+        assertTrue(runningSteps.stream().distinct().count() >= 3, "the OMS project moved through several steps: " + runningSteps);
+        List<String> processed = column(db, "SELECT processed_records FROM step_sample WHERE task_id = 'np_it_orders' "
+                + "AND step_key = 'FULL_TRANSFER' AND processed_records IS NOT NULL ORDER BY polled_at");
+        assertTrue(processed.size() >= 2 && Long.parseLong(processed.get(processed.size() - 1)) > Long.parseLong(processed.get(0)),
+                "processed records grew: " + processed);
+        assertTrue(count(db, "SELECT COUNT(*) FROM component_sample WHERE task_id = 'np_it_orders'") > 0, "components recorded");
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM step_sample s WHERE NOT EXISTS "
+                + "(SELECT 1 FROM task_sample t WHERE t.cycle_id = s.cycle_id)"), "no step row without its cycle's task row");
+
+        // DTS: steps with sub-steps as children; UDTS: progress and binlog
+        assertTrue(count(db, "SELECT COUNT(*) FROM step_sample WHERE task_id = 'dts_it_01' AND parent_step_key IS NOT NULL") > 0);
+        assertTrue(count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = 'udts-it-01'") > 0);
+
+        // every successful cycle made all its calls with HTTP 200 and a request id where the provider gives one
+        assertTrue(count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'it-oms' AND outcome = 'OK' AND http_status = 200 "
+                + "AND request_id IS NOT NULL") > 0);
+
+        // failures: a wrong secret is an AUTH failure, an unknown id NOT_FOUND; neither leaves task rows
+        assertTrue(count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'it-bad-key' AND outcome = 'AUTH' "
+                + "AND error_code = 'SignatureDoesNotMatch' AND http_status = 400") > 0);
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM task_sample WHERE source = 'it-bad-key'"));
+        assertTrue(count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = 'np_does_not_exist' AND outcome = 'NOT_FOUND'") > 0);
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = 'np_does_not_exist'"));
+        assertTrue(count(db, "SELECT COUNT(*) FROM raw_response WHERE source = 'it-bad-key'") > 0, "the refusal body is kept");
+
+        // the cross-provider question: the latest state of every task, one query
+        Map<String, String> latest = new LinkedHashMap<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT t.provider, t.task_id, t.status FROM task_sample t WHERE t.polled_at = "
+                        + "(SELECT MAX(l.polled_at) FROM task_sample l WHERE l.source = t.source AND l.task_id = t.task_id)")) {
+            while (rs.next()) {
+                latest.put(rs.getString(1) + "/" + rs.getString(2), rs.getString(3));
+            }
+        }
+        assertEquals(3, latest.size(), latest.toString());
+        assertTrue(latest.keySet().containsAll(List.of("oms/np_it_orders", "dts/dts_it_01", "udts/udts-it-01")), latest.toString());
+    }
+
+    private static ProviderSimulator start(SimulatorSettings settings) {
+        try {
+            return new ProviderSimulator(settings, 0).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> sources(ProviderSimulator sim) {
+        SimulatorSettings s = sim.settings();
+        String url = sim.baseUri().toString();
+        Map<String, String> p = new LinkedHashMap<>();
+        source(p, "it-oms", "oms", url, "np_it_orders,np_does_not_exist");
+        p.put("migwatch.sources.it-oms.access-key-id", s.accessKeyId());
+        p.put("migwatch.sources.it-oms.access-key-secret", s.accessKeySecret());
+        source(p, "it-dts", "dts", url, "dts_it_01");
+        p.put("migwatch.sources.it-dts.region", "cn-hangzhou");
+        p.put("migwatch.sources.it-dts.signature-method", "HMAC-SHA1");
+        p.put("migwatch.sources.it-dts.access-key-id", s.accessKeyId());
+        p.put("migwatch.sources.it-dts.access-key-secret", s.accessKeySecret());
+        source(p, "it-udts", "udts", url, "udts-it-01");
+        p.put("migwatch.sources.it-udts.public-key", s.ucloudPublicKey());
+        p.put("migwatch.sources.it-udts.private-key", s.ucloudPrivateKey());
+        source(p, "it-bad-key", "oms", url, "np_it_orders");
+        p.put("migwatch.sources.it-bad-key.access-key-id", s.accessKeyId());
+        p.put("migwatch.sources.it-bad-key.access-key-secret", "not-the-secret");
+        return p;
+    }
+
+    private static void source(Map<String, String> p, String name, String provider, String url, String tasks) {
+        p.put("migwatch.sources." + name + ".provider", provider);
+        p.put("migwatch.sources." + name + ".endpoint", url);
+        p.put("migwatch.sources." + name + ".tasks", tasks);
+        p.put("migwatch.sources." + name + ".interval", "300ms");
+    }
+
+    static long count(DataSource db, String sql) throws SQLException {
+        return Long.parseLong(column(db, sql).get(0));
+    }
+
+    static List<String> column(DataSource db, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+}
