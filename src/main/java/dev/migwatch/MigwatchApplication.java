@@ -1,0 +1,63 @@
+package dev.migwatch;
+
+import dev.migwatch.source.ConfigException;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Runs migwatch standalone with camel-main: {@code java -jar migwatch.jar} polls the sources in
+ * application.properties; {@code --demo} polls the built-in simulator instead, with no configuration.
+ */
+public final class MigwatchApplication {
+    private static final Logger LOG = LoggerFactory.getLogger(MigwatchApplication.class);
+
+    private MigwatchApplication() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean demo = Arrays.asList(args).contains("--demo");
+        String[] camelArgs = Arrays.stream(args).filter(a -> !a.equals("--demo")).toArray(String[]::new);
+        // no classpath scanning: the configuration below is the one place that says what runs
+        Main main = new Main();
+        // application.properties inside the jar gives the defaults; one in the working directory overrides them
+        main.setDefaultPropertyPlaceholderLocation("classpath:application.properties;optional=true,file:application.properties;optional=true");
+        // the routes/ folder next to the user's application.properties wins over the copy inside the jar
+        main.addInitialProperty("camel.main.routes-include-pattern",
+                Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
+        main.configure().addConfiguration(new MigwatchConfiguration());
+        DemoMode demoMode = demo ? DemoMode.start(main) : null;
+        try {
+            int code = main.run(camelArgs);
+            System.exit(code);
+        } catch (Exception e) {
+            ConfigException config = configProblem(e);
+            if (config == null) {
+                throw e;
+            }
+            LOG.error("migwatch cannot start.\n{}", config.getMessage());
+            System.exit(2);
+        } finally {
+            if (demoMode != null) {
+                demoMode.stop();
+            }
+        }
+    }
+
+    /** camel-main wraps what a configuration class throws; dig out our own message for the user. */
+    static ConfigException configProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException c) {
+                return c;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.migwatch;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.dts.DtsAdapter;
+import dev.migwatch.oms.OmsAdapter;
+import dev.migwatch.poll.PollCycles;
+import dev.migwatch.poll.ProviderCalls;
+import dev.migwatch.source.ConfigException;
+import dev.migwatch.source.SourceConfig;
+import dev.migwatch.source.SourcesConfigParser;
+import dev.migwatch.storage.HistoryDatabase;
+import dev.migwatch.storage.HistoryStore;
+import dev.migwatch.udts.UdtsAdapter;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The beans of migwatch: the history database, the polling beans, and one polling route per
+ * configured source (from the {@code migwatch-poll-source} template in routes/).
+ * Standalone it is used by {@link MigwatchApplication}; an existing camel-main deployment adds it with
+ * {@code camel.main.configuration-classes = dev.migwatch.MigwatchConfiguration}.
+ */
+public class MigwatchConfiguration implements CamelConfiguration {
+    public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/migwatch";
+    static final String HOW_TO_CONFIGURE = """
+            No source is configured, so there is nothing to watch. Add one to application.properties, e.g.
+              migwatch.sources.prod-oms.provider = oms
+              migwatch.sources.prod-oms.region = cn-hangzhou
+              migwatch.sources.prod-oms.access-key-id = {{env:ALIBABA_CLOUD_ACCESS_KEY_ID}}
+              migwatch.sources.prod-oms.access-key-secret = {{env:ALIBABA_CLOUD_ACCESS_KEY_SECRET}}
+              migwatch.sources.prod-oms.tasks = np_4w3a1,np_fe22
+            (see README.md, "Configuration"), or run `java -jar target/migwatch.jar --demo` to watch the built-in simulator.""";
+    private static final Logger LOG = LoggerFactory.getLogger(MigwatchConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) {
+        MigwatchSettings settings = MigwatchSettings.read(context);
+        List<SourceConfig> sources = SourcesConfigParser.parse(settings.sourceProperties());
+        if (sources.isEmpty()) {
+            throw new ConfigException(HOW_TO_CONFIGURE);
+        }
+        HikariDataSource dataSource = openDatabase(settings);
+        context.getRegistry().bind("migwatchDataSource", dataSource);
+        context.getRegistry().bind("historyStore", new HistoryStore(dataSource));
+        context.getRegistry().bind("pollCycles", new PollCycles(sources,
+                List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()), Clock.systemUTC()));
+        context.getRegistry().bind("providerCalls", new ProviderCalls(Clock.systemUTC()));
+        context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources));
+        sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}, every {} s", s.name(), s.provider().id(),
+                s.endpoint(), s.tasks(), s.interval().toMillis() / 1000.0));
+    }
+
+    private static HikariDataSource openDatabase(MigwatchSettings settings) {
+        String url = settings.get("migwatch.db.url", DEFAULT_DB_URL);
+        HikariDataSource ds;
+        try {
+            ds = HistoryDatabase.open(url, settings.get("migwatch.db.user", null), settings.get("migwatch.db.password", null));
+        } catch (RuntimeException e) {
+            throw new ConfigException("Cannot open the history database migwatch.db.url = " + url + ": " + rootMessage(e)
+                    + "\n  Check that the database is running and reachable, and migwatch.db.user / migwatch.db.password.");
+        }
+        int applied = HistoryDatabase.migrate(ds);
+        LOG.info("History database {} ({} schema migrations applied now)", url, applied);
+        return ds;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    /** Creates the per-source polling routes once the YAML templates are loaded. */
+    static final class SourceRoutes extends RouteBuilder {
+        private final List<SourceConfig> sources;
+
+        SourceRoutes(List<SourceConfig> sources) {
+            this.sources = sources;
+        }
+
+        @Override
+        public void configure() {
+            for (SourceConfig s : sources) {
+                templatedRoute("migwatch-poll-source")
+                        .routeId("poll-" + s.name())
+                        .parameter("source", s.name())
+                        .parameter("interval", String.valueOf(s.interval().toMillis()));
+            }
+        }
+    }
+}

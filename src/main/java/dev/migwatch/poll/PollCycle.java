@@ -1,0 +1,59 @@
+package dev.migwatch.poll;
+
+import dev.migwatch.source.SourceConfig;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The state of one task's poll while its calls are under way. It travels as an exchange property
+ * through the split over the task's API calls, which is why it is mutable, and collects the responses.
+ */
+public final class PollCycle {
+    private final String cycleId = UUID.randomUUID().toString();
+    private final SourceConfig source;
+    private final String taskId;
+    private final Instant startedAt;
+    private final List<ApiRequest> requests;
+    private final List<ApiResponse> responses = Collections.synchronizedList(new ArrayList<>());
+
+    PollCycle(SourceConfig source, String taskId, Instant startedAt, List<ApiRequest> requests) {
+        this.source = source;
+        this.taskId = taskId;
+        this.startedAt = startedAt;
+        this.requests = List.copyOf(requests);
+    }
+
+    public String cycleId() {
+        return cycleId;
+    }
+
+    public SourceConfig source() {
+        return source;
+    }
+
+    public String taskId() {
+        return taskId;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public List<ApiRequest> requests() {
+        return requests;
+    }
+
+    public void add(ApiResponse response) {
+        responses.add(response);
+    }
+
+    public List<ApiResponse> responses() {
+        synchronized (responses) {
+            return List.copyOf(responses);
+        }
+    }
+}

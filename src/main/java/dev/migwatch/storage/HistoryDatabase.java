@@ -1,0 +1,62 @@
+package dev.migwatch.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * Opens the history database (HikariCP) and brings its schema up to date (Flyway), choosing the column
+ * types that differ between databases through Flyway placeholders, so one set of migrations serves all.
+ */
+public final class HistoryDatabase {
+    private HistoryDatabase() {
+    }
+
+    public static HikariDataSource open(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("migwatch-history");
+        config.setJdbcUrl(url);
+        if (user != null && !user.isBlank()) {
+            config.setUsername(user);
+        }
+        if (password != null && !password.isBlank()) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(4);
+        // fail fast at start with the driver's message instead of retrying silently for 30 s
+        config.setInitializationFailTimeout(1);
+        config.setConnectionTimeout(5_000);
+        return new HikariDataSource(config);
+    }
+
+    /** Migrates the schema; returns the number of migrations applied. */
+    public static int migrate(javax.sql.DataSource dataSource) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .placeholders(placeholders(dataSource))
+                .load()
+                .migrate()
+                .migrationsExecuted;
+    }
+
+    static Map<String, String> placeholders(javax.sql.DataSource dataSource) {
+        String product;
+        try (Connection c = dataSource.getConnection()) {
+            product = c.getMetaData().getDatabaseProductName().toLowerCase();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the database product: " + e.getMessage(), e);
+        }
+        if (product.contains("mysql") || product.contains("mariadb")) {
+            return Map.of("ts", "DATETIME(3)", "text", "LONGTEXT");
+        }
+        if (product.contains("postgres")) {
+            return Map.of("ts", "TIMESTAMP", "text", "TEXT");
+        }
+        return Map.of("ts", "TIMESTAMP", "text", "CLOB");
+    }
+}
