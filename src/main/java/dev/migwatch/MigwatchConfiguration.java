@@ -5,6 +5,7 @@ import dev.migwatch.dts.DtsAdapter;
 import dev.migwatch.oms.OmsAdapter;
 import dev.migwatch.poll.PollCycles;
 import dev.migwatch.poll.ProviderCalls;
+import dev.migwatch.poll.SourceGuard;
 import dev.migwatch.source.ConfigException;
 import dev.migwatch.source.SourceConfig;
 import dev.migwatch.source.SourcesConfigParser;
@@ -15,7 +16,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +56,11 @@ public class MigwatchConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = openDatabase(settings);
         context.getRegistry().bind("migwatchDataSource", dataSource);
         context.getRegistry().bind("historyStore", new HistoryStore(dataSource));
-        context.getRegistry().bind("pollCycles", new PollCycles(sources,
-                List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()), Clock.systemUTC()));
-        context.getRegistry().bind("providerCalls", new ProviderCalls(Clock.systemUTC()));
+        Clock clock = Clock.systemUTC();
+        PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()),
+                new SourceGuard(settings.guardSettings(), clock), clock);
+        context.getRegistry().bind("pollCycles", pollCycles);
+        context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, settings.retryPolicy(), clock));
         context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources));
         sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}, every {} s", s.name(), s.provider().id(),
                 s.endpoint(), s.tasks(), s.interval().toMillis() / 1000.0));

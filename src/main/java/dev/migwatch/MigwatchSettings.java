@@ -1,6 +1,11 @@
 package dev.migwatch;
 
+import dev.migwatch.poll.RetryPolicy;
+import dev.migwatch.poll.SourceGuard;
 import dev.migwatch.source.ConfigException;
+import dev.migwatch.source.Durations;
+
+import java.time.Duration;
 import dev.migwatch.source.SourcesConfigParser;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -20,7 +25,10 @@ import java.util.TreeSet;
  */
 public record MigwatchSettings(Map<String, String> sourceProperties, Map<String, String> global) {
     static final Set<String> GLOBAL_KEYS = Set.of(
-            "migwatch.db.url", "migwatch.db.user", "migwatch.db.password", "migwatch.demo");
+            "migwatch.db.url", "migwatch.db.user", "migwatch.db.password",
+            "migwatch.retry.max-attempts", "migwatch.retry.base-delay", "migwatch.retry.max-delay",
+            "migwatch.breaker.failures-to-open", "migwatch.breaker.open-for",
+            "migwatch.pause.after-auth-failure", "migwatch.pause.max-after-throttling");
 
     public static MigwatchSettings read(CamelContext context) {
         PropertiesComponent pc = context.getPropertiesComponent();
@@ -56,6 +64,48 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             throw new ConfigException("Invalid migwatch configuration:\n  - " + String.join("\n  - ", problems));
         }
         return new MigwatchSettings(sources, global);
+    }
+
+    public RetryPolicy retryPolicy() {
+        RetryPolicy d = RetryPolicy.defaults();
+        return new RetryPolicy(count("migwatch.retry.max-attempts", d.maxAttempts()),
+                duration("migwatch.retry.base-delay", d.baseDelay()), duration("migwatch.retry.max-delay", d.maxDelay()));
+    }
+
+    public SourceGuard.Settings guardSettings() {
+        SourceGuard.Settings d = SourceGuard.Settings.defaults();
+        return new SourceGuard.Settings(count("migwatch.breaker.failures-to-open", d.failuresToOpen()),
+                duration("migwatch.breaker.open-for", d.openFor()),
+                duration("migwatch.pause.after-auth-failure", d.authPause()),
+                duration("migwatch.pause.max-after-throttling", d.maxThrottlePause()));
+    }
+
+    private int count(String key, int dflt) {
+        String v = global.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(key + " '" + v + "' is not a whole number of at least 1");
+    }
+
+    private Duration duration(String key, Duration dflt) {
+        String v = global.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        Duration d = Durations.parse(v);
+        if (d == null) {
+            throw new ConfigException(key + " '" + v + "' is not a duration: write it like 30s, 5m, 1h or 500ms");
+        }
+        return d;
     }
 
     public String get(String key, String defaultValue) {

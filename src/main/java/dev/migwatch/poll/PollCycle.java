@@ -18,13 +18,20 @@ public final class PollCycle {
     private final String taskId;
     private final Instant startedAt;
     private final List<ApiRequest> requests;
+    private final SourceGuard.Refusal refusal;
     private final List<ApiResponse> responses = Collections.synchronizedList(new ArrayList<>());
 
-    PollCycle(SourceConfig source, String taskId, Instant startedAt, List<ApiRequest> requests) {
+    PollCycle(SourceConfig source, String taskId, Instant startedAt, List<ApiRequest> requests, SourceGuard.Refusal refusal) {
         this.source = source;
         this.taskId = taskId;
         this.startedAt = startedAt;
         this.requests = List.copyOf(requests);
+        this.refusal = refusal;
+    }
+
+    /** Why this cycle makes no calls (source paused or its breaker open), or null. */
+    public SourceGuard.Refusal refusal() {
+        return refusal;
     }
 
     public String cycleId() {

@@ -28,12 +28,14 @@ public class PollCycles {
 
     private final Map<String, SourceConfig> sources;
     private final Map<Provider, ProviderAdapter> adapters;
+    private final SourceGuard guard;
     private final Clock clock;
     private final PollOutcomeLog outcomeLog = new PollOutcomeLog();
 
-    public PollCycles(List<SourceConfig> sources, List<ProviderAdapter> adapters, Clock clock) {
+    public PollCycles(List<SourceConfig> sources, List<ProviderAdapter> adapters, SourceGuard guard, Clock clock) {
         this.sources = sources.stream().collect(Collectors.toMap(SourceConfig::name, s -> s, (a, b) -> a, LinkedHashMap::new));
         this.adapters = adapters.stream().collect(Collectors.toMap(ProviderAdapter::provider, Function.identity()));
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -46,30 +48,62 @@ public class PollCycles {
         return source(source).tasks().stream().map(t -> new PollTarget(source, t)).toList();
     }
 
-    /** Starts a cycle (kept as an exchange property) and returns its signed requests. */
+    /**
+     * Starts a cycle (kept as an exchange property) and returns its signed requests; none when the
+     * source's guard says not now, in which case the cycle is recorded as skipped.
+     */
     public List<ApiRequest> open(PollTarget target, Exchange exchange) {
         SourceConfig source = source(target.source());
-        List<ApiRequest> requests = adapter(source).requests(source, target.taskId(), clock.instant());
-        PollCycle cycle = new PollCycle(source, target.taskId(), clock.instant(), requests);
-        exchange.setProperty(CYCLE, cycle);
+        SourceGuard.Refusal refusal = guard.admit(source.name(), source.interval());
+        List<ApiRequest> requests = refusal != null ? List.of() : adapter(source).requests(source, target.taskId(), clock.instant());
+        exchange.setProperty(CYCLE, new PollCycle(source, target.taskId(), clock.instant(), requests, refusal));
         return requests;
     }
 
-    /** Classifies the answers; only a cycle whose calls all succeeded and mapped yields task rows. */
+    /** True when some call of the cycle failed on its last attempt (retries are added before this is asked). */
+    boolean hasFailed(PollCycle cycle) {
+        Map<String, ApiCall> last = new LinkedHashMap<>();
+        for (ApiResponse r : cycle.responses()) {
+            last.put(r.api(), classify(cycle, r));
+        }
+        return last.values().stream().anyMatch(c -> !c.ok());
+    }
+
+    public ApiCall classify(PollCycle cycle, ApiResponse response) {
+        return adapter(cycle.source()).classify(response);
+    }
+
+    /** Classifies the answers; only a cycle whose calls all succeeded (last attempts) and mapped yields task rows. */
     public TaskSnapshot close(@ExchangeProperty(CYCLE) PollCycle cycle) {
         SourceConfig source = cycle.source();
+        String provider = source.provider().id();
+        if (cycle.refusal() != null) {
+            ApiCall skipped = new ApiCall("cycle", 0, cycle.startedAt(), 0, null, null, "SKIPPED", cycle.refusal().code(),
+                    cycle.refusal().message());
+            TaskSnapshot snapshot = TaskSnapshot.failed(cycle.cycleId(), source.name(), provider, cycle.taskId(), cycle.startedAt(),
+                    List.of(skipped), List.of());
+            outcomeLog.log(snapshot);
+            return snapshot;
+        }
         ProviderAdapter adapter = adapter(source);
         List<ApiResponse> responses = cycle.responses();
         List<ApiCall> calls = new ArrayList<>();
-        List<RawBody> bodies = new ArrayList<>();
+        Map<String, RawBody> bodyByApi = new LinkedHashMap<>();
+        Map<String, ApiCall> lastAttempt = new LinkedHashMap<>();
+        long retryAfter = 0;
         for (ApiResponse r : responses) {
-            calls.add(adapter.classify(r));
+            ApiCall call = adapter.classify(r);
+            calls.add(call);
+            lastAttempt.merge(call.api(), call, (a, b) -> b.attempt() >= a.attempt() ? b : a);
             if (r.body() != null) {
-                bodies.add(new RawBody(r.api(), ContentHash.of(r.body()), r.contentType(), r.body()));
+                // one body per API and cycle: the last attempt's, which is the one mapped
+                bodyByApi.put(r.api(), new RawBody(r.api(), ContentHash.of(r.body()), r.contentType(), r.body()));
             }
+            retryAfter = Math.max(retryAfter, RetryPolicy.retryAfterMillis(r.retryAfter()));
         }
-        String provider = source.provider().id();
-        boolean allOk = !calls.isEmpty() && calls.stream().allMatch(ApiCall::ok) && answeredAll(cycle, calls);
+        List<RawBody> bodies = List.copyOf(bodyByApi.values());
+        boolean allOk = lastAttempt.keySet().containsAll(cycle.requests().stream().map(ApiRequest::api).toList())
+                && lastAttempt.values().stream().allMatch(ApiCall::ok);
         TaskSnapshot snapshot;
         if (allOk) {
             try {
@@ -78,37 +112,30 @@ public class PollCycles {
                         content.task(), content.steps(), content.components(), content.errors(), calls, bodies);
             } catch (BadResponseException | RuntimeException e) {
                 String api = e instanceof BadResponseException b ? b.api() : null;
-                calls = markBadResponse(calls, api, e);
-                snapshot = TaskSnapshot.failed(cycle.cycleId(), source.name(), provider, cycle.taskId(), cycle.startedAt(), calls, bodies);
+                snapshot = TaskSnapshot.failed(cycle.cycleId(), source.name(), provider, cycle.taskId(), cycle.startedAt(),
+                        markBadResponse(calls, api, e), bodies);
             }
         } else {
             snapshot = TaskSnapshot.failed(cycle.cycleId(), source.name(), provider, cycle.taskId(), cycle.startedAt(), calls, bodies);
         }
+        guard.observe(snapshot, source.interval(), retryAfter);
         outcomeLog.log(snapshot);
         return snapshot;
-    }
-
-    private static boolean answeredAll(PollCycle cycle, List<ApiCall> calls) {
-        return calls.stream().map(ApiCall::api).collect(Collectors.toSet())
-                .containsAll(cycle.requests().stream().map(ApiRequest::api).toList());
     }
 
     /** A response that could not be mapped is a failed call: the poll log says why and the raw body is kept. */
     private static List<ApiCall> markBadResponse(List<ApiCall> calls, String api, Exception e) {
         String message = e instanceof BadResponseException ? e.getMessage() : "cannot map the response: " + e;
-        List<ApiCall> marked = new ArrayList<>();
-        boolean done = false;
+        ApiCall target = null;
         for (ApiCall c : calls) {
-            if (!done && (api == null || api.equals(c.api()))) {
-                marked.add(new ApiCall(c.api(), c.attempt(), c.calledAt(), c.durationMs(), c.httpStatus(), c.requestId(),
-                        "BAD_RESPONSE", "BadResponse", message));
-                done = true;
-            } else {
-                marked.add(c);
+            if (api == null || api.equals(c.api())) {
+                target = c; // the last attempt of that API
             }
         }
+        ApiCall marked = target;
         LOG.debug("mapping failed", e);
-        return marked;
+        return calls.stream().map(c -> c != marked ? c : new ApiCall(c.api(), c.attempt(), c.calledAt(), c.durationMs(),
+                c.httpStatus(), c.requestId(), "BAD_RESPONSE", "BadResponse", message)).toList();
     }
 
     private SourceConfig source(String name) {

@@ -32,12 +32,19 @@ final class PollOutcomeLog {
             }
             return;
         }
-        ApiCall failed = s.calls().stream().filter(c -> !c.ok()).findFirst().orElse(null);
+        ApiCall failed = s.calls().stream().filter(c -> !c.ok()).reduce((a, b) -> b).orElse(null);
         String state = failed == null ? "FAILED" : failed.outcome() + " " + failed.errorCode();
-        if (!state.equals(lastState.put(key, state))) {
-            LOG.warn("{} {}: poll failed: {} {} {} (HTTP {}): {}", s.provider(), key, failed == null ? "?" : failed.api(),
-                    failed == null ? "" : failed.outcome(), failed == null ? "" : failed.errorCode(),
-                    failed == null ? null : failed.httpStatus(), failed == null ? "no call answered" : failed.errorMessage());
+        if (state.equals(lastState.put(key, state))) {
+            return;
+        }
+        if (failed == null) {
+            LOG.warn("{} {}: poll failed: no call was answered", s.provider(), key);
+        } else if ("SKIPPED".equals(failed.outcome())) {
+            LOG.warn("{} {}: not polled: {}", s.provider(), key, failed.errorMessage());
+        } else {
+            LOG.warn("{} {}: poll failed: {} {}{} after {} attempt(s): {} {}", s.provider(), key, failed.api(), failed.outcome(),
+                    failed.httpStatus() == null ? "" : " (HTTP " + failed.httpStatus() + ")", failed.attempt(),
+                    failed.errorCode(), failed.errorMessage());
         }
     }
 }

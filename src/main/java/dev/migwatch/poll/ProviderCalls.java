@@ -1,33 +1,55 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.history.ApiCall;
 import dev.migwatch.source.SourceConfig;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 
 /**
  * Turns an {@link ApiRequest} into an HTTP exchange for the camel-http producer and its answer (or
- * failure) back into an {@link ApiResponse} on the cycle. The endpoint URI is fixed per source and the
- * signed query travels in a header, so signatures do not create a new endpoint per call.
+ * failure) back into an {@link ApiResponse} on the cycle, deciding whether the call is tried again.
+ * The endpoint URI is fixed per source and the signed query travels in a header, so signatures do not
+ * create a new endpoint per call.
  */
 public class ProviderCalls {
     public static final String ENDPOINT = "migwatchEndpoint";
+    public static final String RETRY = "migwatchRetry";
+    public static final String RETRY_DELAY = "migwatchRetryDelay";
     private static final String STARTED = "migwatchCallStarted";
     private static final String REQUEST = "migwatchRequest";
     private static final String ATTEMPT = "migwatchAttempt";
 
+    private final PollCycles cycles;
+    private final RetryPolicy retryPolicy;
     private final Clock clock;
 
-    public ProviderCalls(Clock clock) {
+    public ProviderCalls(PollCycles cycles, RetryPolicy retryPolicy, Clock clock) {
+        this.cycles = cycles;
+        this.retryPolicy = retryPolicy;
         this.clock = clock;
     }
 
+    /** Before the first attempt: the request is kept aside, because each attempt rebuilds the HTTP message. */
+    public void begin(Exchange exchange) {
+        PollCycle cycle = exchange.getProperty(PollCycles.CYCLE, PollCycle.class);
+        exchange.setProperty(REQUEST, exchange.getMessage().getBody(ApiRequest.class));
+        exchange.setProperty(ATTEMPT, 0);
+        // once one of the cycle's calls has failed for good the cycle has failed: spare the provider the rest
+        exchange.setProperty(RETRY, !cycles.hasFailed(cycle));
+        exchange.setProperty(RETRY_DELAY, 0L);
+    }
+
     public void prepare(Exchange exchange) {
-        ApiRequest request = exchange.getMessage().getBody(ApiRequest.class);
+        ApiRequest request = exchange.getProperty(REQUEST, ApiRequest.class);
         PollCycle cycle = exchange.getProperty(PollCycles.CYCLE, PollCycle.class);
         Message m = exchange.getMessage();
         m.removeHeaders("*");
@@ -35,9 +57,10 @@ public class ProviderCalls {
         m.setHeader(Exchange.HTTP_QUERY, request.queryString());
         request.headers().forEach(m::setHeader);
         m.setBody(request.body() == null ? null : request.body().getBytes(StandardCharsets.UTF_8));
-        exchange.setProperty(REQUEST, request);
         exchange.setProperty(ATTEMPT, exchange.getProperty(ATTEMPT, 0, Integer.class) + 1);
         exchange.setProperty(ENDPOINT, endpointUri(cycle.source()));
+        exchange.setProperty(RETRY, false);
+        exchange.setProperty(RETRY_DELAY, 0L);
         exchange.setProperty(STARTED, clock.instant());
     }
 
@@ -62,23 +85,44 @@ public class ProviderCalls {
             retryAfter = m.getHeader("Retry-After", String.class);
         }
         byte[] body = m.getBody(byte[].class);
-        add(exchange, status, m.getHeader(Exchange.CONTENT_TYPE, String.class), retryAfter,
-                body == null ? null : new String(body, StandardCharsets.UTF_8), null);
+        add(exchange, status, m.getHeader(Exchange.CONTENT_TYPE, String.class), retryAfter, text(body), null);
     }
 
     /** No HTTP answer: connection refused, timeout, reset. The exception text never holds credentials. */
     public void recordFailure(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String failure = e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        exchange.setException(null);
         add(exchange, null, null, null, null, failure);
+    }
+
+    /**
+     * Bodies are UTF-8 (both providers say so); one that is not is kept byte for byte as base64, marked,
+     * so the raw-response table still holds exactly what was received.
+     */
+    static String text(byte[] body) {
+        if (body == null) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return "base64:" + Base64.getEncoder().encodeToString(body);
+        }
     }
 
     private void add(Exchange exchange, Integer status, String contentType, String retryAfter, String body, String failure) {
         ApiRequest request = exchange.getProperty(REQUEST, ApiRequest.class);
         Instant started = exchange.getProperty(STARTED, Instant.class);
-        Instant now = clock.instant();
+        int attempt = exchange.getProperty(ATTEMPT, 1, Integer.class);
         PollCycle cycle = exchange.getProperty(PollCycles.CYCLE, PollCycle.class);
-        cycle.add(new ApiResponse(request.api(), exchange.getProperty(ATTEMPT, 1, Integer.class), started,
-                Duration.between(started, now).toMillis(), status, contentType, retryAfter, body, failure));
+        ApiResponse response = new ApiResponse(request.api(), attempt, started, Duration.between(started, clock.instant()).toMillis(),
+                status, contentType, retryAfter, body, failure);
+        cycle.add(response);
+        ApiCall call = cycles.classify(cycle, response);
+        boolean again = retryPolicy.retry(call.outcome(), call.httpStatus(), attempt);
+        exchange.setProperty(RETRY, again);
+        exchange.setProperty(RETRY_DELAY, again ? retryPolicy.delayMillis(attempt, retryAfter) : 0L);
     }
 }

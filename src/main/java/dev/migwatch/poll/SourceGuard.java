@@ -1,0 +1,144 @@
+package dev.migwatch.poll;
+
+import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.TaskSnapshot;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Protects providers and migwatch from each other, per source: a source that throttles is left alone
+ * for the time it asks (or an exponential pause); one whose credentials are refused is paused instead
+ * of retried in a tight loop; one that keeps failing goes behind a resilience4j circuit breaker and is
+ * probed again later. Other sources are not affected.
+ */
+public class SourceGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceGuard.class);
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+
+    /**
+     * @param failuresToOpen consecutive failed cycles of a source that open its breaker
+     * @param openFor        how long an open breaker waits before one probe
+     * @param authPause      how long a source whose credentials were refused is left alone
+     * @param maxThrottlePause the longest pause after repeated throttling
+     */
+    public record Settings(int failuresToOpen, Duration openFor, Duration authPause, Duration maxThrottlePause) {
+        public static Settings defaults() {
+            return new Settings(5, Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10));
+        }
+    }
+
+    /** Why a cycle is not attempted now; null means go ahead. */
+    public record Refusal(String code, String message) {
+    }
+
+    public SourceGuard(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public Refusal admit(String source, Duration interval) {
+        State s = state(source, interval);
+        Instant now = clock.instant();
+        synchronized (s) {
+            if (s.pausedUntil != null && now.isBefore(s.pausedUntil)) {
+                return new Refusal(s.pauseReason, "source " + source + " is paused until " + s.pausedUntil + " (" + s.pauseReason + ")");
+            }
+        }
+        if (!s.breaker.tryAcquirePermission()) {
+            return new Refusal("CIRCUIT_OPEN", "source " + source + " failed " + settings.failuresToOpen()
+                    + " cycles in a row; its circuit breaker is open and will probe again after " + settings.openFor());
+        }
+        return null;
+    }
+
+    /**
+     * Feeds a finished cycle's outcome into the source's state.
+     *
+     * @param retryAfterMillis what the provider asked for (x-acs-retry-after / Retry-After), 0 if nothing
+     */
+    public void observe(TaskSnapshot snapshot, Duration interval, long retryAfterMillis) {
+        State s = state(snapshot.source(), interval);
+        Instant now = clock.instant();
+        if (snapshot.succeeded()) {
+            s.breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            synchronized (s) {
+                s.throttles = 0;
+                s.pausedUntil = null;
+            }
+            return;
+        }
+        ApiCall worst = snapshot.calls().stream().filter(c -> !c.ok()).reduce((a, b) -> rank(b) > rank(a) ? b : a).orElse(null);
+        String outcome = worst == null ? "ERROR" : worst.outcome();
+        synchronized (s) {
+            switch (outcome) {
+                case "THROTTLED" -> {
+                    s.throttles++;
+                    long exponential = interval.toMillis() * (1L << Math.min(s.throttles, 10));
+                    long pause = Math.min(settings.maxThrottlePause().toMillis(), Math.max(exponential, retryAfterMillis));
+                    s.pause(now.plusMillis(pause), "THROTTLED");
+                    LOG.debug("source {} throttled; pausing {} ms", snapshot.source(), pause);
+                }
+                case "AUTH" -> s.pause(now.plus(settings.authPause()), "AUTH_PAUSE");
+                // the provider answered: an unknown task or one odd body says nothing about the source's health
+                case "NOT_FOUND", "BAD_RESPONSE" -> s.breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+                default -> s.breaker.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, new RuntimeException(outcome));
+            }
+        }
+    }
+
+    public CircuitBreaker.State breakerState(String source) {
+        State s = states.get(source);
+        return s == null ? CircuitBreaker.State.CLOSED : s.breaker.getState();
+    }
+
+    private static int rank(ApiCall c) {
+        return switch (c.outcome()) {
+            case "AUTH" -> 5;
+            case "THROTTLED" -> 4;
+            case "TIMEOUT", "NETWORK", "ERROR" -> 3;
+            case "BAD_RESPONSE" -> 2;
+            case "NOT_FOUND" -> 1;
+            default -> 0;
+        };
+    }
+
+    private State state(String source, Duration interval) {
+        return states.computeIfAbsent(source, name -> new State(CircuitBreaker.of("migwatch-" + name, CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.failuresToOpen())
+                .minimumNumberOfCalls(settings.failuresToOpen())
+                .failureRateThreshold(100f)
+                .waitDurationInOpenState(settings.openFor())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build())));
+    }
+
+    private static final class State {
+        final CircuitBreaker breaker;
+        Instant pausedUntil;
+        String pauseReason;
+        int throttles;
+
+        State(CircuitBreaker breaker) {
+            this.breaker = breaker;
+            breaker.getEventPublisher().onStateTransition(e -> LOG.warn("Source {}: circuit breaker {}",
+                    breaker.getName().substring("migwatch-".length()), e.getStateTransition()));
+        }
+
+        void pause(Instant until, String reason) {
+            pausedUntil = until;
+            pauseReason = reason;
+        }
+    }
+}

@@ -1,0 +1,422 @@
+package dev.migwatch.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP server on 127.0.0.1 serving the three providers at "/": Alibaba OMS and DTS (routed by the
+ * x-acs-action header or the Action parameter) and UCloud UDTS (a JSON body, or GET, with Action
+ * GetUDTSTaskStatus). Control endpoints for soak scripts live under /_simulator/ (faults, stats, clock).
+ * Hung answers are scheduled on a separate timer, so a hang never holds a worker thread.
+ */
+public final class ProviderSimulator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
+    private static final String JSON = "application/json;charset=utf-8";
+
+    private final SimulatorSettings settings;
+    private final int requestedPort;
+    private final SimClock clock;
+    private final AlibabaGateway alibaba;
+    private final UcloudGateway ucloud;
+    private final OmsSimulation oms;
+    private final DtsSimulation dts;
+    private final UdtsSimulation udts;
+    private final FaultInjector faults = new FaultInjector();
+    private final SimulatorStats.Counter stats = new SimulatorStats.Counter();
+    private final Set<HttpExchange> hung = ConcurrentHashMap.newKeySet();
+    private HttpServer server;
+    private ExecutorService workers;
+    private ScheduledExecutorService timer;
+
+    /** @param port 0 for an ephemeral port */
+    public ProviderSimulator(SimulatorSettings settings, int port) {
+        this(settings, port, SimClock.startingNow(settings.speed()), Clock.systemUTC());
+    }
+
+    /** @param wallClock the real clock the gateways check timestamps against (tests may fix it) */
+    public ProviderSimulator(SimulatorSettings settings, int port, SimClock clock, Clock wallClock) {
+        this.settings = settings;
+        this.requestedPort = port;
+        this.clock = clock;
+        this.alibaba = new AlibabaGateway(settings, wallClock);
+        this.ucloud = new UcloudGateway(settings);
+        this.oms = new OmsSimulation(settings, clock);
+        this.dts = new DtsSimulation(settings, clock);
+        this.udts = new UdtsSimulation(settings, clock);
+    }
+
+    public synchronized ProviderSimulator start() throws IOException {
+        if (server != null) {
+            return this;
+        }
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", requestedPort), 64);
+        workers = Executors.newFixedThreadPool(settings.threads(), daemon("sim-worker"));
+        timer = Executors.newSingleThreadScheduledExecutor(daemon("sim-timer"));
+        server.setExecutor(workers);
+        server.createContext("/", this::handle);
+        server.start();
+        LOG.info("Provider simulator on {} (speed {}x, seed {}): Alibaba AccessKeyId {}{}, UCloud PublicKey {}; OMS {}, DTS {}, UDTS {}",
+                baseUri(), settings.speed(), settings.seed(), settings.accessKeyId(),
+                settings.securityToken() == null ? "" : " (STS token accepted)", settings.ucloudPublicKey(),
+                settings.omsProjects().keySet(), settings.dtsJobs().keySet(), settings.udtsTasks().keySet());
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        server.stop(0);
+        timer.shutdownNow();
+        hung.forEach(HttpExchange::close);
+        hung.clear();
+        workers.shutdownNow();
+        server = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public SimulatorSettings settings() {
+        return settings;
+    }
+
+    public SimClock clock() {
+        return clock;
+    }
+
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    public SimulatorStats stats() {
+        return stats.snapshot();
+    }
+
+    public void resetStats() {
+        stats.reset();
+    }
+
+    // ---- request handling -------------------------------------------------------------------------------
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            SimRequest r = read(ex);
+            if (r.path().startsWith("/_simulator/")) {
+                control(ex, r);
+                return;
+            }
+            if (AlibabaGateway.isAlibaba(r)) {
+                handleAlibaba(ex, r);
+            } else if (UcloudGateway.isUcloud(r)) {
+                handleUcloud(ex, r);
+            } else {
+                SimAnswer a = AlibabaGateway.error(r, null, 404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
+                stats.record(null, a.outcome());
+                send(ex, a);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("simulator failed on {} {}", ex.getRequestMethod(), ex.getRequestURI(), e);
+            sendBytes(ex, 500, "text/plain", Map.of(), ("simulator error: " + e).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void handleAlibaba(HttpExchange ex, SimRequest r) throws IOException {
+        AlibabaGateway.Outcome o = alibaba.verify(r);
+        if (o.refusal() != null) {
+            stats.record(taskOf(r.params()), o.refusal().outcome());
+            send(ex, o.refusal());
+            return;
+        }
+        AlibabaGateway.Call call = o.call();
+        String param = call.provider() == AlibabaGateway.Provider.OMS ? "Id" : "DtsJobId";
+        String task = call.params().get(param);
+        if (task == null || task.isEmpty()) {
+            SimAnswer a = AlibabaGateway.error(r, call.provider(), 400, "Missing" + param, param + " is mandatory for this action.");
+            stats.record(null, a.outcome());
+            send(ex, a);
+            return;
+        }
+        answer(ex, task, false, () -> alibabaAnswer(r, call, task));
+    }
+
+    private SimAnswer alibabaAnswer(SimRequest r, AlibabaGateway.Call call, String task) {
+        if (call.provider() == AlibabaGateway.Provider.DTS) {
+            if (!dts.knows(task)) {
+                return AlibabaGateway.error(r, call.provider(), DtsSimulation.NOT_FOUND_STATUS, DtsSimulation.NOT_FOUND_CODE,
+                        "The specified instance is not found.");
+            }
+            return ok(dts.listJobStep(task), true);
+        }
+        if (!oms.knows(task)) {
+            return new SimAnswer(200, requestIdHeader(oms.notFound(task)), oms.notFound(task), "NOT_FOUND");
+        }
+        ObjectNode body = switch (call.action()) {
+            case "DescribeProject" -> oms.describeProject(task);
+            case "DescribeProjectSteps" -> oms.describeProjectSteps(task);
+            default -> oms.describeProjectComponents(task);
+        };
+        return ok(body, true);
+    }
+
+    private void handleUcloud(HttpExchange ex, SimRequest r) throws IOException {
+        UcloudGateway.Outcome o = ucloud.verify(r);
+        if (o.refusal() != null) {
+            Map<String, Object> p = UcloudGateway.params(r);
+            stats.record(p == null || p.get("TaskId") == null ? null : p.get("TaskId").toString(), o.refusal().outcome());
+            send(ex, o.refusal());
+            return;
+        }
+        String task = o.params().get("TaskId").toString();
+        answer(ex, task, true, () -> udts.knows(task) ? ok(udts.status(task), false)
+                : UcloudGateway.refusal(UdtsSimulation.NOT_FOUND_RET_CODE, "task " + task + " not found"));
+    }
+
+    private SimAnswer ok(JsonNode body, boolean alibabaHeaders) {
+        return new SimAnswer(200, alibabaHeaders ? requestIdHeader(body) : Map.of(), body, "OK");
+    }
+
+    private static Map<String, String> requestIdHeader(JsonNode body) {
+        JsonNode id = body.get("RequestId");
+        return id == null ? Map.of() : Map.of("x-acs-request-id", id.asText());
+    }
+
+    private interface AnswerSource {
+        SimAnswer get();
+    }
+
+    /** Serves the answer, or the fault queued for this task. */
+    private void answer(HttpExchange ex, String task, boolean ucloudApi, AnswerSource source) throws IOException {
+        Optional<FaultInjector.Fault> fault = faults.next(task);
+        if (fault.isEmpty()) {
+            SimAnswer a = source.get();
+            stats.record(task, a.outcome());
+            send(ex, a);
+            return;
+        }
+        FaultInjector.Fault f = fault.get();
+        stats.record(task, "fault:" + f.kind());
+        switch (f.kind()) {
+            case SERVER_ERROR -> {
+                if (ucloudApi) {
+                    // unconfirmed: UCloud's front proxy page; the official SDKs retry 502/503/504
+                    sendBytes(ex, 503, "text/html", Map.of(), html(503, "Service Temporarily Unavailable"));
+                } else {
+                    send(ex, AlibabaGateway.errorFor(hostOf(ex), null, 500, "ServiceUnavailable",
+                            "The request has failed due to a temporary failure of the server."));
+                }
+            }
+            case THROTTLE -> {
+                if (ucloudApi) {
+                    // unconfirmed wording; the SDKs retry any RetCode >= 2000
+                    send(ex, UcloudGateway.refusal(f.retCode(), "Request too frequently, please try again later"));
+                } else {
+                    SimAnswer a = AlibabaGateway.errorFor(hostOf(ex), null, 400, "Throttling.User", "Request was denied due to user flow control.");
+                    Map<String, String> h = new LinkedHashMap<>(a.headers());
+                    h.put("x-acs-retry-after", Long.toString(f.retryAfterMillis()));
+                    send(ex, new SimAnswer(a.status(), h, a.json(), a.outcome()));
+                }
+            }
+            case TOO_MANY_REQUESTS -> {
+                Map<String, String> h = Map.of("Retry-After", Long.toString(Math.max(1, (f.retryAfterMillis() + 999) / 1000)));
+                if (ucloudApi) {
+                    sendBytes(ex, 429, "text/plain", h, "Too Many Requests".getBytes(StandardCharsets.UTF_8));
+                } else {
+                    SimAnswer a = AlibabaGateway.errorFor(hostOf(ex), null, 429, "Throttling", "Request was denied due to request throttling.");
+                    send(ex, new SimAnswer(429, h, a.json(), a.outcome()));
+                }
+            }
+            case HANG -> {
+                SimAnswer a = source.get();
+                hung.add(ex);
+                timer.schedule(() -> {
+                    hung.remove(ex);
+                    try {
+                        send(ex, a);
+                    } catch (IOException e) {
+                        LOG.debug("client left before the hung answer: {}", e.toString());
+                    }
+                }, f.delay().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            case DROP -> ex.close(); // no headers were sent: the JDK server closes the connection
+            case MALFORMED_JSON -> {
+                byte[] full = Jsons.MAPPER.writeValueAsBytes(source.get().json());
+                byte[] cut = java.util.Arrays.copyOf(full, Math.max(1, full.length / 2));
+                sendBytes(ex, 200, JSON, Map.of(), cut);
+            }
+            case TRUNCATED_BODY -> {
+                byte[] full = Jsons.MAPPER.writeValueAsBytes(source.get().json());
+                ex.getResponseHeaders().set("Content-Type", JSON);
+                ex.sendResponseHeaders(200, full.length);
+                OutputStream out = ex.getResponseBody();
+                out.write(full, 0, full.length / 2);
+                out.flush();
+                // closing short of the announced length makes the JDK server drop the connection
+                try {
+                    ex.close();
+                } catch (RuntimeException ignored) {
+                    // "insufficient bytes written": exactly the point
+                }
+            }
+            case HTML_PAGE -> sendBytes(ex, f.retCode(), "text/html", Map.of(), html(f.retCode(), "Bad Gateway"));
+            case NON_UTF8 -> {
+                JsonNode body = source.get().json();
+                String text = Jsons.MAPPER.writeValueAsString(body);
+                if (text.chars().allMatch(c -> c < 128) && body instanceof ObjectNode o) {
+                    // nothing non-ASCII to mis-encode: add a Chinese message, as the providers' own texts have
+                    o.put("Message", "成功");
+                    text = Jsons.MAPPER.writeValueAsString(o);
+                }
+                sendBytes(ex, 200, JSON, Map.of(), text.getBytes(Charset.forName("GB18030")));
+            }
+        }
+    }
+
+    private static byte[] html(int status, String reason) {
+        return ("<html>\r\n<head><title>" + status + " " + reason + "</title></head>\r\n<body>\r\n<center><h1>" + status + " " + reason
+                + "</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String hostOf(HttpExchange ex) {
+        String host = ex.getRequestHeaders().getFirst("Host");
+        return host == null ? "127.0.0.1" : host.replaceFirst(":\\d+$", "");
+    }
+
+    private static String taskOf(Map<String, String> params) {
+        String id = params.get("Id");
+        return id != null ? id : params.get("DtsJobId");
+    }
+
+    // ---- control endpoints --------------------------------------------------------------------------------
+
+    private void control(HttpExchange ex, SimRequest r) throws IOException {
+        String what = r.path().substring("/_simulator/".length());
+        try {
+            switch (what) {
+                case "stats" -> sendJson(ex, 200, Jsons.MAPPER.valueToTree(stats()));
+                case "faults" -> {
+                    if (!"POST".equals(r.method())) {
+                        sendJson(ex, 405, Jsons.obj().put("error", "POST a JSON fault description"));
+                        return;
+                    }
+                    applyFaultCommand(Jsons.MAPPER.readTree(r.body()));
+                    sendJson(ex, 200, Jsons.obj().put("ok", true).put("pending", faults.pending()));
+                }
+                case "clock" -> {
+                    if ("POST".equals(r.method())) {
+                        JsonNode cmd = Jsons.MAPPER.readTree(r.body());
+                        clock.advance(Duration.ofMillis((long) (cmd.path("advanceSeconds").asDouble() * 1000)));
+                    }
+                    sendJson(ex, 200, Jsons.obj().put("elapsedSeconds", clock.elapsedSeconds()).put("now", clock.now().toString())
+                            .put("speed", clock.speed()));
+                }
+                default -> sendJson(ex, 404, Jsons.obj().put("error", "unknown control endpoint " + what));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            sendJson(ex, 400, Jsons.obj().put("error", e.getMessage()));
+        }
+    }
+
+    /**
+     * {"clear":true} | {"random":{"probability":0.1,"seed":7,"hangMillis":0}} |
+     * {"task":"np_x" (omit for any), "kind":"THROTTLE", "times":2 | "always":true, "delayMillis":..,"retryAfterMillis":..,"retCode":..}
+     */
+    void applyFaultCommand(JsonNode cmd) {
+        if (cmd.path("clear").asBoolean(false)) {
+            faults.clear();
+        }
+        JsonNode random = cmd.get("random");
+        if (random != null) {
+            faults.random(random.path("probability").asDouble(), random.path("seed").asLong(settings.seed()),
+                    Duration.ofMillis(random.path("hangMillis").asLong(0)));
+        }
+        if (cmd.hasNonNull("kind")) {
+            FaultInjector.Kind kind = FaultInjector.Kind.valueOf(cmd.get("kind").asText().toUpperCase(Locale.ROOT));
+            FaultInjector.Fault base = FaultInjector.Fault.of(kind);
+            FaultInjector.Fault f = new FaultInjector.Fault(kind,
+                    cmd.has("delayMillis") ? Duration.ofMillis(cmd.get("delayMillis").asLong()) : base.delay(),
+                    cmd.path("retryAfterMillis").asLong(base.retryAfterMillis()), cmd.path("retCode").asInt(base.retCode()));
+            String task = cmd.hasNonNull("task") ? cmd.get("task").asText() : FaultInjector.ANY_TASK;
+            if (cmd.path("always").asBoolean(false)) {
+                faults.always(task, f);
+            } else {
+                faults.queue(task, f, cmd.path("times").asInt(1));
+            }
+        }
+    }
+
+    // ---- HTTP plumbing ------------------------------------------------------------------------------------
+
+    private static SimRequest read(HttpExchange ex) throws IOException {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), new ArrayList<>(v)));
+        byte[] body = ex.getRequestBody().readAllBytes();
+        URI uri = ex.getRequestURI();
+        return new SimRequest(ex.getRequestMethod().toUpperCase(Locale.ROOT), uri.getRawPath() == null ? "/" : uri.getRawPath(),
+                uri.getRawQuery(), headers, body);
+    }
+
+    private void send(HttpExchange ex, SimAnswer a) throws IOException {
+        sendBytes(ex, a.status(), JSON, a.headers(), Jsons.MAPPER.writeValueAsBytes(a.json()));
+    }
+
+    private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
+        sendBytes(ex, status, JSON, Map.of(), Jsons.MAPPER.writeValueAsBytes(body));
+    }
+
+    private static void sendBytes(HttpExchange ex, int status, String contentType, Map<String, String> headers, byte[] body) throws IOException {
+        try {
+            ex.getResponseHeaders().set("Content-Type", contentType);
+            headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+            ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread t = new Thread(runnable, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package dev.migwatch.simulator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the demo simulator standalone: {@code --port N} (default 8099, 0 = any), {@code --speed X}
+ * (simulated seconds per real second, default 60), {@code --seed N}. Logs key ids, never secrets.
+ */
+public final class SimulatorMain {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatorMain.class);
+
+    private SimulatorMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = 8099;
+        SimulatorSettings settings = SimulatorSettings.demo();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : i + 1 < args.length ? args[++i] : null;
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (value == null) {
+                throw new IllegalArgumentException("missing value for " + name);
+            }
+            switch (name) {
+                case "--port" -> port = Integer.parseInt(value);
+                case "--speed" -> settings = settings.withSpeed(Double.parseDouble(value));
+                case "--seed" -> settings = settings.withSeed(Long.parseLong(value));
+                default -> throw new IllegalArgumentException("unknown option " + name + " (use --port, --speed, --seed)");
+            }
+        }
+        ProviderSimulator sim = new ProviderSimulator(settings, port).start();
+        LOG.info("Alibaba AccessKeyId: {}  UCloud PublicKey: {}  (secrets: the documented simulator defaults)",
+                settings.accessKeyId(), settings.ucloudPublicKey());
+        LOG.info("Control: POST {}/_simulator/faults, GET {}/_simulator/stats, POST {}/_simulator/clock", sim.baseUri(), sim.baseUri(), sim.baseUri());
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.stop();
+            done.countDown();
+        }));
+        done.await();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.migwatch.simulator;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Requests served, per task and per outcome ("OK", "NOT_FOUND", the error code or RetCode served, or
+ * "fault:KIND"), so tests can compare with what migwatch recorded. Requests without a task id count under "-".
+ */
+public record SimulatorStats(long total, Map<String, Map<String, Long>> byTask, Map<String, Long> byOutcome) {
+
+    public long count(String task, String outcome) {
+        return byTask.getOrDefault(task, Map.of()).getOrDefault(outcome, 0L);
+    }
+
+    public long count(String task) {
+        return byTask.getOrDefault(task, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The live counters behind the snapshots. */
+    static final class Counter {
+        private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
+
+        void record(String task, String outcome) {
+            counts.computeIfAbsent(task == null ? "-" : task, k -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(outcome, k -> new LongAdder()).increment();
+        }
+
+        SimulatorStats snapshot() {
+            Map<String, Map<String, Long>> byTask = new TreeMap<>();
+            Map<String, Long> byOutcome = new TreeMap<>();
+            long total = 0;
+            for (var t : counts.entrySet()) {
+                Map<String, Long> m = new TreeMap<>();
+                for (var o : t.getValue().entrySet()) {
+                    long n = o.getValue().sum();
+                    m.put(o.getKey(), n);
+                    byOutcome.merge(o.getKey(), n, Long::sum);
+                    total += n;
+                }
+                byTask.put(t.getKey(), java.util.Collections.unmodifiableMap(m));
+            }
+            return new SimulatorStats(total, byTask, byOutcome);
+        }
+
+        void reset() {
+            counts.clear();
+        }
+    }
+}

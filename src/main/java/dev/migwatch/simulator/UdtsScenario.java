@@ -1,0 +1,11 @@
+package dev.migwatch.simulator;
+
+/** How a simulated UDTS task runs. */
+public enum UdtsScenario {
+    /** Created → Dumping → Loading → Syncing → Synced. */
+    FULL_AND_INCREMENTAL,
+    /** Fails during the dump (Failed, RetryPending, Starting, twice, CurRetryCount counting), then recovers. */
+    FAIL_THEN_RECOVER,
+    /** Incremental only: no full-migration Progress (empty object), Created → Syncing → Synced. */
+    INCREMENTAL_ONLY
+}

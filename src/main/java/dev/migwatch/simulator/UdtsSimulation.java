@@ -1,0 +1,135 @@
+package dev.migwatch.simulator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * UDTS tasks over simulated time, answering GetUDTSTaskStatus as in seed 003. Full tasks go Created →
+ * Dumping → Loading (Progress counting) → Syncing → Synced; the binlog position is taken when the dump
+ * starts and grows once syncing, rotating to the next file at 1 GiB like MySQL's max_binlog_size.
+ */
+final class UdtsSimulation {
+    /** Unconfirmed: UDTS's RetCode for an unknown task is not documented; 8xxx is the UDTS service range. */
+    static final int NOT_FOUND_RET_CODE = 8004;
+    static final String ACTION = "GetUDTSTaskStatusResponse";
+    private static final long BINLOG_SIZE = 1L << 30;
+    private static final long BINLOG_BYTES_PER_SECOND = 600_000;
+    private static final long TOTAL_ROWS = 4_800_000;
+    private static final int MAX_RETRY = 3;
+    private static final String GTID_UUID = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
+    private final SimulatorSettings settings;
+    private final SimClock clock;
+
+    UdtsSimulation(SimulatorSettings settings, SimClock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    boolean knows(String id) {
+        return settings.udtsTasks().containsKey(id);
+    }
+
+    /** A phase of a task's life: status between from and to (simulated seconds). */
+    private record Phase(String status, double from, double to, int retries, String failure) {
+    }
+
+    ObjectNode status(String id) {
+        return status(id, clock.elapsedSeconds());
+    }
+
+    ObjectNode status(String id, double t) {
+        UdtsScenario scenario = settings.udtsTasks().get(id);
+        Phase p = phaseAt(scenario, t);
+        double dumpStart = scenario == UdtsScenario.FAIL_THEN_RECOVER ? 460 : 20;
+        double loadStart = dumpStart + 300;
+        double loadEnd = loadStart + 1200;
+        double syncStart = scenario == UdtsScenario.INCREMENTAL_ONLY ? 20 : loadEnd;
+
+        ObjectNode body = Jsons.obj();
+        body.put("Action", ACTION);
+        ObjectNode data = body.putObject("Data");
+        data.put("CurRetryCount", p.retries());
+        data.put("MaxRetryCount", MAX_RETRY);
+        data.put("Status", p.status());
+        if (p.failure() != null) {
+            data.put("FailedMessage", p.failure());
+        }
+        ObjectNode progress = data.putObject("Progress");
+        if (scenario != UdtsScenario.INCREMENTAL_ONLY && t >= dumpStart - (scenario == UdtsScenario.FAIL_THEN_RECOVER ? 440 : 0)) {
+            long cur = t < loadStart ? 0 : t >= loadEnd ? TOTAL_ROWS : Math.round(TOTAL_ROWS * (t - loadStart) / (loadEnd - loadStart));
+            long totalDuration = Math.round(loadEnd - dumpStart);
+            long curDuration = Math.round(Math.min(t, loadEnd) - Math.min(t, dumpStart));
+            progress.put("CurCount", cur);
+            progress.put("CurDuration", Math.max(0, curDuration));
+            progress.put("Percentage", Math.round(cur * 10000.0 / TOTAL_ROWS) / 100.0);
+            progress.put("TotalCount", TOTAL_ROWS);
+            progress.put("TotalDuration", totalDuration);
+        }
+        ObjectNode sync = data.putObject("Sync");
+        if (!p.status().equals("Created")) {
+            long startOffset = 154 + SimRandom.between(settings.seed(), id, "pos", 0, 0, 500_000_000);
+            long startFile = 6 + SimRandom.between(settings.seed(), id, "file", 0, 0, 40);
+            long written = t < syncStart ? 0 : Math.round((t - syncStart) * BINLOG_BYTES_PER_SECOND
+                    * (0.9 + 0.2 * SimRandom.unit(settings.seed(), id, "rate", (long) (t / 60))));
+            long absolute = startOffset + written;
+            sync.put("BinlogName", String.format("mysql-bin.%06d", startFile + absolute / BINLOG_SIZE));
+            sync.put("BinlogPos", absolute % BINLOG_SIZE);
+            sync.put("BinlogGTID", GTID_UUID + ":1-" + (1_000_000 + absolute / 650));
+        }
+        body.put("Message", "");
+        body.put("RetCode", 0);
+        return body;
+    }
+
+    private Phase phaseAt(UdtsScenario scenario, double t) {
+        return switch (scenario) {
+            case FULL_AND_INCREMENTAL -> full(t, 20, 0);
+            case INCREMENTAL_ONLY -> t < 20 ? new Phase("Created", 0, 20, 0, null)
+                    : t < 200 ? new Phase("Syncing", 20, 200, 0, null) : new Phase("Synced", 200, Double.MAX_VALUE, 0, null);
+            case FAIL_THEN_RECOVER -> {
+                String refused = "dump data failed: dial tcp 10.9.31.12:3306: connect: connection refused";
+                if (t < 20) {
+                    yield new Phase("Created", 0, 20, 0, null);
+                } else if (t < 200) {
+                    yield new Phase("Dumping", 20, 200, 0, null);
+                } else if (t < 260) {
+                    yield new Phase("Failed", 200, 260, 0, refused);
+                } else if (t < 320) {
+                    yield new Phase("RetryPending", 260, 320, 1, null);
+                } else if (t < 340) {
+                    yield new Phase("Starting", 320, 340, 1, null);
+                } else if (t < 400) {
+                    yield new Phase("Failed", 340, 400, 1, refused);
+                } else if (t < 440) {
+                    yield new Phase("RetryPending", 400, 440, 2, null);
+                } else if (t < 460) {
+                    yield new Phase("Starting", 440, 460, 2, null);
+                }
+                yield full(t, 460, 2);
+            }
+        };
+    }
+
+    private static Phase full(double t, double dumpStart, int retries) {
+        double loadStart = dumpStart + 300;
+        double loadEnd = loadStart + 1200;
+        if (t < 20) {
+            return new Phase("Created", 0, 20, retries, null);
+        } else if (t < loadStart) {
+            return new Phase("Dumping", dumpStart, loadStart, retries, null);
+        } else if (t < loadEnd) {
+            return new Phase("Loading", loadStart, loadEnd, retries, null);
+        } else if (t < loadEnd + 300) {
+            return new Phase("Syncing", loadEnd, loadEnd + 300, retries, null);
+        }
+        return new Phase("Synced", loadEnd + 300, Double.MAX_VALUE, retries, null);
+    }
+
+    static ObjectNode error(int retCode, String message) {
+        ObjectNode body = Jsons.obj();
+        body.put("RetCode", retCode);
+        body.put("Message", message);
+        body.put("Action", ACTION);
+        return body;
+    }
+}
