@@ -122,9 +122,12 @@ async function showList() {
   view.dataset.tasks = String(tasks.length);
 }
 
-function timeAxis() {
+function timeAxis(series) {
+  const ts = series.flatMap((s) => s.points.map((p) => new Date(p.t).getTime()));
   return {
     type: 'linear',
+    min: Math.min(...ts),
+    max: Math.max(...ts),
     ticks: {
       maxTicksLimit: 8,
       callback: (v) => new Date(v).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
@@ -164,7 +167,7 @@ function drawChart(id, payload, yTitle, opts = {}) {
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', intersect: false, axis: 'x' },
       scales: {
-        x: timeAxis(),
+        x: timeAxis(series),
         y: { beginAtZero: true, max: opts.max, title: { display: true, text: yTitle }, grid: { color: '#eef1f5' } },
       },
       plugins: {
