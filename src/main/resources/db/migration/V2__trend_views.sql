@@ -76,7 +76,7 @@ JOIN (SELECT cycle_id, ROW_NUMBER() OVER (PARTITION BY source, task_id
   ON t.cycle_id = c.cycle_id AND t.rn = 1;
 
 -- v_full_transfer_progress: every sample of a full data step over time: OMS FULL_TRANSFER and
--- FULL_VERIFIER, UDTS FULL_MIGRATION, and DTS steps whose name says full ("Full...", "全量...").
+-- FULL_VERIFIER, UDTS FULL_MIGRATION, and DTS steps (provider compared case-insensitively) whose name says full ("Full...", "全量...").
 -- progress_pct is the provider's, else processed_records/capacity. Feed these to a rate fit for an ETA.
 CREATE VIEW v_full_transfer_progress AS
 SELECT s.source, s.provider, s.task_id, s.step_key, s.step_name, s.polled_at, s.status, s.raw_status,
@@ -86,7 +86,7 @@ SELECT s.source, s.provider, s.task_id, s.step_key, s.step_name, s.polled_at, s.
        s.src_rps, s.dst_rps
 FROM step_sample s
 WHERE s.step_name IN ('FULL_TRANSFER', 'FULL_VERIFIER', 'FULL_MIGRATION')
-   OR (s.provider = 'DTS' AND (UPPER(s.step_name) LIKE '%FULL%' OR s.step_name LIKE '%全量%'));
+   OR (UPPER(s.provider) = 'DTS' AND (UPPER(s.step_name) LIKE '%FULL%' OR s.step_name LIKE '%全量%'));
 
 -- v_incremental_delay: incremental sync delay over time, per step (OMS INCR_TRANSFER, DTS steps with
 -- IncLatencySeconds >= 0, UDTS INCREMENTAL_SYNC) and per task (task_sample.delay_seconds, step_key
