@@ -12,6 +12,7 @@ import dev.migwatch.source.SourcesConfigParser;
 import dev.migwatch.storage.HistoryDatabase;
 import dev.migwatch.storage.HistoryStore;
 import dev.migwatch.udts.UdtsAdapter;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -38,6 +39,12 @@ public class MigwatchConfiguration implements CamelConfiguration {
               migwatch.sources.prod-oms.tasks = np_4w3a1,np_fe22
             (see README.md, "Configuration"), or run `java -jar target/migwatch.jar --demo` to watch the built-in simulator.""";
     private static final Logger LOG = LoggerFactory.getLogger(MigwatchConfiguration.class);
+
+    /** The REST API and dashboard bean (routes/rest.camel.yaml); it finds migwatchDataSource on first use. */
+    @BindToRegistry(value = "trendsApi", beanPostProcess = true)
+    public dev.migwatch.trends.TrendsApi trendsApi() {
+        return new dev.migwatch.trends.TrendsApi();
+    }
 
     @Override
     public void configure(CamelContext context) {

@@ -1,0 +1,38 @@
+package dev.migwatch.trends;
+
+import java.time.Instant;
+
+/** One row of v_task_latest: a task's newest sample, newest poll and newest error. */
+public record TaskRow(
+        String source,
+        String provider,
+        String taskId,
+        String latestCycleId,
+        Instant sampledAt,
+        String taskName,
+        String taskType,
+        String rawStatus,
+        String status,
+        String runningStep,
+        Double progressPct,
+        Long delaySeconds,
+        Long processedRecords,
+        Long totalRecords,
+        Long elapsedSeconds,
+        Long providerEtaSeconds,
+        String failedMessage,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant lastPollAt,
+        String lastPollApi,
+        String lastPollOutcome,
+        Integer lastPollHttpStatus,
+        String lastPollErrorCode,
+        String lastPollErrorMessage,
+        Instant lastOkPollAt,
+        Instant lastErrorAt,
+        String lastErrorOrigin,
+        String lastErrorName,
+        String lastErrorCode,
+        String lastErrorMessage) {
+}

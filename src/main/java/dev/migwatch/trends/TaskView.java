@@ -1,0 +1,46 @@
+package dev.migwatch.trends;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A task as the API and the dashboard show it: the newest sample, the running steps' progress, the ETA,
+ * the delay figures and the last poll and error.
+ */
+public record TaskView(
+        String source,
+        String provider,
+        String taskId,
+        String taskName,
+        String taskType,
+        String status,
+        String rawStatus,
+        String runningStep,
+        Double progressPct,
+        Long delaySeconds,
+        Long processedRecords,
+        Long totalRecords,
+        Instant startedAt,
+        Instant finishedAt,
+        String failedMessage,
+        Instant sampledAt,
+        LastPoll lastPoll,
+        LastError lastError,
+        List<StepProgress> runningSteps,
+        EtaView eta,
+        DelayStats.Stats delay) {
+
+    /** The newest provider call. */
+    public record LastPoll(Instant at, String api, String outcome, Integer httpStatus, String errorCode,
+                           String errorMessage, Instant lastOkAt) {
+    }
+
+    /** The newest reported error. */
+    public record LastError(Instant at, String origin, String originName, String code, String message) {
+    }
+
+    /** A RUNNING step's progress, for a progress bar. */
+    public record StepProgress(String stepKey, String stepName, Double progressPct, Long processedRecords,
+                               Long capacity, Long delaySeconds) {
+    }
+}

@@ -1,0 +1,269 @@
+package dev.migwatch.trends;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.migwatch.source.Durations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API's computing bean ({@code trendsApi}): reads request headers (path and query parameters),
+ * validates them, asks {@link TrendsService} and writes a JSON answer with its status code. The routes in
+ * routes/rest.camel.yaml only say which method answers which URL.
+ *
+ * <p>The history DataSource ({@code migwatchDataSource}) is looked up on first use, so this bean can be
+ * registered before the database is opened. Settings come from {@code migwatch.trends.*} properties.
+ */
+public class TrendsApi implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrendsApi.class);
+    static final String DATA_SOURCE = "migwatchDataSource";
+
+    // Instants and Durations as ISO-8601 text (2026-05-01T10:00:00Z, PT15M): jackson-datatype-jsr310 is
+    // not on the classpath and their toString() is exactly that.
+    private final ObjectMapper json = new ObjectMapper().registerModule(new SimpleModule("iso-time")
+            .addSerializer(Instant.class, ToStringSerializer.instance)
+            .addSerializer(Duration.class, ToStringSerializer.instance));
+    private CamelContext camelContext;
+    private final DashboardAssets assets = new DashboardAssets();
+    private volatile TrendsService service;
+
+    /** For the registry: DataSource and settings from the CamelContext on first use. */
+    public TrendsApi() {
+    }
+
+    public TrendsApi(TrendsService service) {
+        this.service = Objects.requireNonNull(service);
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    // ---- endpoints
+
+    /** GET /api/tasks */
+    public void tasks(Exchange ex) {
+        answer(ex, () -> Map.of("tasks", service().tasks()));
+    }
+
+    /** GET /api/tasks/{source}/{taskId} */
+    public void task(Exchange ex) {
+        answer(ex, () -> {
+            String source = ApiParams.required("source", header(ex, "source"));
+            String taskId = ApiParams.required("taskId", header(ex, "taskId"));
+            return service().task(source, taskId).orElseThrow(() -> unknown(source, taskId));
+        });
+    }
+
+    /** GET /api/tasks/{source}/{taskId}/series?metric=&step=&from=&to=&points= */
+    public void series(Exchange ex) {
+        answer(ex, () -> {
+            String source = ApiParams.required("source", header(ex, "source"));
+            String taskId = ApiParams.required("taskId", header(ex, "taskId"));
+            Metric metric = ApiParams.metric(header(ex, "metric"));
+            String step = ApiParams.optional("step", header(ex, "step"));
+            Instant from = ApiParams.instant("from", header(ex, "from"));
+            Instant to = ApiParams.instant("to", header(ex, "to"));
+            ApiParams.range(from, to);
+            int max = service().settings().maxPoints();
+            int points = ApiParams.integer("points", header(ex, "points"), max, 2, max);
+            knownTask(source, taskId);
+            List<Series> raw = service().queries().series(source, taskId, metric, step, from, to);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("source", source);
+            out.put("taskId", taskId);
+            out.put("metric", metric.name().toLowerCase(java.util.Locale.ROOT));
+            out.put("unit", unit(metric));
+            out.put("step", step);
+            out.put("from", from);
+            out.put("to", to);
+            out.put("points", points);
+            out.put("rawPoints", raw.stream().mapToInt(s -> s.points().size()).sum());
+            out.put("series", Downsampler.downsample(raw, points));
+            return out;
+        });
+    }
+
+    /** GET /api/tasks/{source}/{taskId}/errors?from=&to=&limit= */
+    public void errors(Exchange ex) {
+        answer(ex, () -> {
+            String source = ApiParams.required("source", header(ex, "source"));
+            String taskId = ApiParams.required("taskId", header(ex, "taskId"));
+            Instant from = ApiParams.instant("from", header(ex, "from"));
+            Instant to = ApiParams.instant("to", header(ex, "to"));
+            ApiParams.range(from, to);
+            int limit = ApiParams.integer("limit", header(ex, "limit"), 200, 1, 5000);
+            knownTask(source, taskId);
+            return Map.of("errors", service().queries().errors(source, taskId, from, to, limit));
+        });
+    }
+
+    /** GET /api/tasks/{source}/{taskId}/components?from=&to= : the component status timeline */
+    public void components(Exchange ex) {
+        answer(ex, () -> {
+            String source = ApiParams.required("source", header(ex, "source"));
+            String taskId = ApiParams.required("taskId", header(ex, "taskId"));
+            Instant from = ApiParams.instant("from", header(ex, "from"));
+            Instant to = ApiParams.instant("to", header(ex, "to"));
+            ApiParams.range(from, to);
+            knownTask(source, taskId);
+            return Map.of("spans", service().queries().componentTimeline(source, taskId, from, to));
+        });
+    }
+
+    /** GET /api/polls?source=&taskId=&outcome=&from=&to=&limit= */
+    public void polls(Exchange ex) {
+        answer(ex, () -> {
+            Instant from = ApiParams.instant("from", header(ex, "from"));
+            Instant to = ApiParams.instant("to", header(ex, "to"));
+            ApiParams.range(from, to);
+            PollFilter f = new PollFilter(ApiParams.optional("source", header(ex, "source")),
+                    ApiParams.optional("taskId", header(ex, "taskId")), ApiParams.outcome(header(ex, "outcome")),
+                    from, to, ApiParams.integer("limit", header(ex, "limit"), 100, 1, 5000));
+            return Map.of("polls", service().queries().polls(f));
+        });
+    }
+
+    /** For an onException: whatever escaped becomes a JSON 500 (details go to the log, not the client). */
+    public void failure(Exchange ex) {
+        Exception e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        write(ex, 500, Map.of("error", "internal error", "status", 500));
+        LOG.warn("REST request failed", e);
+    }
+
+    // ---- plumbing
+
+    private void answer(Exchange ex, Supplier<Object> body) {
+        if (camelContext == null) {
+            camelContext = ex.getContext();
+        }
+        try {
+            write(ex, 200, body.get());
+        } catch (ApiProblem p) {
+            write(ex, p.status(), Map.of("error", p.getMessage(), "status", p.status()));
+        } catch (RuntimeException e) {
+            LOG.warn("REST request {} failed", ex.getIn().getHeader(Exchange.HTTP_URI), e);
+            write(ex, 500, Map.of("error", "internal error: see the migwatch log", "status", 500));
+        }
+    }
+
+    private void write(Exchange ex, int status, Object body) {
+        try {
+            ex.getMessage().setBody(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        ex.getMessage().setHeader("Cache-Control", "no-store");
+    }
+
+    private static Object header(Exchange ex, String name) {
+        return ex.getIn().getHeader(name);
+    }
+
+    private void knownTask(String source, String taskId) {
+        if (service().queries().task(source, taskId).isEmpty()) {
+            throw unknown(source, taskId);
+        }
+    }
+
+    private static ApiProblem unknown(String source, String taskId) {
+        return ApiProblem.notFound("no task '" + taskId + "' of source '" + source + "' in the history");
+    }
+
+    private static String unit(Metric m) {
+        return switch (m) {
+            case PROGRESS -> "percent";
+            case PROCESSED -> "records";
+            case RPS -> "records/s";
+            case DELAY -> "seconds";
+            case TPS -> "transactions/s";
+        };
+    }
+
+    TrendsService service() {
+        TrendsService s = service;
+        if (s == null) {
+            synchronized (this) {
+                if (service == null) {
+                    CamelContext ctx = Objects.requireNonNull(camelContext, "trendsApi needs a CamelContext");
+                    DataSource ds = ctx.getRegistry().lookupByNameAndType(DATA_SOURCE, DataSource.class);
+                    if (ds == null) {
+                        throw new IllegalStateException("no DataSource named " + DATA_SOURCE + " in the registry");
+                    }
+                    service = new TrendsService(new TrendQueries(ds), settingsFrom(ctx));
+                }
+                s = service;
+            }
+        }
+        return s;
+    }
+
+    /** GET / and GET /assets/{asset}: the dashboard's files, from a fixed list (see DashboardAssets). */
+    public void asset(Exchange ex) {
+        if (!assets.serve(ex, (String) ex.getIn().getHeader("asset", String.class))) {
+            write(ex, 404, Map.of("error", "no such file", "status", 404));
+        }
+    }
+
+    /** migwatch.trends.* properties; a missing or unreadable one keeps its default. */
+    static TrendsSettings settingsFrom(CamelContext ctx) {
+        TrendsSettings d = TrendsSettings.defaults();
+        EtaEstimator.Settings e = d.eta();
+        return new TrendsSettings(
+                new EtaEstimator.Settings(
+                        duration(ctx, "migwatch.trends.eta-window", e.window()),
+                        number(ctx, "migwatch.trends.eta-max-samples", e.maxSamples()),
+                        number(ctx, "migwatch.trends.eta-min-samples", e.minSamples()),
+                        duration(ctx, "migwatch.trends.eta-min-span", e.minSpan())),
+                duration(ctx, "migwatch.trends.delay-window", d.delayWindow()),
+                number(ctx, "migwatch.trends.delay-threshold-seconds", (int) d.delayThresholdSeconds()),
+                duration(ctx, "migwatch.trends.delay-lookback", d.delayLookback()),
+                duration(ctx, "migwatch.trends.stall-after", d.stallAfter()),
+                number(ctx, "migwatch.trends.max-points", d.maxPoints()));
+    }
+
+    private static Duration duration(CamelContext ctx, String key, Duration dflt) {
+        String v = ctx.getPropertiesComponent().resolveProperty(key).orElse(null);
+        if (v == null) {
+            return dflt;
+        }
+        Duration d = Durations.parse(v);
+        if (d == null) {
+            LOG.warn("{} = {} is not a duration such as 10m; using {}", key, v, dflt);
+            return dflt;
+        }
+        return d;
+    }
+
+    private static int number(CamelContext ctx, String key, int dflt) {
+        String v = ctx.getPropertiesComponent().resolveProperty(key).orElse(null);
+        try {
+            return v == null ? dflt : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            LOG.warn("{} = {} is not a whole number; using {}", key, v, dflt);
+            return dflt;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.migwatch.trends;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Combines the queries with the ETA, delay and stall computations. */
+public class TrendsService {
+
+    static final String NO_SAMPLES = "no successful poll yet";
+    static final String NO_FULL_STEP = "no full transfer running";
+
+    private final TrendQueries queries;
+    private final TrendsSettings settings;
+    private final EtaEstimator estimator;
+    private final StallDetector stallDetector;
+
+    public TrendsService(TrendQueries queries, TrendsSettings settings) {
+        this.queries = Objects.requireNonNull(queries);
+        this.settings = Objects.requireNonNull(settings);
+        this.estimator = new EtaEstimator(settings.eta());
+        this.stallDetector = new StallDetector(settings.stallAfter());
+    }
+
+    public TrendQueries queries() {
+        return queries;
+    }
+
+    public TrendsSettings settings() {
+        return settings;
+    }
+
+    public List<TaskView> tasks() {
+        List<TaskView> out = new ArrayList<>();
+        for (TaskRow row : queries.tasks()) {
+            out.add(view(row, queries.stepsNow(row.source(), row.taskId())));
+        }
+        return out;
+    }
+
+    public Optional<TaskDetail> task(String source, String taskId) {
+        return queries.task(source, taskId).map(row -> {
+            List<StepRow> steps = queries.stepsNow(source, taskId);
+            return new TaskDetail(view(row, steps), steps, queries.componentsNow(source, taskId));
+        });
+    }
+
+    TaskView view(TaskRow r, List<StepRow> steps) {
+        List<TaskView.StepProgress> running = steps.stream()
+                .filter(s -> "RUNNING".equals(s.status()))
+                .map(s -> new TaskView.StepProgress(s.stepKey(), s.stepName(), s.progressPct(), s.processedRecords(),
+                        s.capacity(), s.delaySeconds()))
+                .toList();
+        TaskView.LastPoll lastPoll = r.lastPollAt() == null ? null
+                : new TaskView.LastPoll(r.lastPollAt(), r.lastPollApi(), r.lastPollOutcome(), r.lastPollHttpStatus(),
+                r.lastPollErrorCode(), r.lastPollErrorMessage(), r.lastOkPollAt());
+        TaskView.LastError lastError = r.lastErrorAt() == null ? null
+                : new TaskView.LastError(r.lastErrorAt(), r.lastErrorOrigin(), r.lastErrorName(), r.lastErrorCode(),
+                r.lastErrorMessage());
+        return new TaskView(r.source(), r.provider(), r.taskId(), r.taskName(), r.taskType(), r.status(),
+                r.rawStatus(), r.runningStep(), r.progressPct(), r.delaySeconds(), r.processedRecords(),
+                r.totalRecords(), r.startedAt(), r.finishedAt(), r.failedMessage(), r.sampledAt(), lastPoll,
+                lastError, running, eta(r), delay(r));
+    }
+
+    EtaView eta(TaskRow r) {
+        EtaView.ProviderEta provider = providerEta(r);
+        if (r.sampledAt() == null) {
+            return new EtaView(null, null, null, null, null, null, NO_SAMPLES, 0, null, null, null, null, provider);
+        }
+        Duration lookback = max(settings.eta().window(), settings.stallAfter().multipliedBy(2));
+        Map<String, List<TrendQueries.FullStepSample>> bySteps = new LinkedHashMap<>();
+        for (TrendQueries.FullStepSample s : queries.fullStepSamples(r.source(), r.taskId(),
+                r.sampledAt().minus(lookback))) {
+            bySteps.computeIfAbsent(s.stepKey(), k -> new ArrayList<>()).add(s);
+        }
+        // Only steps present in the newest poll count; a RUNNING one first.
+        List<List<TrendQueries.FullStepSample>> current = bySteps.values().stream()
+                .filter(l -> l.get(l.size() - 1).polledAt().equals(r.sampledAt()))
+                .sorted(Comparator.comparing(l -> "RUNNING".equals(l.get(l.size() - 1).status()) ? 0 : 1))
+                .toList();
+        if (current.isEmpty() || !"RUNNING".equals(last(current.get(0)).status())) {
+            boolean finished = "FINISHED".equals(r.status())
+                    || (!current.isEmpty() && "FINISHED".equals(last(current.get(0)).status()));
+            return new EtaView(null, null, null, null, null, null,
+                    finished ? EtaEstimator.FINISHED : NO_FULL_STEP, 0, null, null, null, null, provider);
+        }
+        List<TrendQueries.FullStepSample> samples = current.get(0);
+        TrendQueries.FullStepSample newest = last(samples);
+        boolean records = newest.processedRecords() != null
+                && (newest.capacity() != null && newest.capacity() > 0 || newest.progressPct() == null);
+        List<EtaEstimator.Sample> eta = new ArrayList<>();
+        List<StallDetector.Sample> stall = new ArrayList<>();
+        for (TrendQueries.FullStepSample s : samples) {
+            Double done = records ? toDouble(s.processedRecords()) : s.progressPct();
+            if (done == null) {
+                continue;
+            }
+            Double total = records ? (s.capacity() != null && s.capacity() > 0 ? toDouble(s.capacity()) : null) : 100.0;
+            stall.add(new StallDetector.Sample(s.polledAt(), done));
+            if (!s.polledAt().isBefore(r.sampledAt().minus(settings.eta().window()))) {
+                eta.add(new EtaEstimator.Sample(s.polledAt(), done, total));
+            }
+        }
+        EtaEstimator.Estimate e = estimator.estimate(eta);
+        return new EtaView(newest.stepKey(), newest.stepName(), records ? "records" : "percent", e.ratePerSecond(),
+                e.finishAt(), e.remainingSeconds(), e.reason(), e.samplesUsed(), e.windowFrom(), e.done(), e.total(),
+                stallDetector.check(newest.status(), stall), provider);
+    }
+
+    DelayStats.Stats delay(TaskRow r) {
+        if (r.sampledAt() == null) {
+            return DelayStats.of(List.of(), settings.delayWindow(), settings.delayThresholdSeconds());
+        }
+        List<TrendQueries.DelaySample> rows = queries.delaySamples(r.source(), r.taskId(),
+                r.sampledAt().minus(max(settings.delayWindow(), settings.delayLookback())));
+        // The task-level delay is what the provider calls "the" delay; without it, the newest step's.
+        String key = rows.stream().anyMatch(d -> d.stepKey() == null) ? null
+                : rows.isEmpty() ? null : rows.get(rows.size() - 1).stepKey();
+        List<DelayStats.Sample> samples = rows.stream()
+                .filter(d -> Objects.equals(d.stepKey(), key))
+                .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds()))
+                .toList();
+        return DelayStats.of(samples, settings.delayWindow(), settings.delayThresholdSeconds());
+    }
+
+    static EtaView.ProviderEta providerEta(TaskRow r) {
+        Long total = r.providerEtaSeconds();
+        if (total == null || total <= 0) {
+            return null;
+        }
+        Instant finish = r.startedAt() != null ? r.startedAt().plusSeconds(total)
+                : r.elapsedSeconds() != null && r.sampledAt() != null
+                ? r.sampledAt().plusSeconds(Math.max(0, total - r.elapsedSeconds())) : null;
+        return new EtaView.ProviderEta(total, r.elapsedSeconds(), finish);
+    }
+
+    private static <T> T last(List<T> l) {
+        return l.get(l.size() - 1);
+    }
+
+    private static Double toDouble(Long v) {
+        return v == null ? null : v.doubleValue();
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

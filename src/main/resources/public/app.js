@@ -1,0 +1,295 @@
+// migwatch dashboard: plain JS, no build step. Reads /api, draws with Chart.js (served from the jar).
+'use strict';
+
+const REFRESH_MS = 15000;
+const COLORS = ['#2f6fde', '#1f9d55', '#d98e04', '#d64545', '#7b5cd6', '#0f9bb0', '#c2417c', '#5f6b7a'];
+const STATUS_COLORS = { RUNNING: '#2f6fde', FINISHED: '#1f9d55', FAILED: '#d64545', STOPPED: '#d98e04',
+  PENDING: '#7b5cd6', UNKNOWN: '#8a96a3' };
+const view = document.getElementById('view');
+let timer = null;
+let charts = [];
+
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+const enc = encodeURIComponent;
+const fmtTime = (t) => (t ? new Date(t).toLocaleString() : '—');
+const fmtNum = (n) => (n == null ? '—' : Number(n).toLocaleString(undefined, { maximumFractionDigits: 1 }));
+
+function fmtDuration(sec) {
+  if (sec == null) return '—';
+  sec = Math.round(sec);
+  if (sec < 60) return sec + ' s';
+  const d = Math.floor(sec / 86400), h = Math.floor((sec % 86400) / 3600), m = Math.floor((sec % 3600) / 60);
+  return (d ? d + 'd ' : '') + (h ? h + 'h ' : '') + (d ? '' : m + 'm');
+}
+
+function ago(t) {
+  if (!t) return '—';
+  return fmtDuration((Date.now() - new Date(t).getTime()) / 1000) + ' ago';
+}
+
+async function api(path) {
+  const r = await fetch(path, { headers: { Accept: 'application/json' } });
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(body.error || ('HTTP ' + r.status));
+  return body;
+}
+
+function badge(status) {
+  return `<span class="badge ${esc(status || 'UNKNOWN')}">${esc(status || 'UNKNOWN')}</span>`;
+}
+
+function bar(pct, label) {
+  const p = Math.max(0, Math.min(100, pct ?? 0));
+  return `<div class="bar" title="${esc(label)}"><span style="width:${p}%"></span><em>${pct == null ? '?' : p.toFixed(1) + ' %'}</em></div>`;
+}
+
+function etaText(eta) {
+  if (!eta) return '—';
+  let s = eta.finishAt
+    ? `<b>${fmtDuration(eta.remainingSeconds)}</b><div class="sub">${fmtTime(eta.finishAt)} · ${fmtNum(eta.ratePerSecond)} ${eta.measure === 'percent' ? '%/s' : 'rec/s'}</div>`
+    : `<span class="muted">${esc(eta.reason)}</span>`;
+  if (eta.stall && eta.stall.stalled) s += `<div class="err">stalled since ${fmtTime(eta.stall.unchangedSince)}</div>`;
+  if (eta.provider && eta.provider.finishAt) s += `<div class="sub">provider: ${fmtTime(eta.provider.finishAt)}</div>`;
+  return s;
+}
+
+function delayText(t) {
+  const d = t.delay || {};
+  const cur = d.current ?? t.delaySeconds;
+  if (cur == null) return '<span class="muted">—</span>';
+  const hot = d.aboveThresholdSince != null;
+  let s = `<span class="delay ${hot ? 'hot' : ''}">${fmtDuration(cur)}</span>`;
+  if (d.max != null) s += `<div class="sub">max ${fmtDuration(d.max)} · avg ${fmtDuration(d.avg)}</div>`;
+  if (hot) s += `<div class="sub">&gt; ${d.threshold} s since ${fmtTime(d.aboveThresholdSince)}</div>`;
+  return s;
+}
+
+function lastErrorText(t) {
+  const parts = [];
+  if (t.lastPoll && t.lastPoll.outcome !== 'OK') {
+    parts.push(`<div class="err" title="${esc(t.lastPoll.errorMessage)}">poll ${esc(t.lastPoll.outcome)}: ${esc(t.lastPoll.errorCode || '')}</div>`);
+  }
+  if (t.lastError) {
+    parts.push(`<div class="err" title="${esc(t.lastError.message)}">${esc(t.lastError.code || t.lastError.origin)}: ${esc(t.lastError.message || '')}</div><div class="sub">${ago(t.lastError.at)}</div>`);
+  }
+  return parts.join('') || '<span class="ok">none</span>';
+}
+
+function stepsCell(t) {
+  if (t.runningSteps && t.runningSteps.length) {
+    return t.runningSteps.map((s) => {
+      const label = s.capacity ? `${fmtNum(s.processedRecords)} / ${fmtNum(s.capacity)}` : '';
+      return `<div class="steplabel">${esc(s.stepName || s.stepKey)} ${label ? '· ' + label : ''}</div>` +
+        (s.progressPct != null ? bar(s.progressPct, label) : '');
+    }).join('');
+  }
+  return t.progressPct != null ? bar(t.progressPct, 'task progress') : '<span class="muted">—</span>';
+}
+
+async function showList() {
+  const data = await api('/api/tasks');
+  const tasks = data.tasks;
+  const count = (st) => tasks.filter((t) => t.status === st).length;
+  const failingPolls = tasks.filter((t) => t.lastPoll && t.lastPoll.outcome !== 'OK').length;
+  view.innerHTML = `
+    <div class="summary">
+      <div class="tile"><span class="muted">tasks</span><b>${tasks.length}</b></div>
+      <div class="tile"><span class="muted">running</span><b style="color:var(--blue)">${count('RUNNING')}</b></div>
+      <div class="tile"><span class="muted">finished</span><b style="color:var(--green)">${count('FINISHED')}</b></div>
+      <div class="tile"><span class="muted">failed</span><b style="color:var(--red)">${count('FAILED')}</b></div>
+      <div class="tile"><span class="muted">polls failing</span><b style="color:var(--amber)">${failingPolls}</b></div>
+    </div>
+    <div class="card">
+      <table id="tasks">
+        <thead><tr><th>Task</th><th>Status</th><th>Running step / progress</th><th>Delay</th><th>ETA</th><th>Last poll</th><th>Last error</th></tr></thead>
+        <tbody>${tasks.map((t) => `
+          <tr class="task" data-task="${esc(t.source)}/${esc(t.taskId)}" data-href="#/task/${enc(t.source)}/${enc(t.taskId)}">
+            <td><div class="name"><a href="#/task/${enc(t.source)}/${enc(t.taskId)}">${esc(t.taskName || t.taskId)}</a></div>
+                <div class="sub"><span class="badge prov">${esc(t.provider)}</span> ${esc(t.source)} · <code>${esc(t.taskId)}</code></div></td>
+            <td>${badge(t.status)}<div class="sub">${esc(t.rawStatus || '')}</div></td>
+            <td>${stepsCell(t)}</td>
+            <td>${delayText(t)}</td>
+            <td>${etaText(t.eta)}</td>
+            <td>${t.lastPoll ? `${ago(t.lastPoll.at)}<div class="sub">${esc(t.lastPoll.outcome)}</div>` : '—'}</td>
+            <td>${lastErrorText(t)}</td>
+          </tr>`).join('') || '<tr><td colspan="7" class="empty">No task polled yet.</td></tr>'}
+        </tbody>
+      </table>
+    </div>`;
+  view.querySelectorAll('tr.task').forEach((tr) => tr.addEventListener('click', (e) => {
+    if (e.target.tagName !== 'A') location.hash = tr.dataset.href;
+  }));
+  view.dataset.tasks = String(tasks.length);
+}
+
+function timeAxis(series) {
+  const ts = series.flatMap((s) => s.points.map((p) => new Date(p.t).getTime()));
+  return {
+    type: 'linear',
+    min: Math.min(...ts),
+    max: Math.max(...ts),
+    ticks: {
+      maxTicksLimit: 8,
+      callback: (v) => new Date(v).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+    },
+    grid: { color: '#eef1f5' },
+  };
+}
+
+function drawChart(id, payload, yTitle, opts = {}) {
+  const box = document.getElementById(id);
+  const series = payload.series || [];
+  const points = series.reduce((n, s) => n + s.points.length, 0);
+  box.dataset.points = String(points);
+  if (!points) {
+    box.innerHTML = '<div class="empty">no data in this range</div>';
+    return;
+  }
+  const canvas = document.createElement('canvas');
+  box.appendChild(canvas);
+  const chart = new Chart(canvas, {
+    type: 'line',
+    data: {
+      datasets: series.map((s, i) => ({
+        label: s.name,
+        data: s.points.map((p) => ({ x: new Date(p.t).getTime(), y: p.v })),
+        borderColor: COLORS[i % COLORS.length],
+        backgroundColor: COLORS[i % COLORS.length] + '22',
+        fill: opts.fill ?? false,
+        stepped: opts.stepped ?? false,
+        pointRadius: 0,
+        borderWidth: 2,
+        tension: 0.2,
+      })),
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      interaction: { mode: 'nearest', intersect: false, axis: 'x' },
+      scales: {
+        x: timeAxis(series),
+        y: { beginAtZero: true, max: opts.max, title: { display: true, text: yTitle }, grid: { color: '#eef1f5' } },
+      },
+      plugins: {
+        legend: { position: 'bottom', labels: { boxWidth: 12 } },
+        tooltip: { callbacks: { title: (items) => fmtTime(items[0].parsed.x) } },
+      },
+    },
+  });
+  charts.push(chart);
+  box.dataset.drawn = String(chart.data.datasets.reduce((n, d) => n + d.data.length, 0));
+}
+
+function drawTimeline(spans) {
+  const box = document.getElementById('timeline');
+  if (!spans.length) {
+    box.innerHTML = '<div class="empty">no components reported (OMS only)</div>';
+    return;
+  }
+  const start = Math.min(...spans.map((s) => new Date(s.from).getTime()));
+  const end = Math.max(...spans.map((s) => new Date(s.to).getTime()), start + 1);
+  const byComp = new Map();
+  spans.forEach((s) => {
+    const k = s.kind + ' ' + s.name;
+    if (!byComp.has(k)) byComp.set(k, []);
+    byComp.get(k).push(s);
+  });
+  let html = '';
+  byComp.forEach((list, k) => {
+    const segs = list.map((s) => {
+      const w = Math.max(0.5, ((new Date(s.to) - new Date(s.from)) / (end - start)) * 100);
+      return `<span style="width:${w}%;background:${STATUS_COLORS[s.status] || '#8a96a3'}" title="${esc(s.status)} (${esc(s.rawStatus)}) ${fmtTime(s.from)} – ${fmtTime(s.to)}"></span>`;
+    }).join('');
+    html += `<div class="tlrow"><div title="${esc(k)}" style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">${esc(k)}</div><div class="timeline">${segs}</div></div>`;
+  });
+  html += '<div class="legend">' + Object.entries(STATUS_COLORS).map(([s, c]) => `<span><i style="background:${c}"></i>${s}</span>`).join('') + '</div>';
+  html += `<div class="sub">${fmtTime(start)} – ${fmtTime(end)}</div>`;
+  box.innerHTML = html;
+}
+
+async function showTask(source, taskId) {
+  const base = `/api/tasks/${enc(source)}/${enc(taskId)}`;
+  const d = await api(base);
+  const t = d.task;
+  const stallWarn = t.eta && t.eta.stall && t.eta.stall.stalled
+    ? `<div class="warn">${esc(t.eta.stepName)} has not moved since ${fmtTime(t.eta.stall.unchangedSince)} while RUNNING.</div>` : '';
+  view.innerHTML = `
+    <div class="crumb"><a href="#/">← all tasks</a></div>
+    <div class="card">
+      <h2>${esc(t.taskName || t.taskId)} ${badge(t.status)} <span class="badge prov">${esc(t.provider)}</span></h2>
+      ${stallWarn}
+      <div class="kv">
+        <div><span>source / task id</span><b>${esc(t.source)}</b> <code>${esc(t.taskId)}</code></div>
+        <div><span>provider status</span><b>${esc(t.rawStatus || '—')}</b></div>
+        <div><span>running step</span><b>${esc(t.runningStep || '—')}</b></div>
+        <div><span>progress</span><b>${t.progressPct == null ? '—' : fmtNum(t.progressPct) + ' %'}</b></div>
+        <div><span>delay</span><b>${delayText(t)}</b></div>
+        <div><span>ETA (recent rate)</span><b>${etaText(t.eta)}</b></div>
+        <div><span>last poll</span><b>${t.lastPoll ? ago(t.lastPoll.at) + ' · ' + esc(t.lastPoll.outcome) : '—'}</b></div>
+        <div><span>started</span><b>${fmtTime(t.startedAt)}</b></div>
+      </div>
+    </div>
+    <div class="card"><h2>Steps now</h2><table>
+      <thead><tr><th>#</th><th>Step</th><th>Status</th><th>Progress</th><th>Records</th><th>RPS src / dst</th><th>Delay</th><th>Error</th></tr></thead>
+      <tbody>${d.steps.map((s) => `<tr>
+        <td>${s.stepOrder ?? ''}</td><td><b>${esc(s.stepName || s.stepKey)}</b><div class="sub">${esc(s.description || '')}</div></td>
+        <td>${badge(s.status)}</td><td>${s.progressPct != null ? bar(s.progressPct, '') : '—'}</td>
+        <td>${s.capacity ? fmtNum(s.processedRecords) + ' / ' + fmtNum(s.capacity) : fmtNum(s.processedRecords)}</td>
+        <td>${s.srcRps != null || s.dstRps != null ? fmtNum(s.srcRps) + ' / ' + fmtNum(s.dstRps) : '—'}</td>
+        <td>${s.delaySeconds != null ? fmtDuration(s.delaySeconds) : '—'}</td>
+        <td class="err">${esc(s.errorMessage || '')}</td></tr>`).join('') || '<tr><td colspan="8" class="empty">no steps</td></tr>'}</tbody>
+    </table></div>
+    <div class="grid">
+      <div class="card"><h2>Step progress (%)</h2><div class="chartbox" id="chart-progress"></div></div>
+      <div class="card"><h2>Throughput (records/s)</h2><div class="chartbox" id="chart-rps"></div></div>
+      <div class="card"><h2>Incremental delay (s)</h2><div class="chartbox" id="chart-delay"></div></div>
+      <div class="card"><h2>Component TPS</h2><div class="chartbox" id="chart-tps"></div></div>
+    </div>
+    <div class="card"><h2>Component status timeline</h2><div id="timeline"></div></div>
+    <div class="card"><h2>Errors</h2><div id="errors"></div></div>`;
+  const [progress, rps, delay, tps, comps, errors] = await Promise.all([
+    api(base + '/series?metric=progress&points=300'),
+    api(base + '/series?metric=rps&points=300'),
+    api(base + '/series?metric=delay&points=300'),
+    api(base + '/series?metric=tps&points=300'),
+    api(base + '/components'),
+    api(base + '/errors?limit=50'),
+  ]);
+  drawChart('chart-progress', progress, '%', { max: 100, fill: true });
+  drawChart('chart-rps', rps, 'records/s');
+  drawChart('chart-delay', delay, 'seconds', { fill: true });
+  drawChart('chart-tps', tps, 'tps');
+  drawTimeline(comps.spans);
+  document.getElementById('errors').innerHTML = errors.errors.length
+    ? `<table><thead><tr><th>When</th><th>Origin</th><th>Code</th><th>Level</th><th>Message</th></tr></thead><tbody>${errors.errors.map((e) => `<tr>
+        <td>${fmtTime(e.occurredAt)}</td><td>${esc(e.origin)} <span class="sub">${esc(e.originName || '')}</span></td>
+        <td><code>${esc(e.code || '')}</code></td><td>${esc(e.level || '')}</td>
+        <td>${esc(e.message || '')}${e.proposal ? `<div class="sub">${esc(e.proposal)}</div>` : ''}</td></tr>`).join('')}</tbody></table>`
+    : '<div class="empty">no errors reported</div>';
+}
+
+async function render() {
+  charts.forEach((c) => c.destroy());
+  charts = [];
+  const m = location.hash.match(/^#\/task\/([^/]+)\/(.+)$/);
+  view.dataset.state = 'loading';
+  try {
+    if (m) await showTask(decodeURIComponent(m[1]), decodeURIComponent(m[2]));
+    else await showList();
+    view.dataset.state = 'ready';
+    document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
+  } catch (e) {
+    view.innerHTML = `<div class="card warn">Could not load: ${esc(e.message)}</div>`;
+    view.dataset.state = 'error';
+  }
+}
+
+function schedule() {
+  clearInterval(timer);
+  if (document.getElementById('auto').checked) timer = setInterval(render, REFRESH_MS);
+}
+
+window.addEventListener('hashchange', render);
+document.getElementById('auto').addEventListener('change', schedule);
+render();
+schedule();

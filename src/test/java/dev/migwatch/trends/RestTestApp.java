@@ -1,0 +1,54 @@
+package dev.migwatch.trends;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import javax.sql.DataSource;
+import org.apache.camel.main.Main;
+
+/**
+ * The REST routes (routes/rest.camel.yaml) on camel-main with the embedded platform-http server on a free
+ * port, over a given history DataSource: the app's HTTP side without the pollers.
+ */
+final class RestTestApp implements AutoCloseable {
+
+    final int port;
+    private final Main main = new Main();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    RestTestApp(DataSource ds) throws Exception {
+        this.port = freePort();
+        main.bind("migwatchDataSource", ds);
+        main.bind("trendsApi", new TrendsApi());
+        main.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/rest.camel.yaml");
+        main.addOverrideProperty("camel.server.enabled", "true");
+        main.addOverrideProperty("camel.server.host", "127.0.0.1");
+        main.addOverrideProperty("camel.server.port", String.valueOf(port));
+        main.addOverrideProperty("camel.rest.component", "platform-http");
+        main.addOverrideProperty("camel.main.java-routes-exclude-pattern", "**/*");
+        main.start();
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

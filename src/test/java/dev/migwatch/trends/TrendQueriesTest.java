@@ -1,0 +1,167 @@
+package dev.migwatch.trends;
+
+import static dev.migwatch.trends.HistoryFixture.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrendQueriesTest {
+
+    private final HistoryFixture db = new HistoryFixture().standard();
+    private final TrendQueries q = new TrendQueries(db.dataSource);
+
+    @Test
+    void taskLatestCoversEveryPolledTask() {
+        List<TaskRow> tasks = q.tasks();
+        assertEquals(List.of("dts-cn/j-1", "oms-prod/np_1", "uc/t-9"),
+                tasks.stream().map(t -> t.source() + "/" + t.taskId()).toList());
+        TaskRow dts = tasks.get(0);
+        assertNull(dts.sampledAt(), "never polled OK");
+        assertEquals("AUTH", dts.lastPollOutcome());
+        assertEquals("DTS", dts.provider());
+
+        TaskRow oms = tasks.get(1);
+        assertEquals("oms-9", oms.latestCycleId());
+        assertEquals(T0.plusSeconds(540), oms.sampledAt());
+        assertEquals("RUNNING", oms.status());
+        assertEquals("THROTTLED", oms.lastPollOutcome(), "the newest call, even a failed one");
+        assertEquals(T0.plusSeconds(570), oms.lastPollAt());
+        assertEquals(T0.plusSeconds(540), oms.lastOkPollAt());
+        assertEquals("SLOW_TABLE", oms.lastErrorCode());
+        assertEquals(T0.plusSeconds(420), oms.lastErrorAt());
+    }
+
+    @Test
+    void stepsAndComponentsNow() {
+        List<StepRow> steps = q.stepsNow("oms-prod", "np_1");
+        assertEquals(List.of("FULL_TRANSFER", "INCR_TRANSFER"), steps.stream().map(StepRow::stepKey).toList());
+        assertEquals(54.0, steps.get(0).progressPct(), 1e-9, "filled from processed/capacity");
+        assertEquals(540_000L, steps.get(0).processedRecords());
+        List<ComponentRow> comps = q.componentsNow("oms-prod", "np_1");
+        assertEquals(1, comps.size());
+        assertEquals("RUNNING", comps.get(0).status());
+        assertTrue(q.stepsNow("oms-prod", "nope").isEmpty());
+        assertTrue(q.task("oms-prod", "nope").isEmpty());
+    }
+
+    @Test
+    void seriesPerMetric() {
+        List<Series> progress = q.series("oms-prod", "np_1", Metric.PROGRESS, null, null, null);
+        assertEquals(1, progress.size(), "INCR_TRANSFER has no progress");
+        assertEquals("FULL_TRANSFER", progress.get(0).name());
+        assertEquals(10, progress.get(0).points().size());
+
+        List<Series> rps = q.series("oms-prod", "np_1", Metric.RPS, "FULL_TRANSFER", T0.plusSeconds(60),
+                T0.plusSeconds(180));
+        assertEquals(List.of("FULL_TRANSFER src", "FULL_TRANSFER dst"), rps.stream().map(Series::name).toList());
+        assertEquals(3, rps.get(0).points().size());
+        assertEquals(1001.0, rps.get(0).points().get(0).v(), 1e-9);
+
+        List<Series> delay = q.series("uc", "t-9", Metric.DELAY, null, null, null);
+        assertEquals(List.of("INCREMENTAL_SYNC", "task"), delay.stream().map(Series::name).sorted().toList());
+
+        List<Series> tps = q.series("oms-prod", "np_1", Metric.TPS, "INCR_SYNC", null, null);
+        assertEquals(1, tps.size());
+        assertEquals(10, tps.get(0).points().size());
+
+        assertTrue(q.series("oms-prod", "np_1", Metric.PROCESSED, "no such step", null, null).isEmpty());
+    }
+
+    @Test
+    void sqlInRequestTextIsJustAValue() {
+        assertTrue(q.task("oms-prod' OR '1'='1", "np_1").isEmpty());
+        assertTrue(q.series("oms-prod", "np_1", Metric.PROGRESS, "x' OR 1=1 --", null, null).isEmpty());
+    }
+
+    @Test
+    void errorsAndPolls() {
+        assertEquals(1, q.errors("oms-prod", "np_1", T0, T0.plusSeconds(600), 100).size());
+        assertTrue(q.errors("oms-prod", "np_1", T0.plusSeconds(500), null, 100).isEmpty());
+
+        List<PollRow> failed = q.polls(new PollFilter(null, null, "THROTTLED", null, null, 10));
+        assertEquals(1, failed.size());
+        assertEquals("Throttling.User", failed.get(0).errorCode());
+        List<PollRow> oms = q.polls(new PollFilter("oms-prod", "np_1", null, null, null, 3));
+        assertEquals(3, oms.size());
+        assertEquals(T0.plusSeconds(570), oms.get(0).calledAt(), "newest first");
+    }
+
+    @Test
+    void componentTimelineMergesUnchangedStatus() {
+        List<ComponentSpan> spans = q.componentTimeline("oms-prod", "np_1", null, null);
+        assertEquals(2, spans.size());
+        assertEquals("PENDING", spans.get(0).status());
+        assertEquals(T0, spans.get(0).from());
+        assertEquals(T0.plusSeconds(240), spans.get(0).to(), "lasts until the change is seen");
+        assertEquals("RUNNING", spans.get(1).status());
+        assertEquals(6, spans.get(1).samples());
+    }
+
+    @Test
+    void viewsAnswerPlainSql() throws SQLException {
+        try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement()) {
+            assertEquals(2, count(st, "SELECT COUNT(*) FROM v_poll_failures"));
+            assertEquals(15, count(st, "SELECT COUNT(*) FROM v_full_transfer_progress"));
+            assertEquals(10, count(st, "SELECT COUNT(*) FROM v_incremental_delay"));
+            assertEquals(4, count(st, "SELECT COUNT(*) FROM v_step_latest"));
+            assertEquals(1, count(st, "SELECT COUNT(*) FROM v_component_latest"));
+            try (ResultSet rs = st.executeQuery("SELECT step_key, unchanged_since FROM v_step_unchanged"
+                    + " WHERE source = 'uc' ORDER BY step_key")) {
+                assertTrue(rs.next());
+                assertEquals("FULL_MIGRATION", rs.getString(1));
+                assertEquals(java.sql.Timestamp.valueOf("2026-01-01 00:00:00"), rs.getTimestamp(2),
+                        "finished counts never moved in our samples");
+                assertTrue(rs.next());
+            }
+            try (ResultSet rs = st.executeQuery("SELECT unchanged_since FROM v_step_unchanged"
+                    + " WHERE source = 'oms-prod' AND step_key = 'FULL_TRANSFER'")) {
+                assertTrue(rs.next());
+                assertEquals(java.sql.Timestamp.valueOf("2026-01-01 00:09:00"), rs.getTimestamp(1));
+            }
+        }
+    }
+
+    @Test
+    void serviceComputesEtaDelayAndProviderEstimate() {
+        TrendsService service = new TrendsService(q, TrendsSettings.defaults());
+        TaskView oms = service.task("oms-prod", "np_1").orElseThrow().task();
+        assertNull(oms.eta().reason());
+        assertEquals("FULL_TRANSFER", oms.eta().stepKey());
+        assertEquals("records", oms.eta().measure());
+        assertEquals(1000.0, oms.eta().ratePerSecond(), 1e-6);
+        assertEquals(T0.plusSeconds(540 + 460), oms.eta().finishAt());
+        assertFalse(oms.eta().stall().stalled());
+        assertEquals(1, oms.runningSteps().size());
+        assertEquals("THROTTLED", oms.lastPoll().outcome());
+
+        TaskView udts = service.task("uc", "t-9").orElseThrow().task();
+        assertEquals(EtaEstimator.FINISHED, udts.eta().reason());
+        assertNotNull(udts.eta().provider());
+        assertEquals(T0.plusSeconds(3600), udts.eta().provider().finishAt());
+        assertEquals(110, udts.delay().current());
+        assertEquals(110, udts.delay().max());
+        assertEquals(T0.plusSeconds(120), udts.delay().aboveThresholdSince(), "70 s > 60 s from the third poll");
+
+        TaskView dts = service.tasks().get(0);
+        assertEquals(TrendsService.NO_SAMPLES, dts.eta().reason());
+        assertNull(dts.delay().current());
+        assertEquals(Duration.ofMinutes(15), service.settings().stallAfter());
+    }
+
+    private static long count(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
