@@ -40,7 +40,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
             (see README.md, "Configuration"), or run `java -jar target/migwatch.jar --demo` to watch the built-in simulator.""";
     private static final Logger LOG = LoggerFactory.getLogger(MigwatchConfiguration.class);
 
-    /** The REST API and dashboard bean (routes/rest.camel.yaml); it finds migwatchDataSource on first use. */
+    /** The REST API and dashboard bean (routes/migwatch-rest.camel.yaml); it finds migwatchDataSource on first use. */
     @BindToRegistry(value = "trendsApi", beanPostProcess = true)
     public dev.migwatch.trends.TrendsApi trendsApi() {
         return new dev.migwatch.trends.TrendsApi();

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API's computing bean ({@code trendsApi}): reads request headers (path and query parameters),
  * validates them, asks {@link TrendsService} and writes a JSON answer with its status code. The routes in
- * routes/rest.camel.yaml only say which method answers which URL.
+ * routes/migwatch-rest.camel.yaml only say which method answers which URL.
  *
  * <p>The history DataSource ({@code migwatchDataSource}) is looked up on first use, so this bean can be
  * registered before the database is opened. Settings come from {@code migwatch.trends.*} properties.

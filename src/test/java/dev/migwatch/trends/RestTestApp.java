@@ -10,7 +10,7 @@ import javax.sql.DataSource;
 import org.apache.camel.main.Main;
 
 /**
- * The REST routes (routes/rest.camel.yaml) on camel-main with the embedded platform-http server on a free
+ * The REST routes (routes/migwatch-rest.camel.yaml) on camel-main with the embedded platform-http server on a free
  * port, over a given history DataSource: the app's HTTP side without the pollers.
  */
 final class RestTestApp implements AutoCloseable {
@@ -23,7 +23,7 @@ final class RestTestApp implements AutoCloseable {
         this.port = freePort();
         main.bind("migwatchDataSource", ds);
         main.bind("trendsApi", new TrendsApi());
-        main.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/rest.camel.yaml");
+        main.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/migwatch-rest.camel.yaml");
         main.addOverrideProperty("camel.server.enabled", "true");
         main.addOverrideProperty("camel.server.host", "127.0.0.1");
         main.addOverrideProperty("camel.server.port", String.valueOf(port));
