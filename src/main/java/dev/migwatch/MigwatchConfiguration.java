@@ -5,14 +5,18 @@ import dev.migwatch.dts.DtsAdapter;
 import dev.migwatch.oms.OmsAdapter;
 import dev.migwatch.poll.PollCycles;
 import dev.migwatch.poll.ProviderCalls;
+import dev.migwatch.poll.RetryPolicy;
 import dev.migwatch.poll.SourceGuard;
 import dev.migwatch.source.ConfigException;
 import dev.migwatch.source.SourceConfig;
 import dev.migwatch.source.SourcesConfigParser;
 import dev.migwatch.storage.HistoryDatabase;
 import dev.migwatch.storage.HistoryStore;
+import dev.migwatch.trends.TrendQueries;
+import dev.migwatch.trends.TrendsApi;
+import dev.migwatch.trends.TrendsService;
+import dev.migwatch.trends.TrendsSettings;
 import dev.migwatch.udts.UdtsAdapter;
-import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -20,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,27 +45,35 @@ public class MigwatchConfiguration implements CamelConfiguration {
             (see README.md, "Configuration"), or run `java -jar target/migwatch.jar --demo` to watch the built-in simulator.""";
     private static final Logger LOG = LoggerFactory.getLogger(MigwatchConfiguration.class);
 
-    /** The REST API and dashboard bean (routes/migwatch-rest.camel.yaml); it finds migwatchDataSource on first use. */
-    @BindToRegistry(value = "trendsApi", beanPostProcess = true)
-    public dev.migwatch.trends.TrendsApi trendsApi() {
-        return new dev.migwatch.trends.TrendsApi();
-    }
-
     @Override
     public void configure(CamelContext context) {
         MigwatchSettings settings = MigwatchSettings.read(context);
-        List<SourceConfig> sources = SourcesConfigParser.parse(settings.sourceProperties());
+        List<String> problems = new ArrayList<>(settings.problems());
+        List<SourceConfig> sources = List.of();
+        try {
+            sources = SourcesConfigParser.parse(settings.sourceProperties());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
         if (sources.isEmpty()) {
             throw new ConfigException(HOW_TO_CONFIGURE);
         }
+        RetryPolicy retryPolicy = settings.retryPolicy();
+        SourceGuard.Settings guardSettings = settings.guardSettings();
+        TrendsSettings trendsSettings = settings.trendsSettings();
         HikariDataSource dataSource = openDatabase(settings);
         context.getRegistry().bind("migwatchDataSource", dataSource);
         context.getRegistry().bind("historyStore", new HistoryStore(dataSource));
+        // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
+        context.getRegistry().bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(dataSource), trendsSettings)));
         Clock clock = Clock.systemUTC();
         PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()),
-                new SourceGuard(settings.guardSettings(), clock), clock);
+                new SourceGuard(guardSettings, clock), clock);
         context.getRegistry().bind("pollCycles", pollCycles);
-        context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, settings.retryPolicy(), clock));
+        context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, retryPolicy, clock));
         context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources));
         sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}, every {} s", s.name(), s.provider().id(),
                 s.endpoint(), s.tasks(), s.interval().toMillis() / 1000.0));

@@ -4,6 +4,8 @@ import dev.migwatch.poll.RetryPolicy;
 import dev.migwatch.poll.SourceGuard;
 import dev.migwatch.source.ConfigException;
 import dev.migwatch.source.Durations;
+import dev.migwatch.trends.EtaEstimator;
+import dev.migwatch.trends.TrendsSettings;
 
 import java.time.Duration;
 import dev.migwatch.source.SourcesConfigParser;
@@ -21,14 +23,18 @@ import java.util.TreeSet;
 /**
  * Every {@code migwatch.*} property, read from application.properties, -D system properties and
  * environment overrides, with placeholders such as {{env:ALIBABA_CLOUD_ACCESS_KEY_SECRET}} resolved.
- * A key migwatch does not know is an error, because a typo would otherwise silently change nothing.
+ * A key migwatch does not know is a problem, because a typo would otherwise silently change nothing;
+ * problems are collected so that all of them are reported at once.
  */
-public record MigwatchSettings(Map<String, String> sourceProperties, Map<String, String> global) {
+public record MigwatchSettings(Map<String, String> sourceProperties, Map<String, String> global, List<String> problems) {
     static final Set<String> GLOBAL_KEYS = Set.of(
             "migwatch.db.url", "migwatch.db.user", "migwatch.db.password",
             "migwatch.retry.max-attempts", "migwatch.retry.base-delay", "migwatch.retry.max-delay",
             "migwatch.breaker.failures-to-open", "migwatch.breaker.open-for",
-            "migwatch.pause.after-auth-failure", "migwatch.pause.max-after-throttling");
+            "migwatch.pause.after-auth-failure", "migwatch.pause.max-after-throttling",
+            "migwatch.trends.eta-window", "migwatch.trends.eta-max-samples", "migwatch.trends.eta-min-samples",
+            "migwatch.trends.eta-min-span", "migwatch.trends.delay-window", "migwatch.trends.delay-threshold-seconds",
+            "migwatch.trends.delay-lookback", "migwatch.trends.stall-after", "migwatch.trends.max-points");
 
     public static MigwatchSettings read(CamelContext context) {
         PropertiesComponent pc = context.getPropertiesComponent();
@@ -60,10 +66,7 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
                         + " and migwatch.sources.<name>.<key>");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigException("Invalid migwatch configuration:\n  - " + String.join("\n  - ", problems));
-        }
-        return new MigwatchSettings(sources, global);
+        return new MigwatchSettings(sources, global, List.copyOf(problems));
     }
 
     public RetryPolicy retryPolicy() {
@@ -78,6 +81,21 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
                 duration("migwatch.breaker.open-for", d.openFor()),
                 duration("migwatch.pause.after-auth-failure", d.authPause()),
                 duration("migwatch.pause.max-after-throttling", d.maxThrottlePause()));
+    }
+
+    public TrendsSettings trendsSettings() {
+        TrendsSettings d = TrendsSettings.defaults();
+        EtaEstimator.Settings e = d.eta();
+        return new TrendsSettings(
+                new EtaEstimator.Settings(duration("migwatch.trends.eta-window", e.window()),
+                        count("migwatch.trends.eta-max-samples", e.maxSamples()),
+                        count("migwatch.trends.eta-min-samples", e.minSamples()),
+                        duration("migwatch.trends.eta-min-span", e.minSpan())),
+                duration("migwatch.trends.delay-window", d.delayWindow()),
+                count("migwatch.trends.delay-threshold-seconds", (int) d.delayThresholdSeconds()),
+                duration("migwatch.trends.delay-lookback", d.delayLookback()),
+                duration("migwatch.trends.stall-after", d.stallAfter()),
+                count("migwatch.trends.max-points", d.maxPoints()));
     }
 
     private int count(String key, int dflt) {

@@ -55,7 +55,7 @@ public final class SourcesConfigParser {
             }
         });
         if (!problems.isEmpty()) {
-            throw new ConfigException("Invalid migwatch configuration:\n  - " + String.join("\n  - ", problems));
+            throw new ConfigException(problems);
         }
         return sources;
     }

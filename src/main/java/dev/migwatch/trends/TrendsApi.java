@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import dev.migwatch.source.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,9 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,39 +20,22 @@ import org.slf4j.LoggerFactory;
  * validates them, asks {@link TrendsService} and writes a JSON answer with its status code. The routes in
  * routes/migwatch-rest.camel.yaml only say which method answers which URL.
  *
- * <p>The history DataSource ({@code migwatchDataSource}) is looked up on first use, so this bean can be
- * registered before the database is opened. Settings come from {@code migwatch.trends.*} properties.
+ * <p>Settings come from {@code migwatch.trends.*} properties, validated with the rest of the configuration.
  */
-public class TrendsApi implements CamelContextAware {
+public class TrendsApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrendsApi.class);
-    static final String DATA_SOURCE = "migwatchDataSource";
 
     // Instants and Durations as ISO-8601 text (2026-05-01T10:00:00Z, PT15M): jackson-datatype-jsr310 is
     // not on the classpath and their toString() is exactly that.
     private final ObjectMapper json = new ObjectMapper().registerModule(new SimpleModule("iso-time")
             .addSerializer(Instant.class, ToStringSerializer.instance)
             .addSerializer(Duration.class, ToStringSerializer.instance));
-    private CamelContext camelContext;
     private final DashboardAssets assets = new DashboardAssets();
-    private volatile TrendsService service;
-
-    /** For the registry: DataSource and settings from the CamelContext on first use. */
-    public TrendsApi() {
-    }
+    private final TrendsService service;
 
     public TrendsApi(TrendsService service) {
         this.service = Objects.requireNonNull(service);
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
     }
 
     // ---- endpoints
@@ -154,9 +133,6 @@ public class TrendsApi implements CamelContextAware {
     // ---- plumbing
 
     private void answer(Exchange ex, Supplier<Object> body) {
-        if (camelContext == null) {
-            camelContext = ex.getContext();
-        }
         try {
             write(ex, 200, body.get());
         } catch (ApiProblem p) {
@@ -203,67 +179,13 @@ public class TrendsApi implements CamelContextAware {
     }
 
     TrendsService service() {
-        TrendsService s = service;
-        if (s == null) {
-            synchronized (this) {
-                if (service == null) {
-                    CamelContext ctx = Objects.requireNonNull(camelContext, "trendsApi needs a CamelContext");
-                    DataSource ds = ctx.getRegistry().lookupByNameAndType(DATA_SOURCE, DataSource.class);
-                    if (ds == null) {
-                        throw new IllegalStateException("no DataSource named " + DATA_SOURCE + " in the registry");
-                    }
-                    service = new TrendsService(new TrendQueries(ds), settingsFrom(ctx));
-                }
-                s = service;
-            }
-        }
-        return s;
+        return service;
     }
 
     /** GET / and GET /assets/{asset}: the dashboard's files, from a fixed list (see DashboardAssets). */
     public void asset(Exchange ex) {
         if (!assets.serve(ex, (String) ex.getIn().getHeader("asset", String.class))) {
             write(ex, 404, Map.of("error", "no such file", "status", 404));
-        }
-    }
-
-    /** migwatch.trends.* properties; a missing or unreadable one keeps its default. */
-    static TrendsSettings settingsFrom(CamelContext ctx) {
-        TrendsSettings d = TrendsSettings.defaults();
-        EtaEstimator.Settings e = d.eta();
-        return new TrendsSettings(
-                new EtaEstimator.Settings(
-                        duration(ctx, "migwatch.trends.eta-window", e.window()),
-                        number(ctx, "migwatch.trends.eta-max-samples", e.maxSamples()),
-                        number(ctx, "migwatch.trends.eta-min-samples", e.minSamples()),
-                        duration(ctx, "migwatch.trends.eta-min-span", e.minSpan())),
-                duration(ctx, "migwatch.trends.delay-window", d.delayWindow()),
-                number(ctx, "migwatch.trends.delay-threshold-seconds", (int) d.delayThresholdSeconds()),
-                duration(ctx, "migwatch.trends.delay-lookback", d.delayLookback()),
-                duration(ctx, "migwatch.trends.stall-after", d.stallAfter()),
-                number(ctx, "migwatch.trends.max-points", d.maxPoints()));
-    }
-
-    private static Duration duration(CamelContext ctx, String key, Duration dflt) {
-        String v = ctx.getPropertiesComponent().resolveProperty(key).orElse(null);
-        if (v == null) {
-            return dflt;
-        }
-        Duration d = Durations.parse(v);
-        if (d == null) {
-            LOG.warn("{} = {} is not a duration such as 10m; using {}", key, v, dflt);
-            return dflt;
-        }
-        return d;
-    }
-
-    private static int number(CamelContext ctx, String key, int dflt) {
-        String v = ctx.getPropertiesComponent().resolveProperty(key).orElse(null);
-        try {
-            return v == null ? dflt : Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            LOG.warn("{} = {} is not a whole number; using {}", key, v, dflt);
-            return dflt;
         }
     }
 }

@@ -21,8 +21,7 @@ final class RestTestApp implements AutoCloseable {
 
     RestTestApp(DataSource ds) throws Exception {
         this.port = freePort();
-        main.bind("migwatchDataSource", ds);
-        main.bind("trendsApi", new TrendsApi());
+        main.bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(ds), TrendsSettings.defaults())));
         main.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/migwatch-rest.camel.yaml");
         main.addOverrideProperty("camel.server.enabled", "true");
         main.addOverrideProperty("camel.server.host", "127.0.0.1");

@@ -1,0 +1,93 @@
+package dev.migwatch.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Starts the real application (a separate JVM, as a user would) with broken configurations: each must
+ * stop before any polling with exit code 2 and one message that names the property and the fix, no
+ * stack trace alone, and never the secret.
+ */
+class StartupConfigurationTest {
+    private static final String SECRET = "Sup3r-Secret-Value-42";
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void withoutSourcesItSaysHowToConfigureOne() throws Exception {
+        Run run = start(List.of());
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("No source is configured"), run.output);
+        assertTrue(run.output.contains("migwatch.sources.prod-oms.provider = oms"), run.output);
+        assertTrue(run.output.contains("--demo"), run.output);
+    }
+
+    @Test
+    void anUnknownProviderAndAMalformedIntervalAreNamed() throws Exception {
+        Run run = start(List.of("-Dmigwatch.sources.x.provider=azure", "-Dmigwatch.sources.y.provider=oms",
+                "-Dmigwatch.sources.y.region=cn-hangzhou", "-Dmigwatch.sources.y.tasks=np_1", "-Dmigwatch.sources.y.interval=soon",
+                "-Dmigwatch.sources.y.access-key-id=id", "-Dmigwatch.sources.y.access-key-secret=" + SECRET));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.sources.x.provider is 'azure', which is not known: set it to oms, dts or udts"), run.output);
+        assertTrue(run.output.contains("migwatch.sources.y.interval 'soon' is not a duration"), run.output);
+        assertFalse(run.output.contains(SECRET), "the secret never appears");
+        assertFalse(run.output.contains("Started poll-"), "no polling started");
+    }
+
+    @Test
+    void missingCredentialsAndUnknownPropertiesAreNamed() throws Exception {
+        Run run = start(List.of("-Dmigwatch.sources.u.provider=udts", "-Dmigwatch.sources.u.tasks=udts-1",
+                "-Dmigwatch.sources.u.public-key=pk", "-Dmigwatch.db.uri=jdbc:h2:mem:x"));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.sources.u.private-key is missing or empty"), run.output);
+        assertTrue(run.output.contains("unknown property 'migwatch.db.uri'"), run.output);
+    }
+
+    @Test
+    void anUnreachableDatabaseStopsTheStartWithTheUrl() throws Exception {
+        Run run = start(List.of("-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                "-Dmigwatch.sources.o.tasks=np_1", "-Dmigwatch.sources.o.access-key-id=id",
+                "-Dmigwatch.sources.o.access-key-secret=" + SECRET,
+                "-Dmigwatch.db.url=jdbc:postgresql://127.0.0.1:1/migwatch", "-Dmigwatch.db.password=" + SECRET));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("Cannot open the history database migwatch.db.url = jdbc:postgresql://127.0.0.1:1/migwatch"), run.output);
+        assertTrue(run.output.contains("Check that the database is running"), run.output);
+        assertFalse(run.output.contains(SECRET), "the secret never appears");
+        assertFalse(run.output.contains("Started poll-"), "no polling started");
+    }
+
+    private Run start(List<String> systemProperties) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("-Dcamel.server.enabled=false");
+        command.add("-Dcamel.management.enabled=false");
+        command.addAll(systemProperties);
+        command.add("dev.migwatch.MigwatchApplication");
+        Path log = workDir.resolve("out.log");
+        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the application did not stop by itself:\n" + Files.readString(log));
+        }
+        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+}
