@@ -1,0 +1,190 @@
+package dev.migwatch.it;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import dev.migwatch.MigwatchConfiguration;
+import dev.migwatch.simulator.OmsScenario;
+import dev.migwatch.simulator.ProviderSimulator;
+import dev.migwatch.simulator.SimulatorSettings;
+import dev.migwatch.simulator.UdtsScenario;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Access key secrets, private keys and security tokens are used for signing and nowhere else: after
+ * polling with right and wrong credentials, none of them is in any log line, any database column or
+ * any REST answer.
+ */
+@CamelMainTest(configurationClasses = MigwatchConfiguration.class, properties = {
+        "camel.main.routes-include-pattern=file:routes/migwatch-*.camel.yaml",
+        "camel.management.enabled=false",
+        "migwatch.db.url=jdbc:h2:mem:secrets-it;DB_CLOSE_DELAY=-1"})
+class SecretsNeverLeakTest {
+    static final String ALIBABA_SECRET = "AlibabaSecret-7f3c9e";
+    static final String WRONG_SECRET = "WrongSecret-19b2d4";
+    static final String STS_TOKEN = "StsToken-CAIS-5e8a1c";
+    static final String PRIVATE_KEY = "UcloudPrivate-2a7d6b";
+    static final List<String> SECRETS = List.of(ALIBABA_SECRET, WRONG_SECRET, STS_TOKEN, PRIVATE_KEY);
+    static final ListAppender<ILoggingEvent> LOG = capture();
+    static final ProviderSimulator SIMULATOR = start();
+    static final int HTTP_PORT = freePort();
+    static final Map<String, String> PROPERTIES = properties();
+
+    static {
+        PROPERTIES.forEach(System::setProperty);
+    }
+
+    @BeanInject
+    CamelContext context;
+
+    @AfterAll
+    static void stop() {
+        PROPERTIES.keySet().forEach(System::clearProperty);
+        SIMULATOR.stop();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOG);
+    }
+
+    @Test
+    void noSecretInLogsDatabaseOrApi() throws Exception {
+        assertTrue(new NotifyBuilder(context).from("timer:*").whenDone(30).wereSentTo("direct:migwatch-store").create()
+                .matches(60, TimeUnit.SECONDS));
+        DataSource db = context.getRegistry().lookupByNameAndType("migwatchDataSource", DataSource.class);
+        assertTrue(PollingIntegrationTest.count(db, "SELECT COUNT(*) FROM task_sample WHERE source = 'sec-sts'") > 0,
+                "the STS source polls successfully");
+        assertTrue(PollingIntegrationTest.count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'sec-wrong' AND outcome = 'AUTH'") > 0,
+                "the wrong secret was refused");
+
+        List<String> logLines = new ArrayList<>();
+        for (ILoggingEvent e : List.copyOf(LOG.list)) {
+            logLines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())));
+        }
+        assertFalse(logLines.isEmpty());
+        for (String secret : SECRETS) {
+            assertEquals(List.of(), logLines.stream().filter(l -> l.contains(secret)).toList(), "log lines with " + secret);
+        }
+
+        List<String> leaks = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            for (String table : List.of("api_call", "task_sample", "step_sample", "component_sample", "error_event", "raw_response")) {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            String v = rs.getString(i);
+                            for (String secret : SECRETS) {
+                                if (v != null && v.contains(secret)) {
+                                    leaks.add(table + "." + rs.getMetaData().getColumnName(i));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), leaks, "database columns holding a secret");
+
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/api/tasks", "/api/polls?limit=5000", "/api/tasks/sec-sts/np_sec_1",
+                "/api/tasks/sec-udts/udts-sec-1", "/api/tasks/sec-sts/np_sec_1/errors")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), path + " " + r.body());
+            for (String secret : SECRETS) {
+                assertFalse(r.body().contains(secret), path + " shows " + secret);
+            }
+        }
+    }
+
+    private static ListAppender<ILoggingEvent> capture() {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(appender);
+        return appender;
+    }
+
+    private static ProviderSimulator start() {
+        try {
+            return new ProviderSimulator(SimulatorSettings.defaults().withSpeed(200)
+                    .withAlibabaCredentials("sec-key-id", ALIBABA_SECRET).withSecurityToken(STS_TOKEN)
+                    .withUcloudKeys("sec-public", PRIVATE_KEY)
+                    .withOmsProject("np_sec_1", OmsScenario.SLOW_FLAKY)
+                    .withUdtsTask("udts-sec-1", UdtsScenario.FAIL_THEN_RECOVER), 0).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> properties() {
+        String url = SIMULATOR.baseUri().toString();
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("camel.server.port", String.valueOf(HTTP_PORT));
+        String sts = "migwatch.sources.sec-sts.";
+        p.put(sts + "provider", "oms");
+        p.put(sts + "endpoint", url);
+        p.put(sts + "access-key-id", "sec-key-id");
+        p.put(sts + "access-key-secret", ALIBABA_SECRET);
+        p.put(sts + "security-token", STS_TOKEN);
+        p.put(sts + "tasks", "np_sec_1");
+        p.put(sts + "interval", "300ms");
+        String sha1 = "migwatch.sources.sec-sha1.";
+        p.put(sha1 + "provider", "oms");
+        p.put(sha1 + "endpoint", url);
+        p.put(sha1 + "signature-method", "HMAC-SHA1");
+        p.put(sha1 + "access-key-id", "sec-key-id");
+        p.put(sha1 + "access-key-secret", ALIBABA_SECRET);
+        p.put(sha1 + "security-token", STS_TOKEN);
+        p.put(sha1 + "tasks", "np_sec_1");
+        p.put(sha1 + "interval", "300ms");
+        String wrong = "migwatch.sources.sec-wrong.";
+        p.put(wrong + "provider", "oms");
+        p.put(wrong + "endpoint", url);
+        p.put(wrong + "access-key-id", "sec-key-id");
+        p.put(wrong + "access-key-secret", WRONG_SECRET);
+        p.put(wrong + "tasks", "np_sec_1");
+        p.put(wrong + "interval", "300ms");
+        String udts = "migwatch.sources.sec-udts.";
+        p.put(udts + "provider", "udts");
+        p.put(udts + "endpoint", url);
+        p.put(udts + "public-key", "sec-public");
+        p.put(udts + "private-key", PRIVATE_KEY);
+        p.put(udts + "tasks", "udts-sec-1");
+        p.put(udts + "interval", "300ms");
+        return p;
+    }
+}
