@@ -122,15 +122,25 @@ async function showList() {
   view.dataset.tasks = String(tasks.length);
 }
 
+// Tick labels as fine as the time range needs: a few minutes of history (a task just started, the demo)
+// would otherwise show the same hh:mm under every tick; several days need the date.
+function tickFormat(spanMs) {
+  if (spanMs < 10 * 60 * 1000) return { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+  if (spanMs > 36 * 3600 * 1000) return { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' };
+  return { hour: '2-digit', minute: '2-digit' };
+}
+
 function timeAxis(series) {
   const ts = series.flatMap((s) => s.points.map((p) => new Date(p.t).getTime()));
+  const min = Math.min(...ts), max = Math.max(...ts);
+  const format = tickFormat(max - min);
   return {
     type: 'linear',
-    min: Math.min(...ts),
-    max: Math.max(...ts),
+    min,
+    max,
     ticks: {
       maxTicksLimit: 8,
-      callback: (v) => new Date(v).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+      callback: (v) => new Date(v).toLocaleString([], format),
     },
     grid: { color: '#eef1f5' },
   };

@@ -1,111 +1,249 @@
 package dev.migwatch.trends;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Loads the dashboard in headless Chromium: the task list must show the tasks, a task page's charts must
- * have drawn points (app.js sets data-drawn on each chart box), and screenshots go to target/.
+ * Loads the dashboard of the real application in demo mode in headless Chromium: the task list must show the
+ * five simulated tasks, a task page's progress chart must have drawn points (app.js sets data-drawn on each
+ * chart box), and screenshots go to target/dashboard-tasks.png and target/dashboard-task.png.
  *
- * <p>By default the app's HTTP side runs over a generated two-hour history (DemoHistory). With
- * -Dmigwatch.dashboard.url=http://127.0.0.1:8080 the test drives an app already running (e.g. --demo).
- * Skipped when /usr/bin/chromium is missing (.ci/run installs it).
+ * <p>The application runs as {@code MigwatchApplication --demo} in a child JVM on the test classpath (so the
+ * routes come from classpath:routes/, copied there by the pom), in a fresh temporary working directory (so
+ * its ./data/migwatch-demo database starts empty), with its output in target/demo-app.log. The demo sources
+ * are polled every second instead of every 5 s (-D wins over the demo's own properties) so the charts have
+ * enough points after a few seconds.
+ *
+ * <p>Chromium is required, not optional: .ci/run installs it; a missing browser fails the test.
  */
 class DashboardBrowserTest {
 
     private static final Path CHROMIUM = Path.of(System.getProperty("migwatch.chromium", "/usr/bin/chromium"));
-    private static RestTestApp app;
+    private static final Path APP_LOG = Path.of("target/demo-app.log").toAbsolutePath();
+    /** SimulatorSettings.demo() with the sources DemoMode.demoProperties gives them. */
+    private static final Set<String> DEMO_TASKS = Set.of("demo-oms/np_demo_orders", "demo-oms/np_demo_users",
+            "demo-dts/dtsdemo01", "demo-udts/udts-demo01", "demo-udts/udts-demo02");
+    private static final String CHART_TASK = "demo-oms/np_demo_orders";
+    /** Samples of one step the progress chart must have before the browser looks at it. */
+    private static final int MIN_SAMPLES = 5;
+    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<Path> TEMP_DIRS = new ArrayList<>();
+    private static Process app;
     private static String base;
 
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "chromium not installed");
-        base = System.getProperty("migwatch.dashboard.url");
-        if (base == null) {
-            app = new RestTestApp(DemoHistory.fill(new HistoryFixture()).dataSource);
-            base = app.base();
+    static void startDemoApp() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            fail("headless Chromium not found at " + CHROMIUM + ": this test needs a real browser. Install it with "
+                    + "`apt-get install chromium chromium-driver` (.ci/run installs them when missing).");
         }
+        int port = freePort();
+        base = "http://127.0.0.1:" + port;
+        Path workDir = tempDir("migwatch-demo-app");
+        Files.createDirectories(APP_LOG.getParent());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Dcamel.server.port=" + port));
+        for (String source : List.of("demo-oms", "demo-dts", "demo-udts")) {
+            cmd.add("-Dmigwatch.sources." + source + ".interval=1s");
+        }
+        cmd.addAll(List.of("dev.migwatch.MigwatchApplication", "--demo"));
+        app = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(APP_LOG.toFile()).start();
+        waitForDemoData();
     }
 
     @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
-    }
-
-    @Test
-    void taskListShowsTheTasks() throws Exception {
-        String dom = chromium("--dump-dom", base + "/");
-        assertTrue(dom.contains("data-state=\"ready\""), "page finished loading");
-        int tasks = intAttr(dom, "data-tasks");
-        assertTrue(tasks >= 3, "tasks listed: " + tasks);
-        if (app != null) {
-            for (String t : List.of("demo-oms/np_demo1", "demo-dts/dtsjob42", "demo-udts/udts-demo7")) {
-                assertTrue(dom.contains("data-task=\"" + t + "\""), t);
+    static void stopDemoApp() throws Exception {
+        try {
+            if (app != null) {
+                app.destroy();
+                if (!app.waitFor(10, TimeUnit.SECONDS)) {
+                    app.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            for (Path dir : TEMP_DIRS) {
+                deleteTree(dir);
             }
         }
-        chromium("--screenshot=" + Path.of("target/dashboard-tasks.png").toAbsolutePath(), base + "/");
     }
 
     @Test
-    void taskPageDrawsCharts() throws Exception {
-        String first = firstTaskHref(chromium("--dump-dom", base + "/"));
-        String url = base + "/" + first;
-        String dom = chromium("--dump-dom", url);
-        assertTrue(dom.contains("data-state=\"ready\""), "task page finished loading");
-        Matcher m = Pattern.compile("id=\"chart-progress\"[^>]*data-drawn=\"(\\d+)\"|data-drawn=\"(\\d+)\"[^>]*id=\"chart-progress\"")
-                .matcher(dom);
-        assertTrue(m.find(), "progress chart drawn");
-        int drawn = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
-        assertTrue(drawn > 10, "progress chart points: " + drawn);
-        assertTrue(dom.contains("<canvas"), "a canvas exists");
-        chromium("--screenshot=" + Path.of("target/dashboard-task.png").toAbsolutePath(), url);
-        assertTrue(Files.size(Path.of("target/dashboard-task.png")) > 10_000, "screenshot written");
-    }
-
-    /** The OMS demo task has the most charts; else the first task listed. */
-    private static String firstTaskHref(String dom) {
-        Matcher oms = Pattern.compile("data-href=\"([^\"]*np_demo1)\"").matcher(dom);
-        if (oms.find()) {
-            return oms.group(1);
+    void taskListShowsTheSimulatedTasks() throws Exception {
+        Path png = Path.of("target/dashboard-tasks.png").toAbsolutePath();
+        String dom = chromium(base + "/", png, 1100);
+        assertTrue(dom.contains("data-state=\"ready\""), "task list finished loading: " + excerpt(dom));
+        assertEquals(DEMO_TASKS.size(), intAttr(dom, "data-tasks"), "tasks listed");
+        Set<String> rows = new TreeSet<>();
+        Matcher m = Pattern.compile("data-task=\"([^\"]+)\"").matcher(dom);
+        while (m.find()) {
+            rows.add(m.group(1));
         }
-        Matcher m = Pattern.compile("data-href=\"([^\"]+)\"").matcher(dom);
-        assertTrue(m.find(), "a task row links to its page");
-        return m.group(1).replace("&amp;", "&");
+        assertEquals(new TreeSet<>(DEMO_TASKS), rows, "task rows");
+        assertTrue(Files.size(png) > 10_000, "screenshot written: " + png);
     }
 
-    private static int intAttr(String dom, String attr) {
-        Matcher m = Pattern.compile(attr + "=\"(\\d+)\"").matcher(dom);
+    @Test
+    void taskPageDrawsItsProgressChart() throws Exception {
+        Path png = Path.of("target/dashboard-task.png").toAbsolutePath();
+        // tall enough for the four charts and their legends
+        String dom = chromium(base + "/#/task/" + CHART_TASK, png, 2000);
+        assertTrue(dom.contains("data-state=\"ready\""), "task page finished loading: " + excerpt(dom));
+        int drawn = chartAttr(dom, "chart-progress", "data-drawn");
+        assertTrue(drawn >= MIN_SAMPLES, "progress chart points drawn: " + drawn);
+        assertTrue(dom.contains("<canvas"), "a chart canvas exists");
+        assertTrue(Files.size(png) > 10_000, "screenshot written: " + png);
+    }
+
+    /** Until /api/tasks lists the five demo tasks and the chart task has MIN_SAMPLES samples of a step. */
+    private static void waitForDemoData() throws Exception {
+        long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
+        String seen = "nothing yet";
+        while (System.nanoTime() < deadline) {
+            if (!app.isAlive()) {
+                fail("the demo app exited with code " + app.exitValue() + " before serving its tasks; "
+                        + "end of " + APP_LOG + ":\n" + logTail());
+            }
+            try {
+                Set<String> listed = new TreeSet<>();
+                for (JsonNode t : JSON.readTree(get("/api/tasks")).path("tasks")) {
+                    listed.add(t.path("source").asText() + "/" + t.path("taskId").asText());
+                }
+                int samples = 0;
+                if (listed.containsAll(DEMO_TASKS)) {
+                    JsonNode series = JSON.readTree(get("/api/tasks/" + CHART_TASK + "/series?metric=progress&points=300"));
+                    for (JsonNode s : series.path("series")) {
+                        samples = Math.max(samples, s.path("points").size());
+                    }
+                }
+                seen = "tasks " + listed + ", " + samples + " progress samples of " + CHART_TASK;
+                if (samples >= MIN_SAMPLES) {
+                    return;
+                }
+            } catch (IOException e) {
+                seen = "no answer from " + base + " (" + e + ")";
+            }
+            Thread.sleep(500);
+        }
+        fail("the demo app did not show the five demo tasks with " + MIN_SAMPLES + " samples within "
+                + STARTUP_LIMIT.toSeconds() + " s (last seen: " + seen + "); end of " + APP_LOG + ":\n" + logTail());
+    }
+
+    private static String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(5)).header("Accept", "application/json").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + ": HTTP " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** One headless Chromium run with a fresh profile: the DOM after the page's scripts ran, and a screenshot 1440 px wide. */
+    private static String chromium(String url, Path screenshot, int height) throws Exception {
+        Files.deleteIfExists(screenshot);
+        Path profile = tempDir("migwatch-chromium");
+        Path out = profile.resolve("dom.html");
+        Path err = profile.resolve("chromium.log");
+        List<String> cmd = List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile.resolve("profile"),
+                "--window-size=1440," + height, "--virtual-time-budget=8000",
+                "--dump-dom", "--screenshot=" + screenshot, url);
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail("chromium did not finish " + url + " in 60 s");
+        }
+        String dom = Files.readString(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0 || dom.isBlank() || !Files.exists(screenshot)) {
+            fail("chromium failed on " + url + " (exit " + p.exitValue() + ", screenshot "
+                    + (Files.exists(screenshot) ? "written" : "missing") + "):\n" + tail(err, 20));
+        }
+        return dom;
+    }
+
+    /** An attribute of the element with the given id, whichever order the attributes are in. */
+    private static int chartAttr(String dom, String id, String attr) {
+        Matcher tag = Pattern.compile("<div[^>]*id=\"" + id + "\"[^>]*>").matcher(dom);
+        assertTrue(tag.find(), id + " on the page: " + excerpt(dom));
+        return intAttr(tag.group(), attr);
+    }
+
+    private static int intAttr(String html, String attr) {
+        Matcher m = Pattern.compile(attr + "=\"(\\d+)\"").matcher(html);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
-    /** One headless Chromium run with a fresh profile; returns stdout (the DOM for --dump-dom). */
-    private static String chromium(String action, String url) throws Exception {
-        Path profile = Files.createTempDirectory("migwatch-chromium");
-        List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile,
-                "--window-size=1440,1100", "--virtual-time-budget=8000", action, url));
-        Path out = Files.createTempFile("chromium", ".out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("chromium did not finish in 90 s");
+    private static String excerpt(String dom) {
+        int at = dom.indexOf("id=\"view\"");
+        return dom.substring(Math.max(0, at), Math.min(dom.length(), Math.max(0, at) + 600));
+    }
+
+    private static String logTail() {
+        return tail(APP_LOG, 40);
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
         }
-        return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        TEMP_DIRS.add(dir);
+        return dir;
+    }
+
+    /** Best effort: a browser helper process may still be writing into its profile. */
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("DashboardBrowserTest: could not delete " + dir + ": " + e);
+        }
     }
 }
