@@ -10,6 +10,8 @@ import dev.migwatch.source.SourceConfig;
 import dev.migwatch.source.SourcesConfigParser;
 import dev.migwatch.storage.HistoryDatabase;
 import dev.migwatch.storage.HistoryStore;
+import dev.migwatch.storage.SnapshotJournal;
+import dev.migwatch.storage.SnapshotSpool;
 import dev.migwatch.udts.UdtsAdapter;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -49,6 +51,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = openDatabase(settings);
         context.getRegistry().bind("migwatchDataSource", dataSource);
         context.getRegistry().bind("historyStore", new HistoryStore(dataSource));
+        context.getRegistry().bind("snapshotSpool", SnapshotSpool.open(settings.get("migwatch.journal.dir", SnapshotJournal.DEFAULT_DIR), context.getRegistry().lookupByNameAndType("historyStore", HistoryStore.class)));
         context.getRegistry().bind("pollCycles", new PollCycles(sources,
                 List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()), Clock.systemUTC()));
         context.getRegistry().bind("providerCalls", new ProviderCalls(Clock.systemUTC()));

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  */
 public record MigwatchSettings(Map<String, String> sourceProperties, Map<String, String> global) {
     static final Set<String> GLOBAL_KEYS = Set.of(
-            "migwatch.db.url", "migwatch.db.user", "migwatch.db.password", "migwatch.demo");
+            "migwatch.db.url", "migwatch.db.user", "migwatch.db.password", "migwatch.demo",
+            "migwatch.journal.dir", "migwatch.journal.replay-interval");
 
     public static MigwatchSettings read(CamelContext context) {
         PropertiesComponent pc = context.getPropertiesComponent();

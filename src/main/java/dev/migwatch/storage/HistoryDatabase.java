@@ -6,6 +6,7 @@ import org.flywaydb.core.Flyway;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -17,6 +18,16 @@ public final class HistoryDatabase {
     }
 
     public static HikariDataSource open(String url, String user, String password) {
+        return open(url, user, password, Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param connectionTimeout how long a write waits for a connection before it counts as "database unavailable"
+     *                          and its snapshot goes to the journal. Hikari keeps trying to reconnect in the
+     *                          background and validates idle connections before lending them, so the pool
+     *                          recovers by itself when the database is back.
+     */
+    public static HikariDataSource open(String url, String user, String password, Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("migwatch-history");
         config.setJdbcUrl(url);
@@ -29,7 +40,7 @@ public final class HistoryDatabase {
         config.setMaximumPoolSize(4);
         // fail fast at start with the driver's message instead of retrying silently for 30 s
         config.setInitializationFailTimeout(1);
-        config.setConnectionTimeout(5_000);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         return new HikariDataSource(config);
     }
 
