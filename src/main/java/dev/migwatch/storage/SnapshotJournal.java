@@ -127,7 +127,7 @@ public class SnapshotJournal {
                         try {
                             snapshot = read(entry);
                         } catch (IOException | RuntimeException e) {
-                            reject(entry, "unreadable journal entry: " + e);
+                            reject(entry, "unreadable journal entry: " + firstLine(e));
                             rejected++;
                             continue;
                         }
@@ -243,6 +243,11 @@ public class SnapshotJournal {
         } catch (IOException e) {
             LOG.trace("cannot fsync directory {}: {}", dir, e.toString());
         }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        return e.getClass().getSimpleName() + ": " + (m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m);
     }
 
     private static long sequenceOf(Path entry) {
