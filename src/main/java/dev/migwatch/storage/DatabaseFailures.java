@@ -50,8 +50,17 @@ public final class DatabaseFailures {
         }
         List<Throwable> chain = chain(failure);
         Throwable root = chain.get(chain.size() - 1);
-        String outer = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        return root == failure ? outer : outer + " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        String outer = failure.getClass().getSimpleName() + ": " + firstLine(failure.getMessage());
+        return root == failure ? outer : outer + " (cause: " + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()) + ")";
+    }
+
+    /** Drivers append the whole SQL statement on further lines; one log line is enough. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)).strip();
     }
 
     private static SQLException sqlCause(Throwable failure) {
