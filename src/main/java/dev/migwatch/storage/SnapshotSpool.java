@@ -97,7 +97,11 @@ public class SnapshotSpool {
         SnapshotJournal.DrainResult result = journal.drain(this::writeSpooled);
         replayed.addAndGet(result.stored());
         rejectedInBacklog.addAndGet(result.rejected());
-        if (result.failure() != null) {
+        if (result.failure() != null && !DatabaseFailures.unavailable(result.failure())) {
+            // the journal itself (its disk) failed, not the database: say so every time, it needs a person
+            LOG.error("Journal replay stopped with {} snapshot(s) waiting: {}", result.remaining(),
+                    DatabaseFailures.describe(result.failure()));
+        } else if (result.failure() != null) {
             outageStarted(result.failure());
             LOG.debug("Journal replay stopped with {} snapshot(s) waiting: {}", result.remaining(),
                     DatabaseFailures.describe(result.failure()));
