@@ -12,6 +12,8 @@ import dev.migwatch.source.SourceConfig;
 import dev.migwatch.source.SourcesConfigParser;
 import dev.migwatch.storage.HistoryDatabase;
 import dev.migwatch.storage.HistoryStore;
+import dev.migwatch.storage.SnapshotJournal;
+import dev.migwatch.storage.SnapshotSpool;
 import dev.migwatch.trends.TrendQueries;
 import dev.migwatch.trends.TrendsApi;
 import dev.migwatch.trends.TrendsService;
@@ -66,12 +68,16 @@ public class MigwatchConfiguration implements CamelConfiguration {
         TrendsSettings trendsSettings = settings.trendsSettings();
         HikariDataSource dataSource = openDatabase(settings);
         context.getRegistry().bind("migwatchDataSource", dataSource);
-        context.getRegistry().bind("historyStore", new HistoryStore(dataSource));
+        HistoryStore historyStore = new HistoryStore(dataSource);
+        // while the database is unavailable, snapshots wait in a local journal (routes/migwatch-journal.camel.yaml)
+        context.getRegistry().bind("snapshotSpool", SnapshotSpool.open(settings.get("migwatch.journal.dir", SnapshotJournal.DEFAULT_DIR),
+                historyStore));
         // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
         context.getRegistry().bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(dataSource), trendsSettings)));
         Clock clock = Clock.systemUTC();
         PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()),
                 new SourceGuard(guardSettings, clock), clock);
+        context.getRegistry().bind("historyStore", historyStore);
         context.getRegistry().bind("pollCycles", pollCycles);
         context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, retryPolicy, clock));
         context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources));

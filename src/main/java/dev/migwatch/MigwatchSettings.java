@@ -29,6 +29,7 @@ import java.util.TreeSet;
 public record MigwatchSettings(Map<String, String> sourceProperties, Map<String, String> global, List<String> problems) {
     static final Set<String> GLOBAL_KEYS = Set.of(
             "migwatch.db.url", "migwatch.db.user", "migwatch.db.password",
+            "migwatch.journal.dir", "migwatch.journal.replay-interval",
             "migwatch.retry.max-attempts", "migwatch.retry.base-delay", "migwatch.retry.max-delay",
             "migwatch.breaker.failures-to-open", "migwatch.breaker.open-for",
             "migwatch.pause.after-auth-failure", "migwatch.pause.max-after-throttling",

@@ -6,6 +6,7 @@ import org.flywaydb.core.Flyway;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -17,9 +18,19 @@ public final class HistoryDatabase {
     }
 
     public static HikariDataSource open(String url, String user, String password) {
+        return open(url, user, password, Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param connectionTimeout how long a write waits for a connection before it counts as "database unavailable"
+     *                          and its snapshot goes to the journal. Hikari keeps trying to reconnect in the
+     *                          background and validates idle connections before lending them, so the pool
+     *                          recovers by itself when the database is back.
+     */
+    public static HikariDataSource open(String url, String user, String password, Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("migwatch-history");
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(durable(url));
         if (user != null && !user.isBlank()) {
             config.setUsername(user);
         }
@@ -29,8 +40,20 @@ public final class HistoryDatabase {
         config.setMaximumPoolSize(4);
         // fail fast at start with the driver's message instead of retrying silently for 30 s
         config.setInitializationFailTimeout(1);
-        config.setConnectionTimeout(5_000);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         return new HikariDataSource(config);
+    }
+
+    /**
+     * H2 keeps a committed transaction in memory for up to WRITE_DELAY (500 ms) before writing it to its file, so a
+     * kill -9 silently loses the last commits, after the journal entries they came from were already deleted. With
+     * WRITE_DELAY=0 a commit is on disk when it returns. A WRITE_DELAY the user set, other databases and in-memory H2
+     * are left alone.
+     */
+    static String durable(String url) {
+        String u = url.toUpperCase(java.util.Locale.ROOT);
+        boolean h2OnDisk = u.startsWith("JDBC:H2:") && !u.startsWith("JDBC:H2:MEM:") && !u.contains("/MEM:");
+        return h2OnDisk && !u.contains("WRITE_DELAY") ? url + ";WRITE_DELAY=0" : url;
     }
 
     /** Migrates the schema; returns the number of migrations applied. */

@@ -65,10 +65,13 @@ public class HistoryStore {
         }
     }
 
+    /** A stored cycle has its calls, and a successful one its task row: either proves the cycle is there. */
     private static boolean alreadyStored(Connection c, String cycleId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM api_call WHERE cycle_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM api_call WHERE cycle_id = ? UNION ALL SELECT 1 FROM task_sample WHERE cycle_id = ?")) {
             ps.setMaxRows(1);
             ps.setString(1, cycleId);
+            ps.setString(2, cycleId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

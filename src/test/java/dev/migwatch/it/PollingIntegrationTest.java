@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * not know, whose failures must be in the poll log and nowhere else.
  */
 @CamelMainTest(configurationClasses = MigwatchConfiguration.class, properties = {
-        "camel.main.routes-include-pattern=file:routes/migwatch-polling.camel.yaml",
+        "camel.main.routes-include-pattern=file:routes/migwatch-polling.camel.yaml,file:routes/migwatch-journal.camel.yaml",
+        "migwatch.journal.dir=target/journal-polling-it",
         "camel.server.enabled=false",
         "camel.management.enabled=false",
         "migwatch.db.url=jdbc:h2:mem:polling-it;DB_CLOSE_DELAY=-1"})

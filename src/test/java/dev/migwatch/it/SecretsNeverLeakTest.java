@@ -46,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @CamelMainTest(configurationClasses = MigwatchConfiguration.class, properties = {
         "camel.main.routes-include-pattern=file:routes/migwatch-*.camel.yaml",
         "camel.management.enabled=false",
+        "migwatch.journal.dir=target/journal-secrets-it",
         "migwatch.db.url=jdbc:h2:mem:secrets-it;DB_CLOSE_DELAY=-1"})
 class SecretsNeverLeakTest {
     static final String ALIBABA_SECRET = "AlibabaSecret-7f3c9e";

@@ -1,0 +1,68 @@
+package dev.migwatch.storage;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.sql.BatchUpdateException;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLTransientConnectionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DatabaseFailuresTest {
+    @Test
+    void connectionProblemsOfEveryDriverMeanUnavailable() {
+        // Hikari's pool timeout, wrapping the driver's refusal
+        assertUnavailable(new SQLTransientConnectionException("migwatch-history - Connection is not available",
+                new SQLException("Connection refused", "08001")));
+        // PostgreSQL: plain SQLExceptions with an SQLState
+        assertUnavailable(new SQLException("Connection to localhost:5432 refused", "08001"));
+        assertUnavailable(new SQLException("terminating connection due to administrator command", "57P01"));
+        // H2: connection broken, database closed
+        assertUnavailable(new SQLException("Connection is broken: \"session closed\"", "90067", 90067));
+        // wrapped by Camel or anything else
+        assertUnavailable(new RuntimeException(new SQLException("the disk is full", "53100")));
+    }
+
+    @Test
+    void dataErrorsMeanTheSnapshotIsBad() {
+        assertBad(new SQLIntegrityConstraintViolationException("Unique index or primary key violation", "23505"));
+        assertBad(new SQLException("duplicate key value violates unique constraint", "23505"));
+        assertBad(new SQLException("value too long for type character varying(36)", "22001"));
+        BatchUpdateException batch = new BatchUpdateException("batch failed", null, 0, new int[0]);
+        batch.setNextException(new SQLException("duplicate key", "23505"));
+        assertBad(batch);
+        assertBad(new NullPointerException("status is null")); // a mapping bug for this one snapshot
+        assertBad(new IOException("not an SQL error"));
+    }
+
+    @Test
+    void describeGivesOneLine() {
+        String d = DatabaseFailures.describe(new SQLTransientConnectionException("pool timed out",
+                new SQLException("Unique index violation\nSQL statement:\nINSERT INTO ...")));
+        assertEquals("SQLTransientConnectionException: pool timed out (cause: SQLException: Unique index violation)", d);
+    }
+
+    @Test
+    void h2OnDiskCommitsDurably() {
+        assertEquals("jdbc:h2:file:./data/migwatch;WRITE_DELAY=0", HistoryDatabase.durable("jdbc:h2:file:./data/migwatch"));
+        assertEquals("jdbc:h2:tcp://localhost:9092/./h;WRITE_DELAY=0", HistoryDatabase.durable("jdbc:h2:tcp://localhost:9092/./h"));
+        assertEquals("jdbc:h2:file:./x;write_delay=100", HistoryDatabase.durable("jdbc:h2:file:./x;write_delay=100"));
+        assertEquals("jdbc:h2:mem:x", HistoryDatabase.durable("jdbc:h2:mem:x"));
+        assertEquals("jdbc:h2:tcp://localhost/mem:x", HistoryDatabase.durable("jdbc:h2:tcp://localhost/mem:x"));
+        assertEquals("jdbc:postgresql://db/migwatch", HistoryDatabase.durable("jdbc:postgresql://db/migwatch"));
+    }
+
+    private static void assertUnavailable(Throwable t) {
+        assertTrue(DatabaseFailures.unavailable(t), t.toString());
+        assertFalse(DatabaseFailures.badData(t), t.toString());
+    }
+
+    private static void assertBad(Throwable t) {
+        assertTrue(DatabaseFailures.badData(t), t.toString());
+        assertFalse(DatabaseFailures.unavailable(t), t.toString());
+    }
+}
