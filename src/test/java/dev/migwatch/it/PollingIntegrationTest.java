@@ -4,6 +4,7 @@ import dev.migwatch.MigwatchConfiguration;
 import dev.migwatch.simulator.DtsScenario;
 import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
+import dev.migwatch.simulator.SimClock;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
 import org.apache.camel.BeanInject;
@@ -25,6 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.time.Clock;
+import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,9 +116,30 @@ class PollingIntegrationTest {
         assertTrue(latest.keySet().containsAll(List.of("oms/np_it_orders", "dts/dts_it_01", "udts/udts-it-01")), latest.toString());
     }
 
+    /**
+     * Simulated time starts with the first request, not when the class loads: how long the Camel context
+     * takes to start must not decide which steps the test gets to see.
+     */
     private static ProviderSimulator start(SimulatorSettings settings) {
+        LongSupplier fromFirstRequest = new LongSupplier() {
+            private boolean clockCreated;
+            private long firstRequest = -1;
+
+            @Override
+            public synchronized long getAsLong() {
+                if (!clockCreated) {
+                    clockCreated = true;
+                    return 0;
+                }
+                if (firstRequest < 0) {
+                    firstRequest = System.nanoTime();
+                }
+                return System.nanoTime() - firstRequest;
+            }
+        };
         try {
-            return new ProviderSimulator(settings, 0).start();
+            return new ProviderSimulator(settings, 0, new SimClock(Instant.now(), settings.speed(), fromFirstRequest),
+                    Clock.systemUTC()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,6 +8,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.poll.PollCycles;
 import dev.migwatch.poll.ProviderCalls;
+import dev.migwatch.poll.RetryPolicy;
+import dev.migwatch.poll.SourceGuard;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
@@ -79,8 +81,10 @@ class DatabaseOutageTest {
         camel.getRegistry().bind("historyStore", store);
         camel.getRegistry().bind("snapshotSpool", spool);
         // the polling routes in the same file need their beans; no source is configured, so nothing polls
-        camel.getRegistry().bind("pollCycles", new PollCycles(List.of(), List.of(), Clock.systemUTC()));
-        camel.getRegistry().bind("providerCalls", new ProviderCalls(Clock.systemUTC()));
+        PollCycles cycles = new PollCycles(List.of(), List.of(), new SourceGuard(SourceGuard.Settings.defaults(), Clock.systemUTC()),
+                Clock.systemUTC());
+        camel.getRegistry().bind("pollCycles", cycles);
+        camel.getRegistry().bind("providerCalls", new ProviderCalls(cycles, RetryPolicy.defaults(), Clock.systemUTC()));
         // loaded in one go, as camel-main does with routes/*.camel.yaml: the route configurations of every file are
         // added before any route, so migwatch-store finds migwatch-store-errors although it lives in the other file
         PluginHelper.getRoutesLoader(camel).loadRoutes(
