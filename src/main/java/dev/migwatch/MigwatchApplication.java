@@ -24,8 +24,8 @@ public final class MigwatchApplication {
         String[] camelArgs = Arrays.stream(args).filter(a -> !a.equals("--demo")).toArray(String[]::new);
         // no classpath scanning: the configuration below is the one place that says what runs
         Main main = new Main();
-        // application.properties inside the jar gives the defaults; one in the working directory overrides them
-        main.setDefaultPropertyPlaceholderLocation("classpath:application.properties;optional=true,file:application.properties;optional=true");
+        // application.properties in the working directory wins over the defaults inside the jar (the first location that has a key wins)
+        main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true,classpath:application.properties;optional=true");
         // the routes/ folder next to the user's application.properties wins over the copy inside the jar
         main.addInitialProperty("camel.main.routes-include-pattern",
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");

@@ -69,6 +69,21 @@ class StartupConfigurationTest {
         assertFalse(run.output.contains("Started poll-"), "no polling started");
     }
 
+    @Test
+    void applicationPropertiesInTheWorkingDirectoryWinOverTheDefaults() throws Exception {
+        Files.writeString(workDir.resolve("application.properties"), String.join("\n",
+                "migwatch.db.url = jdbc:postgresql://127.0.0.1:1/from-working-dir",
+                "migwatch.sources.w.provider = dts",
+                "migwatch.sources.w.region = cn-hangzhou",
+                "migwatch.sources.w.access-key-id = id",
+                "migwatch.sources.w.access-key-secret = " + SECRET,
+                "migwatch.sources.w.tasks = k2gm"));
+        Run run = start(List.of());
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.db.url = jdbc:postgresql://127.0.0.1:1/from-working-dir"), run.output);
+        assertFalse(run.output.contains(SECRET));
+    }
+
     private Run start(List<String> systemProperties) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
