@@ -14,6 +14,13 @@ import java.util.Arrays;
  * application.properties; {@code --demo} polls the built-in simulator instead, with no configuration.
  */
 public final class MigwatchApplication {
+    static {
+        // the jar's logging setup lives under migwatch/ so it never takes over an embedding application's logging
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "migwatch/logback.xml");
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(MigwatchApplication.class);
 
     private MigwatchApplication() {
@@ -25,10 +32,10 @@ public final class MigwatchApplication {
         // no classpath scanning: the configuration below is the one place that says what runs
         Main main = new Main();
         // application.properties in the working directory wins over the defaults inside the jar (the first location that has a key wins)
-        main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true,classpath:application.properties;optional=true");
+        main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true,classpath:migwatch/application.properties");
         // the routes/ folder next to the user's application.properties wins over the copy inside the jar
         main.addInitialProperty("camel.main.routes-include-pattern",
-                Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
+                Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:migwatch/routes/*.camel.yaml");
         main.configure().addConfiguration(new MigwatchConfiguration());
         DemoMode demoMode = demo ? DemoMode.start(main) : null;
         try {

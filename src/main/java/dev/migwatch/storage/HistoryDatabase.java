@@ -60,7 +60,9 @@ public final class HistoryDatabase {
     public static int migrate(javax.sql.DataSource dataSource) {
         return Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                // own folder and history table, so a host application's Flyway setup and ours never mix
+                .locations("classpath:db/migwatch")
+                .table("migwatch_schema_history")
                 .placeholders(placeholders(dataSource))
                 .load()
                 .migrate()

@@ -17,9 +17,9 @@ final class DashboardAssets {
 
     /** request name -> class path resource and media type */
     private static final Map<String, String[]> FILES = Map.of(
-            "index.html", new String[] {"public/index.html", "text/html; charset=utf-8"},
-            "app.js", new String[] {"public/app.js", "text/javascript; charset=utf-8"},
-            "app.css", new String[] {"public/app.css", "text/css; charset=utf-8"},
+            "index.html", new String[] {"migwatch/public/index.html", "text/html; charset=utf-8"},
+            "app.js", new String[] {"migwatch/public/app.js", "text/javascript; charset=utf-8"},
+            "app.css", new String[] {"migwatch/public/app.css", "text/css; charset=utf-8"},
             "chart.umd.js", new String[] {CHART_JS, "text/javascript; charset=utf-8"});
 
     /** @return false when the name is not one of the dashboard's files */

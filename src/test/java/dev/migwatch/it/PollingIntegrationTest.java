@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * OMS, DTS and UDTS side by side, plus a source with a wrong secret and a task id the provider does
  * not know, whose failures must be in the poll log and nowhere else.
  */
-@CamelMainTest(configurationClasses = MigwatchConfiguration.class, properties = {
+@CamelMainTest(configurationClasses = MigwatchConfiguration.class, propertyPlaceholderLocations = "classpath:migwatch/application.properties", properties = {
         "camel.main.routes-include-pattern=file:routes/migwatch-polling.camel.yaml,file:routes/migwatch-journal.camel.yaml",
         "migwatch.journal.dir=target/journal-polling-it",
         "camel.server.enabled=false",

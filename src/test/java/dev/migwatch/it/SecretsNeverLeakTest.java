@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * polling with right and wrong credentials, none of them is in any log line, any database column or
  * any REST answer.
  */
-@CamelMainTest(configurationClasses = MigwatchConfiguration.class, properties = {
+@CamelMainTest(configurationClasses = MigwatchConfiguration.class, propertyPlaceholderLocations = "classpath:migwatch/application.properties", properties = {
         "camel.main.routes-include-pattern=file:routes/migwatch-*.camel.yaml",
         "camel.management.enabled=false",
         "migwatch.journal.dir=target/journal-secrets-it",

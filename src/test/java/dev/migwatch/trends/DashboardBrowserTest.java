@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * chart box), and screenshots go to target/dashboard-tasks.png and target/dashboard-task.png.
  *
  * <p>The application runs as {@code MigwatchApplication --demo} in a child JVM on the test classpath (so the
- * routes come from classpath:routes/, copied there by the pom), in a fresh temporary working directory (so
+ * routes come from classpath:migwatch/routes/, copied there by the pom), in a fresh temporary working directory (so
  * its ./data/migwatch-demo database starts empty), with its output in target/demo-app.log. The demo sources
  * are polled every second instead of every 5 s (-D wins over the demo's own properties) so the charts have
  * enough points after a few seconds.

@@ -6,10 +6,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
+import dev.migwatch.storage.HistoryDatabase;
 import org.h2.jdbcx.JdbcDataSource;
 
 /** A fresh in-memory H2 migrated with the real Flyway scripts, and helpers to insert history rows. */
@@ -23,7 +22,7 @@ final class HistoryFixture {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         this.dataSource = ds;
-        Flyway.configure().dataSource(ds).placeholders(Map.of("ts", "TIMESTAMP", "text", "CLOB")).load().migrate();
+        HistoryDatabase.migrate(ds); // the migrations exactly as the application runs them
     }
 
     void exec(String sql, Object... args) {
