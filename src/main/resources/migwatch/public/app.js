@@ -265,7 +265,7 @@ async function showTask(source, taskId) {
     api(base + '/components'),
     api(base + '/errors?limit=50'),
   ]);
-  drawChart('chart-progress', progress, '%', { max: 100, fill: true });
+  drawChart('chart-progress', progress, '%', { max: 100 });
   drawChart('chart-rps', rps, 'records/s');
   drawChart('chart-delay', delay, 'seconds', { fill: true });
   drawChart('chart-tps', tps, 'tps');
