@@ -1,0 +1,45 @@
+package dev.migwatch.storage;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DocumentedQueriesH2Test {
+
+    @Test
+    void everyReadmeQueryAndViewRunsOnH2() throws Exception {
+        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", null)) {
+            HistoryDatabase.migrate(db);
+            DocumentedQueries.fill(db);
+            check(db);
+        }
+    }
+
+    /** What both databases must answer the same way. */
+    static void check(javax.sql.DataSource db) throws Exception {
+        List<String> queries = DocumentedQueries.readmeQueries();
+        assertTrue(queries.size() >= 12, "the README's example queries: " + queries.size());
+        for (String sql : queries) {
+            DocumentedQueries.rows(db, sql);
+        }
+        // the first README query: the latest state of every task, across the three providers
+        Set<String> latest = DocumentedQueries.rows(db, queries.get(0)).stream().map(r -> r.get(1) + "/" + r.get(2))
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("oms/np_4w3a1", "dts/k2gm967v16f1", "udts/udts-ixdp441"), latest);
+        for (String view : List.of("v_task_latest", "v_step_latest", "v_component_latest", "v_full_transfer_progress",
+                "v_incremental_delay", "v_poll_failures", "v_step_unchanged")) {
+            DocumentedQueries.rows(db, "SELECT * FROM " + view);
+        }
+        assertEquals(3, DocumentedQueries.rows(db, "SELECT * FROM v_task_latest").size());
+        // the seed's FULL_VERIFY component counts, through the README's verification query
+        assertTrue(DocumentedQueries.rows(db, queries.stream().filter(q -> q.contains("'FULL_VERIFY'")).findFirst().orElseThrow())
+                .stream().anyMatch(r -> "100".equals(r.get(2)) && "0".equals(r.get(3))));
+    }
+}
