@@ -1,0 +1,70 @@
+package dev.migwatch.storage;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.trends.Metric;
+import dev.migwatch.trends.PollFilter;
+import dev.migwatch.trends.TrendQueries;
+import dev.migwatch.trends.TrendsService;
+import dev.migwatch.trends.TrendsSettings;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The production database: migrations, transactional writes, views, the README's queries and the REST
+ * API's queries on a real PostgreSQL. .ci/run installs and starts PostgreSQL and sets
+ * MIGWATCH_TEST_POSTGRES_URL (and _USER, _PASSWORD); in CI a missing database fails the test, on a
+ * developer machine without one it is reported as skipped.
+ */
+class PostgresTest {
+
+    @Test
+    void theHistoryWorksOnPostgresql() throws Exception {
+        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
+        if (url == null && "true".equals(System.getenv("CI"))) {
+            fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
+        }
+        assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database (see .ci/run)");
+        String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (HikariDataSource admin = HistoryDatabase.open(url, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
+                System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"))) {
+            try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA " + schema);
+            }
+            String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+            try (HikariDataSource db = HistoryDatabase.open(schemaUrl, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
+                    System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"))) {
+                assertTrue(HistoryDatabase.migrate(db) >= 2);
+                DocumentedQueries.fill(db);
+                DocumentedQueriesH2Test.check(db);
+
+                TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());
+                assertEquals(3, trends.tasks().size());
+                assertTrue(trends.task("prod-oms", "np_4w3a1").isPresent());
+                TrendQueries q = trends.queries();
+                Instant from = Instant.parse("2026-01-01T00:00:00Z");
+                Instant to = Instant.parse("2026-01-02T00:00:00Z");
+                for (Metric m : Metric.values()) {
+                    q.series("prod-oms", "np_4w3a1", m, null, from, to);
+                }
+                assertFalse(q.errors("prod-oms", "np_4w3a1", from, to, 100).isEmpty());
+                assertFalse(q.stepsNow("prod-dts", "k2gm967v16f1").isEmpty());
+                assertFalse(q.componentTimeline("prod-oms", "np_4w3a1", from, to).isEmpty());
+                assertFalse(q.polls(new PollFilter("prod-oms", "np_4w3a1", null, from, to, 100)).isEmpty());
+            } finally {
+                try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+                    st.execute("DROP SCHEMA " + schema + " CASCADE");
+                }
+            }
+        }
+    }
+}
