@@ -26,15 +26,7 @@ final class DtsResponseMapper {
     }
 
     static TaskContent map(String body) throws BadResponseException {
-        JsonNode root;
-        try {
-            root = body == null ? null : Json.parse(body);
-        } catch (Exception e) {
-            throw new BadResponseException(DtsAdapter.ACTION, "body is not JSON: " + e.getClass().getSimpleName());
-        }
-        if (root == null || !root.isObject()) {
-            throw new BadResponseException(DtsAdapter.ACTION, "body is not a JSON object");
-        }
+        JsonNode root = Json.object(DtsAdapter.ACTION, body);
         JsonNode jobSteps = root.get("JobSteps");
         if (jobSteps == null || !jobSteps.isArray()) {
             // a successful answer always has the array; without it there is nothing true to record

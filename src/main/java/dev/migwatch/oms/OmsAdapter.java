@@ -1,6 +1,5 @@
 package dev.migwatch.oms;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migwatch.alibaba.AlibabaResponses;
 import dev.migwatch.alibaba.AlibabaRpcRequests;
@@ -84,19 +83,6 @@ public class OmsAdapter implements ProviderAdapter {
                 .filter(r -> api.equals(r.api()))
                 .max(Comparator.comparingInt(ApiResponse::attempt))
                 .orElseThrow(() -> new BadResponseException(api, api + " response missing from the cycle"));
-        String body = response.body();
-        if (body == null || body.isBlank()) {
-            throw new BadResponseException(api, api + " response body is empty");
-        }
-        JsonNode node;
-        try {
-            node = Json.parse(body);
-        } catch (JsonProcessingException e) {
-            throw new BadResponseException(api, api + " response is not JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new BadResponseException(api, api + " response is not a JSON object");
-        }
-        return node;
+        return Json.object(api, response.body());
     }
 }

@@ -26,6 +26,27 @@ public final class Json {
         return MAPPER.readTree(body);
     }
 
+    /**
+     * A response body that must be a JSON object, as every provider's answer is.
+     *
+     * @throws BadResponseException naming the API when the body is empty, not JSON, or not an object
+     */
+    public static JsonNode object(String api, String body) throws BadResponseException {
+        if (body == null || body.isBlank()) {
+            throw new BadResponseException(api, api + " response body is empty");
+        }
+        JsonNode node;
+        try {
+            node = parse(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadResponseException(api, api + " response is not JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new BadResponseException(api, api + " response is not a JSON object");
+        }
+        return node;
+    }
+
     /** Text, trimmed; null for missing, JSON null, blank or the string "null". Numbers and booleans as text. */
     public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);

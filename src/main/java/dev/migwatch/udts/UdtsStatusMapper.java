@@ -27,15 +27,7 @@ final class UdtsStatusMapper {
     }
 
     static TaskContent map(String body) throws BadResponseException {
-        JsonNode root;
-        try {
-            root = body == null ? null : Json.parse(body);
-        } catch (Exception e) {
-            throw new BadResponseException(UdtsAdapter.ACTION, "body is not JSON: " + e.getClass().getSimpleName());
-        }
-        if (root == null || !root.isObject()) {
-            throw new BadResponseException(UdtsAdapter.ACTION, "body is not a JSON object");
-        }
+        JsonNode root = Json.object(UdtsAdapter.ACTION, body);
         JsonNode data = root.get("Data");
         if (data == null || !data.isObject()) {
             // RetCode 0 without Data is no status at all; recording UNKNOWN would hide a broken answer
