@@ -158,3 +158,18 @@ CREATE TABLE raw_response (
     PRIMARY KEY (cycle_id, api)
 );
 CREATE INDEX raw_response_task ON raw_response (source, task_id, api, received_at);
+
+-- One row per task: where its newest cycles are. Kept by the writer in the same transaction as the
+-- cycle, so "the latest state of every task" is a key lookup however long the history grows.
+CREATE TABLE task_latest (
+    source              VARCHAR(100)  NOT NULL,
+    task_id             VARCHAR(200)  NOT NULL,
+    provider            VARCHAR(10)   NOT NULL,
+    last_cycle_id       VARCHAR(36)   NOT NULL,
+    last_polled_at      ${ts}         NOT NULL,
+    latest_ok_cycle_id  VARCHAR(36),
+    latest_ok_polled_at ${ts},
+    last_error_cycle_id VARCHAR(36),
+    last_error_at       ${ts},
+    PRIMARY KEY (source, task_id)
+);

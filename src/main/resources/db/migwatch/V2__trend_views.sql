@@ -5,7 +5,8 @@
 -- live in Java (dev.migwatch.trends); these views give them their inputs.
 
 -- v_task_latest: one row per task ever polled (source, task_id): the newest successful task sample,
--- the newest poll (successful or not) and the newest reported error.
+-- the newest poll (successful or not) and the newest reported error. Built on task_latest, which the
+-- writer keeps pointing at each task's newest cycles, so it costs a few key lookups per task.
 --   source, provider, task_id          the task
 --   latest_cycle_id, sampled_at        cycle and time of the newest task sample (null: never polled OK)
 --   task_name, task_type, raw_status, status, running_step, progress_pct, delay_seconds,
@@ -26,25 +27,18 @@ SELECT k.source, k.provider, k.task_id,
        ac.http_status AS last_poll_http_status, ac.error_code AS last_poll_error_code,
        ac.error_message AS last_poll_error_message,
        (SELECT MAX(ok.called_at) FROM api_call ok
-         WHERE ok.source = k.source AND ok.task_id = k.task_id AND ok.outcome = 'OK') AS last_ok_poll_at,
+         WHERE ok.cycle_id = k.latest_ok_cycle_id AND ok.outcome = 'OK') AS last_ok_poll_at,
        ee.occurred_at AS last_error_at, ee.origin AS last_error_origin, ee.origin_name AS last_error_name,
        ee.code AS last_error_code, ee.message AS last_error_message
-FROM (SELECT source, task_id, MAX(provider) AS provider
-        FROM (SELECT source, task_id, provider FROM api_call
-              UNION SELECT source, task_id, provider FROM task_sample) u
-       GROUP BY source, task_id) k
-LEFT JOIN (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY source, task_id
-                                          ORDER BY polled_at DESC, cycle_id DESC) AS rn
-             FROM task_sample t) ts
-       ON ts.source = k.source AND ts.task_id = k.task_id AND ts.rn = 1
-LEFT JOIN (SELECT a.*, ROW_NUMBER() OVER (PARTITION BY source, task_id
-                                          ORDER BY called_at DESC, attempt DESC, api DESC) AS rn
-             FROM api_call a) ac
-       ON ac.source = k.source AND ac.task_id = k.task_id AND ac.rn = 1
-LEFT JOIN (SELECT e.*, ROW_NUMBER() OVER (PARTITION BY source, task_id
-                                          ORDER BY occurred_at DESC, seq DESC) AS rn
-             FROM error_event e) ee
-       ON ee.source = k.source AND ee.task_id = k.task_id AND ee.rn = 1;
+FROM task_latest k
+LEFT JOIN task_sample ts ON ts.cycle_id = k.latest_ok_cycle_id
+LEFT JOIN (SELECT a.*, ROW_NUMBER() OVER (PARTITION BY a.cycle_id
+                                          ORDER BY a.called_at DESC, a.attempt DESC, a.api DESC) AS rn
+             FROM api_call a WHERE a.cycle_id IN (SELECT last_cycle_id FROM task_latest)) ac
+       ON ac.cycle_id = k.last_cycle_id AND ac.rn = 1
+LEFT JOIN (SELECT e.*, ROW_NUMBER() OVER (PARTITION BY e.cycle_id ORDER BY e.seq DESC) AS rn
+             FROM error_event e WHERE e.cycle_id IN (SELECT last_error_cycle_id FROM task_latest)) ee
+       ON ee.cycle_id = k.last_error_cycle_id AND ee.rn = 1;
 
 -- v_step_latest: the steps of each task as of its newest successful poll (steps that disappeared from
 -- the provider's answer are not shown). Columns are those of step_sample that people chart, plus
@@ -59,10 +53,7 @@ SELECT s.source, s.provider, s.task_id, s.cycle_id, s.polled_at, s.step_key, s.p
        COALESCE(s.delay_seconds, s.delay_ms / 1000) AS delay_seconds, s.checkpoint_at,
        s.started_at, s.finished_at, s.error_code, s.error_message
 FROM step_sample s
-JOIN (SELECT cycle_id, ROW_NUMBER() OVER (PARTITION BY source, task_id
-                                          ORDER BY polled_at DESC, cycle_id DESC) AS rn
-        FROM task_sample) t
-  ON t.cycle_id = s.cycle_id AND t.rn = 1;
+JOIN task_latest t ON t.latest_ok_cycle_id = s.cycle_id;
 
 -- v_component_latest: OMS components as of each task's newest successful poll.
 CREATE VIEW v_component_latest AS
@@ -70,10 +61,7 @@ SELECT c.source, c.provider, c.task_id, c.cycle_id, c.polled_at, c.kind, c.name,
        c.ip, c.region, c.delay_seconds, c.tps, c.progress_pct, c.record_progress_pct,
        c.consistent_count, c.inconsistent_count, c.checkpoint_at, c.heartbeat_at, c.error_message
 FROM component_sample c
-JOIN (SELECT cycle_id, ROW_NUMBER() OVER (PARTITION BY source, task_id
-                                          ORDER BY polled_at DESC, cycle_id DESC) AS rn
-        FROM task_sample) t
-  ON t.cycle_id = c.cycle_id AND t.rn = 1;
+JOIN task_latest t ON t.latest_ok_cycle_id = c.cycle_id;
 
 -- v_full_transfer_progress: every sample of a full data step over time: OMS FULL_TRANSFER and
 -- FULL_VERIFIER, UDTS FULL_MIGRATION, and DTS steps (provider compared case-insensitively) whose name says full ("Full...", "全量...").
@@ -126,7 +114,4 @@ SELECT l.source, l.provider, l.task_id, l.step_key, l.step_name, l.status, l.pol
                         OR COALESCE(d.progress_pct, -1) <> COALESCE(l.progress_pct, -1))),
                TIMESTAMP '1900-01-01 00:00:00')) AS unchanged_since
 FROM step_sample l
-JOIN (SELECT cycle_id, ROW_NUMBER() OVER (PARTITION BY source, task_id
-                                          ORDER BY polled_at DESC, cycle_id DESC) AS rn
-        FROM task_sample) t
-  ON t.cycle_id = l.cycle_id AND t.rn = 1;
+JOIN task_latest t ON t.latest_ok_cycle_id = l.cycle_id;

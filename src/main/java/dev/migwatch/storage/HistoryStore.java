@@ -52,6 +52,7 @@ public class HistoryStore {
                     insertComponents(c, s);
                     insertErrors(c, s);
                 }
+                updateLatest(c, s);
                 c.commit();
                 newBodies.forEach(b -> lastBodyHash.put(bodyKey(s, b.api()), b.contentHash()));
                 return true;
@@ -211,6 +212,40 @@ public class HistoryStore {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    /**
+     * Moves the task's pointers to this cycle: always the last cycle, the last successful one when it
+     * succeeded, the last one with errors when it reported some. Cycles arrive in order (the journal keeps
+     * it during outages), so a plain update is enough; the first cycle of a task inserts the row.
+     */
+    private static void updateLatest(Connection c, TaskSnapshot s) throws SQLException {
+        boolean ok = s.succeeded();
+        boolean errors = ok && !s.errors().isEmpty();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE task_latest SET last_cycle_id = ?, last_polled_at = ?"
+                + (ok ? ", latest_ok_cycle_id = ?, latest_ok_polled_at = ?" : "")
+                + (errors ? ", last_error_cycle_id = ?, last_error_at = ?" : "")
+                + " WHERE source = ? AND task_id = ?")) {
+            Row r = new Row(ps).str(s.cycleId()).time(s.polledAt());
+            if (ok) {
+                r.str(s.cycleId()).time(s.polledAt());
+            }
+            if (errors) {
+                r.str(s.cycleId()).time(s.polledAt());
+            }
+            r.str(s.source()).str(s.taskId());
+            if (ps.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_latest (source, task_id, provider, last_cycle_id, "
+                + "last_polled_at, latest_ok_cycle_id, latest_ok_polled_at, last_error_cycle_id, last_error_at) "
+                + "VALUES (?,?,?,?,?,?,?,?,?)")) {
+            new Row(ps).str(s.source()).str(s.taskId()).str(s.provider()).str(s.cycleId()).time(s.polledAt())
+                    .str(ok ? s.cycleId() : null).time(ok ? s.polledAt() : null)
+                    .str(errors ? s.cycleId() : null).time(errors ? s.polledAt() : null);
+            ps.executeUpdate();
         }
     }
 

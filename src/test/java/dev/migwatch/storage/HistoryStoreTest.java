@@ -87,6 +87,21 @@ class HistoryStoreTest {
         assertEquals(1, count("SELECT COUNT(*) FROM raw_response"));
     }
 
+    @Test
+    void taskLatestPointsAtTheNewestCycles() throws SQLException {
+        TaskSnapshot ok = snapshot(List.of(step("FULL_TRANSFER")), body("{}"));
+        store.write(ok);
+        TaskSnapshot failed = TaskSnapshot.failed(UUID.randomUUID().toString(), "src", "oms", "np_1", Instant.now(),
+                List.of(new ApiCall("DescribeProject", 1, Instant.now(), 5, null, null, "TIMEOUT", "SocketTimeoutException", "read")),
+                List.of());
+        store.write(failed);
+        assertEquals(1, count("SELECT COUNT(*) FROM task_latest"));
+        assertEquals(1, count("SELECT COUNT(*) FROM task_latest WHERE last_cycle_id = '" + failed.cycleId()
+                + "' AND latest_ok_cycle_id = '" + ok.cycleId() + "' AND last_error_cycle_id IS NULL"));
+        assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE latest_cycle_id = '" + ok.cycleId()
+                + "' AND last_poll_outcome = 'TIMEOUT'"));
+    }
+
     private static TaskSnapshot snapshot(List<StepSample> steps, RawBody body) {
         Instant now = Instant.now();
         TaskState task = new TaskState("orders", "MIGRATION", "RUNNING", NormalizedStatus.RUNNING, "FULL_TRANSFER", 40.0, null,

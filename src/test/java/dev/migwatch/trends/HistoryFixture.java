@@ -42,6 +42,7 @@ final class HistoryFixture {
                         + " http_status, outcome, error_code, error_message) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 cycle, "Describe", 1, source, provider, task, at, 120L, "OK".equals(outcome) ? 200 : 400, outcome,
                 code, code == null ? null : code + " happened");
+        latest(source, provider, task, "last_cycle_id", "last_polled_at", cycle, at);
     }
 
     void task(String cycle, String source, String provider, String task, Instant at, String status, String step,
@@ -51,6 +52,7 @@ final class HistoryFixture {
                         + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 cycle, source, provider, task, at, task + " name", status.toLowerCase(), status, step, progress, delay,
                 etaSeconds, T0);
+        latest(source, provider, task, "latest_ok_cycle_id", "latest_ok_polled_at", cycle, at);
     }
 
     void step(String cycle, String source, String provider, String task, Instant at, String key, String status,
@@ -73,6 +75,20 @@ final class HistoryFixture {
         exec("INSERT INTO error_event (cycle_id, seq, source, provider, task_id, occurred_at, origin, origin_name,"
                         + " code, err_level, message) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 cycle, seq, source, provider, task, at, "STEP", "FULL_TRANSFER", code, "ERROR", code + " message");
+        latest(source, provider, task, "last_error_cycle_id", "last_error_at", cycle, at);
+    }
+
+    /**
+     * Keeps task_latest as HistoryStore does, for rows inserted one table at a time and in any order:
+     * a pointer moves only to a newer cycle.
+     */
+    private void latest(String source, String provider, String task, String cycleColumn, String timeColumn, String cycle,
+                        Instant at) {
+        exec("INSERT INTO task_latest (source, task_id, provider, last_cycle_id, last_polled_at) SELECT ?, ?, ?, ?, ?"
+                + " FROM (VALUES (1)) v WHERE NOT EXISTS (SELECT 1 FROM task_latest WHERE source = ? AND task_id = ?)",
+                source, task, provider, cycle, at, source, task);
+        exec("UPDATE task_latest SET " + cycleColumn + " = ?, " + timeColumn + " = ? WHERE source = ? AND task_id = ?"
+                + " AND (" + timeColumn + " IS NULL OR " + timeColumn + " <= ?)", cycle, at, source, task, at);
     }
 
     /**
