@@ -87,9 +87,15 @@ public class SourceGuard {
                     long exponential = interval.toMillis() * (1L << Math.min(s.throttles, 10));
                     long pause = Math.min(settings.maxThrottlePause().toMillis(), Math.max(exponential, retryAfterMillis));
                     s.pause(now.plusMillis(pause), "THROTTLED");
+                    // neither a success nor a failure of the source's health: give back the permit taken in admit,
+                    // or a half-open breaker whose probe was throttled would wait for that probe's result for ever
+                    s.breaker.releasePermission();
                     LOG.debug("source {} throttled; pausing {} ms", snapshot.source(), pause);
                 }
-                case "AUTH" -> s.pause(now.plus(settings.authPause()), "AUTH_PAUSE");
+                case "AUTH" -> {
+                    s.pause(now.plus(settings.authPause()), "AUTH_PAUSE");
+                    s.breaker.releasePermission();
+                }
                 // the provider answered: an unknown task or one odd body says nothing about the source's health
                 case "NOT_FOUND", "BAD_RESPONSE" -> s.breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
                 default -> s.breaker.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, new RuntimeException(outcome));
