@@ -94,6 +94,17 @@ public class PollCycles {
         return requests;
     }
 
+    /**
+     * A freshly signed copy of one of the cycle's requests, for another attempt: a signature carries a
+     * timestamp and a nonce the provider accepts once (Alibaba answers a replayed one with SignatureNonceUsed).
+     */
+    public ApiRequest resign(PollCycle cycle, String api) {
+        SourceConfig source = cycle.source();
+        return adapter(source).requests(source, cycle.taskId(), clock.instant()).stream()
+                .filter(r -> r.api().equals(api)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("adapter for " + source.provider().id() + " no longer makes a " + api + " call"));
+    }
+
     /** True when some call of the cycle failed on its last attempt (retries are added before this is asked). */
     boolean hasFailed(PollCycle cycle) {
         Map<String, ApiCall> last = new LinkedHashMap<>();

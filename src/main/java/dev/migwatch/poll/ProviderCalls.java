@@ -51,6 +51,11 @@ public class ProviderCalls {
     public void prepare(Exchange exchange) {
         ApiRequest request = exchange.getProperty(REQUEST, ApiRequest.class);
         PollCycle cycle = exchange.getProperty(PollCycles.CYCLE, PollCycle.class);
+        if (exchange.getProperty(ATTEMPT, 0, Integer.class) > 0) {
+            // another attempt is another request: new timestamp, new nonce, new signature
+            request = cycles.resign(cycle, request.api());
+            exchange.setProperty(REQUEST, request);
+        }
         Message m = exchange.getMessage();
         m.removeHeaders("*");
         m.setHeader(Exchange.HTTP_METHOD, request.method());
@@ -64,7 +69,14 @@ public class ProviderCalls {
         exchange.setProperty(STARTED, clock.instant());
     }
 
-    /** The camel-http endpoint of a source: its timeouts, and errors returned to us rather than thrown. */
+    /**
+     * The registry name of the HTTP client retry strategy migwatch's endpoints use: none. Apache HttpClient
+     * would otherwise re-send a request by itself after a 503 or 429 (and after some I/O errors), unseen by
+     * the poll log, without the backoff and throttling rules, and with an already used signature nonce.
+     */
+    public static final String NO_HTTP_RETRY = "migwatchNoHttpRetry";
+
+    /** The camel-http endpoint of a source: its timeouts, no hidden retries, and errors returned to us rather than thrown. */
     static String endpointUri(SourceConfig s) {
         String base = s.endpoint().toString();
         if (base.endsWith("/")) {
@@ -74,7 +86,8 @@ public class ProviderCalls {
                 + "&connectTimeout=" + s.connectTimeout().toMillis()
                 + "&connectionRequestTimeout=" + s.connectTimeout().toMillis()
                 + "&responseTimeout=" + s.readTimeout().toMillis()
-                + "&soTimeout=" + s.readTimeout().toMillis();
+                + "&soTimeout=" + s.readTimeout().toMillis()
+                + "&httpClient.retryStrategy=#" + NO_HTTP_RETRY;
     }
 
     public void record(Exchange exchange) {
