@@ -93,12 +93,39 @@ public class ProviderCalls {
     public void record(Exchange exchange) {
         Message m = exchange.getMessage();
         Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        String retryAfter = m.getHeader("x-acs-retry-after", String.class);
-        if (retryAfter == null) {
-            retryAfter = m.getHeader("Retry-After", String.class);
-        }
+        String retryAfter = retryAfterMillis(m.getHeader("x-acs-retry-after", String.class), m.getHeader("Retry-After", String.class),
+                clock.instant());
         byte[] body = m.getBody(byte[].class);
         add(exchange, status, m.getHeader(Exchange.CONTENT_TYPE, String.class), retryAfter, text(body), null);
+    }
+
+    /**
+     * What the provider asked us to wait, in milliseconds, or null: Alibaba's x-acs-retry-after is in
+     * milliseconds, HTTP's Retry-After in seconds or an HTTP date. The header decides the unit - guessing
+     * it from the size of the number would turn "x-acs-retry-after: 300" into five minutes.
+     */
+    static String retryAfterMillis(String acsRetryAfter, String httpRetryAfter, Instant now) {
+        if (acsRetryAfter != null && !acsRetryAfter.isBlank()) {
+            try {
+                return Long.toString(Math.max(0, Long.parseLong(acsRetryAfter.trim())));
+            } catch (NumberFormatException e) {
+                // fall back to Retry-After, if any
+            }
+        }
+        if (httpRetryAfter == null || httpRetryAfter.isBlank()) {
+            return null;
+        }
+        String v = httpRetryAfter.trim();
+        try {
+            return Long.toString(Math.max(0, Math.multiplyExact(Long.parseLong(v), 1000L)));
+        } catch (NumberFormatException | ArithmeticException e) {
+            try {
+                Instant at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return Long.toString(Math.max(0, Duration.between(now, at).toMillis()));
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return null;
+            }
+        }
     }
 
     /** No HTTP answer: connection refused, timeout, reset. The exception text never holds credentials. */

@@ -132,6 +132,7 @@ public class SourceGuard {
                 .failureRateThreshold(100f)
                 .waitDurationInOpenState(settings.openFor())
                 .permittedNumberOfCallsInHalfOpenState(1)
+                .clock(clock)
                 .build())));
     }
 
