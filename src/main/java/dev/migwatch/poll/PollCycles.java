@@ -77,6 +77,11 @@ public class PollCycles {
         }
     }
 
+    /** Cycles under way now (opened by a tick, not yet released). */
+    public int cyclesUnderWay() {
+        return inFlight.size();
+    }
+
     /** Ticks in which a task was left out because its previous cycle was still under way. */
     public long busyTicks() {
         return busyTicks.sum();

@@ -26,7 +26,7 @@ public record SimulatorStats(long total, Map<String, Map<String, Long>> byTask, 
     /** The live counters behind the snapshots, and the arrival times of the last requests per task. */
     static final class Counter {
         /** Arrival times kept per task: enough for a test to see when a task was (not) asked, bounded for soak runs. */
-        static final int TIMES_KEPT = 2000;
+        static final int TIMES_KEPT = 256;
         private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
         private final Map<String, Deque<Instant>> times = new ConcurrentHashMap<>();
 
