@@ -19,6 +19,8 @@ import dev.migwatch.trends.TrendsApi;
 import dev.migwatch.trends.TrendsService;
 import dev.migwatch.trends.TrendsSettings;
 import dev.migwatch.udts.UdtsAdapter;
+import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -80,6 +82,9 @@ public class MigwatchConfiguration implements CamelConfiguration {
         context.getRegistry().bind("historyStore", historyStore);
         context.getRegistry().bind("pollCycles", pollCycles);
         context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, retryPolicy, clock));
+        // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back
+        context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
+                new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
         context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources));
         sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}, every {} s", s.name(), s.provider().id(),
                 s.endpoint(), s.tasks(), s.interval().toMillis() / 1000.0));

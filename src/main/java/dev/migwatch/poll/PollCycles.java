@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -24,6 +27,8 @@ import java.util.stream.Collectors;
  */
 public class PollCycles {
     public static final String CYCLE = "migwatchCycle";
+    /** The {@link PollTarget} of the cycle under way (set by the poll-task route, used to release it). */
+    public static final String TARGET = "migwatchTarget";
     private static final Logger LOG = LoggerFactory.getLogger(PollCycles.class);
 
     private final Map<String, SourceConfig> sources;
@@ -31,6 +36,8 @@ public class PollCycles {
     private final SourceGuard guard;
     private final Clock clock;
     private final PollOutcomeLog outcomeLog = new PollOutcomeLog();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final LongAdder busyTicks = new LongAdder();
 
     public PollCycles(List<SourceConfig> sources, List<ProviderAdapter> adapters, SourceGuard guard, Clock clock) {
         this.sources = sources.stream().collect(Collectors.toMap(SourceConfig::name, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -43,9 +50,41 @@ public class PollCycles {
         return List.copyOf(sources.values());
     }
 
-    /** The tasks a source's timer polls, in configured order. */
+    /**
+     * The tasks a source's timer polls now, in configured order: those whose previous cycle has finished.
+     * The timer does not wait for a tick's cycles (so one hung task cannot hold up the next cycle of the
+     * others), hence a task still waiting for its provider is left out of the tick instead of being
+     * asked again in parallel: a hung provider sees one request per task at a time, never a pile-up.
+     * Every target returned must be {@link #release released} when its cycle ends, however it ends.
+     */
     public List<PollTarget> targets(@ExchangeProperty("migwatchSource") String source) {
-        return source(source).tasks().stream().map(t -> new PollTarget(source, t)).toList();
+        List<PollTarget> due = new ArrayList<>();
+        for (String task : source(source).tasks()) {
+            if (inFlight.add(source + "\n" + task)) {
+                due.add(new PollTarget(source, task));
+            } else {
+                busyTicks.increment();
+                LOG.debug("{}/{}: previous poll still under way, not polled in this tick", source, task);
+            }
+        }
+        return due;
+    }
+
+    /** Ends a target's cycle, whatever its outcome, so the next tick polls the task again. */
+    public void release(@ExchangeProperty(TARGET) PollTarget target) {
+        if (target != null) {
+            inFlight.remove(target.source() + "\n" + target.taskId());
+        }
+    }
+
+    /** Cycles under way now (opened by a tick, not yet released). */
+    public int cyclesUnderWay() {
+        return inFlight.size();
+    }
+
+    /** Ticks in which a task was left out because its previous cycle was still under way. */
+    public long busyTicks() {
+        return busyTicks.sum();
     }
 
     /**
@@ -58,6 +97,17 @@ public class PollCycles {
         List<ApiRequest> requests = refusal != null ? List.of() : adapter(source).requests(source, target.taskId(), clock.instant());
         exchange.setProperty(CYCLE, new PollCycle(source, target.taskId(), clock.instant(), requests, refusal));
         return requests;
+    }
+
+    /**
+     * A freshly signed copy of one of the cycle's requests, for another attempt: a signature carries a
+     * timestamp and a nonce the provider accepts once (Alibaba answers a replayed one with SignatureNonceUsed).
+     */
+    public ApiRequest resign(PollCycle cycle, String api) {
+        SourceConfig source = cycle.source();
+        return adapter(source).requests(source, cycle.taskId(), clock.instant()).stream()
+                .filter(r -> r.api().equals(api)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("adapter for " + source.provider().id() + " no longer makes a " + api + " call"));
     }
 
     /** True when some call of the cycle failed on its last attempt (retries are added before this is asked). */
@@ -107,7 +157,7 @@ public class PollCycles {
         TaskSnapshot snapshot;
         if (allOk) {
             try {
-                TaskContent content = adapter.map(source, cycle.taskId(), responses);
+                TaskContent content = adapter.map(source, cycle.taskId(), lastAttempts(responses));
                 snapshot = new TaskSnapshot(cycle.cycleId(), source.name(), provider, cycle.taskId(), cycle.startedAt(),
                         content.task(), content.steps(), content.components(), content.errors(), calls, bodies);
             } catch (BadResponseException | RuntimeException e) {
@@ -121,6 +171,18 @@ public class PollCycles {
         guard.observe(snapshot, source.interval(), retryAfter);
         outcomeLog.log(snapshot);
         return snapshot;
+    }
+
+    /**
+     * The answer each API gave on its last attempt, in call order. Adapters map these only: an earlier
+     * attempt that failed (a timeout, a 503 page) must not be mistaken for the task's state.
+     */
+    static List<ApiResponse> lastAttempts(List<ApiResponse> responses) {
+        Map<String, ApiResponse> last = new LinkedHashMap<>();
+        for (ApiResponse r : responses) {
+            last.merge(r.api(), r, (a, b) -> b.attempt() >= a.attempt() ? b : a);
+        }
+        return List.copyOf(last.values());
     }
 
     /** A response that could not be mapped is a failed call: the poll log says why and the raw body is kept. */

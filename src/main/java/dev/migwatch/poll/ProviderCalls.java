@@ -51,6 +51,11 @@ public class ProviderCalls {
     public void prepare(Exchange exchange) {
         ApiRequest request = exchange.getProperty(REQUEST, ApiRequest.class);
         PollCycle cycle = exchange.getProperty(PollCycles.CYCLE, PollCycle.class);
+        if (exchange.getProperty(ATTEMPT, 0, Integer.class) > 0) {
+            // another attempt is another request: new timestamp, new nonce, new signature
+            request = cycles.resign(cycle, request.api());
+            exchange.setProperty(REQUEST, request);
+        }
         Message m = exchange.getMessage();
         m.removeHeaders("*");
         m.setHeader(Exchange.HTTP_METHOD, request.method());
@@ -64,7 +69,14 @@ public class ProviderCalls {
         exchange.setProperty(STARTED, clock.instant());
     }
 
-    /** The camel-http endpoint of a source: its timeouts, and errors returned to us rather than thrown. */
+    /**
+     * The registry name of the HTTP client retry strategy migwatch's endpoints use: none. Apache HttpClient
+     * would otherwise re-send a request by itself after a 503 or 429 (and after some I/O errors), unseen by
+     * the poll log, without the backoff and throttling rules, and with an already used signature nonce.
+     */
+    public static final String NO_HTTP_RETRY = "migwatchNoHttpRetry";
+
+    /** The camel-http endpoint of a source: its timeouts, no hidden retries, and errors returned to us rather than thrown. */
     static String endpointUri(SourceConfig s) {
         String base = s.endpoint().toString();
         if (base.endsWith("/")) {
@@ -74,18 +86,46 @@ public class ProviderCalls {
                 + "&connectTimeout=" + s.connectTimeout().toMillis()
                 + "&connectionRequestTimeout=" + s.connectTimeout().toMillis()
                 + "&responseTimeout=" + s.readTimeout().toMillis()
-                + "&soTimeout=" + s.readTimeout().toMillis();
+                + "&soTimeout=" + s.readTimeout().toMillis()
+                + "&httpClient.retryStrategy=#" + NO_HTTP_RETRY;
     }
 
     public void record(Exchange exchange) {
         Message m = exchange.getMessage();
         Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        String retryAfter = m.getHeader("x-acs-retry-after", String.class);
-        if (retryAfter == null) {
-            retryAfter = m.getHeader("Retry-After", String.class);
-        }
+        String retryAfter = retryAfterMillis(m.getHeader("x-acs-retry-after", String.class), m.getHeader("Retry-After", String.class),
+                clock.instant());
         byte[] body = m.getBody(byte[].class);
         add(exchange, status, m.getHeader(Exchange.CONTENT_TYPE, String.class), retryAfter, text(body), null);
+    }
+
+    /**
+     * What the provider asked us to wait, in milliseconds, or null: Alibaba's x-acs-retry-after is in
+     * milliseconds, HTTP's Retry-After in seconds or an HTTP date. The header decides the unit - guessing
+     * it from the size of the number would turn "x-acs-retry-after: 300" into five minutes.
+     */
+    static String retryAfterMillis(String acsRetryAfter, String httpRetryAfter, Instant now) {
+        if (acsRetryAfter != null && !acsRetryAfter.isBlank()) {
+            try {
+                return Long.toString(Math.max(0, Long.parseLong(acsRetryAfter.trim())));
+            } catch (NumberFormatException e) {
+                // fall back to Retry-After, if any
+            }
+        }
+        if (httpRetryAfter == null || httpRetryAfter.isBlank()) {
+            return null;
+        }
+        String v = httpRetryAfter.trim();
+        try {
+            return Long.toString(Math.max(0, Math.multiplyExact(Long.parseLong(v), 1000L)));
+        } catch (NumberFormatException | ArithmeticException e) {
+            try {
+                Instant at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return Long.toString(Math.max(0, Duration.between(now, at).toMillis()));
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return null;
+            }
+        }
     }
 
     /** No HTTP answer: connection refused, timeout, reset. The exception text never holds credentials. */

@@ -32,14 +32,13 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         return Math.max(jittered, Math.min(retryAfterMillis(retryAfter), maxDelay.toMillis()));
     }
 
-    /** x-acs-retry-after is in milliseconds; HTTP Retry-After in seconds (small numbers) - tell them apart by size. */
+    /** The retry-after of an {@link ApiResponse}, already in milliseconds (see ProviderCalls.retryAfterMillis); 0 if none. */
     static long retryAfterMillis(String retryAfter) {
         if (retryAfter == null) {
             return 0;
         }
         try {
-            long v = Long.parseLong(retryAfter.trim());
-            return v < 1000 ? v * 1000 : v;
+            return Math.max(0, Long.parseLong(retryAfter.trim()));
         } catch (NumberFormatException e) {
             return 0;
         }

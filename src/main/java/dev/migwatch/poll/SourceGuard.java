@@ -73,8 +73,13 @@ public class SourceGuard {
         if (snapshot.succeeded()) {
             s.breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
             synchronized (s) {
-                s.throttles = 0;
-                s.pausedUntil = null;
+                // only a cycle admitted after the pause began says the provider is fine again; one of another task
+                // that was already under way when a neighbour got throttled must not lift the pause
+                if (s.pausedAt == null || !snapshot.polledAt().isBefore(s.pausedAt)) {
+                    s.throttles = 0;
+                    s.pausedUntil = null;
+                    s.pausedAt = null;
+                }
             }
             return;
         }
@@ -86,10 +91,16 @@ public class SourceGuard {
                     s.throttles++;
                     long exponential = interval.toMillis() * (1L << Math.min(s.throttles, 10));
                     long pause = Math.min(settings.maxThrottlePause().toMillis(), Math.max(exponential, retryAfterMillis));
-                    s.pause(now.plusMillis(pause), "THROTTLED");
+                    s.pause(now, now.plusMillis(pause), "THROTTLED");
+                    // neither a success nor a failure of the source's health: give back the permit taken in admit,
+                    // or a half-open breaker whose probe was throttled would wait for that probe's result for ever
+                    s.breaker.releasePermission();
                     LOG.debug("source {} throttled; pausing {} ms", snapshot.source(), pause);
                 }
-                case "AUTH" -> s.pause(now.plus(settings.authPause()), "AUTH_PAUSE");
+                case "AUTH" -> {
+                    s.pause(now, now.plus(settings.authPause()), "AUTH_PAUSE");
+                    s.breaker.releasePermission();
+                }
                 // the provider answered: an unknown task or one odd body says nothing about the source's health
                 case "NOT_FOUND", "BAD_RESPONSE" -> s.breaker.onSuccess(0, java.util.concurrent.TimeUnit.MILLISECONDS);
                 default -> s.breaker.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, new RuntimeException(outcome));
@@ -121,11 +132,13 @@ public class SourceGuard {
                 .failureRateThreshold(100f)
                 .waitDurationInOpenState(settings.openFor())
                 .permittedNumberOfCallsInHalfOpenState(1)
+                .clock(clock)
                 .build())));
     }
 
     private static final class State {
         final CircuitBreaker breaker;
+        Instant pausedAt;
         Instant pausedUntil;
         String pauseReason;
         int throttles;
@@ -136,7 +149,8 @@ public class SourceGuard {
                     breaker.getName().substring("migwatch-".length()), e.getStateTransition()));
         }
 
-        void pause(Instant until, String reason) {
+        void pause(Instant at, Instant until, String reason) {
+            pausedAt = at;
             pausedUntil = until;
             pauseReason = reason;
         }

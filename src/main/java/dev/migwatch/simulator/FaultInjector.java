@@ -2,6 +2,7 @@ package dev.migwatch.simulator;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -16,6 +17,8 @@ import java.util.Set;
  * or for any task ({@link #ANY_TASK}); a task's own queue is used before the global one; "always" faults
  * apply until {@link #clear()}; random mode picks a fault with a given probability from a seeded Random.
  * Faults apply only to correctly signed requests, so a test sees exactly the fault it asked for.
+ * A fault can also be aimed at one action of a task ({@link #queue(String, String, Fault, int)}), e.g. the
+ * third of OMS's three calls; such a fault is used before the task's own queue.
  */
 public final class FaultInjector {
     public static final String ANY_TASK = "*";
@@ -101,7 +104,15 @@ public final class FaultInjector {
 
     /** Serves {@code fault} to the next {@code times} requests for {@code taskId} (or {@link #ANY_TASK}). */
     public synchronized FaultInjector queue(String taskId, Fault fault, int times) {
-        Deque<Fault> q = queued.computeIfAbsent(key(taskId), k -> new ArrayDeque<>());
+        return queue(taskId, null, fault, times);
+    }
+
+    /**
+     * Serves {@code fault} to the next {@code times} requests for {@code taskId} (or {@link #ANY_TASK}) whose action
+     * is {@code action} (DescribeProjectComponents, ListJobStep, GetUDTSTaskStatus...; null: any action).
+     */
+    public synchronized FaultInjector queue(String taskId, String action, Fault fault, int times) {
+        Deque<Fault> q = queued.computeIfAbsent(key(taskId, action), k -> new ArrayDeque<>());
         for (int i = 0; i < times; i++) {
             q.add(fault);
         }
@@ -110,7 +121,18 @@ public final class FaultInjector {
 
     /** Serves {@code fault} to every request for {@code taskId} (or any task) until {@link #clear()}. */
     public synchronized FaultInjector always(String taskId, Fault fault) {
-        always.put(key(taskId), fault);
+        return always(taskId, null, fault);
+    }
+
+    /** Serves {@code fault} to every request for {@code taskId} (or any task) and {@code action} (null: any) until cleared. */
+    public synchronized FaultInjector always(String taskId, String action, Fault fault) {
+        always.put(key(taskId, action), fault);
+        return this;
+    }
+
+    /** Stops the "always" fault of {@code taskId} (or any task) and {@code action} (null: any), leaving the others. */
+    public synchronized FaultInjector stopAlways(String taskId, String action) {
+        always.remove(key(taskId, action));
         return this;
     }
 
@@ -137,13 +159,25 @@ public final class FaultInjector {
     }
 
     synchronized Optional<Fault> next(String taskId) {
-        for (String k : taskId == null ? List.of(ANY_TASK) : List.of(taskId, ANY_TASK)) {
+        return next(taskId, null);
+    }
+
+    /** The fault for a request: the most specific queue first (task and action, task, any task and action, any). */
+    synchronized Optional<Fault> next(String taskId, String action) {
+        List<String> keys = new ArrayList<>();
+        for (String t : taskId == null ? List.of(ANY_TASK) : List.of(taskId, ANY_TASK)) {
+            if (action != null) {
+                keys.add(key(t, action));
+            }
+            keys.add(key(t, null));
+        }
+        for (String k : keys) {
             Deque<Fault> q = queued.get(k);
             if (q != null && !q.isEmpty()) {
                 return Optional.of(q.poll());
             }
         }
-        for (String k : taskId == null ? List.of(ANY_TASK) : List.of(taskId, ANY_TASK)) {
+        for (String k : keys) {
             if (always.containsKey(k)) {
                 return Optional.of(always.get(k));
             }
@@ -159,7 +193,8 @@ public final class FaultInjector {
         return Optional.empty();
     }
 
-    private static String key(String taskId) {
-        return taskId == null ? ANY_TASK : taskId;
+    private static String key(String taskId, String action) {
+        String task = taskId == null ? ANY_TASK : taskId;
+        return action == null ? task : task + "\n" + action;
     }
 }

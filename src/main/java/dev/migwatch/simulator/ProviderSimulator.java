@@ -128,6 +128,11 @@ public final class ProviderSimulator implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /** When the last requests for a task arrived (wall clock, oldest first; bounded), to prove a task was left alone. */
+    public List<java.time.Instant> requestTimes(String task) {
+        return stats.times(task);
+    }
+
     public void resetStats() {
         stats.reset();
     }
@@ -172,7 +177,7 @@ public final class ProviderSimulator implements AutoCloseable {
             send(ex, a);
             return;
         }
-        answer(ex, task, false, () -> alibabaAnswer(r, call, task));
+        answer(ex, task, call.action(), false, () -> alibabaAnswer(r, call, task));
     }
 
     private SimAnswer alibabaAnswer(SimRequest r, AlibabaGateway.Call call, String task) {
@@ -203,7 +208,7 @@ public final class ProviderSimulator implements AutoCloseable {
             return;
         }
         String task = o.params().get("TaskId").toString();
-        answer(ex, task, true, () -> udts.knows(task) ? ok(udts.status(task), false)
+        answer(ex, task, String.valueOf(o.params().get("Action")), true, () -> udts.knows(task) ? ok(udts.status(task), false)
                 : UcloudGateway.refusal(UdtsSimulation.NOT_FOUND_RET_CODE, "task " + task + " not found"));
     }
 
@@ -221,8 +226,8 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     /** Serves the answer, or the fault queued for this task. */
-    private void answer(HttpExchange ex, String task, boolean ucloudApi, AnswerSource source) throws IOException {
-        Optional<FaultInjector.Fault> fault = faults.next(task);
+    private void answer(HttpExchange ex, String task, String action, boolean ucloudApi, AnswerSource source) throws IOException {
+        Optional<FaultInjector.Fault> fault = faults.next(task, action);
         if (fault.isEmpty()) {
             SimAnswer a = source.get();
             stats.record(task, a.outcome());
@@ -354,7 +359,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
     /**
      * {"clear":true} | {"random":{"probability":0.1,"seed":7,"hangMillis":0}} |
-     * {"task":"np_x" (omit for any), "kind":"THROTTLE", "times":2 | "always":true, "delayMillis":..,"retryAfterMillis":..,"retCode":..}
+     * {"task":"np_x" (omit for any), "action":"DescribeProjectComponents" (omit for any), "kind":"THROTTLE", "times":2 | "always":true, "delayMillis":..,"retryAfterMillis":..,"retCode":..}
      */
     void applyFaultCommand(JsonNode cmd) {
         if (cmd.path("clear").asBoolean(false)) {
@@ -372,10 +377,11 @@ public final class ProviderSimulator implements AutoCloseable {
                     cmd.has("delayMillis") ? Duration.ofMillis(cmd.get("delayMillis").asLong()) : base.delay(),
                     cmd.path("retryAfterMillis").asLong(base.retryAfterMillis()), cmd.path("retCode").asInt(base.retCode()));
             String task = cmd.hasNonNull("task") ? cmd.get("task").asText() : FaultInjector.ANY_TASK;
+            String action = cmd.hasNonNull("action") ? cmd.get("action").asText() : null;
             if (cmd.path("always").asBoolean(false)) {
-                faults.always(task, f);
+                faults.always(task, action, f);
             } else {
-                faults.queue(task, f, cmd.path("times").asInt(1));
+                faults.queue(task, action, f, cmd.path("times").asInt(1));
             }
         }
     }

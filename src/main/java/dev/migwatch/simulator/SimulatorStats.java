@@ -1,5 +1,9 @@
 package dev.migwatch.simulator;
 
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,13 +23,35 @@ public record SimulatorStats(long total, Map<String, Map<String, Long>> byTask, 
         return byTask.getOrDefault(task, Map.of()).values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** The live counters behind the snapshots. */
+    /** The live counters behind the snapshots, and the arrival times of the last requests per task. */
     static final class Counter {
+        /** Arrival times kept per task: enough for a test to see when a task was (not) asked, bounded for soak runs. */
+        static final int TIMES_KEPT = 256;
         private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
+        private final Map<String, Deque<Instant>> times = new ConcurrentHashMap<>();
 
         void record(String task, String outcome) {
-            counts.computeIfAbsent(task == null ? "-" : task, k -> new ConcurrentHashMap<>())
+            String key = task == null ? "-" : task;
+            counts.computeIfAbsent(key, k -> new ConcurrentHashMap<>())
                     .computeIfAbsent(outcome, k -> new LongAdder()).increment();
+            Deque<Instant> q = times.computeIfAbsent(key, k -> new ArrayDeque<>());
+            synchronized (q) {
+                q.addLast(Instant.now());
+                if (q.size() > TIMES_KEPT) {
+                    q.removeFirst();
+                }
+            }
+        }
+
+        /** When the last requests for {@code task} arrived (up to {@link #TIMES_KEPT}), oldest first. */
+        List<Instant> times(String task) {
+            Deque<Instant> q = times.get(task == null ? "-" : task);
+            if (q == null) {
+                return List.of();
+            }
+            synchronized (q) {
+                return List.copyOf(q);
+            }
         }
 
         SimulatorStats snapshot() {
@@ -47,6 +73,7 @@ public record SimulatorStats(long total, Map<String, Map<String, Long>> byTask, 
 
         void reset() {
             counts.clear();
+            times.clear();
         }
     }
 }
