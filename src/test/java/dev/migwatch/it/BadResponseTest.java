@@ -11,6 +11,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -69,7 +70,12 @@ class BadResponseTest {
                 .dts("br-dts", "300ms", DTS_TRUNCATED)
                 .oms("br-oms", "300ms", OMS_HTML_502 + "," + OMS_NON_UTF8)
                 .global("migwatch.retry.base-delay", "100ms")
-                .install();
+                .build();
+    }
+
+    @BeforeAll
+    static void installSources() {
+        FaultTestSupport.Sources.install(PROPS);
     }
 
     @AfterAll

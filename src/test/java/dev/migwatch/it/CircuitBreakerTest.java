@@ -11,6 +11,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -65,7 +66,12 @@ class CircuitBreakerTest {
                 .global("migwatch.breaker.open-for", OPEN_FOR + "ms")
                 .global("migwatch.retry.base-delay", "50ms")
                 .global("migwatch.retry.max-delay", "200ms")
-                .install();
+                .build();
+    }
+
+    @BeforeAll
+    static void installSources() {
+        FaultTestSupport.Sources.install(PROPS);
     }
 
     @AfterAll

@@ -79,9 +79,17 @@ final class FaultTestSupport {
                     .set(name, "interval", interval);
         }
 
-        Map<String, String> install() {
+        /** The properties; tests install them in @BeforeAll, never at class loading (see {@link #install(Map)}). */
+        Map<String, String> build() {
+            return Map.copyOf(props);
+        }
+
+        /**
+         * Sets the sources as System properties, which MigwatchSettings reads. Only from @BeforeAll: JUnit may
+         * load every test class up front, and properties set then would leak into the other classes' contexts.
+         */
+        static void install(Map<String, String> props) {
             props.forEach(System::setProperty);
-            return props;
         }
 
         static void uninstall(Map<String, String> props) {

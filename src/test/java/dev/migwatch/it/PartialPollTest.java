@@ -9,6 +9,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -42,7 +43,12 @@ class PartialPollTest {
     static final Map<String, String> PROPS = new FaultTestSupport.Sources(SIMULATOR)
             .oms("pp-oms", "250ms", SECOND_FAILS + "," + THIRD_FAILS)
             .global("migwatch.retry.base-delay", "50ms")
-            .install();
+            .build();
+
+    @BeforeAll
+    static void installSources() {
+        FaultTestSupport.Sources.install(PROPS);
+    }
 
     @AfterAll
     static void stop() {

@@ -12,6 +12,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -51,7 +52,9 @@ class PollingIntegrationTest {
             .withUdtsTask("udts-it-01", UdtsScenario.FULL_AND_INCREMENTAL));
     static final Map<String, String> SOURCES = sources(SIMULATOR);
 
-    static {
+    /** Only now, not at class loading: JUnit may load every test class up front (see FaultTestSupport.Sources). */
+    @BeforeAll
+    static void installSources() {
         SOURCES.forEach(System::setProperty);
     }
 

@@ -14,6 +14,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +70,14 @@ class ProviderAuthFailureTest {
                 // a healthy source beside them
                 .udts("au-good", i, UDTS)
                 .global("migwatch.pause.after-auth-failure", AUTH_PAUSE + "ms")
-                .install();
+                .build();
         LOG.start();
         ((Logger) LoggerFactory.getLogger("dev.migwatch.poll")).addAppender(LOG);
+    }
+
+    @BeforeAll
+    static void installSources() {
+        FaultTestSupport.Sources.install(PROPS);
     }
 
     @AfterAll

@@ -11,6 +11,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -66,7 +67,12 @@ class ProviderRetryTest {
                 .dts("rt-dts", "300ms", DTS_DROP)
                 .global("migwatch.retry.base-delay", BASE_DELAY + "ms")
                 .global("migwatch.retry.max-delay", "2s")
-                .install();
+                .build();
+    }
+
+    @BeforeAll
+    static void installSources() {
+        FaultTestSupport.Sources.install(PROPS);
     }
 
     @AfterAll

@@ -11,6 +11,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -66,7 +67,12 @@ class ProviderThrottlingTest {
                 .udts("th-udts", INTERVAL + "ms", UCLOUD)
                 .udts("th-udts-always", INTERVAL + "ms", UCLOUD_ALWAYS)
                 .global("migwatch.pause.max-after-throttling", "4s")
-                .install();
+                .build();
+    }
+
+    @BeforeAll
+    static void installSources() {
+        FaultTestSupport.Sources.install(PROPS);
     }
 
     @AfterAll

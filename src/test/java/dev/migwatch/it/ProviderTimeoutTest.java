@@ -10,6 +10,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -58,7 +59,12 @@ class ProviderTimeoutTest {
                 .dts("to-dts", INTERVAL + "ms", OTHER)
                 .global("migwatch.retry.base-delay", "200ms")
                 .global("migwatch.retry.max-delay", "1s")
-                .install();
+                .build();
+    }
+
+    @BeforeAll
+    static void installSources() {
+        FaultTestSupport.Sources.install(PROPS);
     }
 
     @AfterAll

@@ -14,6 +14,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,9 @@ class SecretsNeverLeakTest {
     static final int HTTP_PORT = freePort();
     static final Map<String, String> PROPERTIES = properties();
 
-    static {
+    /** Only now, not at class loading: JUnit may load every test class up front (see FaultTestSupport.Sources). */
+    @BeforeAll
+    static void installSources() {
         PROPERTIES.forEach(System::setProperty);
     }
 
