@@ -39,13 +39,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * How fast the history is written and read, on H2 (file, as shipped) and on PostgreSQL when
  * MIGWATCH_TEST_POSTGRES_URL is set. Not a pass/fail test: it prints figures. Run with
- * {@code mvn -B test -Pbenchmark} (see README, "Benchmarks"); -Dbench.tasks and -Dbench.cycles size it.
+ * {@code mvn -B -Pbenchmark test} (see README, "Benchmarks"); -Dbench.tasks and -Dbench.cycles size it.
  *
  * <p>Each cycle is a real OMS cycle: the three seed answers mapped by the real adapter (1 task row, 1 step,
  * 6 components, 7 errors, 3 calls), with the body of DescribeProject changing every 10th cycle.
  */
 @Tag("benchmark")
-class HistoryBenchmark {
+class HistoryBenchmarkTest {
     private static final int TASKS = Integer.getInteger("bench.tasks", 20);
     private static final int CYCLES = Integer.getInteger("bench.cycles", 500);
 
@@ -134,7 +134,7 @@ class HistoryBenchmark {
     }
 
     private static String seed(String file) throws Exception {
-        try (InputStream in = HistoryBenchmark.class.getClassLoader().getResourceAsStream("seeds/oms/" + file)) {
+        try (InputStream in = HistoryBenchmarkTest.class.getClassLoader().getResourceAsStream("seeds/oms/" + file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
