@@ -37,6 +37,7 @@ public final class MigwatchApplication {
         main.addInitialProperty("camel.main.routes-include-pattern",
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:migwatch/routes/*.camel.yaml");
         main.configure().addConfiguration(new MigwatchConfiguration());
+        main.addMainListener(new HttpPortCheck());
         DemoMode demoMode = demo ? DemoMode.start(main) : null;
         try {
             int code = main.run(camelArgs);

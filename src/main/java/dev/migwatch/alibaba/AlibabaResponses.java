@@ -30,7 +30,7 @@ public final class AlibabaResponses {
         if (body == null || !body.isObject()) {
             String outcome = status == 429 ? "THROTTLED" : status >= 400 ? "ERROR" : "BAD_RESPONSE";
             return call(r, requestId, outcome, "HTTP " + status,
-                    "response is not a JSON object (content type " + r.contentType() + ")" + snippet(r.body()));
+                    "response is not a JSON object (content type " + r.contentType() + "): " + r.bodySnippet());
         }
         String code = Json.text(body, "Code");
         String message = Json.text(body, "Message");
@@ -70,11 +70,4 @@ public final class AlibabaResponses {
         return new ApiCall(r.api(), r.attempt(), r.calledAt(), r.durationMs(), r.httpStatus(), requestId, outcome, code, message);
     }
 
-    static String snippet(String body) {
-        if (body == null || body.isBlank()) {
-            return ": empty body";
-        }
-        String s = body.strip().replaceAll("\\s+", " ");
-        return ": " + (s.length() > 200 ? s.substring(0, 200) + "..." : s);
-    }
 }

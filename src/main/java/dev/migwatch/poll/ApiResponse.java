@@ -20,4 +20,19 @@ public record ApiResponse(
         String retryAfter,
         String body,
         String failure) {
+
+    /** How a body that is not UTF-8 text travels: its bytes, base64-encoded, behind this marker. */
+    public static final String NOT_UTF8 = "base64:";
+
+    /** The start of the body for an error message: whitespace folded, at most 200 characters. */
+    public String bodySnippet() {
+        if (body == null || body.isBlank()) {
+            return "empty body";
+        }
+        if (body.startsWith(NOT_UTF8)) {
+            return "body is not UTF-8 text (its bytes are kept in raw_response)";
+        }
+        String s = body.strip().replaceAll("\\s+", " ");
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
 }

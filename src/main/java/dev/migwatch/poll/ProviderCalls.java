@@ -148,7 +148,7 @@ public class ProviderCalls {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
-            return "base64:" + Base64.getEncoder().encodeToString(body);
+            return ApiResponse.NOT_UTF8 + Base64.getEncoder().encodeToString(body);
         }
     }
 

@@ -40,18 +40,18 @@ final class UdtsResponses {
         String requestId = body == null ? null : requestId(body);
         String message = body == null ? null : Json.text(body, "Message");
         if (status == 429) {
-            return call(r, requestId, "THROTTLED", "HTTP 429", message != null ? message : snippet(r.body()));
+            return call(r, requestId, "THROTTLED", "HTTP 429", message != null ? message : r.bodySnippet());
         }
         if (status >= 400) {
-            return call(r, requestId, "ERROR", "HTTP " + status, message != null ? message : snippet(r.body()));
+            return call(r, requestId, "ERROR", "HTTP " + status, message != null ? message : r.bodySnippet());
         }
         if (body == null) {
             return call(r, null, "BAD_RESPONSE", "HTTP " + status,
-                    "response is not a JSON object (content type " + r.contentType() + "): " + snippet(r.body()));
+                    "response is not a JSON object (content type " + r.contentType() + "): " + r.bodySnippet());
         }
         Long retCode = Json.longValue(body, "RetCode");
         if (retCode == null) {
-            return call(r, requestId, "BAD_RESPONSE", "no RetCode", "response has no numeric RetCode: " + snippet(r.body()));
+            return call(r, requestId, "BAD_RESPONSE", "no RetCode", "response has no numeric RetCode: " + r.bodySnippet());
         }
         if (retCode == 0) {
             return call(r, requestId, "OK", null, null);
@@ -79,11 +79,4 @@ final class UdtsResponses {
         return new ApiCall(r.api(), r.attempt(), r.calledAt(), r.durationMs(), r.httpStatus(), requestId, outcome, code, message);
     }
 
-    private static String snippet(String body) {
-        if (body == null || body.isBlank()) {
-            return "empty body";
-        }
-        String s = body.strip().replaceAll("\\s+", " ");
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
 }

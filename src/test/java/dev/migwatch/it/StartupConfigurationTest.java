@@ -84,6 +84,19 @@ class StartupConfigurationTest {
         assertFalse(run.output.contains(SECRET));
     }
 
+    @Test
+    void aTakenHttpPortIsAStartupError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Run run = start(List.of("-Dcamel.server.enabled=true", "-Dcamel.server.port=" + taken.getLocalPort(),
+                    "-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                    "-Dmigwatch.sources.o.tasks=np_1", "-Dmigwatch.sources.o.access-key-id=id",
+                    "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.db.url=jdbc:h2:mem:port"));
+            assertEquals(2, run.exitCode, run.output);
+            assertTrue(run.output.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), run.output);
+            assertTrue(run.output.contains("camel.server.port"), run.output);
+        }
+    }
+
     private Run start(List<String> systemProperties) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

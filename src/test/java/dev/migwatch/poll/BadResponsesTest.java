@@ -110,6 +110,9 @@ class BadResponsesTest {
         if (!snapshot.succeeded()) {
             assertTrue(snapshot.steps().isEmpty() && snapshot.components().isEmpty(), "no partial rows");
             assertTrue(call.errorMessage() != null && !call.errorMessage().isBlank(), "the poll log says why");
+            if (body.startsWith(ApiResponse.NOT_UTF8)) {
+                assertTrue(call.errorMessage().contains("not UTF-8 text"), call.errorMessage());
+            }
         }
         if (!body.isEmpty()) {
             assertTrue(snapshot.rawBodies().stream().anyMatch(b -> b.api().equals(api) && b.body().equals(body)), "raw body kept");
