@@ -21,8 +21,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Every {@code migwatch.*} property, read from application.properties, -D system properties and
- * environment overrides, with placeholders such as {{env:ALIBABA_CLOUD_ACCESS_KEY_SECRET}} resolved.
+ * Every {@code migwatch.*} property, read from application.properties, environment variables
+ * ({@code MIGWATCH_DB_URL}, {@code MIGWATCH_SOURCES_<NAME>_<KEY>}) and -D system properties, in rising precedence, with placeholders such as {{env:ALIBABA_CLOUD_ACCESS_KEY_SECRET}} resolved.
  * A key migwatch does not know is a problem, because a typo would otherwise silently change nothing;
  * problems are collected so that all of them are reported at once.
  */
@@ -40,6 +40,7 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
     public static MigwatchSettings read(CamelContext context) {
         PropertiesComponent pc = context.getPropertiesComponent();
         Properties raw = pc.loadProperties(k -> k.startsWith("migwatch."));
+        fromEnvironment(System.getenv()).forEach(raw::put);
         System.getProperties().forEach((k, v) -> {
             if (k.toString().startsWith("migwatch.")) {
                 raw.put(k, v);
@@ -68,6 +69,38 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             }
         }
         return new MigwatchSettings(sources, global, List.copyOf(problems));
+    }
+
+    /**
+     * migwatch keys given as environment variables, for containers: MIGWATCH_DB_URL is migwatch.db.url and
+     * MIGWATCH_SOURCES_PROD_OMS_ACCESS_KEY_ID is migwatch.sources.prod-oms.access-key-id (the source name
+     * in lower case, '_' read as '-'). Other MIGWATCH_* variables are not migwatch's keys and are ignored.
+     */
+    static Map<String, String> fromEnvironment(Map<String, String> env) {
+        Map<String, String> keys = new TreeMap<>();
+        String sourcesPrefix = envName(SourcesConfigParser.PREFIX);
+        env.forEach((name, value) -> {
+            for (String key : GLOBAL_KEYS) {
+                if (name.equals(envName(key))) {
+                    keys.put(key, value);
+                }
+            }
+            if (name.startsWith(sourcesPrefix)) {
+                String rest = name.substring(sourcesPrefix.length());
+                SourcesConfigParser.SOURCE_KEYS.stream()
+                        .filter(k -> rest.endsWith("_" + envName(k)) && rest.length() > envName(k).length() + 1)
+                        .max(java.util.Comparator.comparingInt(String::length))
+                        .ifPresent(k -> {
+                            String source = rest.substring(0, rest.length() - envName(k).length() - 1);
+                            keys.put(SourcesConfigParser.PREFIX + source.toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "." + k, value);
+                        });
+            }
+        });
+        return keys;
+    }
+
+    private static String envName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replaceAll("[.-]", "_");
     }
 
     public RetryPolicy retryPolicy() {

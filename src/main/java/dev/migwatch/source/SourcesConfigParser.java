@@ -23,7 +23,8 @@ public final class SourcesConfigParser {
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Pattern SOURCE_KEY = Pattern.compile("migwatch\\.sources\\.([A-Za-z0-9_-]+)\\.([a-z-]+)");
-    private static final Set<String> SOURCE_KEYS = Set.of("provider", "endpoint", "region", "tasks", "interval",
+    /** The keys of a source, as in migwatch.sources.<name>.<key>. */
+    public static final Set<String> SOURCE_KEYS = Set.of("provider", "endpoint", "region", "tasks", "interval",
             "access-key-id", "access-key-secret", "security-token", "signature-method",
             "public-key", "private-key", "project-id", "connect-timeout", "read-timeout");
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,7 +98,24 @@ class StartupConfigurationTest {
         }
     }
 
+    @Test
+    void sourcesCanComeFromEnvironmentVariables() throws Exception {
+        Run run = start(List.of(), Map.of(
+                "MIGWATCH_SOURCES_ENV_DTS_PROVIDER", "dts",
+                "MIGWATCH_SOURCES_ENV_DTS_TASKS", "k2gm",
+                "MIGWATCH_SOURCES_ENV_DTS_ACCESS_KEY_ID", "id",
+                "MIGWATCH_SOURCES_ENV_DTS_ACCESS_KEY_SECRET", SECRET,
+                "MIGWATCH_DB_URL", "jdbc:postgresql://127.0.0.1:1/from-env"));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.sources.env-dts.region is missing"), run.output);
+        assertFalse(run.output.contains(SECRET));
+    }
+
     private Run start(List<String> systemProperties) throws IOException, InterruptedException {
+        return start(systemProperties, Map.of());
+    }
+
+    private Run start(List<String> systemProperties, Map<String, String> environment) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
@@ -107,8 +125,10 @@ class StartupConfigurationTest {
         command.addAll(systemProperties);
         command.add("dev.migwatch.MigwatchApplication");
         Path log = workDir.resolve("out.log");
-        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("the application did not stop by itself:\n" + Files.readString(log));
