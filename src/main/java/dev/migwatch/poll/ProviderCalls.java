@@ -157,8 +157,9 @@ public class ProviderCalls {
         Instant started = exchange.getProperty(STARTED, Instant.class);
         int attempt = exchange.getProperty(ATTEMPT, 1, Integer.class);
         PollCycle cycle = exchange.getProperty(PollCycles.CYCLE, PollCycle.class);
+        // masked first: from here on the answer is classified, logged, stored and served by the API
         ApiResponse response = new ApiResponse(request.api(), attempt, started, Duration.between(started, clock.instant()).toMillis(),
-                status, contentType, retryAfter, body, failure);
+                status, contentType, retryAfter, SecretMask.apply(body, cycle.source()), SecretMask.apply(failure, cycle.source()));
         cycle.add(response);
         ApiCall call = cycles.classify(cycle, response);
         boolean again = retryPolicy.retry(call.outcome(), call.httpStatus(), attempt);

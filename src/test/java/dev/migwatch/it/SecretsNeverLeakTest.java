@@ -85,6 +85,8 @@ class SecretsNeverLeakTest {
                 "the STS source polls successfully");
         assertTrue(PollingIntegrationTest.count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'sec-wrong' AND outcome = 'AUTH'") > 0,
                 "the wrong secret was refused");
+        assertTrue(PollingIntegrationTest.count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'sec-wrong-sha1' AND outcome = 'AUTH' "
+                + "AND error_message LIKE '%SecurityToken%'") > 0, "the refusal echoing the string to sign is recorded, token masked");
 
         List<String> logLines = new ArrayList<>();
         for (ILoggingEvent e : List.copyOf(LOG.list)) {
@@ -182,6 +184,17 @@ class SecretsNeverLeakTest {
         p.put(wrong + "access-key-secret", WRONG_SECRET);
         p.put(wrong + "tasks", "np_sec_1");
         p.put(wrong + "interval", "300ms");
+        // the combination that leaks when nothing masks: HMAC-SHA1 with a token and a refused signature, whose
+        // answer echoes the string to sign, token included
+        String wrongSha1 = "migwatch.sources.sec-wrong-sha1.";
+        p.put(wrongSha1 + "provider", "oms");
+        p.put(wrongSha1 + "endpoint", url);
+        p.put(wrongSha1 + "signature-method", "HMAC-SHA1");
+        p.put(wrongSha1 + "access-key-id", "sec-key-id");
+        p.put(wrongSha1 + "access-key-secret", WRONG_SECRET);
+        p.put(wrongSha1 + "security-token", STS_TOKEN);
+        p.put(wrongSha1 + "tasks", "np_sec_1");
+        p.put(wrongSha1 + "interval", "300ms");
         String udts = "migwatch.sources.sec-udts.";
         p.put(udts + "provider", "udts");
         p.put(udts + "endpoint", url);
