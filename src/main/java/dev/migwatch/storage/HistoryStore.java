@@ -33,6 +33,15 @@ public class HistoryStore {
         this.dataSource = dataSource;
     }
 
+    /** True when the database answers at all; tells an outage from a snapshot it keeps refusing. */
+    public boolean reachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** @return true when the cycle was written, false when it was already there */
     public boolean write(TaskSnapshot s) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -217,22 +226,22 @@ public class HistoryStore {
 
     /**
      * Moves the task's pointers to this cycle: always the last cycle, the last successful one when it
-     * succeeded, the last one with errors when it reported some. Cycles arrive in order (the journal keeps
-     * it during outages), so a plain update is enough; the first cycle of a task inserts the row.
+     * succeeded, the last one with errors when it reported some. The first cycle of a task inserts the row.
      */
     private static void updateLatest(Connection c, TaskSnapshot s) throws SQLException {
         boolean ok = s.succeeded();
         boolean errors = ok && !s.errors().isEmpty();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE task_latest SET last_cycle_id = ?, last_polled_at = ?"
-                + (ok ? ", latest_ok_cycle_id = ?, latest_ok_polled_at = ?" : "")
-                + (errors ? ", last_error_cycle_id = ?, last_error_at = ?" : "")
+        // each pointer moves forward only, so a late replay of an old cycle cannot turn the clock back;
+        // every cycle column is set before its time column, so it reads the old time on any database
+        try (PreparedStatement ps = c.prepareStatement("UPDATE task_latest SET "
+                + forward("last_cycle_id", "last_polled_at")
+                + (ok ? ", " + forward("latest_ok_cycle_id", "latest_ok_polled_at") : "")
+                + (errors ? ", " + forward("last_error_cycle_id", "last_error_at") : "")
                 + " WHERE source = ? AND task_id = ?")) {
-            Row r = new Row(ps).str(s.cycleId()).time(s.polledAt());
-            if (ok) {
-                r.str(s.cycleId()).time(s.polledAt());
-            }
-            if (errors) {
-                r.str(s.cycleId()).time(s.polledAt());
+            Row r = new Row(ps);
+            int pointers = 1 + (ok ? 1 : 0) + (errors ? 1 : 0);
+            for (int i = 0; i < pointers; i++) {
+                r.time(s.polledAt()).str(s.cycleId()).time(s.polledAt()).time(s.polledAt());
             }
             r.str(s.source()).str(s.taskId());
             if (ps.executeUpdate() > 0) {
@@ -247,6 +256,13 @@ public class HistoryStore {
                     .str(errors ? s.cycleId() : null).time(errors ? s.polledAt() : null);
             ps.executeUpdate();
         }
+    }
+
+    /** SET fragment moving one pointer (cycle and time) to the new cycle if it is not older. */
+    private static String forward(String cycleColumn, String timeColumn) {
+        String newer = "(" + timeColumn + " IS NULL OR " + timeColumn + " <= ?)";
+        return cycleColumn + " = CASE WHEN " + newer + " THEN ? ELSE " + cycleColumn + " END, "
+                + timeColumn + " = CASE WHEN " + newer + " THEN ? ELSE " + timeColumn + " END";
     }
 
     private static String bodyKey(TaskSnapshot s, String api) {

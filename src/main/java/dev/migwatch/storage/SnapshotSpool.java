@@ -37,6 +37,10 @@ public class SnapshotSpool {
     /** Snapshots written from the journal since the backlog last was empty, for the INFO line. */
     private final AtomicInteger replayed = new AtomicInteger();
     private final AtomicInteger rejectedInBacklog = new AtomicInteger();
+    static final int STUCK_TRIES = 3;
+    /** The journal's head while it fails although the database is reachable; only the replay timer touches these. */
+    private String stuckCycle;
+    private int stuckTries;
 
     public SnapshotSpool(SnapshotJournal journal, HistoryStore store, Clock clock) {
         this.journal = journal;
@@ -135,13 +139,37 @@ public class SnapshotSpool {
     private SnapshotJournal.Outcome writeSpooled(TaskSnapshot snapshot) throws Exception {
         try {
             store.write(snapshot); // false (already stored) is fine: that was a replay after a crash
+            stuckCycle = null;
             return SnapshotJournal.Outcome.STORED;
         } catch (Exception e) {
-            if (DatabaseFailures.unavailable(e)) {
+            if (DatabaseFailures.unavailable(e) && !stuckWhileReachable(snapshot, e)) {
                 throw e;
             }
             return SnapshotJournal.Outcome.rejected(DatabaseFailures.describe(e));
         }
+    }
+
+    /**
+     * An error that looks like an outage but keeps coming back for the same snapshot while the database
+     * answers (a vendor's own code for bad data, say) would hold every later snapshot behind it forever:
+     * after a few tries such a snapshot is set aside like any bad one.
+     */
+    private boolean stuckWhileReachable(TaskSnapshot snapshot, Exception failure) {
+        if (!store.reachable()) {
+            stuckCycle = null;
+            return false;
+        }
+        if (!snapshot.cycleId().equals(stuckCycle)) {
+            stuckCycle = snapshot.cycleId();
+            stuckTries = 0;
+        }
+        if (++stuckTries < STUCK_TRIES) {
+            LOG.warn("Journal replay: the database answers but refuses cycle {} ({}); try {} of {}", snapshot.cycleId(),
+                    DatabaseFailures.describe(failure), stuckTries, STUCK_TRIES);
+            return false;
+        }
+        stuckCycle = null;
+        return true;
     }
 
     private void outageStarted(Throwable failure) {

@@ -102,8 +102,21 @@ class HistoryStoreTest {
                 + "' AND last_poll_outcome = 'TIMEOUT'"));
     }
 
+    @Test
+    void anOlderCycleWrittenLateDoesNotMoveThePointersBack() throws SQLException {
+        TaskSnapshot newer = snapshot(List.of(), body("{}"));
+        TaskSnapshot older = snapshot(List.of(), body("{}"), newer.polledAt().minusSeconds(60));
+        store.write(newer);
+        store.write(older);
+        assertEquals(1, count("SELECT COUNT(*) FROM task_latest WHERE last_cycle_id = '" + newer.cycleId()
+                + "' AND latest_ok_cycle_id = '" + newer.cycleId() + "'"));
+    }
+
     private static TaskSnapshot snapshot(List<StepSample> steps, RawBody body) {
-        Instant now = Instant.now();
+        return snapshot(steps, body, Instant.now());
+    }
+
+    private static TaskSnapshot snapshot(List<StepSample> steps, RawBody body, Instant now) {
         TaskState task = new TaskState("orders", "MIGRATION", "RUNNING", NormalizedStatus.RUNNING, "FULL_TRANSFER", 40.0, null,
                 null, 1200L, 3000L, null, null, null, null, null, null, null, now, null, "{}");
         return new TaskSnapshot(UUID.randomUUID().toString(), "src", "oms", "np_1", now, task, steps, List.of(), List.of(),
