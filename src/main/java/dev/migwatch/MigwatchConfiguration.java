@@ -53,21 +53,17 @@ public class MigwatchConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         MigwatchSettings settings = MigwatchSettings.read(context);
         List<String> problems = new ArrayList<>(settings.problems());
-        List<SourceConfig> sources = List.of();
-        try {
-            sources = SourcesConfigParser.parse(settings.sourceProperties());
-        } catch (ConfigException e) {
-            problems.addAll(e.problems());
-        }
+        List<SourceConfig> sources = collect(problems, List.of(), () -> SourcesConfigParser.parse(settings.sourceProperties()));
+        RetryPolicy retryPolicy = collect(problems, null, settings::retryPolicy);
+        SourceGuard.Settings guardSettings = collect(problems, null, settings::guardSettings);
+        TrendsSettings trendsSettings = collect(problems, null, settings::trendsSettings);
+        collect(problems, null, settings::journalReplayInterval);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         if (sources.isEmpty()) {
             throw new ConfigException(HOW_TO_CONFIGURE);
         }
-        RetryPolicy retryPolicy = settings.retryPolicy();
-        SourceGuard.Settings guardSettings = settings.guardSettings();
-        TrendsSettings trendsSettings = settings.trendsSettings();
         HikariDataSource dataSource = openDatabase(settings);
         context.getRegistry().bind("migwatchDataSource", dataSource);
         HistoryStore historyStore = new HistoryStore(dataSource);
@@ -90,27 +86,37 @@ public class MigwatchConfiguration implements CamelConfiguration {
                 s.endpoint(), s.tasks(), s.interval().toMillis() / 1000.0));
     }
 
+    /** Runs one part of the validation, adding its problems to the others' so that all are reported at once. */
+    private static <T> T collect(List<String> problems, T fallback, java.util.function.Supplier<T> part) {
+        try {
+            return part.get();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return fallback;
+        }
+    }
+
     private static HikariDataSource openDatabase(MigwatchSettings settings) {
         String url = settings.get("migwatch.db.url", DEFAULT_DB_URL);
         HikariDataSource ds;
         try {
             ds = HistoryDatabase.open(url, settings.get("migwatch.db.user", null), settings.get("migwatch.db.password", null));
         } catch (RuntimeException e) {
-            throw new ConfigException("Cannot open the history database migwatch.db.url = " + url + ": " + rootMessage(e)
+            throw new ConfigException("Cannot open the history database migwatch.db.url = " + url + ": " + MigwatchSettings.rootMessage(e)
                     + "\n  Check that the database is running and reachable, and migwatch.db.user / migwatch.db.password.");
         }
-        int applied = HistoryDatabase.migrate(ds);
+        int applied;
+        try {
+            applied = HistoryDatabase.migrate(ds);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new ConfigException("Cannot create or update migwatch's tables in migwatch.db.url = " + url + ": " + MigwatchSettings.rootMessage(e)
+                    + "\n  The user needs the right to create tables; a schema changed by hand must be restored.");
+        }
         LOG.info("History database {} ({} schema migrations applied now)", url, applied);
         return ds;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
-    }
 
     /** Creates the per-source polling routes once the YAML templates are loaded. */
     static final class SourceRoutes extends RouteBuilder {

@@ -117,6 +117,11 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
                 duration("migwatch.pause.max-after-throttling", d.maxThrottlePause()));
     }
 
+    /** Checked here so that a bad value is reported with the others; the replay route reads the raw property. */
+    public Duration journalReplayInterval() {
+        return duration("migwatch.journal.replay-interval", Duration.ofSeconds(5));
+    }
+
     public TrendsSettings trendsSettings() {
         TrendsSettings d = TrendsSettings.defaults();
         EtaEstimator.Settings e = d.eta();
@@ -165,9 +170,9 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
         return v == null || v.isBlank() ? defaultValue : v;
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null) {
+        while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
         return t.getMessage();

@@ -32,6 +32,18 @@ public final class AlibabaRpcRequests {
 
     public static ApiRequest build(SourceConfig source, String action, String version, Map<String, String> params,
                                    Instant now, String nonce) {
+        // an optional parameter without a value is not sent, and so not signed, by either method
+        Map<String, String> given = new TreeMap<>();
+        params.forEach((k, v) -> {
+            if (v != null && !v.isEmpty()) {
+                given.put(k, v);
+            }
+        });
+        return signed(source, action, version, given, now, nonce);
+    }
+
+    private static ApiRequest signed(SourceConfig source, String action, String version, Map<String, String> params,
+                                     Instant now, String nonce) {
         String timestamp = TIMESTAMP.format(now.truncatedTo(ChronoUnit.SECONDS));
         String secret = source.secret().reveal();
         if (source.signatureMethod() == SignatureMethod.HMAC_SHA1) {
@@ -64,12 +76,7 @@ public final class AlibabaRpcRequests {
         }
         Map<String, String> toSign = new LinkedHashMap<>(headers);
         toSign.put("host", hostHeader(source.endpoint()));
-        Map<String, String> query = new TreeMap<>();
-        params.forEach((k, v) -> {
-            if (v != null && !v.isEmpty()) {
-                query.put(k, v);
-            }
-        });
+        Map<String, String> query = new TreeMap<>(params);
         AlibabaSigning.Acs3 canonical = AlibabaSigning.acs3("POST", "/", query, toSign, "");
         headers.put("Authorization", AlibabaSigning.authorization(source.keyId(), canonical, AlibabaSigning.acs3Signature(canonical, secret)));
         return new ApiRequest(action, "POST", AlibabaSigning.canonicalQuery(query), headers, null);

@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param httpStatus   null when no HTTP answer came (connect error, timeout)
  * @param outcome      OK, or the failure class: ERROR, THROTTLED, AUTH, TIMEOUT, NETWORK, BAD_RESPONSE, NOT_FOUND
  * @param errorCode    the provider's error code (Code, RetCode) or the exception class
- * @param errorMessage masked of secrets
+ * @param errorMessage as the provider gave it, with the source's secrets masked (see SecretMask)
  */
 public record ApiCall(
         String api,

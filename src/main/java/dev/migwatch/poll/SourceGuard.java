@@ -132,6 +132,9 @@ public class SourceGuard {
                 .failureRateThreshold(100f)
                 .waitDurationInOpenState(settings.openFor())
                 .permittedNumberOfCallsInHalfOpenState(1)
+                // a probe whose outcome never came back (an exception before observe) must not leave the
+                // breaker half-open for good: after this long it opens again and a new probe follows
+                .maxWaitDurationInHalfOpenState(settings.openFor())
                 .clock(clock)
                 .build())));
     }

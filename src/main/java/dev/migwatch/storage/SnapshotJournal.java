@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * names is the order of arrival. Each entry is written to a hidden temp file, fsync'd, and then atomically renamed
  * into place (and the directory fsync'd), so a crash at any point leaves either a complete entry or none; leftover
  * temp files are deleted when the journal is opened. Entries that can never be written go to {@code rejected/}
- * beside a {@code .reason.txt}, where an operator can inspect them (and move them back to retry).
+ * beside a {@code .reason.txt}, where an operator can inspect them.
  *
  * <p>Entries are removed only after the caller has stored them, so a crash between the database commit and the
  * removal replays the entry; the caller must therefore be idempotent (HistoryStore is, by cycle_id).
@@ -205,7 +205,7 @@ public class SnapshotJournal {
         Files.writeString(rejectedDir.resolve(entry.getFileName() + ".reason.txt"), reason + System.lineSeparator());
         pending.decrementAndGet();
         LOG.error("Journal entry {} can never be written to the history database and was moved to {}: {}. "
-                + "Fix the cause and move the file back into {} to retry it.", entry.getFileName(), rejectedDir, reason, dir);
+                + "It holds the whole snapshot as JSON, for diagnosis; polling goes on.", entry.getFileName(), rejectedDir, reason);
     }
 
     private int deleteTempFiles() throws IOException {

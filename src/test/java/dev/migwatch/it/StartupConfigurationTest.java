@@ -40,10 +40,13 @@ class StartupConfigurationTest {
     void anUnknownProviderAndAMalformedIntervalAreNamed() throws Exception {
         Run run = start(List.of("-Dmigwatch.sources.x.provider=azure", "-Dmigwatch.sources.y.provider=oms",
                 "-Dmigwatch.sources.y.region=cn-hangzhou", "-Dmigwatch.sources.y.tasks=np_1", "-Dmigwatch.sources.y.interval=soon",
-                "-Dmigwatch.sources.y.access-key-id=id", "-Dmigwatch.sources.y.access-key-secret=" + SECRET));
+                "-Dmigwatch.sources.y.access-key-id=id", "-Dmigwatch.sources.y.access-key-secret=" + SECRET,
+                "-Dmigwatch.retry.max-attempts=zero", "-Dmigwatch.journal.replay-interval=often"));
         assertEquals(2, run.exitCode, run.output);
         assertTrue(run.output.contains("migwatch.sources.x.provider is 'azure', which is not known: set it to oms, dts or udts"), run.output);
         assertTrue(run.output.contains("migwatch.sources.y.interval 'soon' is not a duration"), run.output);
+        assertTrue(run.output.contains("migwatch.retry.max-attempts 'zero' is not a whole number"), run.output);
+        assertTrue(run.output.contains("migwatch.journal.replay-interval 'often' is not a duration"), run.output);
         assertFalse(run.output.contains(SECRET), "the secret never appears");
         assertFalse(run.output.contains("Started poll-"), "no polling started");
     }
