@@ -11,11 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -36,7 +37,8 @@ public class PollCycles {
     private final SourceGuard guard;
     private final Clock clock;
     private final PollOutcomeLog outcomeLog = new PollOutcomeLog();
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Tasks whose cycle is under way, with when it started. */
+    private final Map<String, Instant> inFlight = new ConcurrentHashMap<>();
     private final LongAdder busyTicks = new LongAdder();
 
     public PollCycles(List<SourceConfig> sources, List<ProviderAdapter> adapters, SourceGuard guard, Clock clock) {
@@ -59,8 +61,11 @@ public class PollCycles {
      */
     public List<PollTarget> targets(@ExchangeProperty("migwatchSource") String source) {
         List<PollTarget> due = new ArrayList<>();
-        for (String task : source(source).tasks()) {
-            if (inFlight.add(source + "\n" + task)) {
+        SourceConfig config = source(source);
+        Instant now = clock.instant();
+        for (String task : config.tasks()) {
+            String key = source + "\n" + task;
+            if (inFlight.putIfAbsent(key, now) == null || releasedStale(key, config, now)) {
                 due.add(new PollTarget(source, task));
             } else {
                 busyTicks.increment();
@@ -71,6 +76,20 @@ public class PollCycles {
     }
 
     /** Ends a target's cycle, whatever its outcome, so the next tick polls the task again. */
+    /**
+     * A cycle far older than its calls can take (every attempt timing out, with backoff) was lost on its way,
+     * not slow: its task is polled again rather than left out for good.
+     */
+    private boolean releasedStale(String key, SourceConfig config, Instant now) {
+        Duration longest = config.connectTimeout().plus(config.readTimeout()).multipliedBy(10).plus(config.interval().multipliedBy(10));
+        Instant started = inFlight.get(key);
+        if (started != null && started.plus(longest).isBefore(now) && inFlight.replace(key, started, now)) {
+            LOG.warn("{}: its poll started at {} never finished; polling the task again", key.replace('\n', '/'), started);
+            return true;
+        }
+        return false;
+    }
+
     public void release(@ExchangeProperty(TARGET) PollTarget target) {
         if (target != null) {
             inFlight.remove(target.source() + "\n" + target.taskId());
