@@ -93,6 +93,8 @@ CREATE TABLE step_sample (
     PRIMARY KEY (cycle_id, step_key)
 );
 CREATE INDEX step_sample_task ON step_sample (source, task_id, step_key, polled_at);
+-- time-range reads over all steps of a task (delay over the last day) must not scan its whole history
+CREATE INDEX step_sample_time ON step_sample (source, task_id, polled_at);
 
 -- OMS components (stores, full import/verify, incremental sync, and reverse ones) per poll cycle.
 CREATE TABLE component_sample (
