@@ -30,7 +30,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -157,51 +156,18 @@ class SecretsNeverLeakTest {
     }
 
     private static Map<String, String> properties() {
-        String url = SIMULATOR.baseUri().toString();
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("camel.server.port", String.valueOf(HTTP_PORT));
-        String sts = "migwatch.sources.sec-sts.";
-        p.put(sts + "provider", "oms");
-        p.put(sts + "endpoint", url);
-        p.put(sts + "access-key-id", "sec-key-id");
-        p.put(sts + "access-key-secret", ALIBABA_SECRET);
-        p.put(sts + "security-token", STS_TOKEN);
-        p.put(sts + "tasks", "np_sec_1");
-        p.put(sts + "interval", "300ms");
-        String sha1 = "migwatch.sources.sec-sha1.";
-        p.put(sha1 + "provider", "oms");
-        p.put(sha1 + "endpoint", url);
-        p.put(sha1 + "signature-method", "HMAC-SHA1");
-        p.put(sha1 + "access-key-id", "sec-key-id");
-        p.put(sha1 + "access-key-secret", ALIBABA_SECRET);
-        p.put(sha1 + "security-token", STS_TOKEN);
-        p.put(sha1 + "tasks", "np_sec_1");
-        p.put(sha1 + "interval", "300ms");
-        String wrong = "migwatch.sources.sec-wrong.";
-        p.put(wrong + "provider", "oms");
-        p.put(wrong + "endpoint", url);
-        p.put(wrong + "access-key-id", "sec-key-id");
-        p.put(wrong + "access-key-secret", WRONG_SECRET);
-        p.put(wrong + "tasks", "np_sec_1");
-        p.put(wrong + "interval", "300ms");
-        // the combination that leaks when nothing masks: HMAC-SHA1 with a token and a refused signature, whose
-        // answer echoes the string to sign, token included
-        String wrongSha1 = "migwatch.sources.sec-wrong-sha1.";
-        p.put(wrongSha1 + "provider", "oms");
-        p.put(wrongSha1 + "endpoint", url);
-        p.put(wrongSha1 + "signature-method", "HMAC-SHA1");
-        p.put(wrongSha1 + "access-key-id", "sec-key-id");
-        p.put(wrongSha1 + "access-key-secret", WRONG_SECRET);
-        p.put(wrongSha1 + "security-token", STS_TOKEN);
-        p.put(wrongSha1 + "tasks", "np_sec_1");
-        p.put(wrongSha1 + "interval", "300ms");
-        String udts = "migwatch.sources.sec-udts.";
-        p.put(udts + "provider", "udts");
-        p.put(udts + "endpoint", url);
-        p.put(udts + "public-key", "sec-public");
-        p.put(udts + "private-key", PRIVATE_KEY);
-        p.put(udts + "tasks", "udts-sec-1");
-        p.put(udts + "interval", "300ms");
-        return p;
+        // the simulator's credentials are the secrets above, so every source signs with them
+        return new FaultTestSupport.Sources(SIMULATOR)
+                .global("camel.server.port", String.valueOf(HTTP_PORT))
+                .oms("sec-sts", "300ms", "np_sec_1").set("sec-sts", "security-token", STS_TOKEN)
+                .oms("sec-sha1", "300ms", "np_sec_1").set("sec-sha1", "security-token", STS_TOKEN)
+                .set("sec-sha1", "signature-method", "HMAC-SHA1")
+                .oms("sec-wrong", "300ms", "np_sec_1").set("sec-wrong", "access-key-secret", WRONG_SECRET)
+                // the combination that leaks when nothing masks: HMAC-SHA1 with a token and a refused signature,
+                // whose answer echoes the string to sign, token included
+                .oms("sec-wrong-sha1", "300ms", "np_sec_1").set("sec-wrong-sha1", "access-key-secret", WRONG_SECRET)
+                .set("sec-wrong-sha1", "security-token", STS_TOKEN).set("sec-wrong-sha1", "signature-method", "HMAC-SHA1")
+                .udts("sec-udts", "300ms", "udts-sec-1")
+                .build();
     }
 }
