@@ -149,31 +149,12 @@ class PollingIntegrationTest {
     }
 
     private static Map<String, String> sources(ProviderSimulator sim) {
-        SimulatorSettings s = sim.settings();
-        String url = sim.baseUri().toString();
-        Map<String, String> p = new LinkedHashMap<>();
-        source(p, "it-oms", "oms", url, "np_it_orders,np_does_not_exist");
-        p.put("migwatch.sources.it-oms.access-key-id", s.accessKeyId());
-        p.put("migwatch.sources.it-oms.access-key-secret", s.accessKeySecret());
-        source(p, "it-dts", "dts", url, "dts_it_01");
-        p.put("migwatch.sources.it-dts.region", "cn-hangzhou");
-        p.put("migwatch.sources.it-dts.signature-method", "HMAC-SHA1");
-        p.put("migwatch.sources.it-dts.access-key-id", s.accessKeyId());
-        p.put("migwatch.sources.it-dts.access-key-secret", s.accessKeySecret());
-        source(p, "it-udts", "udts", url, "udts-it-01");
-        p.put("migwatch.sources.it-udts.public-key", s.ucloudPublicKey());
-        p.put("migwatch.sources.it-udts.private-key", s.ucloudPrivateKey());
-        source(p, "it-bad-key", "oms", url, "np_it_orders");
-        p.put("migwatch.sources.it-bad-key.access-key-id", s.accessKeyId());
-        p.put("migwatch.sources.it-bad-key.access-key-secret", "not-the-secret");
-        return p;
-    }
-
-    private static void source(Map<String, String> p, String name, String provider, String url, String tasks) {
-        p.put("migwatch.sources." + name + ".provider", provider);
-        p.put("migwatch.sources." + name + ".endpoint", url);
-        p.put("migwatch.sources." + name + ".tasks", tasks);
-        p.put("migwatch.sources." + name + ".interval", "300ms");
+        return new FaultTestSupport.Sources(sim)
+                .oms("it-oms", "300ms", "np_it_orders,np_does_not_exist")
+                .dts("it-dts", "300ms", "dts_it_01")
+                .udts("it-udts", "300ms", "udts-it-01")
+                .oms("it-bad-key", "300ms", "np_it_orders").set("it-bad-key", "access-key-secret", "not-the-secret")
+                .build();
     }
 
     static long count(DataSource db, String sql) throws SQLException {
