@@ -52,8 +52,12 @@ public class TrendsService {
     }
 
     TaskView view(TaskRow r, List<StepRow> steps) {
+        java.util.Set<String> runningKeys = steps.stream().filter(s -> "RUNNING".equals(s.status()))
+                .map(StepRow::stepKey).collect(java.util.stream.Collectors.toSet());
+        // a DTS sub-step whose step is running too is part of that step's bar, not a bar of its own
         List<TaskView.StepProgress> running = steps.stream()
                 .filter(s -> "RUNNING".equals(s.status()))
+                .filter(s -> s.parentStepKey() == null || !runningKeys.contains(s.parentStepKey()))
                 .map(s -> new TaskView.StepProgress(s.stepKey(), s.stepName(), s.progressPct(), s.processedRecords(),
                         s.capacity(), s.delaySeconds()))
                 .toList();

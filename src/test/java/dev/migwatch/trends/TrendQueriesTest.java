@@ -1,5 +1,8 @@
 package dev.migwatch.trends;
 
+import java.time.Instant;
+import java.util.List;
+
 import static dev.migwatch.trends.HistoryFixture.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -163,5 +166,18 @@ class TrendQueriesTest {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    @Test
+    void aRunningSubStepOfARunningStepIsNotABarOfItsOwn() {
+        Instant at = T0.plusSeconds(7200);
+        db.call("sub-1", "dts-x", "dts", "job-sub", at, "OK", null);
+        db.task("sub-1", "dts-x", "dts", "job-sub", at, "RUNNING", "Full", 40.0, null, null);
+        db.step("sub-1", "dts-x", "dts", "job-sub", at, "FULL", "RUNNING", 40.0, null, null, null, null);
+        db.step("sub-1", "dts-x", "dts", "job-sub", at, "FULL/1", "RUNNING", 35.0, null, null, null, null);
+        db.step("sub-1", "dts-x", "dts", "job-sub", at, "FULL/2", "RUNNING", 45.0, null, null, null, null);
+        db.exec("UPDATE step_sample SET parent_step_key = 'FULL' WHERE task_id = 'job-sub' AND step_key LIKE 'FULL/%'");
+        TaskView dts = new TrendsService(q, TrendsSettings.defaults()).task("dts-x", "job-sub").orElseThrow().task();
+        assertEquals(List.of("FULL"), dts.runningSteps().stream().map(TaskView.StepProgress::stepKey).toList());
     }
 }
