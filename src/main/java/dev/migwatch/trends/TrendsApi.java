@@ -59,13 +59,13 @@ public class TrendsApi {
         answer(ex, () -> {
             String source = ApiParams.required("source", header(ex, "source"));
             String taskId = ApiParams.required("taskId", header(ex, "taskId"));
-            Metric metric = ApiParams.metric(header(ex, "metric"));
-            String step = ApiParams.optional("step", header(ex, "step"));
-            Instant from = ApiParams.instant("from", header(ex, "from"));
-            Instant to = ApiParams.instant("to", header(ex, "to"));
+            Metric metric = ApiParams.metric(query(ex, "metric"));
+            String step = ApiParams.optional("step", query(ex, "step"));
+            Instant from = ApiParams.instant("from", query(ex, "from"));
+            Instant to = ApiParams.instant("to", query(ex, "to"));
             ApiParams.range(from, to);
             int max = service().settings().maxPoints();
-            int points = ApiParams.integer("points", header(ex, "points"), max, 2, max);
+            int points = ApiParams.integer("points", query(ex, "points"), max, 2, max);
             knownTask(source, taskId);
             List<Series> raw = service().queries().series(source, taskId, metric, step, from, to);
             Map<String, Object> out = new LinkedHashMap<>();
@@ -88,10 +88,10 @@ public class TrendsApi {
         answer(ex, () -> {
             String source = ApiParams.required("source", header(ex, "source"));
             String taskId = ApiParams.required("taskId", header(ex, "taskId"));
-            Instant from = ApiParams.instant("from", header(ex, "from"));
-            Instant to = ApiParams.instant("to", header(ex, "to"));
+            Instant from = ApiParams.instant("from", query(ex, "from"));
+            Instant to = ApiParams.instant("to", query(ex, "to"));
             ApiParams.range(from, to);
-            int limit = ApiParams.integer("limit", header(ex, "limit"), 200, 1, 5000);
+            int limit = ApiParams.integer("limit", query(ex, "limit"), 200, 1, 5000);
             knownTask(source, taskId);
             return Map.of("errors", service().queries().errors(source, taskId, from, to, limit));
         });
@@ -102,8 +102,8 @@ public class TrendsApi {
         answer(ex, () -> {
             String source = ApiParams.required("source", header(ex, "source"));
             String taskId = ApiParams.required("taskId", header(ex, "taskId"));
-            Instant from = ApiParams.instant("from", header(ex, "from"));
-            Instant to = ApiParams.instant("to", header(ex, "to"));
+            Instant from = ApiParams.instant("from", query(ex, "from"));
+            Instant to = ApiParams.instant("to", query(ex, "to"));
             ApiParams.range(from, to);
             knownTask(source, taskId);
             return Map.of("spans", service().queries().componentTimeline(source, taskId, from, to));
@@ -113,12 +113,12 @@ public class TrendsApi {
     /** GET /api/polls?source=&taskId=&outcome=&from=&to=&limit= */
     public void polls(Exchange ex) {
         answer(ex, () -> {
-            Instant from = ApiParams.instant("from", header(ex, "from"));
-            Instant to = ApiParams.instant("to", header(ex, "to"));
+            Instant from = ApiParams.instant("from", query(ex, "from"));
+            Instant to = ApiParams.instant("to", query(ex, "to"));
             ApiParams.range(from, to);
-            PollFilter f = new PollFilter(ApiParams.optional("source", header(ex, "source")),
-                    ApiParams.optional("taskId", header(ex, "taskId")), ApiParams.outcome(header(ex, "outcome")),
-                    from, to, ApiParams.integer("limit", header(ex, "limit"), 100, 1, 5000));
+            PollFilter f = new PollFilter(ApiParams.optional("source", query(ex, "source")),
+                    ApiParams.optional("taskId", query(ex, "taskId")), ApiParams.outcome(query(ex, "outcome")),
+                    from, to, ApiParams.integer("limit", query(ex, "limit"), 100, 1, 5000));
             return Map.of("polls", service().queries().polls(f));
         });
     }
@@ -154,8 +154,28 @@ public class TrendsApi {
         ex.getMessage().setHeader("Cache-Control", "no-store");
     }
 
+    /** A path parameter ({source}, {taskId}), which the REST DSL puts in a header. */
     private static Object header(Exchange ex, String name) {
         return ex.getIn().getHeader(name);
+    }
+
+    /**
+     * A query parameter, read from the query string itself: platform-http also turns every HTTP request
+     * header into a message header, and a header named "limit" must not pass for ?limit=.
+     */
+    private static String query(Exchange ex, String name) {
+        String q = ex.getIn().getHeader(Exchange.HTTP_QUERY, String.class);
+        if (q == null || q.isEmpty()) {
+            return null;
+        }
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+            if (key.equals(name)) {
+                return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private void knownTask(String source, String taskId) {

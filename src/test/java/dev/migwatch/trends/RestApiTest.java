@@ -104,6 +104,15 @@ class RestApiTest {
     }
 
     @Test
+    void requestHeadersAreNotQueryParameters() throws Exception {
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(app.base() + "/api/polls?limit=2")).header("limit", "0").header("outcome", "bogus word").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(2, JSON.readTree(r.body()).get("polls").size());
+    }
+
+    @Test
     void errorsPollsAndComponents() throws Exception {
         assertEquals(1, ok("/api/tasks/oms-prod/np_1/errors?from=2026-01-01T00:00:00Z").get("errors").size());
         assertEquals(0, ok("/api/tasks/oms-prod/np_1/errors?from=2026-01-01T00:08:00%2B00:00").get("errors").size());
