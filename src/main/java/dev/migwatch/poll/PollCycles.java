@@ -131,11 +131,7 @@ public class PollCycles {
 
     /** True when some call of the cycle failed on its last attempt (retries are added before this is asked). */
     boolean hasFailed(PollCycle cycle) {
-        Map<String, ApiCall> last = new LinkedHashMap<>();
-        for (ApiResponse r : cycle.responses()) {
-            last.put(r.api(), classify(cycle, r));
-        }
-        return last.values().stream().anyMatch(c -> !c.ok());
+        return lastAttempts(cycle.responses()).stream().anyMatch(r -> !classify(cycle, r).ok());
     }
 
     public ApiCall classify(PollCycle cycle, ApiResponse response) {
@@ -158,12 +154,9 @@ public class PollCycles {
         List<ApiResponse> responses = cycle.responses();
         List<ApiCall> calls = new ArrayList<>();
         Map<String, RawBody> bodyByApi = new LinkedHashMap<>();
-        Map<String, ApiCall> lastAttempt = new LinkedHashMap<>();
         long retryAfter = 0;
         for (ApiResponse r : responses) {
-            ApiCall call = adapter.classify(r);
-            calls.add(call);
-            lastAttempt.merge(call.api(), call, (a, b) -> b.attempt() >= a.attempt() ? b : a);
+            calls.add(adapter.classify(r));
             if (r.body() != null) {
                 // one body per API and cycle: the last attempt's, which is the one mapped
                 bodyByApi.put(r.api(), new RawBody(r.api(), ContentHash.of(r.body()), r.contentType(), r.body()));
@@ -171,12 +164,13 @@ public class PollCycles {
             retryAfter = Math.max(retryAfter, RetryPolicy.retryAfterMillis(r.retryAfter()));
         }
         List<RawBody> bodies = List.copyOf(bodyByApi.values());
-        boolean allOk = lastAttempt.keySet().containsAll(cycle.requests().stream().map(ApiRequest::api).toList())
-                && lastAttempt.values().stream().allMatch(ApiCall::ok);
+        List<ApiResponse> last = lastAttempts(responses);
+        boolean allOk = last.stream().map(ApiResponse::api).toList().containsAll(cycle.requests().stream().map(ApiRequest::api).toList())
+                && last.stream().allMatch(r -> adapter.classify(r).ok());
         TaskSnapshot snapshot;
         if (allOk) {
             try {
-                TaskContent content = adapter.map(source, cycle.taskId(), lastAttempts(responses));
+                TaskContent content = adapter.map(source, cycle.taskId(), last);
                 snapshot = new TaskSnapshot(cycle.cycleId(), source.name(), provider, cycle.taskId(), cycle.startedAt(),
                         content.task(), content.steps(), content.components(), content.errors(), calls, bodies);
             } catch (BadResponseException | RuntimeException e) {
