@@ -14,6 +14,14 @@ const enc = encodeURIComponent;
 const fmtTime = (t) => (t ? new Date(t).toLocaleString() : '—');
 const fmtNum = (n) => (n == null ? '—' : Number(n).toLocaleString(undefined, { maximumFractionDigits: 1 }));
 
+const RANGES = [['1h', 'last hour'], ['6h', 'last 6 hours'], ['24h', 'last 24 hours'], ['7d', 'last 7 days'],
+  ['30d', 'last 30 days'], ['all', 'everything']];
+
+function rangeStart(range) {
+  const m = /^(\d+)([hd])$/.exec(range);
+  return m ? new Date(Date.now() - Number(m[1]) * (m[2] === 'h' ? 3600e3 : 86400e3)).toISOString() : null;
+}
+
 function fmtDuration(sec) {
   if (sec == null) return '—';
   sec = Math.round(sec);
@@ -218,6 +226,7 @@ function drawTimeline(spans) {
 }
 
 async function showTask(source, taskId) {
+  const range = localStorage.getItem('migwatch.range') || '24h';
   const base = `/api/tasks/${enc(source)}/${enc(taskId)}`;
   const d = await api(base);
   const t = d.task;
@@ -249,6 +258,8 @@ async function showTask(source, taskId) {
         <td>${s.delaySeconds != null ? fmtDuration(s.delaySeconds) : '—'}</td>
         <td class="err">${esc(s.errorMessage || '')}</td></tr>`).join('') || '<tr><td colspan="8" class="empty">no steps</td></tr>'}</tbody>
     </table></div>
+    <div class="range">History shown: <select id="range">${RANGES.map(([k, label]) =>
+      `<option value="${k}"${k === range ? ' selected' : ''}>${label}</option>`).join('')}</select></div>
     <div class="grid">
       <div class="card"><h2>Step progress (%)</h2><div class="chartbox" id="chart-progress"></div></div>
       <div class="card"><h2>Throughput (records/s)</h2><div class="chartbox" id="chart-rps"></div></div>
@@ -257,13 +268,20 @@ async function showTask(source, taskId) {
     </div>
     <div class="card"><h2>Component status timeline</h2><div id="timeline"></div></div>
     <div class="card"><h2>Errors</h2><div id="errors"></div></div>`;
+  document.getElementById('range').addEventListener('change', (e) => {
+    localStorage.setItem('migwatch.range', e.target.value);
+    render();
+  });
+  // a months-long sync has millions of samples: charts read a chosen window, not the whole history
+  const since = rangeStart(range);
+  const from = since ? '&from=' + encodeURIComponent(since) : '';
   const [progress, rps, delay, tps, comps, errors] = await Promise.all([
-    api(base + '/series?metric=progress&points=300'),
-    api(base + '/series?metric=rps&points=300'),
-    api(base + '/series?metric=delay&points=300'),
-    api(base + '/series?metric=tps&points=300'),
-    api(base + '/components'),
-    api(base + '/errors?limit=50'),
+    api(base + '/series?metric=progress&points=300' + from),
+    api(base + '/series?metric=rps&points=300' + from),
+    api(base + '/series?metric=delay&points=300' + from),
+    api(base + '/series?metric=tps&points=300' + from),
+    api(base + '/components' + (since ? '?from=' + encodeURIComponent(since) : '')),
+    api(base + '/errors?limit=50' + from),
   ]);
   drawChart('chart-progress', progress, '%', { max: 100 });
   drawChart('chart-rps', rps, 'records/s');
