@@ -15,9 +15,7 @@ public final class AlibabaResponses {
 
     public static ApiCall classify(ApiResponse r) {
         if (r.httpStatus() == null) {
-            String failure = r.failure() == null ? "no response" : r.failure();
-            String outcome = failure.toLowerCase().contains("timeout") || failure.contains("Timeout") ? "TIMEOUT" : "NETWORK";
-            return call(r, null, outcome, failure.split(":", 2)[0], failure);
+            return r.noAnswer();
         }
         JsonNode body;
         try {

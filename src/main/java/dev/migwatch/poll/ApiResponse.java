@@ -24,6 +24,13 @@ public record ApiResponse(
     /** How a body that is not UTF-8 text travels: its bytes, base64-encoded, behind this marker. */
     public static final String NOT_UTF8 = "base64:";
 
+    /** The poll-log row of a call that got no HTTP answer: TIMEOUT or NETWORK, with the exception as code. */
+    public dev.migwatch.history.ApiCall noAnswer() {
+        String text = failure == null ? "no response" : failure;
+        String outcome = text.toLowerCase(java.util.Locale.ROOT).contains("timeout") ? "TIMEOUT" : "NETWORK";
+        return new dev.migwatch.history.ApiCall(api, attempt, calledAt, durationMs, null, null, outcome, text.split(":", 2)[0], text);
+    }
+
     /** The start of the body for an error message: whitespace folded, at most 200 characters. */
     public String bodySnippet() {
         if (body == null || body.isBlank()) {

@@ -2,7 +2,6 @@ package dev.migwatch.poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.migwatch.alibaba.AlibabaSigning;
 
 import java.util.Set;
 
@@ -16,19 +15,28 @@ public final class ContentHash {
     private ContentHash() {
     }
 
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String of(String body) {
         if (body == null) {
-            return AlibabaSigning.sha256Hex("");
+            return sha256("");
         }
         try {
             JsonNode node = Json.parse(body);
             if (node instanceof ObjectNode o) {
                 o.remove(PER_REQUEST_FIELDS);
-                return AlibabaSigning.sha256Hex(o.toString());
+                return sha256(o.toString());
             }
         } catch (Exception notJson) {
             // hash the text as it is
         }
-        return AlibabaSigning.sha256Hex(body);
+        return sha256(body);
     }
 }

@@ -1,7 +1,6 @@
 package dev.migwatch.udts;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.migwatch.alibaba.AlibabaResponses;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.poll.ApiResponse;
 import dev.migwatch.poll.Json;
@@ -24,8 +23,8 @@ final class UdtsResponses {
 
     static ApiCall classify(ApiResponse r) {
         if (r.httpStatus() == null) {
-            // no HTTP answer: the TIMEOUT/NETWORK split does not depend on the provider, so reuse the shared one
-            return AlibabaResponses.classify(r);
+            // no HTTP answer: the TIMEOUT/NETWORK split does not depend on the provider
+            return r.noAnswer();
         }
         int status = r.httpStatus();
         JsonNode body;
