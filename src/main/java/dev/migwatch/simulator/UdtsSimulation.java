@@ -55,7 +55,7 @@ final class UdtsSimulation {
             data.put("FailedMessage", p.failure());
         }
         ObjectNode progress = data.putObject("Progress");
-        if (scenario != UdtsScenario.INCREMENTAL_ONLY && t >= dumpStart - (scenario == UdtsScenario.FAIL_THEN_RECOVER ? 440 : 0)) {
+        if (scenario != UdtsScenario.INCREMENTAL_ONLY && t >= 20) {
             long cur = t < loadStart ? 0 : t >= loadEnd ? TOTAL_ROWS : Math.round(TOTAL_ROWS * (t - loadStart) / (loadEnd - loadStart));
             long totalDuration = Math.round(loadEnd - dumpStart);
             long curDuration = Math.round(Math.min(t, loadEnd) - Math.min(t, dumpStart));
@@ -69,8 +69,9 @@ final class UdtsSimulation {
         if (!p.status().equals("Created")) {
             long startOffset = 154 + SimRandom.between(settings.seed(), id, "pos", 0, 0, 500_000_000);
             long startFile = 6 + SimRandom.between(settings.seed(), id, "file", 0, 0, 40);
-            long written = t < syncStart ? 0 : Math.round((t - syncStart) * BINLOG_BYTES_PER_SECOND
-                    * (0.9 + 0.2 * SimRandom.unit(settings.seed(), id, "rate", (long) (t / 60))));
+            // a write rate that swings ±30 % over 10 minutes; integrated, so the position never goes back
+            double dt = Math.max(0, t - syncStart);
+            long written = Math.round(BINLOG_BYTES_PER_SECOND * (dt + 0.3 * 600 / (2 * Math.PI) * Math.sin(2 * Math.PI * dt / 600)));
             long absolute = startOffset + written;
             sync.put("BinlogName", String.format("mysql-bin.%06d", startFile + absolute / BINLOG_SIZE));
             sync.put("BinlogPos", absolute % BINLOG_SIZE);
