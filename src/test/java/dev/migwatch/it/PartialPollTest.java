@@ -82,6 +82,9 @@ class PartialPollTest {
 
     private static void check(DataSource db, String task, String failingApi, String outcome, int attempts, List<String> okBefore)
             throws Exception {
+        // the simulator has served the fault once pending() is 0, but the cycle is stored a moment later
+        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND api = ? AND outcome = ?",
+                task, failingApi, outcome) > 0), task + ": the failed cycle is stored");
         List<Map<String, Object>> failedCycles = rows(db, "SELECT DISTINCT cycle_id FROM api_call WHERE task_id = ? AND api = ? "
                 + "AND outcome = ?", task, failingApi, outcome);
         assertEquals(1, failedCycles.size(), task + ": " + failedCycles);
