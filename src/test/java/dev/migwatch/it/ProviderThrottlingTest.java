@@ -145,8 +145,9 @@ class ProviderThrottlingTest {
             gaps.add(times.get(i).toEpochMilli() - times.get(i - 1).toEpochMilli());
         }
         assertTrue(gaps.get(0) >= 2 * INTERVAL - 50, "first pause at least two intervals: " + gaps);
+        // each pause doubles; a pause ends on the next timer tick, so a gap can run up to one interval long
         for (int i = 1; i < Math.min(gaps.size(), 3); i++) {
-            assertTrue(gaps.get(i) >= gaps.get(i - 1) * 3 / 2, "pauses grow: " + gaps);
+            assertTrue(gaps.get(i) >= gaps.get(i - 1) * 3 / 2 - INTERVAL, "pauses grow: " + gaps);
         }
         assertTrue(gaps.stream().allMatch(g -> g <= 4_000 + 2 * INTERVAL), "no pause beyond max-after-throttling: " + gaps);
         long span = times.get(times.size() - 1).toEpochMilli() - times.get(0).toEpochMilli();
