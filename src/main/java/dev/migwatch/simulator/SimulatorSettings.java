@@ -1,5 +1,6 @@
 package dev.migwatch.simulator;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Map;
  * @param securityToken the one STS token accepted (null: requests carrying a token are refused)
  * @param speed         simulated seconds per real second (60 for the demo, thousands in tests)
  * @param threads       worker threads; hangs are scheduled off these threads, so a few are enough
+ * @param nonceWindow   how long a SignatureNonce counts as used
  */
 public record SimulatorSettings(
         String accessKeyId,
@@ -23,7 +25,8 @@ public record SimulatorSettings(
         int threads,
         Map<String, OmsScenario> omsProjects,
         Map<String, DtsScenario> dtsJobs,
-        Map<String, UdtsScenario> udtsTasks) {
+        Map<String, UdtsScenario> udtsTasks,
+        Duration nonceWindow) {
 
     public static final String DEFAULT_ACCESS_KEY_ID = "sim-access-key-id";
     public static final String DEFAULT_ACCESS_KEY_SECRET = "sim-access-key-secret";
@@ -45,7 +48,7 @@ public record SimulatorSettings(
     /** Default credentials, real-time speed, seed 42, no tasks. */
     public static SimulatorSettings defaults() {
         return new SimulatorSettings(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, null, DEFAULT_PUBLIC_KEY,
-                DEFAULT_PRIVATE_KEY, 1, 42, 8, Map.of(), Map.of(), Map.of());
+                DEFAULT_PRIVATE_KEY, 1, 42, 8, Map.of(), Map.of(), Map.of(), Duration.ofMinutes(15));
     }
 
     /** The demo set: one minute of migration per real second. */
@@ -59,45 +62,54 @@ public record SimulatorSettings(
     }
 
     public SimulatorSettings withAlibabaCredentials(String keyId, String secret) {
-        return new SimulatorSettings(keyId, secret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads, omsProjects, dtsJobs, udtsTasks);
+        return new SimulatorSettings(keyId, secret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads, omsProjects, dtsJobs, udtsTasks, nonceWindow);
     }
 
     public SimulatorSettings withSecurityToken(String token) {
-        return new SimulatorSettings(accessKeyId, accessKeySecret, token, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads, omsProjects, dtsJobs, udtsTasks);
+        return new SimulatorSettings(accessKeyId, accessKeySecret, token, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads, omsProjects, dtsJobs, udtsTasks, nonceWindow);
     }
 
     public SimulatorSettings withUcloudKeys(String publicKey, String privateKey) {
-        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, publicKey, privateKey, speed, seed, threads, omsProjects, dtsJobs, udtsTasks);
+        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, publicKey, privateKey, speed, seed, threads, omsProjects, dtsJobs, udtsTasks, nonceWindow);
+    }
+
+    /**
+     * How long a used SignatureNonce is remembered (the gateway: 15 minutes). A soak that measures memory
+     * shortens it, or the simulator's own nonce memory would grow for its first 15 minutes.
+     */
+    public SimulatorSettings withNonceWindow(Duration window) {
+        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads,
+                omsProjects, dtsJobs, udtsTasks, window);
     }
 
     public SimulatorSettings withSpeed(double newSpeed) {
-        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, newSpeed, seed, threads, omsProjects, dtsJobs, udtsTasks);
+        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, newSpeed, seed, threads, omsProjects, dtsJobs, udtsTasks, nonceWindow);
     }
 
     public SimulatorSettings withSeed(long newSeed) {
-        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, newSeed, threads, omsProjects, dtsJobs, udtsTasks);
+        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, newSeed, threads, omsProjects, dtsJobs, udtsTasks, nonceWindow);
     }
 
     public SimulatorSettings withThreads(int n) {
-        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, n, omsProjects, dtsJobs, udtsTasks);
+        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, n, omsProjects, dtsJobs, udtsTasks, nonceWindow);
     }
 
     public SimulatorSettings withOmsProject(String id, OmsScenario scenario) {
         Map<String, OmsScenario> m = new LinkedHashMap<>(omsProjects);
         m.put(id, scenario);
-        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads, m, dtsJobs, udtsTasks);
+        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads, m, dtsJobs, udtsTasks, nonceWindow);
     }
 
     public SimulatorSettings withDtsJob(String id, DtsScenario scenario) {
         Map<String, DtsScenario> m = new LinkedHashMap<>(dtsJobs);
         m.put(id, scenario);
-        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads, omsProjects, m, udtsTasks);
+        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads, omsProjects, m, udtsTasks, nonceWindow);
     }
 
     public SimulatorSettings withUdtsTask(String id, UdtsScenario scenario) {
         Map<String, UdtsScenario> m = new LinkedHashMap<>(udtsTasks);
         m.put(id, scenario);
-        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads, omsProjects, dtsJobs, m);
+        return new SimulatorSettings(accessKeyId, accessKeySecret, securityToken, ucloudPublicKey, ucloudPrivateKey, speed, seed, threads, omsProjects, dtsJobs, m, nonceWindow);
     }
 
     @Override
