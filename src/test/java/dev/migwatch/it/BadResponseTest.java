@@ -7,13 +7,8 @@ import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import javax.sql.DataSource;
 import java.nio.charset.Charset;
@@ -34,14 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * body that is not UTF-8. Each faulted cycle is a failure in the poll log with the raw body kept for
  * diagnosis and no task rows; the task's next cycles are recorded as usual.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(propertyPlaceholderLocations = "classpath:migwatch/application.properties", configurationClasses = MigwatchConfiguration.class, properties = {
         "camel.main.routes-include-pattern=file:routes/migwatch-polling.camel.yaml,file:routes/migwatch-journal.camel.yaml",
         "migwatch.journal.dir=target/journal-BadResponseTest",
         "camel.server.enabled=false",
         "camel.management.enabled=false",
         "migwatch.db.url=jdbc:h2:mem:faults-bad-response;DB_CLOSE_DELAY=-1"})
-class BadResponseTest {
+class BadResponseTest extends SimulatedSourcesTest {
     static final String UDTS_MALFORMED = "udts-br-malformed";
     static final String UDTS_HTML_200 = "udts-br-html";
     static final String UDTS_NON_UTF8 = "udts-br-gb18030";
@@ -73,19 +67,12 @@ class BadResponseTest {
                 .build();
     }
 
-    @BeforeAll
-    static void installSources() {
-        FaultTestSupport.Sources.install(PROPS);
-    }
 
-    @AfterAll
-    static void stop() {
-        FaultTestSupport.Sources.uninstall(PROPS);
-        SIMULATOR.stop();
-    }
 
-    @BeanInject
-    CamelContext context;
+
+    BadResponseTest() {
+        super(SIMULATOR, PROPS);
+    }
 
     @Test
     void malformedJsonIsABadResponseWithItsBodyKept() throws Exception {

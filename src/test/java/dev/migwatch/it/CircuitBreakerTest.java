@@ -7,11 +7,7 @@ import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -42,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "camel.server.enabled=false",
         "camel.management.enabled=false",
         "migwatch.db.url=jdbc:h2:mem:faults-breaker;DB_CLOSE_DELAY=-1"})
-class CircuitBreakerTest {
+class CircuitBreakerTest extends SimulatedSourcesTest {
     static final long INTERVAL = 200;
     static final long OPEN_FOR = 1_500;
     static final int FAILURES_TO_OPEN = 3;
@@ -69,22 +65,15 @@ class CircuitBreakerTest {
                 .build();
     }
 
-    @BeforeAll
-    static void installSources() {
-        FaultTestSupport.Sources.install(PROPS);
-    }
 
-    @AfterAll
-    static void stop() {
-        FaultTestSupport.Sources.uninstall(PROPS);
-        SIMULATOR.stop();
-    }
 
-    @BeanInject
-    CamelContext context;
 
     /** One poll cycle as the poll log shows it. */
     record Cycle(String id, Instant start, Instant end, String kind) {
+    }
+
+    CircuitBreakerTest() {
+        super(SIMULATOR, PROPS);
     }
 
     @Test

@@ -79,22 +79,11 @@ final class FaultTestSupport {
                     .set(name, "interval", interval);
         }
 
-        /** The properties; tests install them in @BeforeAll, never at class loading (see {@link #install(Map)}). */
+        /** The properties; SimulatedSourcesTest installs them when the class runs, never at class loading. */
         Map<String, String> build() {
             return Map.copyOf(props);
         }
 
-        /**
-         * Sets the sources as System properties, which MigwatchSettings reads. Only from @BeforeAll: JUnit may
-         * load every test class up front, and properties set then would leak into the other classes' contexts.
-         */
-        static void install(Map<String, String> props) {
-            props.forEach(System::setProperty);
-        }
-
-        static void uninstall(Map<String, String> props) {
-            props.keySet().forEach(System::clearProperty);
-        }
     }
 
     static DataSource db(CamelContext context) {

@@ -5,11 +5,7 @@ import dev.migwatch.simulator.FaultInjector.Fault;
 import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -34,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "camel.server.enabled=false",
         "camel.management.enabled=false",
         "migwatch.db.url=jdbc:h2:mem:faults-partial;DB_CLOSE_DELAY=-1"})
-class PartialPollTest {
+class PartialPollTest extends SimulatedSourcesTest {
     static final String SECOND_FAILS = "np_pp_second";
     static final String THIRD_FAILS = "np_pp_third";
     static final ProviderSimulator SIMULATOR = FaultTestSupport.start(SimulatorSettings.defaults().withSpeed(100)
@@ -45,19 +41,12 @@ class PartialPollTest {
             .global("migwatch.retry.base-delay", "50ms")
             .build();
 
-    @BeforeAll
-    static void installSources() {
-        FaultTestSupport.Sources.install(PROPS);
-    }
 
-    @AfterAll
-    static void stop() {
-        FaultTestSupport.Sources.uninstall(PROPS);
-        SIMULATOR.stop();
-    }
 
-    @BeanInject
-    CamelContext context;
+
+    PartialPollTest() {
+        super(SIMULATOR, PROPS);
+    }
 
     @Test
     void aCycleWhoseSecondOrThirdCallFailsStoresNoTaskStepOrComponentRows() throws Exception {

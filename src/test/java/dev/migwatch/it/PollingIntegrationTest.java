@@ -7,12 +7,8 @@ import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimClock;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -45,27 +41,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "camel.server.enabled=false",
         "camel.management.enabled=false",
         "migwatch.db.url=jdbc:h2:mem:polling-it;DB_CLOSE_DELAY=-1"})
-class PollingIntegrationTest {
+class PollingIntegrationTest extends SimulatedSourcesTest {
     static final ProviderSimulator SIMULATOR = start(SimulatorSettings.defaults().withSpeed(300)
             .withOmsProject("np_it_orders", OmsScenario.FULL_THEN_INCREMENTAL)
             .withDtsJob("dts_it_01", DtsScenario.MIGRATION_WITH_SYNC)
             .withUdtsTask("udts-it-01", UdtsScenario.FULL_AND_INCREMENTAL));
     static final Map<String, String> SOURCES = sources(SIMULATOR);
 
-    /** Only now, not at class loading: JUnit may load every test class up front (see FaultTestSupport.Sources). */
-    @BeforeAll
-    static void installSources() {
-        SOURCES.forEach(System::setProperty);
-    }
 
-    @AfterAll
-    static void stop() {
-        SOURCES.keySet().forEach(System::clearProperty);
-        SIMULATOR.stop();
-    }
 
-    @BeanInject
-    CamelContext context;
+
+    PollingIntegrationTest() {
+        super(SIMULATOR, SOURCES);
+    }
 
     @Test
     void recordsTheHistoryOfAllThreeProvidersAndEveryFailedPoll() throws Exception {

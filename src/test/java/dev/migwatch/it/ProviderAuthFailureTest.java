@@ -10,11 +10,8 @@ import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "camel.server.enabled=false",
         "camel.management.enabled=false",
         "migwatch.db.url=jdbc:h2:mem:faults-auth;DB_CLOSE_DELAY=-1"})
-class ProviderAuthFailureTest {
+class ProviderAuthFailureTest extends SimulatedSourcesTest {
     static final long INTERVAL = 200;
     static final long AUTH_PAUSE = 1_000;
     static final String OMS = "np_au_orders";
@@ -75,20 +72,17 @@ class ProviderAuthFailureTest {
         ((Logger) LoggerFactory.getLogger("dev.migwatch.poll")).addAppender(LOG);
     }
 
-    @BeforeAll
-    static void installSources() {
-        FaultTestSupport.Sources.install(PROPS);
+
+
+
+    ProviderAuthFailureTest() {
+        super(SIMULATOR, PROPS);
     }
 
     @AfterAll
-    static void stop() {
+    static void detachLogCapture() {
         ((Logger) LoggerFactory.getLogger("dev.migwatch.poll")).detachAppender(LOG);
-        FaultTestSupport.Sources.uninstall(PROPS);
-        SIMULATOR.stop();
     }
-
-    @BeanInject
-    CamelContext context;
 
     @Test
     void refusedCredentialsAreRecordedLoggedOnceAndNotRetriedInATightLoop() throws Exception {

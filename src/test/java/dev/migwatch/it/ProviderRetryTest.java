@@ -7,13 +7,8 @@ import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
@@ -32,14 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 5, "HTTP 5xx and network errors": bounded retries with exponential backoff and jitter, through the
  * real routes. Faults are queued before the first poll, so the first cycle of each task meets them.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(propertyPlaceholderLocations = "classpath:migwatch/application.properties", configurationClasses = MigwatchConfiguration.class, properties = {
         "camel.main.routes-include-pattern=file:routes/migwatch-polling.camel.yaml,file:routes/migwatch-journal.camel.yaml",
         "migwatch.journal.dir=target/journal-ProviderRetryTest",
         "camel.server.enabled=false",
         "camel.management.enabled=false",
         "migwatch.db.url=jdbc:h2:mem:faults-retry;DB_CLOSE_DELAY=-1"})
-class ProviderRetryTest {
+class ProviderRetryTest extends SimulatedSourcesTest {
     static final long BASE_DELAY = 300;
     static final String OMS_5XX = "np_rt_5xx";
     static final String OMS_EXHAUSTED = "np_rt_exhausted";
@@ -70,19 +64,12 @@ class ProviderRetryTest {
                 .build();
     }
 
-    @BeforeAll
-    static void installSources() {
-        FaultTestSupport.Sources.install(PROPS);
-    }
 
-    @AfterAll
-    static void stop() {
-        FaultTestSupport.Sources.uninstall(PROPS);
-        SIMULATOR.stop();
-    }
 
-    @BeanInject
-    CamelContext context;
+
+    ProviderRetryTest() {
+        super(SIMULATOR, PROPS);
+    }
 
     @Test
     void twoServerErrorsThenSuccessIsOneRecordedCycle() throws Exception {

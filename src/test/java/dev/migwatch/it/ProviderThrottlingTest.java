@@ -7,13 +7,8 @@ import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -33,14 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * UCloud RetCode >= 2000. The throttled source is paused (its cycles recorded as SKIPPED/THROTTLED) for the
  * time the provider asked, or an exponentially growing pause; the simulator sees no request from it meanwhile.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(propertyPlaceholderLocations = "classpath:migwatch/application.properties", configurationClasses = MigwatchConfiguration.class, properties = {
         "camel.main.routes-include-pattern=file:routes/migwatch-polling.camel.yaml,file:routes/migwatch-journal.camel.yaml",
         "migwatch.journal.dir=target/journal-ProviderThrottlingTest",
         "camel.server.enabled=false",
         "camel.management.enabled=false",
         "migwatch.db.url=jdbc:h2:mem:faults-throttling;DB_CLOSE_DELAY=-1"})
-class ProviderThrottlingTest {
+class ProviderThrottlingTest extends SimulatedSourcesTest {
     static final long INTERVAL = 250;
     static final long RETRY_AFTER = 2_000;
     static final String ACS = "np_th_acs";
@@ -70,19 +64,12 @@ class ProviderThrottlingTest {
                 .build();
     }
 
-    @BeforeAll
-    static void installSources() {
-        FaultTestSupport.Sources.install(PROPS);
-    }
 
-    @AfterAll
-    static void stop() {
-        FaultTestSupport.Sources.uninstall(PROPS);
-        SIMULATOR.stop();
-    }
 
-    @BeanInject
-    CamelContext context;
+
+    ProviderThrottlingTest() {
+        super(SIMULATOR, PROPS);
+    }
 
     @Test
     void alibabaThrottlingPausesTheWholeSourceForTheRetryAfter() throws Exception {

@@ -6,11 +6,7 @@ import dev.migwatch.simulator.FaultInjector.Fault;
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -38,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "camel.server.enabled=false",
         "camel.management.enabled=false",
         "migwatch.db.url=jdbc:h2:mem:faults-timeout;DB_CLOSE_DELAY=-1"})
-class ProviderTimeoutTest {
+class ProviderTimeoutTest extends SimulatedSourcesTest {
     static final String HUNG = "udts-to-hung";
     static final String OK = "udts-to-ok";
     static final String OTHER = "dts_to_other";
@@ -62,19 +58,12 @@ class ProviderTimeoutTest {
                 .build();
     }
 
-    @BeforeAll
-    static void installSources() {
-        FaultTestSupport.Sources.install(PROPS);
-    }
 
-    @AfterAll
-    static void stop() {
-        FaultTestSupport.Sources.uninstall(PROPS);
-        SIMULATOR.stop();
-    }
 
-    @BeanInject
-    CamelContext context;
+
+    ProviderTimeoutTest() {
+        super(SIMULATOR, PROPS);
+    }
 
     @Test
     void aHungTaskTimesOutWithoutHoldingUpItsNeighbours() throws Exception {

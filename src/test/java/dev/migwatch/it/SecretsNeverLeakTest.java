@@ -9,12 +9,9 @@ import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "camel.management.enabled=false",
         "migwatch.journal.dir=target/journal-secrets-it",
         "migwatch.db.url=jdbc:h2:mem:secrets-it;DB_CLOSE_DELAY=-1"})
-class SecretsNeverLeakTest {
+class SecretsNeverLeakTest extends SimulatedSourcesTest {
     static final String ALIBABA_SECRET = "AlibabaSecret-7f3c9e";
     static final String WRONG_SECRET = "WrongSecret-19b2d4";
     static final String STS_TOKEN = "StsToken-CAIS-5e8a1c";
@@ -59,19 +56,15 @@ class SecretsNeverLeakTest {
     static final int HTTP_PORT = freePort();
     static final Map<String, String> PROPERTIES = properties();
 
-    /** Only now, not at class loading: JUnit may load every test class up front (see FaultTestSupport.Sources). */
-    @BeforeAll
-    static void installSources() {
-        PROPERTIES.forEach(System::setProperty);
+
+
+
+    SecretsNeverLeakTest() {
+        super(SIMULATOR, PROPERTIES);
     }
 
-    @BeanInject
-    CamelContext context;
-
     @AfterAll
-    static void stop() {
-        PROPERTIES.keySet().forEach(System::clearProperty);
-        SIMULATOR.stop();
+    static void detachLogCapture() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOG);
     }
 

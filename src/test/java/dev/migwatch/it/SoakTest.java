@@ -8,12 +8,8 @@ import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.SimulatorStats;
 import dev.migwatch.simulator.UdtsScenario;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "camel.management.enabled=false",
         // a file database, so the history itself does not grow the heap; a small page cache
         "migwatch.db.url=jdbc:h2:file:./target/soak/migwatch;CACHE_SIZE=8192"})
-class SoakTest {
+class SoakTest extends SimulatedSourcesTest {
     static final Path DB_DIR = Path.of("target/soak");
     static final double MINUTES = Double.parseDouble(System.getProperty("soak.minutes", "3"));
     static final long HEAP_SAMPLE_EVERY_MS = 30_000;
@@ -113,19 +108,12 @@ class SoakTest {
                 .build();
     }
 
-    @BeforeAll
-    static void installSources() {
-        FaultTestSupport.Sources.install(PROPS);
-    }
 
-    @AfterAll
-    static void stop() {
-        FaultTestSupport.Sources.uninstall(PROPS);
-        SIMULATOR.stop();
-    }
 
-    @BeanInject
-    CamelContext context;
+
+    SoakTest() {
+        super(SIMULATOR, PROPS);
+    }
 
     @Test
     void manyTasksWithRandomFaultsLoseNothingDuplicateNothingAndKeepMemoryFlat() throws Exception {
