@@ -11,7 +11,9 @@ import dev.migwatch.source.ConfigException;
 import dev.migwatch.source.SourceConfig;
 import dev.migwatch.source.SourcesConfigParser;
 import dev.migwatch.storage.HistoryDatabase;
+import dev.migwatch.storage.HistoryMaintenance;
 import dev.migwatch.storage.HistoryStore;
+import dev.migwatch.storage.Retention;
 import dev.migwatch.storage.SnapshotJournal;
 import dev.migwatch.storage.SnapshotSpool;
 import dev.migwatch.trends.TrendQueries;
@@ -28,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,6 +61,8 @@ public class MigwatchConfiguration implements CamelConfiguration {
         SourceGuard.Settings guardSettings = collect(problems, null, settings::guardSettings);
         TrendsSettings trendsSettings = collect(problems, null, settings::trendsSettings);
         collect(problems, null, settings::journalReplayInterval);
+        Retention retention = collect(problems, null, settings::retention);
+        collect(problems, null, settings::retentionInterval);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -76,6 +81,8 @@ public class MigwatchConfiguration implements CamelConfiguration {
         PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()),
                 new SourceGuard(guardSettings, clock), clock);
         context.getRegistry().bind("historyStore", historyStore);
+        // rollups and retention in the background (routes/migwatch-maintenance.camel.yaml)
+        context.getRegistry().bind("historyMaintenance", new HistoryMaintenance(dataSource, retention, clock, Duration.ofSeconds(20)));
         context.getRegistry().bind("pollCycles", pollCycles);
         context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, retryPolicy, clock));
         // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back

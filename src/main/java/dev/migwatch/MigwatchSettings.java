@@ -9,6 +9,7 @@ import dev.migwatch.trends.TrendsSettings;
 
 import java.time.Duration;
 import dev.migwatch.source.SourcesConfigParser;
+import dev.migwatch.storage.Retention;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -30,6 +31,8 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
     static final Set<String> GLOBAL_KEYS = Set.of(
             "migwatch.db.url", "migwatch.db.user", "migwatch.db.password",
             "migwatch.journal.dir", "migwatch.journal.replay-interval",
+            "migwatch.retention.samples", "migwatch.retention.raw", "migwatch.retention.polls", "migwatch.retention.rollups",
+            "migwatch.retention.interval",
             "migwatch.retry.max-attempts", "migwatch.retry.base-delay", "migwatch.retry.max-delay",
             "migwatch.breaker.failures-to-open", "migwatch.breaker.open-for",
             "migwatch.pause.after-auth-failure", "migwatch.pause.max-after-throttling",
@@ -107,6 +110,22 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
         RetryPolicy d = RetryPolicy.defaults();
         return new RetryPolicy(count("migwatch.retry.max-attempts", d.maxAttempts()),
                 duration("migwatch.retry.base-delay", d.baseDelay()), duration("migwatch.retry.max-delay", d.maxDelay()));
+    }
+
+    public Retention retention() {
+        Retention d = Retention.defaults();
+        Retention r = new Retention(duration("migwatch.retention.samples", d.samples()), duration("migwatch.retention.raw", d.raw()),
+                duration("migwatch.retention.polls", d.polls()), duration("migwatch.retention.rollups", d.rollups()));
+        if (r.rollups().compareTo(r.samples()) < 0) {
+            throw new ConfigException("migwatch.retention.rollups (" + r.rollups().toDays() + " days) must be at least "
+                    + "migwatch.retention.samples (" + r.samples().toDays() + " days): samples are deleted in favour of their rollups");
+        }
+        return r;
+    }
+
+    /** Checked here so that a bad value is reported with the others; the maintenance route reads the raw property. */
+    public Duration retentionInterval() {
+        return duration("migwatch.retention.interval", Duration.ofMinutes(1));
     }
 
     public SourceGuard.Settings guardSettings() {

@@ -289,8 +289,8 @@ async function showTask(source, taskId) {
   drawChart('chart-tps', tps, 'tps');
   drawTimeline(comps.spans);
   document.getElementById('errors').innerHTML = errors.errors.length
-    ? `<table><thead><tr><th>When</th><th>Origin</th><th>Code</th><th>Level</th><th>Message</th></tr></thead><tbody>${errors.errors.map((e) => `<tr>
-        <td>${fmtTime(e.occurredAt)}</td><td>${esc(e.origin)} <span class="sub">${esc(e.originName || '')}</span></td>
+    ? `<table><thead><tr><th>Last seen</th><th>Seen</th><th>Origin</th><th>Code</th><th>Level</th><th>Message</th></tr></thead><tbody>${errors.errors.map((e) => `<tr>
+        <td>${fmtTime(e.lastSeen)}</td><td>${e.seenCount > 1 ? `${e.seenCount}× since ${fmtTime(e.firstSeen)}` : 'once'}</td><td>${esc(e.origin)} <span class="sub">${esc(e.originName || '')}</span></td>
         <td><code>${esc(e.code || '')}</code></td><td>${esc(e.level || '')}</td>
         <td>${esc(e.message || '')}${e.proposal ? `<div class="sub">${esc(e.proposal)}</div>` : ''}</td></tr>`).join('')}</tbody></table>`
     : '<div class="empty">no errors reported</div>';

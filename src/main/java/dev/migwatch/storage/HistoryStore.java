@@ -1,36 +1,59 @@
 package dev.migwatch.storage;
 
-import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.ComponentSample;
-import dev.migwatch.history.ErrorEvent;
 import dev.migwatch.history.RawBody;
 import dev.migwatch.history.StepSample;
 import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.history.TaskState;
+import dev.migwatch.storage.SqlRow.Col.Kind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Writes one poll cycle's rows in one transaction with one batch per table: all or nothing. Writing a
- * cycle that is already stored is a no-op, which makes replaying a spooled cycle safe.
+ * Writes one poll cycle in one transaction, all or nothing, storing only what changed since the task's
+ * previous poll (see V3__compact_history.sql). Writing a cycle that is already stored (same task, same
+ * polled_at) is a no-op, which makes replaying a spooled cycle safe.
+ *
+ * <p>Cycles of one task are written one at a time and in order (the poller never runs two cycles of a task
+ * at once, and the journal queues new cycles behind its backlog). A cycle older than the task's newest
+ * stored state (possible only if that order was broken) still gets its poll log, raw bodies and errors, but
+ * no state rows: change-only rows inserted out of order would change what later as-of reads return.
  */
 public class HistoryStore {
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryStore.class);
+
     private final DataSource dataSource;
-    /** Last stored body hash per source/task/api, so unchanged bodies are not stored again. */
-    private final Map<String, String> lastBodyHash = new ConcurrentHashMap<>();
+    private final java.time.Clock clock;
+    private final Map<String, KnownTask> known = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public HistoryStore(DataSource dataSource) {
+        this(dataSource, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock tells a cycle written late (whose rollup bucket may be computed already) from a current one */
+    public HistoryStore(DataSource dataSource, java.time.Clock clock) {
         this.dataSource = dataSource;
+        this.clock = clock;
     }
 
     /** True when the database answers at all; tells an outage from a snapshot it keeps refusing. */
@@ -44,304 +67,377 @@ public class HistoryStore {
 
     /** @return true when the cycle was written, false when it was already there */
     public boolean write(TaskSnapshot s) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                if (alreadyStored(c, s.cycleId())) {
+        String key = s.source() + '\u0000' + s.taskId();
+        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+            try (Connection c = dataSource.getConnection()) {
+                boolean autoCommit = c.getAutoCommit();
+                c.setAutoCommit(false);
+                try {
+                    KnownTask task = known.get(key);
+                    if (task == null) {
+                        task = load(c, s);
+                    }
+                    if (alreadyStored(c, task.id, s.polledAt())) {
+                        c.rollback();
+                        known.put(key, task);
+                        return false;
+                    }
+                    writeCycle(c, task, s);
+                    c.commit();
+                    known.put(key, task);
+                    return true;
+                } catch (SQLException | RuntimeException e) {
+                    known.remove(key);
                     c.rollback();
-                    return false;
+                    throw e;
+                } finally {
+                    c.setAutoCommit(autoCommit);
                 }
-                insertCalls(c, s);
-                List<RawBody> newBodies = changedBodies(c, s);
-                insertBodies(c, s, newBodies);
-                if (s.succeeded()) {
-                    insertTask(c, s);
-                    insertSteps(c, s);
-                    insertComponents(c, s);
-                    insertErrors(c, s);
-                }
-                updateLatest(c, s);
-                c.commit();
-                newBodies.forEach(b -> lastBodyHash.put(bodyKey(s, b.api()), b.contentHash()));
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
             }
         }
     }
 
-    /** A stored cycle has its calls, and a successful one its task row: either proves the cycle is there. */
-    private static boolean alreadyStored(Connection c, String cycleId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM api_call WHERE cycle_id = ? UNION ALL SELECT 1 FROM task_sample WHERE cycle_id = ?")) {
-            ps.setMaxRows(1);
-            ps.setString(1, cycleId);
-            ps.setString(2, cycleId);
+    private void writeCycle(Connection c, KnownTask task, TaskSnapshot s) throws SQLException {
+        Instant at = SqlRow.micros(s.polledAt());
+        long pollId = PollLog.insert(c, task.id, at, s);
+        writeRaw(c, task, at, s.rawBodies());
+        boolean late = task.lastOkAt != null && !at.isAfter(task.lastOkAt);
+        Instant stateAt = null;
+        if (s.succeeded()) {
+            if (late) {
+                LOG.warn("Cycle {} of {}/{} at {} is older than the stored state ({}); its poll log and errors are stored, "
+                        + "its values are not", s.cycleId(), s.source(), s.taskId(), at, task.lastOkAt);
+            } else {
+                updateTaskInfo(c, task, s.task());
+                stateAt = writeTaskState(c, task, at, s.task());
+                writeSteps(c, task, at, s.steps());
+                writeComponents(c, task, at, s.components());
+                task.lastOkAt = at;
+            }
+            ErrorLedger.record(c, task, at, s.errors(), late);
+        }
+        updatePointers(c, task.id, at, s, stateAt, pollId);
+        if (s.succeeded() && at.isBefore(clock.instant().minus(HistoryMaintenance.SETTLE))) {
+            Rollups.invalidate(c, at); // its bucket may be rolled up already: have it computed again
+        }
+    }
+
+    // ---- the task and its pointers
+
+    private KnownTask load(Connection c, TaskSnapshot s) throws SQLException {
+        KnownTask task;
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, task_name, task_type, created_at, detail_json, last_ok_at "
+                + "FROM task WHERE source = ? AND task_id = ?")) {
+            new SqlRow(ps).str(s.source()).str(s.taskId());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return insertTask(c, s);
+                }
+                task = new KnownTask(rs.getInt(1));
+                task.info = values(rs.getString(2), rs.getString(3), SqlRow.read(rs, 4, Kind.TIME), rs.getString(5));
+                task.lastOkAt = (Instant) SqlRow.read(rs, 6, Kind.TIME);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(StateTable.TASK.latestSql("task"))) {
+            ps.setInt(1, task.id);
+            try (ResultSet rs = ps.executeQuery()) {
+                task.state = rs.next() ? StateTable.TASK.read(rs) : null;
+            }
+        }
+        loadEntities(c, task, "step", "step_key", "parent_step_key, step_order, step_name, description, detail_json",
+                new Kind[]{Kind.TEXT, Kind.INT, Kind.TEXT, Kind.TEXT, Kind.TEXT}, StateTable.STEP, task.steps);
+        loadEntities(c, task, "component", "kind || '/' || name", "ip, region, identity, topic, subtopic, detail_json",
+                new Kind[]{Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT}, StateTable.COMPONENT, task.components);
+        task.standingErrors = ErrorLedger.standing(c, task);
+        return task;
+    }
+
+    private static void loadEntities(Connection c, KnownTask task, String table, String keyExpr, String infoColumns, Kind[] kinds,
+                                     StateTable states, Map<String, KnownTask.Entity> into) throws SQLException {
+        Map<Integer, KnownTask.Entity> byId = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, " + keyExpr + ", " + infoColumns + " FROM " + table
+                + " WHERE task_ref = ?")) {
+            ps.setInt(1, task.id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object[] info = new Object[kinds.length];
+                    for (int i = 0; i < kinds.length; i++) {
+                        info[i] = SqlRow.read(rs, i + 3, kinds[i]);
+                    }
+                    KnownTask.Entity e = new KnownTask.Entity(rs.getInt(1), values(info), null);
+                    into.put(rs.getString(2), e);
+                    byId.put(e.id, e);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(states.latestSql(table))) {
+            ps.setInt(1, task.id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    KnownTask.Entity e = byId.get(rs.getInt(1));
+                    if (e != null) {
+                        e.state = states.read(rs);
+                    }
+                }
+            }
+        }
+    }
+
+    private static KnownTask insertTask(Connection c, TaskSnapshot s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task (source, provider, task_id, first_polled_at, "
+                + "last_polled_at, last_outcome) VALUES (?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
+            Instant at = SqlRow.micros(s.polledAt());
+            new SqlRow(ps).str(s.source()).str(s.provider()).str(s.taskId()).time(at).time(at).str(PollLog.outcome(s));
+            ps.executeUpdate();
+            KnownTask task = new KnownTask(generatedId(ps));
+            task.info = values(null, null, null, null);
+            return task;
+        }
+    }
+
+    private static boolean alreadyStored(Connection c, int taskRef, Instant polledAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM poll WHERE task_ref = ? AND polled_at = ?")) {
+            new SqlRow(ps).integer(taskRef).time(SqlRow.micros(polledAt));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
         }
     }
 
-    private void insertCalls(Connection c, TaskSnapshot s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_call (cycle_id, api, attempt, source, provider, task_id, "
-                + "called_at, duration_ms, http_status, request_id, outcome, error_code, error_message) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            for (ApiCall a : s.calls()) {
-                Row r = new Row(ps);
-                r.str(s.cycleId()).str(a.api()).integer(a.attempt()).str(s.source()).str(s.provider()).str(s.taskId())
-                        .time(a.calledAt()).num(a.durationMs()).integer(a.httpStatus()).str(clip(a.requestId(), 100))
-                        .str(a.outcome()).str(clip(a.errorCode(), 200)).str(clip(a.errorMessage(), 2000));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+    private static void updateTaskInfo(Connection c, KnownTask task, TaskState t) throws SQLException {
+        List<Object> info = values(SqlRow.clip(t.taskName(), 500), SqlRow.clip(t.taskType(), 100), SqlRow.micros(t.createdAt()),
+                t.detailJson());
+        if (info.equals(task.info)) {
+            return;
         }
-    }
-
-    private List<RawBody> changedBodies(Connection c, TaskSnapshot s) throws SQLException {
-        List<RawBody> changed = new ArrayList<>();
-        for (RawBody b : s.rawBodies()) {
-            String key = bodyKey(s, b.api());
-            String last = lastBodyHash.get(key);
-            if (last == null) {
-                last = lastStoredHash(c, s, b.api());
-            }
-            if (!b.contentHash().equals(last)) {
-                changed.add(b);
-            }
-        }
-        return changed;
-    }
-
-    private static String lastStoredHash(Connection c, TaskSnapshot s, String api) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT content_hash FROM raw_response WHERE source = ? AND task_id = ? AND api = ? "
-                + "ORDER BY received_at DESC")) {
-            ps.setMaxRows(1);
-            ps.setString(1, s.source());
-            ps.setString(2, s.taskId());
-            ps.setString(3, api);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
-    private static void insertBodies(Connection c, TaskSnapshot s, List<RawBody> bodies) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO raw_response (cycle_id, api, source, task_id, received_at, "
-                + "content_hash, content_type, body) VALUES (?,?,?,?,?,?,?,?)")) {
-            for (RawBody b : bodies) {
-                new Row(ps).str(s.cycleId()).str(b.api()).str(s.source()).str(s.taskId()).time(s.polledAt())
-                        .str(b.contentHash()).str(clip(b.contentType(), 200)).str(b.body());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void insertTask(Connection c, TaskSnapshot s) throws SQLException {
-        TaskState t = s.task();
-        TaskState.BinlogPosition binlog = t.binlog();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_sample (cycle_id, source, provider, task_id, polled_at, task_name, "
-                + "task_type, raw_status, status, running_step, progress_pct, delay_seconds, delay_sampled_at, processed_records, "
-                + "total_records, elapsed_seconds, provider_eta_seconds, retry_count, max_retry_count, failed_message, binlog_name, "
-                + "binlog_pos, binlog_gtid, created_at, started_at, finished_at, detail_json) "
-                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            new Row(ps).str(s.cycleId()).str(s.source()).str(s.provider()).str(s.taskId()).time(s.polledAt())
-                    .str(clip(t.taskName(), 500)).str(clip(t.taskType(), 100)).str(clip(t.rawStatus(), 100)).str(t.status().name())
-                    .str(clip(t.runningStep(), 100)).dbl(t.progressPct()).num(t.delaySeconds()).time(t.delaySampledAt())
-                    .num(t.processedRecords()).num(t.totalRecords()).num(t.elapsedSeconds()).num(t.providerEtaSeconds())
-                    .integer(t.retryCount()).integer(t.maxRetryCount()).str(clip(t.failedMessage(), 4000))
-                    .str(binlog == null ? null : clip(binlog.name(), 200)).num(binlog == null ? null : binlog.position())
-                    .str(binlog == null ? null : clip(binlog.gtid(), 4000))
-                    .time(t.createdAt()).time(t.startedAt()).time(t.finishedAt()).str(t.detailJson());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE task SET task_name = ?, task_type = ?, created_at = ?, "
+                + "detail_json = ? WHERE id = ?")) {
+            new SqlRow(ps).str((String) info.get(0)).str((String) info.get(1)).time((Instant) info.get(2))
+                    .str((String) info.get(3)).integer(task.id);
             ps.executeUpdate();
         }
-    }
-
-    private static void insertSteps(Connection c, TaskSnapshot s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO step_sample (cycle_id, step_key, parent_step_key, source, provider, "
-                + "task_id, polled_at, step_order, step_name, description, raw_status, status, progress_pct, started_at, finished_at, "
-                + "processed_records, capacity, src_rps, src_rt_ms, src_iops, dst_rps, dst_rt_ms, dst_iops, src_rps_ref, dst_rps_ref, "
-                + "dst_rt_ref, checkpoint_at, checkpoint_sampled_at, delay_seconds, delay_ms, incr_statistics, error_code, "
-                + "error_message, detail_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            for (StepSample st : s.steps()) {
-                StepSample.Throughput tp = st.throughput();
-                StepSample.Incremental in = st.incremental();
-                Row r = new Row(ps).str(s.cycleId()).str(clip(st.stepKey(), 200)).str(clip(st.parentStepKey(), 200)).str(s.source())
-                        .str(s.provider()).str(s.taskId()).time(s.polledAt()).integer(st.stepOrder()).str(clip(st.stepName(), 200))
-                        .str(clip(st.description(), 500)).str(clip(st.rawStatus(), 100)).str(st.status().name()).dbl(st.progressPct())
-                        .time(st.startedAt()).time(st.finishedAt());
-                if (tp == null) {
-                    r.nulls(11, Types.DOUBLE);
-                } else {
-                    r.num(tp.processedRecords()).num(tp.capacity()).dbl(tp.srcRps()).dbl(tp.srcRtMs()).dbl(tp.srcIops())
-                            .dbl(tp.dstRps()).dbl(tp.dstRtMs()).dbl(tp.dstIops()).dbl(tp.srcRpsRef()).dbl(tp.dstRpsRef()).dbl(tp.dstRtRef());
-                }
-                if (in == null) {
-                    r.time(null).time(null).num(null).num(null).bool(null);
-                } else {
-                    r.time(in.checkpointAt()).time(in.checkpointSampledAt()).num(in.delaySeconds()).num(in.delayMs()).bool(in.statisticsEnabled());
-                }
-                r.str(clip(st.errorCode(), 200)).str(clip(st.errorMessage(), 4000)).str(st.detailJson());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void insertComponents(Connection c, TaskSnapshot s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO component_sample (cycle_id, kind, name, source, provider, task_id, "
-                + "polled_at, raw_status, status, ip, region, identity, topic, subtopic, delay_seconds, tps, progress_pct, "
-                + "record_progress_pct, consistent_count, inconsistent_count, checkpoint_at, checkpoint_sampled_at, heartbeat_at, "
-                + "error_message, detail_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            for (ComponentSample k : s.components()) {
-                new Row(ps).str(s.cycleId()).str(k.kind()).str(clip(k.name(), 500)).str(s.source()).str(s.provider()).str(s.taskId())
-                        .time(s.polledAt()).str(clip(k.rawStatus(), 100)).str(k.status().name()).str(clip(k.ip(), 100))
-                        .str(clip(k.region(), 100)).str(clip(k.identity(), 200)).str(clip(k.topic(), 500)).str(clip(k.subtopic(), 500))
-                        .num(k.delaySeconds()).dbl(k.tps()).dbl(k.progressPct()).dbl(k.recordProgressPct()).num(k.consistentCount())
-                        .num(k.inconsistentCount()).time(k.checkpointAt()).time(k.checkpointSampledAt()).time(k.heartbeatAt())
-                        .str(clip(k.errorMessage(), 4000)).str(k.detailJson());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void insertErrors(Connection c, TaskSnapshot s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO error_event (cycle_id, seq, source, provider, task_id, occurred_at, "
-                + "origin, origin_name, code, err_level, message, reason, proposal, detail_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            int seq = 0;
-            for (ErrorEvent e : s.errors()) {
-                new Row(ps).str(s.cycleId()).integer(seq++).str(s.source()).str(s.provider()).str(s.taskId()).time(s.polledAt())
-                        .str(e.origin()).str(clip(e.originName(), 500)).str(clip(e.code(), 200)).str(clip(e.level(), 20))
-                        .str(clip(e.message(), 4000)).str(clip(e.reason(), 4000)).str(clip(e.proposal(), 4000)).str(e.detailJson());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        task.info = info;
     }
 
     /**
-     * Moves the task's pointers to this cycle: always the last cycle, the last successful one when it
-     * succeeded, the last one with errors when it reported some. The first cycle of a task inserts the row.
+     * Moves the task's pointers forward only, so that a late replay of an old cycle cannot turn the clock back.
+     * Each CASE compares with the old value of its own column, which every database reads the same way.
      */
-    private static void updateLatest(Connection c, TaskSnapshot s) throws SQLException {
+    private static void updatePointers(Connection c, int taskRef, Instant at, TaskSnapshot s, Instant stateAt, long pollId)
+            throws SQLException {
         boolean ok = s.succeeded();
         boolean errors = ok && !s.errors().isEmpty();
-        // each pointer moves forward only, so a late replay of an old cycle cannot turn the clock back;
-        // every cycle column is set before its time column, so it reads the old time on any database
-        try (PreparedStatement ps = c.prepareStatement("UPDATE task_latest SET "
-                + forward("last_cycle_id", "last_polled_at")
-                + (ok ? ", " + forward("latest_ok_cycle_id", "latest_ok_polled_at") : "")
-                + (errors ? ", " + forward("last_error_cycle_id", "last_error_at") : "")
-                + " WHERE source = ? AND task_id = ?")) {
-            Row r = new Row(ps);
-            int pointers = 1 + (ok ? 1 : 0) + (errors ? 1 : 0);
-            for (int i = 0; i < pointers; i++) {
-                r.time(s.polledAt()).str(s.cycleId()).time(s.polledAt()).time(s.polledAt());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE task SET "
+                + "last_outcome = CASE WHEN last_polled_at <= ? THEN ? ELSE last_outcome END, "
+                + "last_polled_at = CASE WHEN last_polled_at <= ? THEN ? ELSE last_polled_at END"
+                + (ok ? ", last_ok_at = CASE WHEN last_ok_at IS NULL OR last_ok_at <= ? THEN ? ELSE last_ok_at END" : "")
+                + (errors ? ", last_error_at = CASE WHEN last_error_at IS NULL OR last_error_at <= ? THEN ? ELSE last_error_at END" : "")
+                + (stateAt != null ? ", state_at = ?" : "")
+                + " WHERE id = ?")) {
+            SqlRow r = new SqlRow(ps).time(at).str(PollLog.outcome(s)).time(at).time(at);
+            if (ok) {
+                r.time(at).time(at);
             }
-            r.str(s.source()).str(s.taskId());
-            if (ps.executeUpdate() > 0) {
-                return;
+            if (errors) {
+                r.time(at).time(at);
             }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_latest (source, task_id, provider, last_cycle_id, "
-                + "last_polled_at, latest_ok_cycle_id, latest_ok_polled_at, last_error_cycle_id, last_error_at) "
-                + "VALUES (?,?,?,?,?,?,?,?,?)")) {
-            new Row(ps).str(s.source()).str(s.taskId()).str(s.provider()).str(s.cycleId()).time(s.polledAt())
-                    .str(ok ? s.cycleId() : null).time(ok ? s.polledAt() : null)
-                    .str(errors ? s.cycleId() : null).time(errors ? s.polledAt() : null);
+            if (stateAt != null) {
+                r.time(stateAt);
+            }
+            r.integer(taskRef);
             ps.executeUpdate();
         }
     }
 
-    /** SET fragment moving one pointer (cycle and time) to the new cycle if it is not older. */
-    private static String forward(String cycleColumn, String timeColumn) {
-        String newer = "(" + timeColumn + " IS NULL OR " + timeColumn + " <= ?)";
-        return cycleColumn + " = CASE WHEN " + newer + " THEN ? ELSE " + cycleColumn + " END, "
-                + timeColumn + " = CASE WHEN " + newer + " THEN ? ELSE " + timeColumn + " END";
+    // ---- states
+
+    private static Instant writeTaskState(Connection c, KnownTask task, Instant at, TaskState t) throws SQLException {
+        List<Object> values = StateTable.of(t);
+        if (values.equals(task.state)) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement(StateTable.TASK.insertSql())) {
+            StateTable.TASK.bind(ps, task.id, at, values);
+            ps.executeUpdate();
+        }
+        task.state = values;
+        return at;
     }
 
-    private static String bodyKey(TaskSnapshot s, String api) {
-        return s.source() + '\u0000' + s.taskId() + '\u0000' + api;
+    private static void writeSteps(Connection c, KnownTask task, Instant at, List<StepSample> steps) throws SQLException {
+        Map<String, List<Object>[]> seen = new LinkedHashMap<>();
+        for (StepSample st : steps) {
+            String key = SqlRow.clip(st.stepKey(), 200);
+            @SuppressWarnings("unchecked")
+            List<Object>[] pair = new List[]{values(SqlRow.clip(st.parentStepKey(), 200), st.stepOrder(),
+                    SqlRow.clip(st.stepName(), 200), SqlRow.clip(st.description(), 500), st.detailJson()), StateTable.of(st)};
+            if (seen.put(key, pair) != null) {
+                throw new SQLDataException("the answer lists step " + key + " twice");
+            }
+        }
+        writeEntities(c, task, at, seen, task.steps, StateTable.STEP, "step", "step_key",
+                "parent_step_key, step_order, step_name, description, detail_json",
+                new Kind[]{Kind.TEXT, Kind.INT, Kind.TEXT, Kind.TEXT, Kind.TEXT}, k -> List.of(k));
     }
 
-    /** Providers send free text of any length; a too-long message must not cost the whole cycle. */
+    private static void writeComponents(Connection c, KnownTask task, Instant at, List<ComponentSample> components)
+            throws SQLException {
+        Map<String, List<Object>[]> seen = new LinkedHashMap<>();
+        for (ComponentSample k : components) {
+            String key = k.kind() + '/' + SqlRow.clip(k.name(), 500);
+            @SuppressWarnings("unchecked")
+            List<Object>[] pair = new List[]{values(SqlRow.clip(k.ip(), 100), SqlRow.clip(k.region(), 100),
+                    SqlRow.clip(k.identity(), 200), SqlRow.clip(k.topic(), 500), SqlRow.clip(k.subtopic(), 500), k.detailJson()),
+                    StateTable.of(k)};
+            if (seen.put(key, pair) != null) {
+                throw new SQLDataException("the answer lists component " + key + " twice");
+            }
+        }
+        writeEntities(c, task, at, seen, task.components, StateTable.COMPONENT, "component", "kind, name",
+                "ip, region, identity, topic, subtopic, detail_json",
+                new Kind[]{Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT},
+                k -> List.of(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1)));
+    }
+
+    /**
+     * For each entity of the answer: its own row on first sight, its descriptive values when they changed, a
+     * state row when its values changed; and an "absent" state row for each known entity the answer left out.
+     */
+    private static void writeEntities(Connection c, KnownTask task, Instant at, Map<String, List<Object>[]> seen,
+                                      Map<String, KnownTask.Entity> known, StateTable states, String table, String keyColumns,
+                                      String infoColumns, Kind[] infoKinds,
+                                      java.util.function.Function<String, List<String>> keyParts) throws SQLException {
+        List<KnownTask.Entity> changedInfo = new ArrayList<>();
+        List<Object[]> stateRows = new ArrayList<>();
+        for (Map.Entry<String, List<Object>[]> e : seen.entrySet()) {
+            List<Object> info = e.getValue()[0];
+            List<Object> state = e.getValue()[1];
+            KnownTask.Entity entity = known.get(e.getKey());
+            if (entity == null) {
+                entity = new KnownTask.Entity(insertEntity(c, task.id, table, keyColumns, infoColumns, infoKinds,
+                        keyParts.apply(e.getKey()), info), info, null);
+                known.put(e.getKey(), entity);
+            } else if (!info.equals(entity.info)) {
+                entity.info = info;
+                changedInfo.add(entity);
+            }
+            if (!state.equals(entity.state)) {
+                entity.state = state;
+                stateRows.add(new Object[]{entity, state});
+            }
+        }
+        for (Map.Entry<String, KnownTask.Entity> e : known.entrySet()) {
+            if (!seen.containsKey(e.getKey()) && e.getValue().present()) {
+                e.getValue().state = states.absent();
+                stateRows.add(new Object[]{e.getValue(), e.getValue().state});
+            }
+        }
+        if (!changedInfo.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET "
+                    + String.join(" = ?, ", infoColumns.split(", ")) + " = ? WHERE id = ?")) {
+                for (KnownTask.Entity entity : changedInfo) {
+                    SqlRow r = new SqlRow(ps);
+                    for (int i = 0; i < infoKinds.length; i++) {
+                        r.value(entity.info.get(i), infoKinds[i]);
+                    }
+                    r.integer(entity.id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!stateRows.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(states.insertSql());
+                 PreparedStatement pointer = c.prepareStatement("UPDATE " + table + " SET state_at = ? WHERE id = ?")) {
+                for (Object[] row : stateRows) {
+                    KnownTask.Entity entity = (KnownTask.Entity) row[0];
+                    @SuppressWarnings("unchecked")
+                    List<Object> values = (List<Object>) row[1];
+                    states.bind(ps, entity.id, at, values);
+                    ps.addBatch();
+                    new SqlRow(pointer).time(at).integer(entity.id);
+                    pointer.addBatch();
+                }
+                ps.executeBatch();
+                pointer.executeBatch();
+            }
+        }
+    }
+
+    private static int insertEntity(Connection c, int taskRef, String table, String keyColumns, String infoColumns, Kind[] infoKinds,
+                                    List<String> key, List<Object> info) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (task_ref, " + keyColumns + ", " + infoColumns
+                + ") VALUES (?" + ", ?".repeat(key.size() + infoKinds.length) + ")", new String[]{"id"})) {
+            SqlRow r = new SqlRow(ps).integer(taskRef);
+            for (String k : key) {
+                r.str(k);
+            }
+            for (int i = 0; i < infoKinds.length; i++) {
+                r.value(info.get(i), infoKinds[i]);
+            }
+            ps.executeUpdate();
+            return generatedId(ps);
+        }
+    }
+
+    // ---- raw bodies
+
+    private static void writeRaw(Connection c, KnownTask task, Instant at, List<RawBody> bodies) throws SQLException {
+        if (bodies.isEmpty()) {
+            return;
+        }
+        Map<String, String> hashes = new LinkedHashMap<>();
+        bodies.forEach(b -> hashes.put(b.api(), b.contentHash()));
+        if (hashes.equals(task.lastBodyHashes)) {
+            return; // the same answers as last time but for request ids and timings
+        }
+        RawBodyCodec.Keyframe base = task.deltasSinceKeyframe >= RawBodyCodec.MAX_DELTAS ? null : task.keyframe;
+        byte[] record = RawBodyCodec.encode(bodies, base);
+        // a delta that saves little (the answer changed a lot since the keyframe) is better stored as a new keyframe
+        if (base != null && record.length > base.size() / 2) {
+            base = null;
+            record = RawBodyCodec.encode(bodies, null);
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO raw_body (task_ref, received_at, api, encoding, base_at, body) "
+                + "VALUES (?, ?, '*', ?, ?, ?)")) {
+            new SqlRow(ps).integer(task.id).time(at).str(base == null ? "deflate" : "delta").time(base == null ? null : base.at())
+                    .value(record, Kind.BYTES);
+            ps.executeUpdate();
+        }
+        if (base == null) {
+            task.keyframe = RawBodyCodec.keyframe(at, bodies, record.length);
+            task.deltasSinceKeyframe = 0;
+        } else {
+            task.deltasSinceKeyframe++;
+        }
+        task.lastBodyHashes = hashes;
+    }
+
+    // ---- plumbing
+
+    static int generatedId(PreparedStatement ps) throws SQLException {
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+            if (!keys.next()) {
+                throw new SQLException("the database returned no generated key");
+            }
+            return keys.getInt(1);
+        }
+    }
+
+    static List<Object> values(Object... v) {
+        return Collections.unmodifiableList(Arrays.asList(v));
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Used by tests: the clipping rule of every text column. */
     static String clip(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
-    }
-
-    /** Sets parameters left to right, nulls typed, times as UTC timestamps. */
-    private static final class Row {
-        private final PreparedStatement ps;
-        private int i = 1;
-
-        Row(PreparedStatement ps) {
-            this.ps = ps;
-        }
-
-        Row str(String v) throws SQLException {
-            if (v == null) {
-                ps.setNull(i++, Types.VARCHAR);
-            } else {
-                ps.setString(i++, v);
-            }
-            return this;
-        }
-
-        Row num(Long v) throws SQLException {
-            if (v == null) {
-                ps.setNull(i++, Types.BIGINT);
-            } else {
-                ps.setLong(i++, v);
-            }
-            return this;
-        }
-
-        Row integer(Integer v) throws SQLException {
-            if (v == null) {
-                ps.setNull(i++, Types.INTEGER);
-            } else {
-                ps.setInt(i++, v);
-            }
-            return this;
-        }
-
-        Row dbl(Double v) throws SQLException {
-            if (v == null) {
-                ps.setNull(i++, Types.DOUBLE);
-            } else {
-                ps.setDouble(i++, v);
-            }
-            return this;
-        }
-
-        Row bool(Boolean v) throws SQLException {
-            if (v == null) {
-                ps.setNull(i++, Types.BOOLEAN);
-            } else {
-                ps.setBoolean(i++, v);
-            }
-            return this;
-        }
-
-        Row time(Instant v) throws SQLException {
-            if (v == null) {
-                ps.setNull(i++, Types.TIMESTAMP);
-            } else {
-                ps.setObject(i++, java.time.LocalDateTime.ofInstant(v, java.time.ZoneOffset.UTC));
-            }
-            return this;
-        }
-
-        Row nulls(int count, int type) throws SQLException {
-            for (int k = 0; k < count; k++) {
-                ps.setNull(i++, type == Types.DOUBLE && k < 2 ? Types.BIGINT : type);
-            }
-            return this;
-        }
+        return SqlRow.clip(s, max);
     }
 }

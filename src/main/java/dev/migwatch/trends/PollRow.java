@@ -2,8 +2,11 @@ package dev.migwatch.trends;
 
 import java.time.Instant;
 
-/** One provider call from the poll log (api_call). Error messages were masked of secrets when recorded. */
-public record PollRow(String source, String provider, String taskId, String cycleId, String api, int attempt,
-                      Instant calledAt, long durationMs, Integer httpStatus, String requestId, String outcome,
-                      String errorCode, String errorMessage) {
+/**
+ * One poll cycle from the poll log (v_poll_log): OK, or the failure class and the call that decided it.
+ * calls counts the HTTP calls made (retries included). Error messages were masked of secrets when recorded.
+ */
+public record PollRow(String source, String provider, String taskId, long pollId, Instant polledAt, String outcome,
+                      int calls, long durationMs, String api, Integer httpStatus, String requestId, String errorCode,
+                      String errorMessage) {
 }

@@ -7,7 +7,6 @@ public record TaskRow(
         String source,
         String provider,
         String taskId,
-        String latestCycleId,
         Instant sampledAt,
         String taskName,
         String taskType,

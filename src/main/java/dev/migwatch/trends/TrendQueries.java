@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -22,15 +23,16 @@ import javax.sql.DataSource;
  */
 public class TrendQueries {
 
-    private static final String TASK_COLUMNS = "source, provider, task_id, latest_cycle_id, sampled_at, task_name,"
+    private static final String TASK_COLUMNS = "source, provider, task_id, sampled_at, task_name,"
             + " task_type, raw_status, status, running_step, progress_pct, delay_seconds, processed_records,"
             + " total_records, elapsed_seconds, provider_eta_seconds, failed_message, started_at, finished_at,"
             + " last_poll_at, last_poll_api, last_poll_outcome, last_poll_http_status, last_poll_error_code,"
             + " last_poll_error_message, last_ok_poll_at, last_error_at, last_error_origin, last_error_name,"
             + " last_error_code, last_error_message FROM v_task_latest";
 
-    private static final String PROGRESS_EXPR =
-            "COALESCE(progress_pct, CASE WHEN capacity > 0 THEN 100.0 * processed_records / capacity END)";
+    /** A step's progress: the provider's percent, else processed / capacity (UDTS gives counts only). */
+    private static final String STATE_PROGRESS =
+            "COALESCE(s.progress_pct, CASE WHEN s.capacity > 0 THEN 100.0 * s.processed_records / s.capacity END)";
 
     private final DataSource dataSource;
 
@@ -72,28 +74,53 @@ public class TrendQueries {
     }
 
     /**
-     * The raw (not downsampled) series of one metric, one line per step, component or side.
+     * The full-resolution series of one metric, one line per step, component or side. The stored rows are
+     * change points; each line starts with its value as of from (the row before from, carried in) and ends with
+     * its value as of the task's newest successful poll (carried forward), so a line is drawn over the whole range
+     * even when the value did not change in it.
      *
      * @param step null for all; else a step key or step name (for TPS: a component name or kind)
      */
     public List<Series> series(String source, String taskId, Metric metric, String step, Instant from, Instant to) {
-        List<Object> args = new ArrayList<>(List.of(source, taskId));
-        String sql = switch (metric) {
-            case PROGRESS -> "SELECT step_key, step_name, polled_at, " + PROGRESS_EXPR + ", NULL"
-                    + " FROM step_sample WHERE source = ? AND task_id = ?" + stepFilter(step, args, "step_key", "step_name");
-            case PROCESSED -> "SELECT step_key, step_name, polled_at, processed_records, NULL"
-                    + " FROM step_sample WHERE source = ? AND task_id = ?" + stepFilter(step, args, "step_key", "step_name");
-            case RPS -> "SELECT step_key, step_name, polled_at, src_rps, dst_rps"
-                    + " FROM step_sample WHERE source = ? AND task_id = ?" + stepFilter(step, args, "step_key", "step_name");
-            case DELAY -> "SELECT step_key, step_name, polled_at, delay_seconds, NULL"
-                    + " FROM v_incremental_delay WHERE source = ? AND task_id = ?"
-                    + stepFilter(step, args, "step_key", "step_name");
-            case TPS -> "SELECT name, kind, polled_at, tps, NULL"
-                    + " FROM component_sample WHERE source = ? AND task_id = ?" + stepFilter(step, args, "name", "kind");
-        };
-        sql += timeFilter("polled_at", from, to, args) + " ORDER BY polled_at";
+        Optional<TaskKey> task = taskKey(source, taskId);
+        if (task.isEmpty()) {
+            return List.of();
+        }
+        int ref = task.get().id();
+        Instant end = task.get().lastOkAt();
+        if (end == null) {
+            return List.of();
+        }
+        if (to != null && to.isBefore(end)) {
+            end = to;
+        }
+        Instant start = from != null ? from : task.get().firstPolledAt();
+        Duration span = Duration.between(start, end);
+        // the finest resolution that keeps the read small: full resolution up to a day, 5-minute rollups up to
+        // three weeks, hourly beyond; the part of the range the rollups do not cover yet is read from the samples
+        List<Object> args = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        Instant rawFrom = from;
+        if (span.compareTo(FULL_RESOLUTION_UP_TO) > 0) {
+            Instant mark5 = rollupMark(300);
+            Instant markHour = rollupMark(3600);
+            Instant cursor = start;
+            if (span.compareTo(FIVE_MINUTES_UP_TO) > 0 && markHour != null && markHour.isAfter(cursor)) {
+                parts.add(rollupSeries(metric, ref, step, 3600, cursor, markHour, args));
+                cursor = markHour;
+            }
+            if (mark5 != null && mark5.isAfter(cursor)) {
+                parts.add(rollupSeries(metric, ref, step, 300, cursor, mark5, args));
+                cursor = mark5;
+            }
+            rawFrom = cursor;
+        }
+        parts.add(rawSeries(metric, ref, step, rawFrom, end, args));
+        String sql = "SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") x ORDER BY 3";
         Map<String, List<Series.Point>> lines = new LinkedHashMap<>();
         Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, Double[]> lastValue = new LinkedHashMap<>();
+        Instant lineStart = rawFrom;
         query(sql, args, rs -> {
             String key = rs.getString(1);
             String name = rs.getString(2);
@@ -101,17 +128,34 @@ public class TrendQueries {
                     : metric == Metric.TPS ? name + " " + key
                     : name != null ? name : key;
             Instant t = instant(rs, 3);
-            Double a = dbl(rs, 4);
-            Double b = dbl(rs, 5);
+            int n = rs.getInt(7);
+            if (n == 0 && lineStart != null && t.isBefore(lineStart)) {
+                t = lineStart; // the sample in force at the start of the full-resolution part, carried in
+            }
+            boolean present = rs.getBoolean(6);
+            Double a = present ? dbl(rs, 4) : null;
+            Double b = present ? dbl(rs, 5) : null;
             String k = key == null ? "" : key;
             labels.putIfAbsent(k, label);
+            lastValue.put(k, present ? new Double[]{a, b} : null);
             if (metric == Metric.RPS) {
-                add(lines, k + "\u0000src", a, t);
-                add(lines, k + "\u0000dst", b, t);
+                add(lines, k + "\u0000src", a, t, Math.max(n, 1));
+                add(lines, k + "\u0000dst", b, t, Math.max(n, 1));
             } else {
-                add(lines, k, a, t);
+                add(lines, k, a, t, Math.max(n, 1));
             }
             return null;
+        });
+        Instant carriedTo = end;
+        lastValue.forEach((k, v) -> {
+            if (v != null) {
+                if (metric == Metric.RPS) {
+                    carry(lines, k + "\u0000src", v[0], carriedTo);
+                    carry(lines, k + "\u0000dst", v[1], carriedTo);
+                } else {
+                    carry(lines, k, v[0], carriedTo);
+                }
+            }
         });
         // Two steps with one name (DTS sub-steps) would merge on the chart: give them their key.
         Map<String, Long> labelUse = new LinkedHashMap<>();
@@ -131,49 +175,220 @@ public class TrendQueries {
         return out;
     }
 
-    /** Samples of the full-data steps (v_full_transfer_progress) of a task since a time, oldest first. */
+    static final Duration FULL_RESOLUTION_UP_TO = Duration.ofDays(1);
+    static final Duration FIVE_MINUTES_UP_TO = Duration.ofDays(21);
+
+    private String rawSeries(Metric metric, int ref, String step, Instant from, Instant end, List<Object> args) {
+        return switch (metric) {
+            case PROGRESS -> stepSeries(STATE_PROGRESS, "NULL", ref, step, from, end, args);
+            case PROCESSED -> stepSeries("s.processed_records", "NULL", ref, step, from, end, args);
+            case RPS -> stepSeries("s.src_rps", "s.dst_rps", ref, step, from, end, args);
+            case DELAY -> stepSeries("COALESCE(s.delay_seconds, s.delay_ms / 1000)", "NULL", ref, step, from, end, args)
+                    + (step == null ? " UNION ALL " + taskSeries("s.delay_seconds", ref, from, end, args) : "");
+            case TPS -> componentSeries("s.tps", ref, step, from, end, args);
+        };
+    }
+
+    /** The same columns as rawSeries from metric_rollup: a point per bucket (its average), n = polls in it. */
+    private static String rollupSeries(Metric metric, int ref, String step, int period, Instant from, Instant to,
+                                       List<Object> args) {
+        return switch (metric) {
+            case PROGRESS -> rollup('S', "progress_pct", null, ref, step, period, from, to, args);
+            case PROCESSED -> rollup('S', "processed_records", null, ref, step, period, from, to, args);
+            case RPS -> rollup('S', "src_rps", "dst_rps", ref, step, period, from, to, args);
+            case DELAY -> rollup('S', "delay_seconds", null, ref, step, period, from, to, args)
+                    + (step == null ? " UNION ALL " + rollup('T', "delay_seconds", null, ref, null, period, from, to, args) : "");
+            case TPS -> rollup('C', "tps", null, ref, step, period, from, to, args);
+        };
+    }
+
+    private static String rollup(char entity, String a, String b, int task, String step, int period, Instant from, Instant to,
+                                 List<Object> args) {
+        String names = switch (entity) {
+            case 'S' -> "e.step_key, e.step_name";
+            case 'C' -> "e.name, e.kind";
+            default -> "CAST(NULL AS VARCHAR(200)), CAST(NULL AS VARCHAR(200))";
+        };
+        String join = switch (entity) {
+            case 'S' -> " JOIN step e ON e.id = r.entity_ref WHERE e.task_ref = ?";
+            case 'C' -> " JOIN component e ON e.id = r.entity_ref WHERE e.task_ref = ?";
+            default -> " WHERE r.entity_ref = ?";
+        };
+        List<Object> own = new ArrayList<>();
+        own.add(a);
+        if (b != null) {
+            own.add(b);
+        }
+        own.addAll(List.of(task, String.valueOf(entity), a, b == null ? a : b, period, from, to));
+        args.addAll(own);
+        String sql = "SELECT " + names + ", r.bucket_start, MAX(CASE WHEN r.metric = ? THEN r.avg_value END), "
+                + (b == null ? "CAST(NULL AS DOUBLE PRECISION)" : "MAX(CASE WHEN r.metric = ? THEN r.avg_value END)")
+                + ", TRUE, MAX(r.sample_count) FROM metric_rollup r" + join
+                + " AND r.entity = ? AND r.metric IN (?, ?) AND r.period_s = ? AND r.bucket_start >= ? AND r.bucket_start < ?";
+        if (step != null && entity != 'T') {
+            sql += " AND (" + (entity == 'S' ? "e.step_key" : "e.name") + " = ? OR " + (entity == 'S' ? "e.step_name" : "e.kind") + " = ?)";
+            args.add(step);
+            args.add(step);
+        }
+        return sql + " GROUP BY " + names.replace("CAST(NULL AS VARCHAR(200)), CAST(NULL AS VARCHAR(200))", "r.entity_ref")
+                + ", r.bucket_start";
+    }
+
+    private Instant rollupMark(int period) {
+        return query("SELECT done_until FROM rollup_mark WHERE period_s = ?", List.of(period), rs -> instant(rs, 1))
+                .stream().findFirst().orElse(null);
+    }
+
+    /** A task's surrogate key, the time of its first poll and of its newest successful poll. */
+    public record TaskKey(int id, Instant firstPolledAt, Instant lastOkAt) {
+    }
+
+    public Optional<TaskKey> taskKey(String source, String taskId) {
+        return query("SELECT id, first_polled_at, last_ok_at FROM task WHERE source = ? AND task_id = ?", List.of(source, taskId),
+                rs -> new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3))).stream().findFirst();
+    }
+
+    /**
+     * Rows of one kind of state table from the row in force at from (if any) to end. The correlated subquery
+     * finds the row carried in; it is a single index probe on the (ref, polled_at) primary key.
+     */
+    private static String stateRange(String stateTable, String refColumn, String from, Instant fromTime, Instant end,
+                                     List<Object> args) {
+        String sql = "";
+        if (fromTime != null) {
+            sql += " AND s.polled_at >= COALESCE((SELECT MAX(b.polled_at) FROM " + stateTable + " b WHERE b." + refColumn
+                    + " = " + from + " AND b.polled_at <= ?), ?)";
+            args.add(fromTime);
+            args.add(fromTime);
+        }
+        sql += " AND s.polled_at <= ?";
+        args.add(end);
+        return sql;
+    }
+
+    private static String stepSeries(String a, String b, int task, String step, Instant from, Instant end, List<Object> args) {
+        args.add(task);
+        String sql = "SELECT st.step_key, st.step_name, s.polled_at, " + a + ", " + b + ", s.present, 0 FROM step st JOIN step_state s ON s.step_ref = st.id WHERE st.task_ref = ?";
+        if (step != null) {
+            sql += " AND (st.step_key = ? OR st.step_name = ?)";
+            args.add(step);
+            args.add(step);
+        }
+        return sql + stateRange("step_state", "step_ref", "st.id", from, end, args);
+    }
+
+    private static String taskSeries(String a, int task, Instant from, Instant end, List<Object> args) {
+        args.add(task);
+        return "SELECT NULL, NULL, s.polled_at, " + a + ", NULL, TRUE, 0 FROM task_state s WHERE s.task_ref = ?"
+                + stateRange("task_state", "task_ref", "s.task_ref", from, end, args);
+    }
+
+    private static String componentSeries(String a, int task, String step, Instant from, Instant end, List<Object> args) {
+        args.add(task);
+        String sql = "SELECT k.name, k.kind, s.polled_at, " + a + ", NULL, s.present, 0 FROM component k"
+                + " JOIN component_state s ON s.component_ref = k.id WHERE k.task_ref = ?";
+        if (step != null) {
+            sql += " AND (k.name = ? OR k.kind = ?)";
+            args.add(step);
+            args.add(step);
+        }
+        return sql + stateRange("component_state", "component_ref", "k.id", from, end, args);
+    }
+
+    private static void carry(Map<String, List<Series.Point>> lines, String key, Double v, Instant t) {
+        List<Series.Point> points = lines.get(key);
+        if (v != null && points != null && !points.isEmpty() && points.get(points.size() - 1).t().isBefore(t)) {
+            points.add(new Series.Point(t, v, 1));
+        }
+    }
+
+    /**
+     * Samples of the full-data steps of a task from the row in force at since to the newest poll, oldest first;
+     * the last row of each step still in the answer is repeated at the task's newest successful poll (its value
+     * as of then), so that "unchanged since" and rates see the time that passed without a change.
+     */
     public List<FullStepSample> fullStepSamples(String source, String taskId, Instant since) {
-        List<Object> args = new ArrayList<>(List.of(source, taskId));
-        return query("SELECT step_key, step_name, polled_at, status, processed_records, capacity, progress_pct,"
-                        + " src_rps, dst_rps FROM v_full_transfer_progress WHERE source = ? AND task_id = ?"
-                        + timeFilter("polled_at", since, null, args) + " ORDER BY polled_at",
+        Optional<TaskKey> task = taskKey(source, taskId);
+        if (task.isEmpty() || task.get().lastOkAt() == null) {
+            return List.of();
+        }
+        List<Object> args = new ArrayList<>(List.of(task.get().id()));
+        List<FullStepSample> rows = query("SELECT st.step_key, st.step_name, s.polled_at, s.status, s.processed_records,"
+                        + " s.capacity, " + STATE_PROGRESS + ", s.src_rps, s.dst_rps, s.present FROM step st JOIN step_state s ON s.step_ref = st.id"
+                        + " JOIN task t ON t.id = st.task_ref WHERE st.task_ref = ?"
+                        + " AND (st.step_name IN ('FULL_TRANSFER', 'FULL_VERIFIER', 'FULL_MIGRATION')"
+                        + " OR (UPPER(t.provider) = 'DTS' AND (UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%')))"
+                        + stateRange("step_state", "step_ref", "st.id", since, task.get().lastOkAt(), args)
+                        + " ORDER BY s.polled_at",
                 args,
                 rs -> new FullStepSample(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getString(4),
-                        lng(rs, 5), lng(rs, 6), dbl(rs, 7), dbl(rs, 8), dbl(rs, 9)));
+                        lng(rs, 5), lng(rs, 6), dbl(rs, 7), dbl(rs, 8), dbl(rs, 9), rs.getBoolean(10)));
+        return carryForward(rows, FullStepSample::stepKey, FullStepSample::present,
+                r -> r.at(task.get().lastOkAt())).stream().filter(FullStepSample::present).toList();
     }
 
-    /** One row of v_full_transfer_progress. */
+    private static <T> List<T> carryForward(List<T> rows, java.util.function.Function<T, String> key,
+                                            java.util.function.Predicate<T> present, java.util.function.UnaryOperator<T> atEnd) {
+        Map<String, T> last = new LinkedHashMap<>();
+        rows.forEach(r -> last.put(key.apply(r), r));
+        List<T> out = new ArrayList<>(rows);
+        last.values().stream().filter(present).map(atEnd).filter(r -> !rows.contains(r)).forEach(out::add);
+        return out;
+    }
+
+    /** A full-data step's values as of polledAt (present: the step was in the answer). */
     public record FullStepSample(String stepKey, String stepName, Instant polledAt, String status,
                                  Long processedRecords, Long capacity, Double progressPct, Double srcRps,
-                                 Double dstRps) {
+                                 Double dstRps, boolean present) {
+        FullStepSample at(Instant t) {
+            return new FullStepSample(stepKey, stepName, t, status, processedRecords, capacity, progressPct, srcRps, dstRps,
+                    present);
+        }
     }
 
-    /** Delay samples (v_incremental_delay) since a time; stepKey null marks task-level rows. */
+    /**
+     * Delay samples since a time (the rows in force at since carried in, the newest carried forward to the task's
+     * newest successful poll); stepKey null marks task-level rows. DTS's -1 ("not applicable") is left out.
+     */
     public List<DelaySample> delaySamples(String source, String taskId, Instant since) {
-        List<Object> args = new ArrayList<>(List.of(source, taskId));
-        return query("SELECT step_key, polled_at, delay_seconds FROM v_incremental_delay"
-                        + " WHERE source = ? AND task_id = ?" + timeFilter("polled_at", since, null, args)
-                        + " ORDER BY polled_at",
-                args, rs -> new DelaySample(rs.getString(1), instant(rs, 2), lng(rs, 3)));
+        Optional<TaskKey> task = taskKey(source, taskId);
+        if (task.isEmpty() || task.get().lastOkAt() == null) {
+            return List.of();
+        }
+        int ref = task.get().id();
+        Instant end = task.get().lastOkAt();
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT * FROM (" + stepSeries("COALESCE(s.delay_seconds, s.delay_ms / 1000)", "NULL", ref, null, since, end, args)
+                + " UNION ALL " + taskSeries("s.delay_seconds", ref, since, end, args) + ") x ORDER BY 3";
+        List<DelaySample> rows = query(sql, args, rs -> {
+            Long v = rs.getBoolean(6) ? lng(rs, 4) : null;
+            Instant t = instant(rs, 3);
+            return new DelaySample(rs.getString(1), since != null && t.isBefore(since) ? since : t, v != null && v < 0 ? null : v);
+        });
+        List<DelaySample> out = carryForward(rows, d -> String.valueOf(d.stepKey()), d -> d.delaySeconds() != null,
+                d -> new DelaySample(d.stepKey(), end, d.delaySeconds()));
+        return out.stream().filter(d -> d.delaySeconds() != null).toList();
     }
 
-    /** One row of v_incremental_delay. */
+    /** A step's (stepKey null: the task's) delay as of polledAt. */
     public record DelaySample(String stepKey, Instant polledAt, Long delaySeconds) {
     }
 
+    /** Distinct errors seen in a time range (last seen at or after from, first seen at or before to), latest first. */
     public List<ErrorRow> errors(String source, String taskId, Instant from, Instant to, int limit) {
         List<Object> args = new ArrayList<>(List.of(source, taskId));
-        String sql = "SELECT occurred_at, origin, origin_name, code, err_level, message, reason, proposal"
-                + " FROM error_event WHERE source = ? AND task_id = ?" + timeFilter("occurred_at", from, to, args)
-                + " ORDER BY occurred_at DESC, seq";
-        return query(sql, args, limit, rs -> new ErrorRow(instant(rs, 1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
+        String sql = "SELECT first_seen, last_seen, seen_count, origin, origin_name, code, err_level, message, reason, proposal"
+                + " FROM v_errors WHERE source = ? AND task_id = ?" + timeFilter("last_seen", from, null, args)
+                + timeFilter("first_seen", null, to, args) + " ORDER BY last_seen DESC, first_seen DESC";
+        return query(sql, args, limit, rs -> new ErrorRow(instant(rs, 1), instant(rs, 2), rs.getLong(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
     }
 
+    /** Poll cycles from the poll log (v_poll_log), newest first. */
     public List<PollRow> polls(PollFilter f) {
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT source, provider, task_id, cycle_id, api, attempt, called_at,"
-                + " duration_ms, http_status, request_id, outcome, error_code, error_message FROM api_call WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT source, provider, task_id, poll_id, polled_at, outcome, calls,"
+                + " duration_ms, api, http_status, request_id, error_code, error_message FROM v_poll_log WHERE 1 = 1");
         if (f.source() != null) {
             sql.append(" AND source = ?");
             args.add(f.source());
@@ -186,10 +401,24 @@ public class TrendQueries {
             sql.append(" AND outcome = ?");
             args.add(f.outcome());
         }
-        sql.append(timeFilter("called_at", f.from(), f.to(), args)).append(" ORDER BY called_at DESC, attempt DESC");
+        sql.append(timeFilter("polled_at", f.from(), f.to(), args)).append(" ORDER BY polled_at DESC, poll_id DESC");
         return query(sql.toString(), args, f.limit(), rs -> new PollRow(rs.getString(1), rs.getString(2),
-                rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), instant(rs, 7), rs.getLong(8),
-                integer(rs, 9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13)));
+                rs.getString(3), rs.getLong(4), instant(rs, 5), rs.getString(6), rs.getInt(7), rs.getLong(8),
+                rs.getString(9), integer(rs, 10), rs.getString(11), rs.getString(12), rs.getString(13)));
+    }
+
+    /** One answer of a provider as it was received (decoded from raw_body). */
+    public record RawAnswer(Instant receivedAt, String api, String contentType, String body) {
+    }
+
+    /** The answers kept for a task (raw retention), newest poll first, at most limit polls. */
+    public List<RawAnswer> rawAnswers(String source, String taskId, Instant from, Instant to, int limit) {
+        try (Connection c = dataSource.getConnection()) {
+            return dev.migwatch.storage.RawBodies.read(c, source, taskId, from, to, limit).stream()
+                    .map(a -> new RawAnswer(a.receivedAt(), a.body().api(), a.body().contentType(), a.body().body())).toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException("history query failed: " + e.getMessage(), e);
+        }
     }
 
     /** The status history of every component as spans of unchanged status, oldest first. */
@@ -243,9 +472,9 @@ public class TrendQueries {
         return sql;
     }
 
-    private static void add(Map<String, List<Series.Point>> lines, String key, Double v, Instant t) {
+    private static void add(Map<String, List<Series.Point>> lines, String key, Double v, Instant t, int n) {
         if (v != null && t != null) {
-            lines.computeIfAbsent(key, x -> new ArrayList<>()).add(new Series.Point(t, v, 1));
+            lines.computeIfAbsent(key, x -> new ArrayList<>()).add(new Series.Point(t, v, n));
         }
     }
 
@@ -287,12 +516,12 @@ public class TrendQueries {
     }
 
     private static TaskRow taskRow(ResultSet rs) throws SQLException {
-        return new TaskRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), dbl(rs, 11),
-                lng(rs, 12), lng(rs, 13), lng(rs, 14), lng(rs, 15), lng(rs, 16), rs.getString(17), instant(rs, 18),
-                instant(rs, 19), instant(rs, 20), rs.getString(21), rs.getString(22), integer(rs, 23),
-                rs.getString(24), rs.getString(25), instant(rs, 26), instant(rs, 27), rs.getString(28),
-                rs.getString(29), rs.getString(30), rs.getString(31));
+        return new TaskRow(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), dbl(rs, 10),
+                lng(rs, 11), lng(rs, 12), lng(rs, 13), lng(rs, 14), lng(rs, 15), rs.getString(16), instant(rs, 17),
+                instant(rs, 18), instant(rs, 19), rs.getString(20), rs.getString(21), integer(rs, 22),
+                rs.getString(23), rs.getString(24), instant(rs, 25), instant(rs, 26), rs.getString(27),
+                rs.getString(28), rs.getString(29), rs.getString(30));
     }
 
     static Instant instant(ResultSet rs, int col) throws SQLException {

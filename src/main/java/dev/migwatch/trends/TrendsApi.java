@@ -97,6 +97,20 @@ public class TrendsApi {
         });
     }
 
+    /** GET /api/tasks/{source}/{taskId}/raw?from=&to=&limit= : the provider's answers as received, newest first */
+    public void raw(Exchange ex) {
+        answer(ex, () -> {
+            String source = ApiParams.required("source", header(ex, "source"));
+            String taskId = ApiParams.required("taskId", header(ex, "taskId"));
+            Instant from = ApiParams.instant("from", query(ex, "from"));
+            Instant to = ApiParams.instant("to", query(ex, "to"));
+            ApiParams.range(from, to);
+            int limit = ApiParams.integer("limit", query(ex, "limit"), 10, 1, 500);
+            knownTask(source, taskId);
+            return Map.of("answers", service().queries().rawAnswers(source, taskId, from, to, limit));
+        });
+    }
+
     /** GET /api/tasks/{source}/{taskId}/components?from=&to= : the component status timeline */
     public void components(Exchange ex) {
         answer(ex, () -> {

@@ -9,15 +9,10 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -33,12 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CrashTest {
     private static final String TASK = "np_crash";
-    private static final Map<String, Integer> CYCLE_NUMBERS = new HashMap<>();
-
-    static {
-        IntStream.range(0, 100_000).forEach(n -> CYCLE_NUMBERS.put(Snapshots.cycleId(TASK, n), n));
-    }
-
     @TempDir
     Path tmp;
 
@@ -117,36 +106,15 @@ class CrashTest {
 
     private static void assertEveryStoredCycleIsComplete(HikariDataSource ds) throws SQLException {
         for (int n : storedCycles(ds)) {
-            TaskSnapshot s = snapshot(n);
-            String where = " WHERE cycle_id = '" + s.cycleId() + "'";
-            assertEquals(s.calls().size(), count(ds, "SELECT COUNT(*) FROM api_call" + where), "calls of cycle " + n);
-            assertEquals(s.succeeded() ? 1 : 0, count(ds, "SELECT COUNT(*) FROM task_sample" + where), "task of cycle " + n);
-            assertEquals(s.steps().size(), count(ds, "SELECT COUNT(*) FROM step_sample" + where), "steps of cycle " + n);
-            assertEquals(s.components().size(), count(ds, "SELECT COUNT(*) FROM component_sample" + where), "components of " + n);
-            assertEquals(s.errors().size(), count(ds, "SELECT COUNT(*) FROM error_event" + where), "errors of cycle " + n);
-            assertEquals(s.rawBodies().size(), count(ds, "SELECT COUNT(*) FROM raw_response" + where), "bodies of cycle " + n);
+            StoredCycles.assertComplete(ds, snapshot(n), n);
         }
-        // and no rows of a cycle whose calls are missing (a half-written cycle would show here)
-        assertEquals(0, count(ds, "SELECT COUNT(*) FROM step_sample s WHERE NOT EXISTS (SELECT 1 FROM api_call a WHERE a.cycle_id = s.cycle_id)"));
-        assertEquals(0, count(ds, "SELECT COUNT(*) FROM task_sample s WHERE NOT EXISTS (SELECT 1 FROM api_call a WHERE a.cycle_id = s.cycle_id)"));
+        // and no state, error or raw rows of a cycle whose poll row is missing (a half-written cycle would show here),
+        // and every error of every stored cycle counted exactly once
+        StoredCycles.assertNoStrayRows(ds, TASK, CrashTest::snapshot);
     }
 
-    /** Cycle numbers in api_call, in insertion order; a cycle stored twice would appear twice. */
+    /** Cycle numbers of the poll rows, in insertion order; a cycle stored twice would appear twice. */
     private static List<Integer> storedCycles(HikariDataSource ds) throws SQLException {
-        List<Integer> cycles = new ArrayList<>();
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT cycle_id FROM api_call WHERE api = 'DescribeProject' AND attempt = 1 ORDER BY _ROWID_")) {
-            while (rs.next()) {
-                cycles.add(CYCLE_NUMBERS.get(rs.getString(1)));
-            }
-        }
-        return cycles;
-    }
-
-    private static long count(HikariDataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return StoredCycles.inInsertOrder(ds, TASK);
     }
 }

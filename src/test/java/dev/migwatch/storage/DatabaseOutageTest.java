@@ -26,10 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +34,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -147,7 +143,8 @@ class DatabaseOutageTest {
         for (int n : expected) {
             assertFullCycle(n);
         }
-        assertEquals(0, count("SELECT COUNT(*) FROM api_call WHERE cycle_id = '" + Snapshots.cycleId(TASK, 9) + "'"));
+        assertEquals(0, StoredCycles.polls(dataSource, Snapshots.bad(TASK, 9)), "nothing of the bad snapshot is stored");
+        StoredCycles.assertNoStrayRows(dataSource, TASK, this::snapshot);
         try (Stream<Path> rejected = Files.list(spool.journal().rejectedDir())) {
             assertTrue(rejected.anyMatch(p -> p.getFileName().toString().endsWith(Snapshots.cycleId(TASK, 9) + ".json")),
                     "the bad snapshot is kept in rejected/");
@@ -182,44 +179,24 @@ class DatabaseOutageTest {
     }
 
     private void assertFullCycle(int n) throws SQLException {
-        TaskSnapshot s = snapshot(n);
-        String where = " WHERE cycle_id = '" + s.cycleId() + "'";
-        assertEquals(s.calls().size(), count("SELECT COUNT(*) FROM api_call" + where), "calls of cycle " + n);
-        assertEquals(s.succeeded() ? 1 : 0, count("SELECT COUNT(*) FROM task_sample" + where), "task of cycle " + n);
-        assertEquals(s.steps().size(), count("SELECT COUNT(*) FROM step_sample" + where), "steps of cycle " + n);
-        assertEquals(s.components().size(), count("SELECT COUNT(*) FROM component_sample" + where), "components of cycle " + n);
-        assertEquals(s.errors().size(), count("SELECT COUNT(*) FROM error_event" + where), "errors of cycle " + n);
-        assertEquals(s.rawBodies().size(), count("SELECT COUNT(*) FROM raw_response" + where), "bodies of cycle " + n);
+        StoredCycles.assertComplete(dataSource, snapshot(n), n);
     }
 
-    /** The cycle numbers in api_call, ordered by poll time; a duplicate would show twice. */
+    /** The cycle numbers of the poll rows, ordered by poll time; a duplicate would show twice. */
     private List<Integer> storedCycles() {
-        return cycles("SELECT cycle_id, MIN(called_at) t FROM api_call WHERE attempt = 1 AND api = 'DescribeProject' "
-                + "GROUP BY cycle_id ORDER BY t");
-    }
-
-    /** H2 numbers the rows of a table without an integer key in insertion order. */
-    private List<Integer> cyclesInInsertOrder() {
-        return cycles("SELECT cycle_id FROM api_call WHERE attempt = 1 AND api = 'DescribeProject' ORDER BY _ROWID_");
-    }
-
-    private List<Integer> cycles(String sql) {
-        List<String> ids = IntStream.range(0, 100).mapToObj(n -> Snapshots.cycleId(TASK, n)).toList();
-        List<Integer> cycles = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                cycles.add(ids.indexOf(rs.getString(1)));
-            }
+        try {
+            return StoredCycles.byPollTime(dataSource, TASK);
         } catch (SQLException e) {
             return List.of(-1);
         }
-        return cycles;
     }
 
-    private long count(String sql) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+    /** The poll rows' identity key numbers them in insertion order. */
+    private List<Integer> cyclesInInsertOrder() {
+        try {
+            return StoredCycles.inInsertOrder(dataSource, TASK);
+        } catch (SQLException e) {
+            return List.of(-1);
         }
     }
 

@@ -60,6 +60,13 @@ final class DocumentedQueries {
     /** Stores two cycles of each seed example under the README's example names (prod-oms/np_4w3a1 ...). */
     static void fill(DataSource db) throws Exception {
         HistoryStore store = new HistoryStore(db);
+        fillPolls(store);
+        // and the rollups of that hour, as the maintenance route computes them
+        new HistoryMaintenance(db, Retention.defaults(), java.time.Clock.fixed(Instant.parse("2026-01-01T12:00:00Z"),
+                java.time.ZoneOffset.UTC), Duration.ofMinutes(1)).run();
+    }
+
+    private static void fillPolls(HistoryStore store) throws Exception {
         for (int cycle = 0; cycle < 2; cycle++) {
             Instant at = Instant.parse("2026-01-01T10:00:00Z").plusSeconds(30L * cycle);
             store.write(snapshot(new OmsAdapter(), source("prod-oms", Provider.OMS), "np_4w3a1", at, Map.of(

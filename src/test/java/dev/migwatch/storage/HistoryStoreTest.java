@@ -2,6 +2,7 @@ package dev.migwatch.storage;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.ErrorEvent;
 import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.RawBody;
 import dev.migwatch.history.StepSample;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HistoryStoreTest {
+    private static final Instant STARTED = Instant.parse("2026-02-01T00:00:00Z");
     private HikariDataSource ds;
     private HistoryStore store;
 
@@ -46,34 +48,105 @@ class HistoryStoreTest {
         TaskSnapshot s = snapshot(List.of(step("FULL_TRANSFER"), step("INCR_TRANSFER")), body("{\"RequestId\":\"a\",\"Data\":1}"));
         assertTrue(store.write(s));
         assertFalse(store.write(s), "the same cycle twice is a no-op");
+        assertEquals(1, count("SELECT COUNT(*) FROM poll WHERE outcome = 'OK' AND calls = 1"));
         assertEquals(1, count("SELECT COUNT(*) FROM task_sample"));
-        assertEquals(2, count("SELECT COUNT(*) FROM step_sample WHERE cycle_id = '" + s.cycleId() + "'"));
-        assertEquals(1, count("SELECT COUNT(*) FROM api_call"));
-        assertEquals(1, count("SELECT COUNT(*) FROM raw_response"));
+        assertEquals(2, count("SELECT COUNT(*) FROM step_sample"));
+        assertEquals(0, count("SELECT COUNT(*) FROM api_call"), "a successful call is counted, not logged");
+        assertEquals(1, count("SELECT COUNT(*) FROM raw_body"));
         assertEquals(1200, count("SELECT processed_records FROM step_sample WHERE step_key = 'FULL_TRANSFER'"));
-    }
-
-    @Test
-    void aCycleThatCannotBeWrittenLeavesNoRowAtAll() throws SQLException {
-        // two steps with one key violate the primary key after the api_call and task rows were inserted
-        TaskSnapshot s = snapshot(List.of(step("X"), step("X")), body("{}"));
-        assertThrows(SQLException.class, () -> store.write(s));
-        for (String table : List.of("api_call", "task_sample", "step_sample", "raw_response")) {
-            assertEquals(0, count("SELECT COUNT(*) FROM " + table), table);
+        try (Connection c = ds.getConnection()) {
+            List<RawBodies.Answer> raw = RawBodies.read(c, "src", "np_1", null, null, 10);
+            assertEquals(1, raw.size());
+            assertEquals("{\"RequestId\":\"a\",\"Data\":1}", raw.get(0).body().body(), "the answer as the provider sent it");
+            assertEquals("application/json", raw.get(0).body().contentType());
         }
     }
 
     @Test
-    void keepsABodyOnlyWhenItsContentChanged() throws SQLException {
-        store.write(snapshot(List.of(), body("{\"RequestId\":\"r1\",\"Cost\":3,\"Data\":{\"Status\":\"RUNNING\"}}")));
-        store.write(snapshot(List.of(), body("{\"RequestId\":\"r2\",\"Cost\":\"9\",\"Data\":{\"Status\":\"RUNNING\"}}")));
-        assertEquals(1, count("SELECT COUNT(*) FROM raw_response"));
-        store.write(snapshot(List.of(), body("{\"RequestId\":\"r3\",\"Data\":{\"Status\":\"FINISHED\"}}")));
-        assertEquals(2, count("SELECT COUNT(*) FROM raw_response"));
-        // a new store (a restart) compares with what the database holds
+    void aCycleThatCannotBeWrittenLeavesNoRowAtAll() throws SQLException {
+        // two steps with one key: refused after the poll, raw and task rows were inserted
+        TaskSnapshot s = snapshot(List.of(step("X"), step("X")), body("{}"));
+        assertThrows(SQLException.class, () -> store.write(s));
+        for (String table : List.of("task", "poll", "poll_call", "task_state", "step", "step_state", "raw_body")) {
+            assertEquals(0, count("SELECT COUNT(*) FROM " + table), table);
+        }
+        // and what the writer remembered of the task was rolled back with it
+        assertTrue(store.write(snapshot(List.of(step("X")), body("{}"))));
+        assertEquals(1, count("SELECT COUNT(*) FROM step_state"));
+    }
+
+    @Test
+    void storesAValueOnlyWhenItChanged() throws SQLException {
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        for (int i = 0; i < 5; i++) {
+            store.write(snapshot(List.of(step("FULL_TRANSFER"), step("INCR_TRANSFER")), body("{}"), t0.plusSeconds(30L * i)));
+        }
+        assertEquals(5, count("SELECT COUNT(*) FROM poll"));
+        assertEquals(1, count("SELECT COUNT(*) FROM task_state"));
+        assertEquals(2, count("SELECT COUNT(*) FROM step_state"));
+        // one step moves, the other leaves the answer: a row for the one that moved and an "absent" row for the other
+        StepSample moved = new StepSample("FULL_TRANSFER", null, 1, "FULL_TRANSFER", null, "RUNNING", NormalizedStatus.RUNNING, 41.0,
+                step("x").startedAt(), null, step("x").throughput(), null, null, null, null);
+        store.write(snapshot(List.of(moved), body("{}"), t0.plusSeconds(150)));
+        assertEquals(1, count("SELECT COUNT(*) FROM task_state"));
+        assertEquals(4, count("SELECT COUNT(*) FROM step_state"));
+        assertEquals(1, count("SELECT COUNT(*) FROM step_state WHERE present = FALSE"));
+        assertEquals(1, count("SELECT COUNT(*) FROM v_step_latest"), "only the step still in the answer");
+        // a restart remembers nothing but what the database holds, and writes nothing new for an unchanged answer
         HistoryStore restarted = new HistoryStore(ds);
-        restarted.write(snapshot(List.of(), body("{\"RequestId\":\"r4\",\"Data\":{\"Status\":\"FINISHED\"}}")));
-        assertEquals(2, count("SELECT COUNT(*) FROM raw_response"));
+        restarted.write(snapshot(List.of(moved), body("{}"), t0.plusSeconds(180)));
+        assertEquals(1, count("SELECT COUNT(*) FROM task_state"));
+        assertEquals(4, count("SELECT COUNT(*) FROM step_state"));
+        assertEquals(7, count("SELECT COUNT(*) FROM poll"));
+    }
+
+    @Test
+    void aStandingErrorIsOneRowWithItsFirstAndLastSightingAndCount() throws SQLException {
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        ErrorEvent standing = new ErrorEvent("STEP", "FULL_TRANSFER", "E1", "ERROR", "table t has no primary key", null, "add one", null);
+        ErrorEvent once = new ErrorEvent("RESPONSE", null, "W2", "WARNING", "slow", null, null, null);
+        for (int i = 0; i < 4; i++) {
+            List<ErrorEvent> errors = i == 1 ? List.of(standing, once, standing) : List.of(standing);
+            store.write(withErrors(snapshot(List.of(), body("{}"), t0.plusSeconds(30L * i)), errors));
+        }
+        new HistoryStore(ds).write(withErrors(snapshot(List.of(), body("{}"), t0.plusSeconds(120)), List.of(standing)));
+        assertEquals(2, count("SELECT COUNT(*) FROM task_error"));
+        assertEquals(5, count("SELECT seen_count FROM v_errors WHERE code = 'E1'"), "once per poll, also after a restart");
+        assertEquals(1, count("SELECT seen_count FROM v_errors WHERE code = 'W2'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM v_errors WHERE code = 'E1' AND first_seen = TIMESTAMP '2026-03-01 00:00:00'"
+                + " AND last_seen = TIMESTAMP '2026-03-01 00:02:00'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE last_error_code = 'E1'"));
+    }
+
+    @Test
+    void keepsABodyOnlyWhenItsContentChangedAndStoresItAsADeltaAgainstItsKeyframe() throws SQLException {
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        // an answer of realistic size: what stays the same between polls is most of it
+        StringBuilder tables = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            tables.append(i == 0 ? "" : ",").append("{\"Name\":\"table_").append(i).append("\",\"Rows\":").append(1000L * i).append('}');
+        }
+        String first = "{\"RequestId\":\"r1\",\"Cost\":3,\"Data\":{\"Status\":\"RUNNING\",\"Tables\":[" + tables + "]}}";
+        String same = "{\"RequestId\":\"r2\",\"Cost\":\"9\",\"Data\":{\"Status\":\"RUNNING\",\"Tables\":[" + tables + "]}}";
+        String changed = "{\"RequestId\":\"r3\",\"Data\":{\"Status\":\"FINISHED\",\"Tables\":[" + tables + "]}}";
+        store.write(snapshot(List.of(), body(first), t0));
+        store.write(snapshot(List.of(), body(same), t0.plusSeconds(30)));
+        assertEquals(1, count("SELECT COUNT(*) FROM raw_body"), "the same answer but for RequestId and Cost");
+        store.write(snapshot(List.of(), body(changed), t0.plusSeconds(60)));
+        assertEquals(2, count("SELECT COUNT(*) FROM raw_body"));
+        assertEquals(1, count("SELECT COUNT(*) FROM raw_body WHERE encoding = 'delta' AND base_at = TIMESTAMP '2026-03-01 00:00:00'"));
+        long keyframe = count("SELECT OCTET_LENGTH(body) FROM raw_body WHERE encoding = 'deflate'");
+        long delta = count("SELECT OCTET_LENGTH(body) FROM raw_body WHERE encoding = 'delta'");
+        assertTrue(delta < 60, "a delta of " + delta + " bytes for an answer of " + changed.length() + " (keyframe " + keyframe + ")");
+        assertTrue(keyframe * 3 < first.length(), "the keyframe is compressed: " + keyframe + " of " + first.length());
+        try (Connection c = ds.getConnection()) {
+            List<RawBodies.Answer> raw = RawBodies.read(c, "src", "np_1", null, null, 10);
+            assertEquals(List.of(changed, first), raw.stream().map(a -> a.body().body()).toList(),
+                    "newest first, the delta read through its keyframe");
+        }
+        // a restart starts a new keyframe, and raw bodies stay readable across it
+        new HistoryStore(ds).write(snapshot(List.of(), body(first), t0.plusSeconds(90)));
+        assertEquals(2, count("SELECT COUNT(*) FROM raw_body WHERE encoding = 'deflate'"));
     }
 
     @Test
@@ -83,33 +156,42 @@ class HistoryStoreTest {
                 List.of(body("{\"Code\":\"SignatureDoesNotMatch\"}")));
         store.write(failed);
         assertEquals(0, count("SELECT COUNT(*) FROM task_sample"));
-        assertEquals(1, count("SELECT COUNT(*) FROM api_call WHERE outcome = 'AUTH' AND http_status = 400"));
-        assertEquals(1, count("SELECT COUNT(*) FROM raw_response"));
+        assertEquals(1, count("SELECT COUNT(*) FROM api_call WHERE outcome = 'AUTH' AND http_status = 400 AND request_id = 'req-1'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM v_poll_log WHERE outcome = 'AUTH' AND error_code = 'SignatureDoesNotMatch'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM raw_body"));
     }
 
     @Test
-    void taskLatestPointsAtTheNewestCycles() throws SQLException {
-        TaskSnapshot ok = snapshot(List.of(step("FULL_TRANSFER")), body("{}"));
+    void taskPointersFollowTheNewestCycles() throws SQLException {
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        TaskSnapshot ok = snapshot(List.of(step("FULL_TRANSFER")), body("{}"), t0);
         store.write(ok);
-        TaskSnapshot failed = TaskSnapshot.failed(UUID.randomUUID().toString(), "src", "oms", "np_1", Instant.now(),
-                List.of(new ApiCall("DescribeProject", 1, Instant.now(), 5, null, null, "TIMEOUT", "SocketTimeoutException", "read")),
+        TaskSnapshot failed = TaskSnapshot.failed(UUID.randomUUID().toString(), "src", "oms", "np_1", t0.plusSeconds(30),
+                List.of(new ApiCall("DescribeProject", 1, t0.plusSeconds(30), 5, null, null, "TIMEOUT", "SocketTimeoutException", "read")),
                 List.of());
         store.write(failed);
-        assertEquals(1, count("SELECT COUNT(*) FROM task_latest"));
-        assertEquals(1, count("SELECT COUNT(*) FROM task_latest WHERE last_cycle_id = '" + failed.cycleId()
-                + "' AND latest_ok_cycle_id = '" + ok.cycleId() + "' AND last_error_cycle_id IS NULL"));
-        assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE latest_cycle_id = '" + ok.cycleId()
-                + "' AND last_poll_outcome = 'TIMEOUT'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM task WHERE last_polled_at = TIMESTAMP '2026-03-01 00:00:30'"
+                + " AND last_ok_at = TIMESTAMP '2026-03-01 00:00:00' AND last_error_at IS NULL AND last_outcome = 'TIMEOUT'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE sampled_at = TIMESTAMP '2026-03-01 00:00:00'"
+                + " AND last_poll_outcome = 'TIMEOUT' AND status = 'RUNNING'"));
     }
 
     @Test
     void anOlderCycleWrittenLateDoesNotMoveThePointersBack() throws SQLException {
-        TaskSnapshot newer = snapshot(List.of(), body("{}"));
-        TaskSnapshot older = snapshot(List.of(), body("{}"), newer.polledAt().minusSeconds(60));
+        Instant t0 = Instant.parse("2026-03-01T00:01:00Z");
+        TaskSnapshot newer = snapshot(List.of(), body("{}"), t0);
+        TaskSnapshot older = snapshot(List.of(), body("{}"), t0.minusSeconds(60));
         store.write(newer);
         store.write(older);
-        assertEquals(1, count("SELECT COUNT(*) FROM task_latest WHERE last_cycle_id = '" + newer.cycleId()
-                + "' AND latest_ok_cycle_id = '" + newer.cycleId() + "'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM task WHERE last_polled_at = TIMESTAMP '2026-03-01 00:01:00'"
+                + " AND last_ok_at = TIMESTAMP '2026-03-01 00:01:00'"));
+        assertEquals(2, count("SELECT COUNT(*) FROM poll"), "the late cycle is in the poll log");
+        assertEquals(1, count("SELECT COUNT(*) FROM task_state"), "but its values do not rewrite the past");
+    }
+
+    private static TaskSnapshot withErrors(TaskSnapshot s, List<ErrorEvent> errors) {
+        return new TaskSnapshot(s.cycleId(), s.source(), s.provider(), s.taskId(), s.polledAt(), s.task(), s.steps(), s.components(),
+                errors, s.calls(), s.rawBodies());
     }
 
     private static TaskSnapshot snapshot(List<StepSample> steps, RawBody body) {
@@ -118,13 +200,13 @@ class HistoryStoreTest {
 
     private static TaskSnapshot snapshot(List<StepSample> steps, RawBody body, Instant now) {
         TaskState task = new TaskState("orders", "MIGRATION", "RUNNING", NormalizedStatus.RUNNING, "FULL_TRANSFER", 40.0, null,
-                null, 1200L, 3000L, null, null, null, null, null, null, null, now, null, "{}");
+                null, 1200L, 3000L, null, null, null, null, null, null, null, STARTED, null, "{}");
         return new TaskSnapshot(UUID.randomUUID().toString(), "src", "oms", "np_1", now, task, steps, List.of(), List.of(),
                 List.of(new ApiCall("DescribeProject", 1, now, 20, 200, "req", "OK", null, null)), List.of(body));
     }
 
     private static StepSample step(String key) {
-        return new StepSample(key, null, 1, key, null, "RUNNING", NormalizedStatus.RUNNING, 40.0, Instant.now(), null,
+        return new StepSample(key, null, 1, key, null, "RUNNING", NormalizedStatus.RUNNING, 40.0, STARTED, null,
                 new StepSample.Throughput(1200L, 3000L, 50.0, 1.5, 1000.0, 48.0, 2.0, 900.0, null, null, null),
                 null, null, null, null);
     }

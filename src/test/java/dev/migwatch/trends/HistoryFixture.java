@@ -1,94 +1,123 @@
 package dev.migwatch.trends;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.util.UUID;
-import javax.sql.DataSource;
+import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.ComponentSample;
+import dev.migwatch.history.ErrorEvent;
+import dev.migwatch.history.NormalizedStatus;
+import dev.migwatch.history.StepSample;
+import dev.migwatch.history.TaskSnapshot;
+import dev.migwatch.history.TaskState;
 import dev.migwatch.storage.HistoryDatabase;
+import dev.migwatch.storage.HistoryStore;
 import org.h2.jdbcx.JdbcDataSource;
 
-/** A fresh in-memory H2 migrated with the real Flyway scripts, and helpers to insert history rows. */
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A fresh in-memory H2 migrated with the real Flyway scripts, filled through the real writer (HistoryStore):
+ * the pieces of each cycle (call, task, steps, components, errors) are collected by cycle name, and flush()
+ * writes them as snapshots in time order.
+ */
 final class HistoryFixture {
 
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     final DataSource dataSource;
+    private final HistoryStore store;
+    private final Map<String, Cycle> cycles = new LinkedHashMap<>();
 
     HistoryFixture() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         this.dataSource = ds;
         HistoryDatabase.migrate(ds); // the migrations exactly as the application runs them
+        this.store = new HistoryStore(ds);
     }
 
-    void exec(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                Object a = args[i];
-                ps.setObject(i + 1, a instanceof Instant t ? LocalDateTime.ofInstant(t, ZoneOffset.UTC) : a);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    private static final class Cycle {
+        String source;
+        String provider;
+        String task;
+        Instant at;
+        TaskState state;
+        final List<ApiCall> calls = new ArrayList<>();
+        final List<StepSample> steps = new ArrayList<>();
+        final List<ComponentSample> components = new ArrayList<>();
+        final List<ErrorEvent> errors = new ArrayList<>();
+    }
+
+    private Cycle cycle(String name, String source, String provider, String task, Instant at) {
+        Cycle c = cycles.computeIfAbsent(name, n -> new Cycle());
+        c.source = source;
+        c.provider = provider;
+        c.task = task;
+        c.at = at;
+        return c;
     }
 
     void call(String cycle, String source, String provider, String task, Instant at, String outcome, String code) {
-        exec("INSERT INTO api_call (cycle_id, api, attempt, source, provider, task_id, called_at, duration_ms,"
-                        + " http_status, outcome, error_code, error_message) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                cycle, "Describe", 1, source, provider, task, at, 120L, "OK".equals(outcome) ? 200 : 400, outcome,
-                code, code == null ? null : code + " happened");
-        latest(source, provider, task, "last_cycle_id", "last_polled_at", cycle, at);
+        cycle(cycle, source, provider, task, at).calls.add(new ApiCall("Describe", 1, at, 120L, "OK".equals(outcome) ? 200 : 400,
+                null, outcome, code, code == null ? null : code + " happened"));
     }
 
     void task(String cycle, String source, String provider, String task, Instant at, String status, String step,
               Double progress, Long delay, Long etaSeconds) {
-        exec("INSERT INTO task_sample (cycle_id, source, provider, task_id, polled_at, task_name, raw_status, status,"
-                        + " running_step, progress_pct, delay_seconds, provider_eta_seconds, started_at)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                cycle, source, provider, task, at, task + " name", status.toLowerCase(), status, step, progress, delay,
-                etaSeconds, T0);
-        latest(source, provider, task, "latest_ok_cycle_id", "latest_ok_polled_at", cycle, at);
+        cycle(cycle, source, provider, task, at).state = new TaskState(task + " name", null, status.toLowerCase(),
+                NormalizedStatus.valueOf(status), step, progress, delay, null, null, null, null, etaSeconds, null, null, null, null,
+                null, T0, null, null);
     }
 
     void step(String cycle, String source, String provider, String task, Instant at, String key, String status,
               Double progress, Long processed, Long capacity, Double srcRps, Long delay) {
-        exec("INSERT INTO step_sample (cycle_id, step_key, source, provider, task_id, polled_at, step_order, step_name,"
-                        + " raw_status, status, progress_pct, processed_records, capacity, src_rps, dst_rps, delay_seconds)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                cycle, key, source, provider, task, at, key.startsWith("FULL") ? 1 : 2, key, status, status,
-                progress, processed, capacity, srcRps, srcRps == null ? null : srcRps - 1, delay);
+        step(cycle, source, provider, task, at, key, null, status, progress, processed, capacity, srcRps, delay);
+    }
+
+    void step(String cycle, String source, String provider, String task, Instant at, String key, String parent, String status,
+              Double progress, Long processed, Long capacity, Double srcRps, Long delay) {
+        StepSample.Throughput tp = processed == null && capacity == null && srcRps == null ? null
+                : new StepSample.Throughput(processed, capacity, srcRps, null, null, srcRps == null ? null : srcRps - 1, null, null,
+                null, null, null);
+        StepSample.Incremental in = delay == null ? null : new StepSample.Incremental(null, null, delay, null, null);
+        cycle(cycle, source, provider, task, at).steps.add(new StepSample(key, parent, key.startsWith("FULL") ? 1 : 2, key, null,
+                status, NormalizedStatus.valueOf(status), progress, null, null, tp, in, null, null, null));
     }
 
     void component(String cycle, String source, String task, Instant at, String kind, String name, String status,
                    Double tps) {
-        exec("INSERT INTO component_sample (cycle_id, kind, name, source, provider, task_id, polled_at, raw_status,"
-                        + " status, tps) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                cycle, kind, name, source, "OMS", task, at, status, status, tps);
+        cycle(cycle, source, "OMS", task, at).components.add(new ComponentSample(kind, name, status, NormalizedStatus.valueOf(status),
+                null, null, null, null, null, null, tps, null, null, null, null, null, null, null, null, null));
     }
 
-    void error(String cycle, int seq, String source, String provider, String task, Instant at, String code) {
-        exec("INSERT INTO error_event (cycle_id, seq, source, provider, task_id, occurred_at, origin, origin_name,"
-                        + " code, err_level, message) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                cycle, seq, source, provider, task, at, "STEP", "FULL_TRANSFER", code, "ERROR", code + " message");
-        latest(source, provider, task, "last_error_cycle_id", "last_error_at", cycle, at);
+    void error(String cycle, String source, String provider, String task, Instant at, String code) {
+        cycle(cycle, source, provider, task, at).errors.add(new ErrorEvent("STEP", "FULL_TRANSFER", code, "ERROR",
+                code + " message", null, null, null));
     }
 
-    /**
-     * Keeps task_latest as HistoryStore does, for rows inserted one table at a time and in any order:
-     * a pointer moves only to a newer cycle.
-     */
-    private void latest(String source, String provider, String task, String cycleColumn, String timeColumn, String cycle,
-                        Instant at) {
-        exec("INSERT INTO task_latest (source, task_id, provider, last_cycle_id, last_polled_at) SELECT ?, ?, ?, ?, ?"
-                + " FROM (VALUES (1)) v WHERE NOT EXISTS (SELECT 1 FROM task_latest WHERE source = ? AND task_id = ?)",
-                source, task, provider, cycle, at, source, task);
-        exec("UPDATE task_latest SET " + cycleColumn + " = ?, " + timeColumn + " = ? WHERE source = ? AND task_id = ?"
-                + " AND (" + timeColumn + " IS NULL OR " + timeColumn + " <= ?)", cycle, at, source, task, at);
+    /** Writes the collected cycles, oldest first, through the real writer. */
+    HistoryFixture flush() {
+        List<Cycle> ordered = new ArrayList<>(cycles.values());
+        ordered.sort(Comparator.comparing(c -> c.at));
+        try {
+            for (Cycle c : ordered) {
+                String id = UUID.randomUUID().toString();
+                boolean ok = c.state != null && c.calls.stream().allMatch(ApiCall::ok);
+                store.write(ok
+                        ? new TaskSnapshot(id, c.source, c.provider, c.task, c.at, c.state, c.steps, c.components, c.errors, c.calls, List.of())
+                        : TaskSnapshot.failed(id, c.source, c.provider, c.task, c.at, c.calls, List.of()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        cycles.clear();
+        return this;
     }
 
     /**
@@ -107,7 +136,7 @@ final class HistoryFixture {
             step(c, "oms-prod", "OMS", "np_1", at, "INCR_TRANSFER", "PENDING", null, null, null, null, null);
             component(c, "oms-prod", "np_1", at, "INCR_SYNC", "incr-1", i < 4 ? "PENDING" : "RUNNING", i * 10.0);
         }
-        error("oms-7", 0, "oms-prod", "OMS", "np_1", T0.plusSeconds(420), "SLOW_TABLE");
+        error("oms-7", "oms-prod", "OMS", "np_1", T0.plusSeconds(420), "SLOW_TABLE");
         call("oms-x", "oms-prod", "OMS", "np_1", T0.plusSeconds(570), "THROTTLED", "Throttling.User");
 
         for (int i = 0; i < 5; i++) {
@@ -119,6 +148,6 @@ final class HistoryFixture {
             step(c, "uc", "UDTS", "t-9", at, "INCREMENTAL_SYNC", "RUNNING", null, null, null, null, 30L + 20 * i);
         }
         call("dts-0", "dts-cn", "DTS", "j-1", T0, "AUTH", "InvalidAccessKeyId.NotFound");
-        return this;
+        return flush();
     }
 }

@@ -1,0 +1,164 @@
+package dev.migwatch.storage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The background work that keeps the history small (routes/migwatch-maintenance.camel.yaml runs it every minute):
+ * computes the rollups of closed buckets, then deletes what is past its retention, in small batches, each in
+ * its own short transaction, so that polling (which writes through other connections) is never held up.
+ * A run stops after its time budget; the next run goes on where it stopped.
+ *
+ * <p>Samples are deleted only where a rollup covers them, and a state row is kept while it is the row in
+ * force at the retention limit (the newest row of its entity before the limit): a step that finished two
+ * months ago and never changed since still reads FINISHED.
+ */
+public class HistoryMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryMaintenance.class);
+    /** A bucket is computed once it is this far in the past, so that the cycles under way have been written. */
+    static final Duration SETTLE = Duration.ofMinutes(2);
+    static final int BATCH = 2_000;
+
+    private final DataSource dataSource;
+    private final Retention retention;
+    private final Clock clock;
+    private final Duration budget;
+
+    public HistoryMaintenance(DataSource dataSource, Retention retention, Clock clock, Duration budget) {
+        this.dataSource = Objects.requireNonNull(dataSource);
+        this.retention = Objects.requireNonNull(retention);
+        this.clock = Objects.requireNonNull(clock);
+        this.budget = Objects.requireNonNull(budget);
+    }
+
+    /** What one run did. */
+    public record Report(int rollupBuckets, int rollupRows, long deleted, boolean caughtUp) {
+    }
+
+    public Report run() {
+        Instant deadline = clock.instant().plus(budget);
+        int buckets = 0;
+        int rows = 0;
+        long deleted = 0;
+        boolean caughtUp = false;
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                Instant until = Rollups.floor(clock.instant().minus(SETTLE), Rollups.FIVE_MINUTES);
+                Instant mark = Rollups.mark(c, Rollups.FIVE_MINUTES);
+                c.commit();
+                while (mark != null && mark.isBefore(until) && clock.instant().isBefore(deadline)) {
+                    // up to an hour of buckets per transaction
+                    Instant to = min(until, mark.plus(Duration.ofHours(1)));
+                    rows += Rollups.fiveMinutes(c, mark, to);
+                    c.commit();
+                    buckets += (int) Duration.between(mark, to).toMinutes() / 5;
+                    mark = to;
+                }
+                Instant hourUntil = mark == null ? null : Rollups.floor(mark, Rollups.HOUR);
+                Instant hourMark = Rollups.mark(c, Rollups.HOUR);
+                c.commit();
+                while (hourMark != null && hourUntil != null && hourMark.isBefore(hourUntil) && clock.instant().isBefore(deadline)) {
+                    Instant to = min(hourUntil, hourMark.plus(Duration.ofDays(1)));
+                    rows += Rollups.hours(c, hourMark, to);
+                    c.commit();
+                    hourMark = to;
+                }
+                caughtUp = mark == null || !mark.isBefore(until);
+                Instant now = clock.instant();
+                // samples only where the 5-minute rollups already cover them
+                Instant samplesBefore = mark == null ? now.minus(retention.samples()) : min(now.minus(retention.samples()), mark);
+                for (StateTable t : StateTable.values()) {
+                    deleted += deleteStates(c, t, samplesBefore, deadline);
+                }
+                deleted += batches(c, "DELETE FROM task_error WHERE id IN (SELECT id FROM task_error WHERE last_seen < ? "
+                        + "FETCH FIRST " + BATCH + " ROWS ONLY)", samplesBefore, deadline);
+                Instant pollsBefore = now.minus(retention.polls());
+                // poll_call rows go with their poll (ON DELETE CASCADE)
+                deleted += batches(c, "DELETE FROM poll WHERE id IN (SELECT id FROM poll WHERE polled_at < ? "
+                        + "FETCH FIRST " + BATCH + " ROWS ONLY)", pollsBefore, deadline);
+                Instant rawBefore = now.minus(retention.raw());
+                deleted += batches(c, "DELETE FROM raw_body WHERE (task_ref, received_at, api) IN (SELECT task_ref, received_at, api "
+                        + "FROM raw_body WHERE received_at < ? AND encoding <> 'deflate' FETCH FIRST " + BATCH + " ROWS ONLY)",
+                        rawBefore, deadline);
+                // a keyframe goes when no delta needs it any more
+                deleted += batches(c, "DELETE FROM raw_body WHERE (task_ref, received_at, api) IN (SELECT k.task_ref, k.received_at, k.api "
+                        + "FROM raw_body k WHERE k.received_at < ? AND k.encoding = 'deflate' AND NOT EXISTS (SELECT 1 FROM raw_body d "
+                        + "WHERE d.task_ref = k.task_ref AND d.base_at = k.received_at) FETCH FIRST " + BATCH + " ROWS ONLY)",
+                        rawBefore, deadline);
+                deleted += batches(c, "DELETE FROM metric_rollup WHERE (entity, entity_ref, metric, period_s, bucket_start) IN "
+                        + "(SELECT entity, entity_ref, metric, period_s, bucket_start FROM metric_rollup WHERE bucket_start < ? "
+                        + "FETCH FIRST " + BATCH + " ROWS ONLY)", now.minus(retention.rollups()), deadline);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            // the database is down or busy: the next run tries again, polling is not affected
+            LOG.warn("History maintenance (rollups, retention) stopped: {}", DatabaseFailures.describe(e));
+            return new Report(buckets, rows, deleted, false);
+        }
+        if (deleted > 0 || buckets > 12) {
+            LOG.info("History maintenance: {} rollup bucket(s) computed ({} rows), {} row(s) past retention deleted{}", buckets, rows,
+                    deleted, caughtUp ? "" : "; more next run");
+        }
+        return new Report(buckets, rows, deleted, caughtUp);
+    }
+
+    /**
+     * Deletes the state rows older than the limit that a newer row, also older than the limit, replaces: the row
+     * in force at the limit stays.
+     */
+    private long deleteStates(Connection c, StateTable t, Instant before, Instant deadline) throws SQLException {
+        String sql = "DELETE FROM " + t.table + " WHERE (" + t.refColumn + ", polled_at) IN (SELECT s." + t.refColumn + ", s.polled_at "
+                + "FROM " + t.table + " s WHERE s.polled_at < ? AND EXISTS (SELECT 1 FROM " + t.table + " n WHERE n." + t.refColumn
+                + " = s." + t.refColumn + " AND n.polled_at > s.polled_at AND n.polled_at < ?) FETCH FIRST " + BATCH + " ROWS ONLY)";
+        long total = 0;
+        while (clock.instant().isBefore(deadline)) {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                new SqlRow(ps).time(before).time(before);
+                n = ps.executeUpdate();
+            }
+            c.commit();
+            total += n;
+            if (n < BATCH) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    private long batches(Connection c, String sql, Instant before, Instant deadline) throws SQLException {
+        long total = 0;
+        while (clock.instant().isBefore(deadline)) {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                new SqlRow(ps).time(before);
+                n = ps.executeUpdate();
+            }
+            c.commit();
+            total += n;
+            if (n < BATCH) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.migwatch.storage;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the writer remembers of one task between its polls, to store only what changed: the surrogate keys,
+ * the descriptive values and the newest state row of the task and of each step and component, the errors of
+ * the last poll, and the raw keyframe. Loaded from the database on the task's first write after a start, so
+ * a restart changes nothing but the next raw record, which is a keyframe. Thrown away whenever a write of
+ * the task fails, since its transaction (and so what this object learned in it) was rolled back.
+ * Its size follows the task's steps and components, not its history.
+ */
+final class KnownTask {
+    final int id;
+    List<Object> info;
+    List<Object> state;
+    Instant lastOkAt;
+    final Map<String, Entity> steps = new HashMap<>();
+    final Map<String, Entity> components = new HashMap<>();
+    /** Fingerprints of the errors of the newest successful poll: the ones that are updated, not looked up. */
+    Set<String> standingErrors = new HashSet<>();
+    RawBodyCodec.Keyframe keyframe;
+    int deltasSinceKeyframe;
+    Map<String, String> lastBodyHashes = Map.of();
+
+    KnownTask(int id) {
+        this.id = id;
+    }
+
+    /** A step or a component: its key, descriptive values and newest state row. */
+    static final class Entity {
+        final int id;
+        List<Object> info;
+        List<Object> state;
+
+        Entity(int id, List<Object> info, List<Object> state) {
+            this.id = id;
+            this.info = info;
+            this.state = state;
+        }
+
+        boolean present() {
+            return state != null && Boolean.TRUE.equals(state.get(0));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.migwatch.storage;
+
+import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.TaskSnapshot;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The poll log: one poll row per cycle, and a poll_call row for each call that did not succeed. A successful
+ * call leaves only its count in poll.calls: its answer (request id included) is in raw_body, and a row per
+ * successful call was most of the poll log's size while saying nothing a chart uses.
+ */
+final class PollLog {
+    private PollLog() {
+    }
+
+    /** OK, or the outcome of the call that decided the cycle. */
+    static String outcome(TaskSnapshot s) {
+        ApiCall decisive = decisive(s);
+        return decisive == null ? "OK" : decisive.outcome();
+    }
+
+    /** The first API whose last attempt failed, that last attempt; null when every call succeeded. */
+    static ApiCall decisive(TaskSnapshot s) {
+        if (s.succeeded()) {
+            return null;
+        }
+        java.util.Map<String, ApiCall> last = new java.util.LinkedHashMap<>();
+        for (ApiCall a : s.calls()) {
+            last.merge(a.api(), a, (x, y) -> y.attempt() >= x.attempt() ? y : x);
+        }
+        ApiCall fallback = null;
+        for (ApiCall a : last.values()) {
+            if (!a.ok()) {
+                return a;
+            }
+            fallback = a;
+        }
+        // every call succeeded, but the answers could not be mapped (or no call was made at all)
+        return fallback == null ? new ApiCall("cycle", 0, s.polledAt(), 0, null, null, "ERROR", null, "no call was made") : fallback;
+    }
+
+    static long insert(Connection c, int taskRef, Instant at, TaskSnapshot s) throws SQLException {
+        ApiCall d = decisive(s);
+        int httpCalls = 0;
+        Instant end = at;
+        for (ApiCall a : s.calls()) {
+            if (a.attempt() > 0) {
+                httpCalls++;
+            }
+            Instant callEnd = a.calledAt().plusMillis(a.durationMs());
+            if (callEnd.isAfter(end)) {
+                end = callEnd;
+            }
+        }
+        long pollId;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO poll (task_ref, polled_at, outcome, calls, duration_ms, api, "
+                + "http_status, request_id, error_code, error_message) VALUES (?,?,?,?,?,?,?,?,?,?)", new String[]{"id"})) {
+            new SqlRow(ps).integer(taskRef).time(at).str(d == null ? "OK" : d.outcome()).integer(httpCalls)
+                    .num(Duration.between(at, end).toMillis()).str(d == null ? null : SqlRow.clip(d.api(), 64))
+                    .integer(d == null ? null : d.httpStatus()).str(d == null ? null : SqlRow.clip(d.requestId(), 100))
+                    .str(d == null ? null : SqlRow.clip(d.errorCode(), 200)).str(d == null ? null : SqlRow.clip(d.errorMessage(), 2000));
+            ps.executeUpdate();
+            pollId = HistoryStore.generatedId(ps);
+        }
+        boolean anyFailed = s.calls().stream().anyMatch(a -> !a.ok());
+        if (anyFailed) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO poll_call (poll_id, api, attempt, called_at, duration_ms, "
+                    + "http_status, request_id, outcome, error_code, error_message) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                for (ApiCall a : s.calls()) {
+                    if (a.ok()) {
+                        continue;
+                    }
+                    new SqlRow(ps).num(pollId).str(SqlRow.clip(a.api(), 64)).integer(a.attempt()).time(SqlRow.micros(a.calledAt()))
+                            .num(a.durationMs()).integer(a.httpStatus()).str(SqlRow.clip(a.requestId(), 100)).str(a.outcome())
+                            .str(SqlRow.clip(a.errorCode(), 200)).str(SqlRow.clip(a.errorMessage(), 2000));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        return pollId;
+    }
+}

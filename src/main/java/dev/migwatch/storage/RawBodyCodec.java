@@ -1,0 +1,191 @@
+package dev.migwatch.storage;
+
+import dev.migwatch.history.RawBody;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * The raw answers of one poll as one compressed record. Every answer of a running task differs from the
+ * previous one (counters, checkpoints, request ids), so storing "bodies that changed" stores them all; but
+ * two answers of one API a poll apart differ in a few dozen bytes. A delta record deflates each body with the
+ * same API's body of a keyframe record as the preset dictionary (java.util.zip, RFC 1950 FDICT), so the
+ * compressor finds almost everything in the dictionary and writes only what changed. A keyframe is deflated
+ * on its own; reading a delta needs its keyframe only, never a chain.
+ *
+ * <p>Record layout: a version byte and a count, then per body a tag (0: API name and content type follow as
+ * strings; k > 0: the same API and content type as body k-1 of the keyframe), a presence byte, the text's length and
+ * the packed length (unsigned varints), and the raw-deflated UTF-8 text. No zlib header or checksum: a poll's
+ * record is a few dozen bytes, and these would be a fifth of it.
+ */
+final class RawBodyCodec {
+    /** A new keyframe after this many deltas, so that a keyframe never has to serve a body that drifted far. */
+    static final int MAX_DELTAS = 240;
+    private static final int VERSION = 1;
+
+    private RawBodyCodec() {
+    }
+
+    /** The bodies of a keyframe, by API, as the dictionary of later deltas, with their content types. */
+    record Keyframe(java.time.Instant at, Map<String, byte[]> bodies, List<String> types, int size) {
+    }
+
+    static byte[] encode(List<RawBody> bodies, Keyframe base) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            DataOutputStream d = new DataOutputStream(out);
+            d.writeByte(VERSION);
+            varint(d, bodies.size());
+            List<String> keyApis = base == null ? List.of() : new ArrayList<>(base.bodies().keySet());
+            for (RawBody b : bodies) {
+                byte[] text = b.body() == null ? new byte[0] : b.body().getBytes(StandardCharsets.UTF_8);
+                byte[] dictionary = base == null ? null : base.bodies().get(b.api());
+                byte[] packed = deflate(text, dictionary);
+                String type = b.contentType() == null ? "" : b.contentType();
+                int k = keyApis.indexOf(b.api());
+                if (k >= 0 && base.types().get(k).equals(type)) {
+                    varint(d, k + 1);
+                } else {
+                    varint(d, 0);
+                    d.writeUTF(b.api());
+                    d.writeUTF(type);
+                }
+                d.writeBoolean(b.body() != null);
+                varint(d, text.length);
+                varint(d, packed.length);
+                d.write(packed);
+            }
+            d.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bodies of a record; base is the keyframe's bodies for a delta, null for a keyframe. */
+    static List<RawBody> decode(byte[] record, Keyframe base) {
+        try {
+            DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(record));
+            int version = d.readByte();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("unknown raw record version " + version);
+            }
+            int n = varint(d);
+            List<String> keyApis = base == null ? List.of() : new ArrayList<>(base.bodies().keySet());
+            List<RawBody> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int tag = varint(d);
+                String api;
+                String type;
+                if (tag == 0) {
+                    api = d.readUTF();
+                    type = d.readUTF();
+                } else {
+                    if (tag > keyApis.size()) {
+                        throw new IllegalArgumentException("a delta refers to body " + tag + " of a keyframe that has " + keyApis.size());
+                    }
+                    api = keyApis.get(tag - 1);
+                    type = base.types().get(tag - 1);
+                }
+                boolean present = d.readBoolean();
+                int length = varint(d);
+                byte[] packed = new byte[varint(d)];
+                d.readFully(packed);
+                byte[] text = inflate(packed, length, base == null ? null : base.bodies().get(api));
+                String body = present ? new String(text, StandardCharsets.UTF_8) : null;
+                out.add(new RawBody(api, null, type.isEmpty() ? null : type, body));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt raw record: " + e.getMessage(), e);
+        }
+    }
+
+    private static void varint(DataOutputStream d, int v) throws IOException {
+        while ((v & ~0x7F) != 0) {
+            d.writeByte((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        d.writeByte(v);
+    }
+
+    private static int varint(DataInputStream d) throws IOException {
+        int v = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            int b = d.readUnsignedByte();
+            v |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw new IOException("malformed length");
+    }
+
+    static Keyframe keyframe(java.time.Instant at, List<RawBody> bodies, int encodedSize) {
+        Map<String, byte[]> byApi = new LinkedHashMap<>();
+        Map<String, String> types = new LinkedHashMap<>();
+        for (RawBody b : bodies) {
+            byApi.put(b.api(), b.body() == null ? new byte[0] : b.body().getBytes(StandardCharsets.UTF_8));
+            types.put(b.api(), b.contentType() == null ? "" : b.contentType());
+        }
+        return new Keyframe(at, byApi, List.copyOf(types.values()), encodedSize);
+    }
+
+    private static byte[] deflate(byte[] text, byte[] dictionary) {
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        try {
+            if (dictionary != null && dictionary.length > 0) {
+                deflater.setDictionary(dictionary);
+            }
+            deflater.setInput(text);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, text.length / 4));
+            byte[] buffer = new byte[8192];
+            while (!deflater.finished()) {
+                out.write(buffer, 0, deflater.deflate(buffer));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static byte[] inflate(byte[] packed, int length, byte[] dictionary) {
+        Inflater inflater = new Inflater(true);
+        try {
+            if (dictionary != null && dictionary.length > 0) {
+                inflater.setDictionary(dictionary);
+            }
+            inflater.setInput(packed);
+            byte[] out = new byte[length];
+            int n = 0;
+            while (n < length) {
+                int got = inflater.inflate(out, n, length - n);
+                if (got == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                n += got;
+            }
+            if (n != length) {
+                throw new IllegalArgumentException("corrupt raw body: " + n + " of " + length + " bytes"
+                        + (dictionary == null ? " (a delta read without its keyframe?)" : ""));
+            }
+            return out;
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("corrupt raw body: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
+    }
+}

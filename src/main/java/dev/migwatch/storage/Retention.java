@@ -1,0 +1,17 @@
+package dev.migwatch.storage;
+
+import java.time.Duration;
+
+/**
+ * How long each part of the history is kept (migwatch.retention.*).
+ *
+ * @param samples full-resolution task, step and component states, and errors last seen before then
+ * @param raw     raw answers
+ * @param polls   the poll log
+ * @param rollups 5-minute and hourly rollups
+ */
+public record Retention(Duration samples, Duration raw, Duration polls, Duration rollups) {
+    public static Retention defaults() {
+        return new Retention(Duration.ofDays(30), Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(730));
+    }
+}

@@ -1,0 +1,141 @@
+package dev.migwatch.storage;
+
+import dev.migwatch.history.ComponentSample;
+import dev.migwatch.history.StepSample;
+import dev.migwatch.history.TaskState;
+import dev.migwatch.storage.SqlRow.Col;
+import dev.migwatch.storage.SqlRow.Col.Kind;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A change-only table (task_state, step_state, component_state): a row is (ref, polled_at, values...), written
+ * only when the values differ from the entity's previous row. Values are lists in column order, so that two
+ * observations compare with equals(); they are clipped and cut to microseconds exactly as they are stored,
+ * so a value read back from the database equals the one that would be written again.
+ */
+enum StateTable {
+    TASK("task_state", "task_ref", List.of(
+            new Col("raw_status", Kind.TEXT), new Col("status", Kind.TEXT), new Col("running_step", Kind.TEXT),
+            new Col("progress_pct", Kind.DOUBLE), new Col("delay_seconds", Kind.LONG), new Col("delay_sampled_at", Kind.TIME),
+            new Col("processed_records", Kind.LONG), new Col("total_records", Kind.LONG), new Col("elapsed_seconds", Kind.LONG),
+            new Col("provider_eta_seconds", Kind.LONG), new Col("retry_count", Kind.INT), new Col("max_retry_count", Kind.INT),
+            new Col("failed_message", Kind.TEXT), new Col("binlog_name", Kind.TEXT), new Col("binlog_pos", Kind.LONG),
+            new Col("binlog_gtid", Kind.TEXT), new Col("started_at", Kind.TIME), new Col("finished_at", Kind.TIME))),
+    STEP("step_state", "step_ref", List.of(
+            new Col("present", Kind.BOOL), new Col("raw_status", Kind.TEXT), new Col("status", Kind.TEXT),
+            new Col("progress_pct", Kind.DOUBLE), new Col("started_at", Kind.TIME), new Col("finished_at", Kind.TIME),
+            new Col("processed_records", Kind.LONG), new Col("capacity", Kind.LONG), new Col("src_rps", Kind.DOUBLE),
+            new Col("src_rt_ms", Kind.DOUBLE), new Col("src_iops", Kind.DOUBLE), new Col("dst_rps", Kind.DOUBLE),
+            new Col("dst_rt_ms", Kind.DOUBLE), new Col("dst_iops", Kind.DOUBLE), new Col("src_rps_ref", Kind.DOUBLE),
+            new Col("dst_rps_ref", Kind.DOUBLE), new Col("dst_rt_ref", Kind.DOUBLE), new Col("checkpoint_at", Kind.TIME),
+            new Col("checkpoint_sampled_at", Kind.TIME), new Col("delay_seconds", Kind.LONG), new Col("delay_ms", Kind.LONG),
+            new Col("incr_statistics", Kind.BOOL), new Col("error_code", Kind.TEXT), new Col("error_message", Kind.TEXT))),
+    COMPONENT("component_state", "component_ref", List.of(
+            new Col("present", Kind.BOOL), new Col("raw_status", Kind.TEXT), new Col("status", Kind.TEXT),
+            new Col("delay_seconds", Kind.LONG), new Col("tps", Kind.DOUBLE), new Col("progress_pct", Kind.DOUBLE),
+            new Col("record_progress_pct", Kind.DOUBLE), new Col("consistent_count", Kind.LONG),
+            new Col("inconsistent_count", Kind.LONG), new Col("checkpoint_at", Kind.TIME),
+            new Col("checkpoint_sampled_at", Kind.TIME), new Col("heartbeat_at", Kind.TIME), new Col("error_message", Kind.TEXT)));
+
+    final String table;
+    final String refColumn;
+    final List<Col> columns;
+
+    StateTable(String table, String refColumn, List<Col> columns) {
+        this.table = table;
+        this.refColumn = refColumn;
+        this.columns = columns;
+    }
+
+    String insertSql() {
+        return "INSERT INTO " + table + " (" + refColumn + ", polled_at, "
+                + columns.stream().map(Col::name).collect(Collectors.joining(", ")) + ") VALUES (?, ?"
+                + ", ?".repeat(columns.size()) + ")";
+    }
+
+    /** SELECT ref, values... of the newest row of each entity of one task (the dimension's state_at). */
+    String latestSql(String dimension) {
+        return "SELECT d.id, " + columns.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "))
+                + " FROM " + dimension + " d JOIN " + table + " s ON s." + refColumn + " = d.id AND s.polled_at = d.state_at"
+                + " WHERE d." + (this == TASK ? "id" : "task_ref") + " = ?";
+    }
+
+    void bind(PreparedStatement ps, int ref, java.time.Instant polledAt, List<Object> values) throws SQLException {
+        SqlRow r = new SqlRow(ps).integer(ref).time(polledAt);
+        for (int i = 0; i < columns.size(); i++) {
+            r.value(values.get(i), columns.get(i).kind());
+        }
+    }
+
+    /** The values of a row read with latestSql, from column 2 on. */
+    List<Object> read(ResultSet rs) throws SQLException {
+        Object[] v = new Object[columns.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = SqlRow.read(rs, i + 2, columns.get(i).kind());
+        }
+        return values(v);
+    }
+
+    private static List<Object> values(Object... v) {
+        return Collections.unmodifiableList(Arrays.asList(v));
+    }
+
+    private static java.time.Instant t(java.time.Instant i) {
+        return SqlRow.micros(i);
+    }
+
+    private static String c(String s, int max) {
+        return SqlRow.clip(s, max);
+    }
+
+    static List<Object> of(TaskState t) {
+        TaskState.BinlogPosition b = t.binlog();
+        return values(c(t.rawStatus(), 100), t.status().name(), c(t.runningStep(), 100), t.progressPct(), t.delaySeconds(),
+                t(t.delaySampledAt()), t.processedRecords(), t.totalRecords(), t.elapsedSeconds(), t.providerEtaSeconds(),
+                t.retryCount(), t.maxRetryCount(), c(t.failedMessage(), 4000), b == null ? null : c(b.name(), 200),
+                b == null ? null : b.position(), b == null ? null : c(b.gtid(), 4000), t(t.startedAt()), t(t.finishedAt()));
+    }
+
+    static List<Object> of(StepSample s) {
+        StepSample.Throughput tp = s.throughput();
+        StepSample.Incremental in = s.incremental();
+        List<Object> v = new ArrayList<>(List.of(Boolean.TRUE));
+        v.addAll(Arrays.asList(c(s.rawStatus(), 100), s.status().name(), s.progressPct(), t(s.startedAt()), t(s.finishedAt())));
+        if (tp == null) {
+            v.addAll(Collections.nCopies(11, null));
+        } else {
+            v.addAll(Arrays.asList(tp.processedRecords(), tp.capacity(), tp.srcRps(), tp.srcRtMs(), tp.srcIops(), tp.dstRps(),
+                    tp.dstRtMs(), tp.dstIops(), tp.srcRpsRef(), tp.dstRpsRef(), tp.dstRtRef()));
+        }
+        if (in == null) {
+            v.addAll(Collections.nCopies(5, null));
+        } else {
+            v.addAll(Arrays.asList(t(in.checkpointAt()), t(in.checkpointSampledAt()), in.delaySeconds(), in.delayMs(),
+                    in.statisticsEnabled()));
+        }
+        v.add(c(s.errorCode(), 200));
+        v.add(c(s.errorMessage(), 4000));
+        return Collections.unmodifiableList(v);
+    }
+
+    static List<Object> of(ComponentSample k) {
+        return values(Boolean.TRUE, c(k.rawStatus(), 100), k.status().name(), k.delaySeconds(), k.tps(), k.progressPct(),
+                k.recordProgressPct(), k.consistentCount(), k.inconsistentCount(), t(k.checkpointAt()),
+                t(k.checkpointSampledAt()), t(k.heartbeatAt()), c(k.errorMessage(), 4000));
+    }
+
+    /** The row that says a step or component is no longer in the provider's answer. */
+    List<Object> absent() {
+        Object[] v = new Object[columns.size()];
+        v[0] = Boolean.FALSE;
+        return values(v);
+    }
+}
