@@ -33,15 +33,14 @@ final class PollLog {
         for (ApiCall a : s.calls()) {
             last.merge(a.api(), a, (x, y) -> y.attempt() >= x.attempt() ? y : x);
         }
-        ApiCall fallback = null;
         for (ApiCall a : last.values()) {
             if (!a.ok()) {
                 return a;
             }
-            fallback = a;
         }
-        // every call succeeded, but the answers could not be mapped (or no call was made at all)
-        return fallback == null ? new ApiCall("cycle", 0, s.polledAt(), 0, null, null, "ERROR", null, "no call was made") : fallback;
+        // the calls made succeeded, yet the cycle failed: an API it needed was not called or not answered
+        return new ApiCall("cycle", 0, s.polledAt(), 0, null, null, "ERROR", "Incomplete",
+                last.isEmpty() ? "no call was made" : "not every API of the cycle answered");
     }
 
     static long insert(Connection c, int taskRef, Instant at, TaskSnapshot s) throws SQLException {

@@ -7,12 +7,15 @@ import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
+import dev.migwatch.storage.RawBodies;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.nio.charset.Charset;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -121,25 +124,36 @@ class BadResponseTest extends SimulatedSourcesTest {
     }
 
     /**
-     * The task's first cycle (the faulted one): its failed call on its last attempt, with the raw body row joined;
-     * checks that the cycle stored no task rows and that the task's next cycles are recorded.
+     * The task's first cycle (the faulted one): its failed call on its last attempt, with the raw body of that API in
+     * the cycle's stored answers; checks that the cycle stored no task rows and that the task's next cycles are recorded.
      */
     private Map<String, Object> faulted(String task, String api, String outcome, int attempts) throws Exception {
         DataSource db = FaultTestSupport.db(context);
-        assertTrue(awaitSql(15_000, () -> count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = ?", task) >= 2),
+        assertTrue(awaitSql(15_000, () -> count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = ? AND outcome = 'OK'", task) >= 2),
                 task + " is recorded again after the bad response");
-        String cycle = rows(db, "SELECT cycle_id FROM api_call WHERE task_id = ? ORDER BY called_at", task).get(0).get("CYCLE_ID").toString();
-        List<Map<String, Object>> calls = rows(db, "SELECT a.attempt, a.outcome, a.http_status, a.error_code, a.error_message, "
-                + "r.body, r.content_type, r.api AS raw_api FROM api_call a LEFT JOIN raw_response r ON r.cycle_id = a.cycle_id AND r.api = a.api "
-                + "WHERE a.cycle_id = ? AND a.api = ? ORDER BY a.attempt", cycle, api);
+        Map<String, Object> poll = rows(db, "SELECT poll_id, source, polled_at, outcome, calls, api FROM v_poll_log WHERE task_id = ? "
+                + "ORDER BY polled_at", task).get(0);
+        assertEquals(outcome, poll.get("OUTCOME"), "the first cycle failed: " + poll);
+        assertEquals(api, poll.get("API"), "decided by the faulted call: " + poll);
+        List<Map<String, Object>> calls = rows(db, "SELECT attempt, outcome, http_status, error_code, error_message FROM api_call "
+                + "WHERE poll_id = ? AND api = ? ORDER BY attempt", poll.get("POLL_ID"), api);
         assertEquals(attempts, calls.size(), calls.toString());
         assertTrue(calls.stream().allMatch(c -> outcome.equals(c.get("OUTCOME"))), "every attempt " + outcome + ": " + calls);
-        assertEquals(0, count(db, "SELECT COUNT(*) FROM task_sample WHERE cycle_id = ?", cycle));
-        assertEquals(0, count(db, "SELECT COUNT(*) FROM step_sample WHERE cycle_id = ?", cycle));
-        assertEquals(0, count(db, "SELECT COUNT(*) FROM component_sample WHERE cycle_id = ?", cycle));
-        assertEquals(0, count(db, "SELECT COUNT(*) FROM error_event WHERE cycle_id = ?", cycle));
-        Map<String, Object> last = calls.get(calls.size() - 1);
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND api <> ?", poll.get("POLL_ID"), api),
+                "no other call of the cycle failed");
+        String source = (String) poll.get("SOURCE");
+        Instant polledAt = (Instant) poll.get("POLLED_AT");
+        assertEquals(0, FaultTestSupport.stateRowsAt(db, source, task, polledAt), "no task, step, component or error rows");
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = ? AND polled_at <= ?", task,
+                java.sql.Timestamp.from(polledAt)), "no task state as of the failed cycle");
+        Map<String, Object> last = new LinkedHashMap<>(calls.get(calls.size() - 1));
         assertNotNull(last.get("ERROR_MESSAGE"), last.toString());
+        List<RawBodies.Answer> raw = FaultTestSupport.rawBodiesOfApi(db, source, task, polledAt, api);
+        if (!raw.isEmpty()) {
+            last.put("RAW_API", raw.get(0).body().api());
+            last.put("BODY", raw.get(0).body().body());
+            last.put("CONTENT_TYPE", raw.get(0).body().contentType());
+        }
         return last;
     }
 

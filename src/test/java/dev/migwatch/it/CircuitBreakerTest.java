@@ -86,7 +86,7 @@ class CircuitBreakerTest extends SimulatedSourcesTest {
         // the OMS source: wait for two probes that failed, then heal the provider
         assertTrue(awaitSql(15_000, () -> probes(cycles(db, FAILING)) >= 2), "the open breaker is probed again, twice");
         SIMULATOR.faults().stopAlways(FAILING, null);
-        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = ?", FAILING) >= 3),
+        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = ? AND outcome = 'OK'", FAILING) >= 3),
                 "after a successful probe the source is recorded again");
 
         List<Cycle> cycles = cycles(db, FAILING);
@@ -96,7 +96,15 @@ class CircuitBreakerTest extends SimulatedSourcesTest {
         assertTrue(kinds.matches("F{" + FAILURES_TO_OPEN + "}(S+F)+S+K+"), "failed probes, one per open period, then closed: " + kinds);
         for (Cycle c : cycles) {
             if (c.kind().equals("F")) {
-                assertEquals(3, count(db, "SELECT COUNT(*) FROM api_call WHERE cycle_id = ? AND outcome = 'ERROR' AND http_status = 500", c.id()));
+                assertEquals(3, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND outcome = 'ERROR' AND http_status = 500", c.id()));
+                assertEquals(3, count(db, "SELECT calls FROM v_poll_log WHERE poll_id = ? AND outcome = 'ERROR' AND http_status = 500",
+                        c.id()), "a failed cycle: three attempts, nothing else");
+            } else if (c.kind().equals("S")) {
+                assertEquals(0, count(db, "SELECT calls FROM v_poll_log WHERE poll_id = ?", c.id()), "a skipped cycle makes no call");
+                assertEquals(1, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND api = 'cycle' AND attempt = 0 "
+                        + "AND outcome = 'SKIPPED' AND error_code = 'CIRCUIT_OPEN'", c.id()));
+            } else {
+                assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND outcome <> 'ERROR'", c.id()));
             }
         }
         // each open period lasts open-for, and the provider hears nothing from the source meanwhile
@@ -115,10 +123,11 @@ class CircuitBreakerTest extends SimulatedSourcesTest {
                 + "AND error_message LIKE '%circuit breaker is open%'", FAILING) > 0);
 
         // the other sources went on all along
-        List<Instant> healthy = times(db, "SELECT polled_at FROM task_sample WHERE task_id = ? ORDER BY polled_at", HEALTHY);
+        List<Instant> healthy = times(db, "SELECT polled_at FROM v_poll_log WHERE task_id = ? AND outcome = 'OK' ORDER BY polled_at", HEALTHY);
         assertTrue(healthy.size() >= 10, healthy.toString());
         assertTrue(maxGapMillis(healthy.subList(1, healthy.size())) < 4 * INTERVAL, "healthy source kept its pace: " + maxGapMillis(healthy));
         assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND outcome <> 'OK'", HEALTHY));
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = ? AND outcome <> 'OK'", HEALTHY));
 
         // the DTS source: its half-open probe was throttled; the breaker must still probe again and close
         assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = ?", THROTTLED_PROBE) > 0),
@@ -137,15 +146,14 @@ class CircuitBreakerTest extends SimulatedSourcesTest {
         return firstSkip < 0 ? 0 : kinds.substring(firstSkip).chars().filter(c -> c == 'F').count();
     }
 
+    /** The task's cycles from the poll log: one row per cycle, starting at polled_at and lasting duration_ms. */
     private static List<Cycle> cycles(DataSource db, String task) throws SQLException {
         List<Cycle> out = new ArrayList<>();
-        for (Map<String, Object> r : rows(db, "SELECT a.cycle_id, MIN(a.called_at) AS first_call, "
-                + "MAX(DATEADD(MILLISECOND, a.duration_ms, a.called_at)) AS last_end, "
-                + "SUM(CASE WHEN a.outcome = 'SKIPPED' THEN 1 ELSE 0 END) AS skipped, "
-                + "(SELECT COUNT(*) FROM task_sample t WHERE t.cycle_id = a.cycle_id) AS stored "
-                + "FROM api_call a WHERE a.task_id = ? GROUP BY a.cycle_id ORDER BY first_call", task)) {
-            String kind = ((Number) r.get("STORED")).longValue() > 0 ? "K" : ((Number) r.get("SKIPPED")).longValue() > 0 ? "S" : "F";
-            out.add(new Cycle(r.get("CYCLE_ID").toString(), (Instant) r.get("FIRST_CALL"), (Instant) r.get("LAST_END"), kind));
+        for (Map<String, Object> r : rows(db, "SELECT poll_id, polled_at, DATEADD(MILLISECOND, duration_ms, polled_at) AS last_end, "
+                + "outcome FROM v_poll_log WHERE task_id = ? ORDER BY polled_at", task)) {
+            String outcome = (String) r.get("OUTCOME");
+            String kind = outcome.equals("OK") ? "K" : outcome.equals("SKIPPED") ? "S" : "F";
+            out.add(new Cycle(r.get("POLL_ID").toString(), (Instant) r.get("POLLED_AT"), (Instant) r.get("LAST_END"), kind));
         }
         return out;
     }

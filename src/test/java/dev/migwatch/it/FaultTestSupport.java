@@ -2,6 +2,7 @@ package dev.migwatch.it;
 
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
+import dev.migwatch.storage.RawBodies;
 import org.apache.camel.CamelContext;
 
 import javax.sql.DataSource;
@@ -128,6 +129,51 @@ final class FaultTestSupport {
             }
         }
         return rows;
+    }
+
+    /**
+     * The raw answers stored for a task between two times (inclusive), decoded from raw_body (compressed, not
+     * readable in SQL), newest first.
+     */
+    static List<RawBodies.Answer> rawBodies(DataSource db, String source, String taskId, Instant from, Instant to) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            return RawBodies.read(c, source, taskId, from, to, 100_000);
+        }
+    }
+
+    /** The stored raw answers of one API in the poll of a task at polledAt. */
+    static List<RawBodies.Answer> rawBodiesOfApi(DataSource db, String source, String taskId, Instant polledAt, String api) throws SQLException {
+        return rawBodies(db, source, taskId, polledAt, polledAt).stream().filter(a -> api.equals(a.body().api())).toList();
+    }
+
+    /**
+     * Rows of task_state, step_state, component_state and task_error (first and last seen) that do not sit on a
+     * successful poll of their task: a failed cycle must never leave such rows, and a state row is only ever
+     * written by the successful poll at its polled_at. Counted per table, in this order.
+     */
+    static List<Long> rowsWithoutTheirOkPoll(DataSource db) throws SQLException {
+        String okPoll = "SELECT 1 FROM poll p WHERE p.task_ref = %s AND p.polled_at = %s AND p.outcome = 'OK'";
+        return List.of(
+                count(db, "SELECT COUNT(*) FROM task_state s WHERE NOT EXISTS (" + okPoll.formatted("s.task_ref", "s.polled_at") + ")"),
+                count(db, "SELECT COUNT(*) FROM step_state s JOIN step k ON k.id = s.step_ref WHERE NOT EXISTS ("
+                        + okPoll.formatted("k.task_ref", "s.polled_at") + ")"),
+                count(db, "SELECT COUNT(*) FROM component_state s JOIN component k ON k.id = s.component_ref WHERE NOT EXISTS ("
+                        + okPoll.formatted("k.task_ref", "s.polled_at") + ")"),
+                count(db, "SELECT COUNT(*) FROM task_error e WHERE NOT EXISTS (" + okPoll.formatted("e.task_ref", "e.first_seen") + ") "
+                        + "OR NOT EXISTS (" + okPoll.formatted("e.task_ref", "e.last_seen") + ")"));
+    }
+
+    /** Rows of the task's state tables and error ledger written at polledAt (a failed cycle must have none). */
+    static long stateRowsAt(DataSource db, String source, String taskId, Instant polledAt) throws SQLException {
+        java.sql.Timestamp at = java.sql.Timestamp.from(polledAt);
+        return count(db, "SELECT COUNT(*) FROM task_state s JOIN task t ON t.id = s.task_ref "
+                        + "WHERE t.source = ? AND t.task_id = ? AND s.polled_at = ?", source, taskId, at)
+                + count(db, "SELECT COUNT(*) FROM step_state s JOIN step k ON k.id = s.step_ref JOIN task t ON t.id = k.task_ref "
+                        + "WHERE t.source = ? AND t.task_id = ? AND s.polled_at = ?", source, taskId, at)
+                + count(db, "SELECT COUNT(*) FROM component_state s JOIN component k ON k.id = s.component_ref "
+                        + "JOIN task t ON t.id = k.task_ref WHERE t.source = ? AND t.task_id = ? AND s.polled_at = ?", source, taskId, at)
+                + count(db, "SELECT COUNT(*) FROM task_error e JOIN task t ON t.id = e.task_ref "
+                        + "WHERE t.source = ? AND t.task_id = ? AND (e.first_seen = ? OR e.last_seen = ?)", source, taskId, at, at);
     }
 
     static List<Instant> times(DataSource db, String sql, Object... args) throws SQLException {

@@ -62,11 +62,8 @@ class PartialPollTest extends SimulatedSourcesTest {
         check(db, SECOND_FAILS, "DescribeProjectSteps", "ERROR", 3, List.of("DescribeProject"));
         check(db, THIRD_FAILS, "DescribeProjectComponents", "BAD_RESPONSE", 1, List.of("DescribeProject", "DescribeProjectSteps"));
 
-        // and nowhere in the database is there a step, component or error row without its cycle's task row
-        for (String table : List.of("step_sample", "component_sample", "error_event")) {
-            assertEquals(0, count(db, "SELECT COUNT(*) FROM " + table + " s WHERE NOT EXISTS "
-                    + "(SELECT 1 FROM task_sample t WHERE t.cycle_id = s.cycle_id)"), table);
-        }
+        // and nowhere in the database is there a state or error row that is not on a successful poll of its task
+        assertEquals(List.of(0L, 0L, 0L, 0L), FaultTestSupport.rowsWithoutTheirOkPoll(db), "task/step/component state, errors");
     }
 
     private static void check(DataSource db, String task, String failingApi, String outcome, int attempts, List<String> okBefore)
@@ -74,23 +71,32 @@ class PartialPollTest extends SimulatedSourcesTest {
         // the simulator has served the fault once pending() is 0, but the cycle is stored a moment later
         assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND api = ? AND outcome = ?",
                 task, failingApi, outcome) > 0), task + ": the failed cycle is stored");
-        List<Map<String, Object>> failedCycles = rows(db, "SELECT DISTINCT cycle_id FROM api_call WHERE task_id = ? AND api = ? "
+        List<Map<String, Object>> failedCycles = rows(db, "SELECT DISTINCT poll_id FROM api_call WHERE task_id = ? AND api = ? "
                 + "AND outcome = ?", task, failingApi, outcome);
         assertEquals(1, failedCycles.size(), task + ": " + failedCycles);
-        String cycle = failedCycles.get(0).get("CYCLE_ID").toString();
+        Object pollId = failedCycles.get(0).get("POLL_ID");
+        Map<String, Object> poll = rows(db, "SELECT source, polled_at, outcome, calls, api FROM v_poll_log WHERE poll_id = ?", pollId).get(0);
+        assertEquals(outcome, poll.get("OUTCOME"), poll.toString());
+        assertEquals(failingApi, poll.get("API"), "the failing call decided the cycle: " + poll);
+        // the calls before it succeeded, once each (a successful call has no api_call row, only its count in the poll row)
         for (String api : okBefore) {
-            assertEquals(1, count(db, "SELECT COUNT(*) FROM api_call WHERE cycle_id = ? AND api = ? AND outcome = 'OK'", cycle, api),
+            assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND api = ?", pollId, api),
                     task + ": " + api + " succeeded in the failed cycle");
         }
-        assertEquals(attempts, count(db, "SELECT COUNT(*) FROM api_call WHERE cycle_id = ? AND api = ?", cycle, failingApi));
-        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE cycle_id = ? AND outcome NOT IN ('OK', ?)", cycle, outcome));
-        for (String table : List.of("task_sample", "step_sample", "component_sample", "error_event")) {
-            assertEquals(0, count(db, "SELECT COUNT(*) FROM " + table + " WHERE cycle_id = ?", cycle), task + ": no " + table + " rows");
+        assertEquals(attempts, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND api = ?", pollId, failingApi));
+        assertEquals(okBefore.size() + attempts, ((Number) poll.get("CALLS")).intValue(),
+                task + ": the calls before the failing one, once each, then its attempts: " + poll);
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND outcome <> ?", pollId, outcome));
+        String source = (String) poll.get("SOURCE");
+        java.time.Instant polledAt = (java.time.Instant) poll.get("POLLED_AT");
+        assertEquals(0, FaultTestSupport.stateRowsAt(db, source, task, polledAt),
+                task + ": no task, step, component or error rows from the failed cycle");
+        assertTrue(FaultTestSupport.rawBodiesOfApi(db, source, task, polledAt, failingApi).size() > 0, "the failing body is kept");
+        for (String api : okBefore) {
+            assertTrue(FaultTestSupport.rawBodiesOfApi(db, source, task, polledAt, api).size() > 0, "the body of " + api + " is kept");
         }
-        assertTrue(count(db, "SELECT COUNT(*) FROM raw_response WHERE cycle_id = ? AND api = ?", cycle, failingApi) > 0,
-                "the failing body is kept");
         // the task goes on being recorded after the failed cycle
-        assertTrue(awaitSql(5_000, () -> count(db, "SELECT COUNT(*) FROM task_sample t WHERE task_id = ? AND polled_at > "
-                + "(SELECT MAX(called_at) FROM api_call WHERE cycle_id = ?)", task, cycle) > 0));
+        assertTrue(awaitSql(5_000, () -> count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = ? AND outcome = 'OK' "
+                + "AND polled_at > ?", task, java.sql.Timestamp.from(polledAt)) > 0));
     }
 }

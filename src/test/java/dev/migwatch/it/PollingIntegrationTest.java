@@ -7,6 +7,7 @@ import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimClock;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
+import dev.migwatch.storage.RawBodies;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
@@ -75,24 +76,41 @@ class PollingIntegrationTest extends SimulatedSourcesTest {
         assertTrue(processed.size() >= 2 && Long.parseLong(processed.get(processed.size() - 1)) > Long.parseLong(processed.get(0)),
                 "processed records grew: " + processed);
         assertTrue(count(db, "SELECT COUNT(*) FROM component_sample WHERE task_id = 'np_it_orders'") > 0, "components recorded");
-        assertEquals(0, count(db, "SELECT COUNT(*) FROM step_sample s WHERE NOT EXISTS "
-                + "(SELECT 1 FROM task_sample t WHERE t.cycle_id = s.cycle_id)"), "no step row without its cycle's task row");
+        assertEquals(List.of(0L, 0L, 0L, 0L), FaultTestSupport.rowsWithoutTheirOkPoll(db),
+                "no task/step/component state or error row without its successful poll");
+        // every stored cycle is one poll row (the notifier counted 60 stores), unique per task and time
+        assertTrue(count(db, "SELECT COUNT(*) FROM v_poll_log") >= 60);
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM (SELECT source, task_id, polled_at FROM v_poll_log "
+                + "GROUP BY source, task_id, polled_at HAVING COUNT(*) > 1) d"), "one poll row per cycle");
 
         // DTS: steps with sub-steps as children; UDTS: progress and binlog
         assertTrue(count(db, "SELECT COUNT(*) FROM step_sample WHERE task_id = 'dts_it_01' AND parent_step_key IS NOT NULL") > 0);
         assertTrue(count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = 'udts-it-01'") > 0);
 
-        // every successful cycle made all its calls with HTTP 200 and a request id where the provider gives one
-        assertTrue(count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'it-oms' AND outcome = 'OK' AND http_status = 200 "
-                + "AND request_id IS NOT NULL") > 0);
+        // every successful cycle made all its calls (three for OMS: a successful call has no api_call row, only its count)
+        // and no failed call decided it; the answers, request id included, are kept in raw_body
+        assertTrue(count(db, "SELECT COUNT(*) FROM v_poll_log WHERE source = 'it-oms' AND task_id = 'np_it_orders' AND outcome = 'OK' "
+                + "AND calls >= 3 AND api IS NULL AND http_status IS NULL AND error_code IS NULL") > 0);
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM v_poll_log WHERE outcome = 'OK' AND calls < 1"));
+        List<RawBodies.Answer> okBodies = FaultTestSupport.rawBodies(db, "it-oms", "np_it_orders", null, null);
+        assertTrue(okBodies.stream().map(a -> a.body().api()).distinct().count() == 3, "the three OMS answers are kept: " + okBodies.size());
+        assertTrue(okBodies.stream().allMatch(a -> a.body().body() != null && a.body().body().contains("\"RequestId\"")),
+                "the answers carry the provider's request id");
 
         // failures: a wrong secret is an AUTH failure, an unknown id NOT_FOUND; neither leaves task rows
         assertTrue(count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'it-bad-key' AND outcome = 'AUTH' "
                 + "AND error_code = 'SignatureDoesNotMatch' AND http_status = 400") > 0);
+        assertTrue(count(db, "SELECT COUNT(*) FROM v_poll_log WHERE source = 'it-bad-key' AND outcome = 'AUTH' "
+                + "AND error_code = 'SignatureDoesNotMatch' AND http_status = 400") > 0, "the poll log says why the cycle failed");
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM v_poll_log WHERE source = 'it-bad-key' AND outcome = 'OK'"));
         assertEquals(0, count(db, "SELECT COUNT(*) FROM task_sample WHERE source = 'it-bad-key'"));
         assertTrue(count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = 'np_does_not_exist' AND outcome = 'NOT_FOUND'") > 0);
+        assertTrue(count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = 'np_does_not_exist' AND outcome = 'NOT_FOUND'") > 0);
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = 'np_does_not_exist' AND outcome = 'OK'"));
         assertEquals(0, count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = 'np_does_not_exist'"));
-        assertTrue(count(db, "SELECT COUNT(*) FROM raw_response WHERE source = 'it-bad-key'") > 0, "the refusal body is kept");
+        List<RawBodies.Answer> refusals = FaultTestSupport.rawBodies(db, "it-bad-key", "np_it_orders", null, null);
+        assertTrue(refusals.stream().anyMatch(a -> a.body().body() != null && a.body().body().contains("SignatureDoesNotMatch")),
+                "the refusal body is kept: " + refusals);
 
         // the cross-provider question: the latest state of every task, one query
         Map<String, String> latest = new LinkedHashMap<>();

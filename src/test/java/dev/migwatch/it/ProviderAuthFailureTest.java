@@ -109,10 +109,16 @@ class ProviderAuthFailureTest extends SimulatedSourcesTest {
                 assertEquals(1, a.get("ATTEMPT"), "refused credentials are not retried within the cycle: " + a);
             }
             assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE source = ? AND outcome NOT IN ('AUTH', 'SKIPPED')", source));
+            // no cycle of the source succeeded or failed otherwise (a successful call would only be counted in the poll row)
+            assertEquals(0, count(db, "SELECT COUNT(*) FROM v_poll_log WHERE source = ? AND outcome NOT IN ('AUTH', 'SKIPPED')", source));
+            assertEquals(0, count(db, "SELECT COUNT(*) FROM v_poll_log p WHERE p.source = ? AND p.outcome = 'AUTH' AND "
+                    + "(p.calls <> (SELECT COUNT(*) FROM api_call a WHERE a.poll_id = p.poll_id AND a.outcome = 'AUTH') "
+                    + "OR p.error_code <> ? OR p.error_code IS NULL)", source, code), "an AUTH cycle: refused calls only, each in api_call");
             assertEquals(0, count(db, "SELECT COUNT(*) FROM task_sample WHERE source = ?", source));
             assertTrue(count(db, "SELECT COUNT(*) FROM api_call WHERE source = ? AND outcome = 'SKIPPED' AND error_code = 'AUTH_PAUSE'",
                     source) >= 3, source + " skipped while paused");
-            assertTrue(count(db, "SELECT COUNT(*) FROM raw_response WHERE source = ?", source) > 0, "the refusal body is kept");
+            assertTrue(FaultTestSupport.rawBodies(db, source, c.getValue()[0], null, null).stream()
+                    .anyMatch(a -> a.body().body() != null && !a.body().body().isBlank()), "the refusal body is kept");
 
             // no tight loop: about one request per pause, against one per interval without the pause
             long asked = count(db, "SELECT COUNT(*) FROM api_call WHERE source = ? AND outcome = 'AUTH'", source);
@@ -131,7 +137,9 @@ class ProviderAuthFailureTest extends SimulatedSourcesTest {
         assertTrue(awaitSql(2_000, () -> count(db, "SELECT COUNT(*) FROM api_call WHERE outcome = 'AUTH'") >= refusedRequests),
                 "every refused request is in the poll log: " + refusedRequests);
         // the healthy source was not affected
-        assertTrue(count(db, "SELECT COUNT(*) FROM task_sample WHERE source = 'au-good'") >= elapsed / INTERVAL / 3);
+        assertTrue(count(db, "SELECT COUNT(*) FROM v_poll_log WHERE source = 'au-good' AND outcome = 'OK'") >= elapsed / INTERVAL / 3);
+        assertTrue(count(db, "SELECT COUNT(*) FROM task_sample WHERE source = 'au-good'") > 0);
         assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'au-good' AND outcome <> 'OK'"));
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM v_poll_log WHERE source = 'au-good' AND outcome <> 'OK'"));
     }
 }

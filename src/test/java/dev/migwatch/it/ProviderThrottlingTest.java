@@ -74,7 +74,7 @@ class ProviderThrottlingTest extends SimulatedSourcesTest {
     @Test
     void alibabaThrottlingPausesTheWholeSourceForTheRetryAfter() throws Exception {
         DataSource db = FaultTestSupport.db(context);
-        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = ?", ACS) >= 2));
+        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = ? AND outcome = 'OK'", ACS) >= 2));
         SIMULATOR.faults().queue(ACS, "DescribeProject", Fault.throttle(Duration.ofMillis(RETRY_AFTER)), 1);
         assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND outcome = 'THROTTLED'", ACS) == 1));
         Map<String, Object> throttled = rows(db, "SELECT called_at, duration_ms, http_status, error_code, error_message, attempt FROM api_call "
@@ -85,17 +85,19 @@ class ProviderThrottlingTest extends SimulatedSourcesTest {
         Instant pausedFrom = ((Instant) throttled.get("CALLED_AT")).plusMillis(((Number) throttled.get("DURATION_MS")).longValue());
 
         // both tasks of the source come back only after the retry-after
-        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM task_sample WHERE source = 'th-oms' AND polled_at > ?",
+        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM v_poll_log WHERE source = 'th-oms' AND outcome = 'OK' AND polled_at > ?",
                 java.sql.Timestamp.from(pausedFrom.plusMillis(RETRY_AFTER))) >= 2), "polling resumes after the pause");
         assertQuiet(List.of(ACS, ACS_NEIGHBOUR), pausedFrom, RETRY_AFTER);
         assertSkippedDuring(db, "th-oms", pausedFrom, RETRY_AFTER, 4);
         assertEquals(1, count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'th-oms' AND outcome = 'THROTTLED'"));
+        assertEquals(1, count(db, "SELECT COUNT(*) FROM v_poll_log WHERE source = 'th-oms' AND outcome = 'THROTTLED' "
+                + "AND api = 'DescribeProject' AND error_code = 'Throttling.User'"), "one cycle decided by the throttled call");
     }
 
     @Test
     void http429PausesTheSourceForItsRetryAfterSeconds() throws Exception {
         DataSource db = FaultTestSupport.db(context);
-        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = ?", HTTP_429) >= 2));
+        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = ? AND outcome = 'OK'", HTTP_429) >= 2));
         Map<String, Object> throttled = rows(db, "SELECT called_at, duration_ms, http_status, error_code FROM api_call "
                 + "WHERE task_id = ? AND outcome = 'THROTTLED'", HTTP_429).get(0);
         assertEquals(429, throttled.get("HTTP_STATUS"));
@@ -105,12 +107,13 @@ class ProviderThrottlingTest extends SimulatedSourcesTest {
         assertQuiet(List.of(HTTP_429), pausedFrom, 1_000);
         assertSkippedDuring(db, "th-dts", pausedFrom, 1_000, 2);
         assertEquals(1, count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'th-dts' AND outcome = 'THROTTLED'"));
+        assertEquals(1, count(db, "SELECT COUNT(*) FROM v_poll_log WHERE source = 'th-dts' AND outcome = 'THROTTLED'"));
     }
 
     @Test
     void ucloudRetCodeFrom2000IsThrottlingAndPausesTheSource() throws Exception {
         DataSource db = FaultTestSupport.db(context);
-        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = ?", UCLOUD) >= 2));
+        assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = ? AND outcome = 'OK'", UCLOUD) >= 2));
         Map<String, Object> throttled = rows(db, "SELECT called_at, duration_ms, http_status, error_code, error_message FROM api_call "
                 + "WHERE task_id = ? AND outcome = 'THROTTLED'", UCLOUD).get(0);
         assertEquals(200, throttled.get("HTTP_STATUS"));

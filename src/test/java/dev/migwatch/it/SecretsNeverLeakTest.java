@@ -9,6 +9,7 @@ import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimulatorSettings;
 import dev.migwatch.simulator.UdtsScenario;
+import dev.migwatch.storage.RawBodies;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
@@ -89,14 +90,29 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
             assertEquals(List.of(), logLines.stream().filter(l -> l.contains(secret)).toList(), "log lines with " + secret);
         }
 
+        // every table of the history, column by column (detail_json included); raw_body holds compressed records,
+        // so its bodies are decoded and scanned below
         List<String> leaks = new ArrayList<>();
         try (Connection c = db.getConnection()) {
-            for (String table : List.of("api_call", "task_sample", "step_sample", "component_sample", "error_event", "raw_response")) {
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+            List<String> tables = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables "
+                    + "WHERE table_schema = 'PUBLIC' AND table_type = 'BASE TABLE'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            assertTrue(tables.stream().map(t -> t.toLowerCase(java.util.Locale.ROOT)).toList().containsAll(List.of("task", "step", "component", "task_state", "step_state", "component_state",
+                    "poll", "poll_call", "task_error", "raw_body")), "the history tables: " + tables);
+            for (String table : tables) {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM \"" + table + "\"")) {
                     int columns = rs.getMetaData().getColumnCount();
                     while (rs.next()) {
                         for (int i = 1; i <= columns; i++) {
-                            String v = rs.getString(i);
+                            String v = rs.getMetaData().getColumnType(i) == java.sql.Types.VARBINARY
+                                    || rs.getMetaData().getColumnType(i) == java.sql.Types.BLOB
+                                    || rs.getMetaData().getColumnType(i) == java.sql.Types.LONGVARBINARY
+                                    ? new String(rs.getBytes(i) == null ? new byte[0] : rs.getBytes(i), java.nio.charset.StandardCharsets.ISO_8859_1)
+                                    : rs.getString(i);
                             for (String secret : SECRETS) {
                                 if (v != null && v.contains(secret)) {
                                     leaks.add(table + "." + rs.getMetaData().getColumnName(i));
@@ -106,6 +122,28 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
                     }
                 }
             }
+            // the raw answers, decoded, for every task ever polled (refusals of the wrong secrets included)
+            List<String[]> tasks = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT source, task_id FROM task")) {
+                while (rs.next()) {
+                    tasks.add(new String[]{rs.getString(1), rs.getString(2)});
+                }
+            }
+            int bodies = 0;
+            java.util.Set<String> sourcesWithBodies = new java.util.TreeSet<>();
+            for (String[] t : tasks) {
+                for (RawBodies.Answer a : RawBodies.read(c, t[0], t[1], null, null, Integer.MAX_VALUE)) {
+                    bodies++;
+                    sourcesWithBodies.add(t[0]);
+                    for (String secret : SECRETS) {
+                        if (a.body().body() != null && a.body().body().contains(secret)) {
+                            leaks.add("raw_body " + t[0] + "/" + t[1] + " at " + a.receivedAt() + " (" + a.body().api() + ")");
+                        }
+                    }
+                }
+            }
+            assertTrue(bodies > 0 && sourcesWithBodies.containsAll(List.of("sec-sts", "sec-wrong", "sec-wrong-sha1", "sec-udts")),
+                    "raw bodies decoded: " + bodies + " of " + sourcesWithBodies);
         }
         assertEquals(List.of(), leaks, "database columns holding a secret");
 

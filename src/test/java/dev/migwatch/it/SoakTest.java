@@ -146,79 +146,122 @@ class SoakTest extends SimulatedSourcesTest {
         assertTrue(FaultTestSupport.await(30_000, () -> cycles.cyclesUnderWay() == 0), "cycles under way finish: " + cycles.cyclesUnderWay());
         long elapsed = System.currentTimeMillis() - start;
 
-        // every cycle in the poll log: OK on every call's last attempt <=> exactly one task_sample row
-        Map<String, Map<String, String[]>> lastByCycle = new HashMap<>(); // cycle -> api -> {attempt, outcome}
-        Map<String, String> taskOfCycle = new HashMap<>();
+        // every cycle is one poll row (v_poll_log): OK <=> every API's last attempt succeeded. A successful call is only
+        // counted (poll.calls); every call that did not succeed, attempt by attempt, is an api_call row. So an OK cycle
+        // made each API of its provider once plus its failed attempts; a skipped one made no call; a failed one is
+        // decided by one of its failed calls. State rows exist only at successful polls.
+        Map<String, Integer> apisPerCycle = Map.of("oms", 3, "dts", 1, "udts", 1);
+        // the poll rows first: a cycle's poll row and its api_call rows commit together, so every poll read here has
+        // all its api_call rows in the read that follows (cycles still being written may add rows in between)
+        List<Object[]> pollRows = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT poll_id, provider, task_id, outcome, calls, api FROM v_poll_log")) {
+            while (rs.next()) {
+                pollRows.add(new Object[]{rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6)});
+            }
+        }
+        Map<Long, List<String[]>> failedByPoll = new HashMap<>(); // poll -> {api, attempt, outcome}
         Set<String> seen = new HashSet<>();
         long duplicateCalls = 0;
         Map<String, Long> callsByOutcome = new TreeMap<>();
         try (Connection c = db.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT cycle_id, api, attempt, outcome, task_id FROM api_call")) {
+             ResultSet rs = st.executeQuery("SELECT poll_id, api, attempt, outcome FROM api_call")) {
             while (rs.next()) {
-                String cycle = rs.getString(1);
-                String api = rs.getString(2);
-                int attempt = rs.getInt(3);
-                String outcome = rs.getString(4);
-                if (!seen.add(cycle + "/" + api + "/" + attempt)) {
+                long poll = rs.getLong(1);
+                String[] call = {rs.getString(2), String.valueOf(rs.getInt(3)), rs.getString(4)};
+                if (!seen.add(poll + "/" + call[0] + "/" + call[1])) {
                     duplicateCalls++;
                 }
-                callsByOutcome.merge(outcome, 1L, Long::sum);
-                taskOfCycle.put(cycle, rs.getString(5));
-                lastByCycle.computeIfAbsent(cycle, k -> new HashMap<>()).merge(api, new String[]{String.valueOf(attempt), outcome},
-                        (a, b) -> Integer.parseInt(b[0]) > Integer.parseInt(a[0]) ? b : a);
-            }
-        }
-        Map<String, Long> samplesByCycle = new HashMap<>();
-        try (Connection c = db.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT cycle_id, COUNT(*) FROM task_sample GROUP BY cycle_id")) {
-            while (rs.next()) {
-                samplesByCycle.put(rs.getString(1), rs.getLong(2));
+                failedByPoll.computeIfAbsent(poll, k -> new ArrayList<>()).add(call);
             }
         }
         long successes = 0;
+        long polls = 0;
+        long calledRows = 0; // HTTP calls made, by the poll log
         List<String> problems = new ArrayList<>();
         Map<String, Long> failedCyclesBy = new TreeMap<>();
         Map<String, Long> cyclesPerTask = new TreeMap<>();
-        for (var e : lastByCycle.entrySet()) {
-            cyclesPerTask.merge(taskOfCycle.get(e.getKey()), 1L, Long::sum);
-            boolean ok = e.getValue().values().stream().allMatch(a -> "OK".equals(a[1]));
-            long samples = samplesByCycle.getOrDefault(e.getKey(), 0L);
-            if (ok) {
-                successes++;
-                if (samples != 1) {
-                    problems.add("cycle " + e.getKey() + " succeeded but has " + samples + " task rows");
-                }
-            } else {
-                e.getValue().values().stream().filter(a -> !"OK".equals(a[1])).map(a -> a[1]).findFirst()
-                        .ifPresent(o -> failedCyclesBy.merge(o, 1L, Long::sum));
-                if (samples != 0) {
-                    problems.add("cycle " + e.getKey() + " failed but has " + samples + " task rows");
+        {
+            for (Object[] row : pollRows) {
+                polls++;
+                long poll = (Long) row[0];
+                String provider = ((String) row[1]).toLowerCase(java.util.Locale.ROOT);
+                String outcome = (String) row[3];
+                int calls = (Integer) row[4];
+                String decidedBy = (String) row[5];
+                calledRows += calls;
+                cyclesPerTask.merge((String) row[2], 1L, Long::sum);
+                List<String[]> failed = failedByPoll.getOrDefault(poll, List.of());
+                if ("OK".equals(outcome)) {
+                    successes++;
+                    // a failed attempt of an OK cycle was retried and its API succeeded after it
+                    Map<String, Integer> failedAttempts = new HashMap<>();
+                    failed.forEach(f -> failedAttempts.merge(f[0], 1, Integer::sum));
+                    boolean retried = failed.stream().allMatch(f -> Integer.parseInt(f[1]) >= 1
+                            && Integer.parseInt(f[1]) <= failedAttempts.get(f[0]) && !"SKIPPED".equals(f[2]));
+                    if (!retried || calls != apisPerCycle.get(provider) + failed.size()) {
+                        problems.add("OK cycle " + poll + " made " + calls + " calls, failed: " + failed.stream().map(f -> String.join("/", f)).toList());
+                    }
+                } else if ("SKIPPED".equals(outcome)) {
+                    failedCyclesBy.merge(outcome, 1L, Long::sum);
+                    if (calls != 0 || failed.size() != 1 || !"cycle".equals(failed.get(0)[0]) || !"SKIPPED".equals(failed.get(0)[2])) {
+                        problems.add("skipped cycle " + poll + ": " + calls + " calls, " + failed.stream().map(f -> String.join("/", f)).toList());
+                    }
+                } else {
+                    failedCyclesBy.merge(outcome, 1L, Long::sum);
+                    boolean decided = failed.stream().anyMatch(f -> f[0].equals(decidedBy) && f[2].equals(outcome));
+                    if (!decided || calls < failed.size()) {
+                        problems.add("failed cycle " + poll + " (" + outcome + " by " + decidedBy + ", " + calls + " calls) has failed calls "
+                                + failed.stream().map(f -> String.join("/", f)).toList());
+                    }
                 }
             }
         }
-        samplesByCycle.keySet().stream().filter(id -> !lastByCycle.containsKey(id))
-                .forEach(id -> problems.add("task row of cycle " + id + " has no poll-log rows"));
-        long orphanRows = 0;
-        for (String table : List.of("step_sample", "component_sample", "error_event")) {
-            orphanRows += count(db, "SELECT COUNT(*) FROM " + table + " s WHERE NOT EXISTS (SELECT 1 FROM task_sample t WHERE t.cycle_id = s.cycle_id)");
+        long duplicateCycles = count(db, "SELECT COUNT(*) FROM (SELECT task_ref, polled_at FROM poll GROUP BY task_ref, polled_at "
+                + "HAVING COUNT(*) > 1) d");
+        // the newest poll and the newest successful one of each task are the ones its row points at; each task's first
+        // successful poll wrote its state (nothing to compare it with)
+        long badPointers = count(db, "SELECT COUNT(*) FROM task t WHERE t.last_polled_at <> (SELECT MAX(p.polled_at) FROM poll p "
+                + "WHERE p.task_ref = t.id) OR COALESCE(t.last_ok_at, TIMESTAMP '1900-01-01 00:00:00') <> COALESCE((SELECT MAX(p.polled_at) "
+                + "FROM poll p WHERE p.task_ref = t.id AND p.outcome = 'OK'), TIMESTAMP '1900-01-01 00:00:00')");
+        if (badPointers > 0) {
+            problems.add(badPointers + " tasks whose last_polled_at / last_ok_at is not their newest poll");
         }
+        long firstOkWithoutState = count(db, "SELECT COUNT(*) FROM task t WHERE t.last_ok_at IS NOT NULL AND NOT EXISTS "
+                + "(SELECT 1 FROM task_state s WHERE s.task_ref = t.id AND s.polled_at = (SELECT MIN(p.polled_at) FROM poll p "
+                + "WHERE p.task_ref = t.id AND p.outcome = 'OK'))");
+        if (firstOkWithoutState > 0) {
+            problems.add(firstOkWithoutState + " tasks without a state row at their first successful poll");
+        }
+        // state and error rows that are not on a successful poll of their task (a failed cycle's, or a half-written one's)
+        long orphanRows = FaultTestSupport.rowsWithoutTheirOkPoll(db).stream().mapToLong(Long::longValue).sum();
+        java.util.Set<Long> pollIds = new HashSet<>();
+        pollRows.forEach(r -> pollIds.add((Long) r[0]));
+        failedByPoll.forEach((poll, calls) -> {
+            if (pollIds.contains(poll)) {
+                calls.forEach(call -> callsByOutcome.merge(call[2], 1L, Long::sum));
+            }
+        });
+        callsByOutcome.merge("OK", calledRows - callsByOutcome.entrySet().stream().filter(e -> !"SKIPPED".equals(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum(), Long::sum);
+        long taskStateRows = count(db, "SELECT COUNT(*) FROM task_state");
         SimulatorStats stats = SIMULATOR.stats();
-        long calledRows = callsByOutcome.entrySet().stream().filter(e -> !"SKIPPED".equals(e.getKey())).mapToLong(Map.Entry::getValue).sum();
         int tasks = OMS.size() + DTS.size() + UDTS.size();
 
         System.out.println("================ migwatch soak summary ================");
         System.out.printf("duration           %.1f min (soak.minutes=%s), %d sources, %d tasks (OMS %d, DTS %d, UDTS %d)%n",
                 elapsed / 60_000.0, MINUTES, 10, tasks, OMS.size(), DTS.size(), UDTS.size());
-        System.out.printf("cycles             %d (per task min %d, max %d); ticks left out while the task's previous cycle was under way: %d%n",
-                lastByCycle.size(), cyclesPerTask.values().stream().min(Long::compare).orElse(0L),
+        System.out.printf("cycles             %d poll rows (per task min %d, max %d); ticks left out while the task's previous cycle was under way: %d%n",
+                polls, cyclesPerTask.values().stream().min(Long::compare).orElse(0L),
                 cyclesPerTask.values().stream().max(Long::compare).orElse(0L), cycles.busyTicks());
-        System.out.printf("successes          %d cycles with one task_sample row each (%d task_sample rows)%n", successes,
-                samplesByCycle.values().stream().mapToLong(Long::longValue).sum());
-        System.out.printf("failed/skipped     %d cycles, by first failed outcome: %s%n", lastByCycle.size() - successes, failedCyclesBy);
-        System.out.printf("api_call rows      %d by outcome: %s (duplicates: %d)%n", seen.size() + duplicateCalls, callsByOutcome, duplicateCalls);
+        System.out.printf("successes          %d cycles (%d task_state rows: a row only where a value changed)%n", successes, taskStateRows);
+        System.out.printf("failed/skipped     %d cycles, by outcome: %s%n", polls - successes, failedCyclesBy);
+        System.out.printf("calls              %d made, by outcome (OK only counted, the others in api_call): %s (duplicates: %d)%n",
+                calledRows, callsByOutcome, duplicateCalls);
         System.out.printf("simulator          %d requests served, by outcome: %s%n", stats.total(), stats.byOutcome());
-        System.out.printf("poll log vs sim.   %d api_call rows of calls made, %d requests served%n", calledRows, stats.total());
-        System.out.printf("orphan rows        %d step/component/error rows without their task row; problems: %d%n", orphanRows, problems.size());
+        System.out.printf("poll log vs sim.   %d calls made in the poll log, %d requests served%n", calledRows, stats.total());
+        System.out.printf("orphan rows        %d state/error rows without their successful poll; duplicate cycles %d; problems: %d%n",
+                orphanRows, duplicateCycles, problems.size());
         List<String> mb = heap.stream().map(b -> String.format("%.1f", b / 1048576.0)).toList();
         int third = Math.max(1, heap.size() / 3);
         double first = heap.subList(0, third).stream().mapToLong(Long::longValue).average().orElse(0);
@@ -229,11 +272,12 @@ class SoakTest extends SimulatedSourcesTest {
         System.out.println("=======================================================");
 
         assertEquals(List.of(), problems.stream().limit(20).toList(), "every cycle is in the history or the poll log, once");
-        assertEquals(0, duplicateCalls, "(cycle_id, api, attempt) unique");
+        assertEquals(0, duplicateCalls, "(poll, api, attempt) unique");
+        assertEquals(0, duplicateCycles, "(task, polled_at) unique");
         assertEquals(0, orphanRows, "no partial rows");
         assertEquals(tasks, cyclesPerTask.size(), "every task was polled");
         assertEquals(stats.total(), calledRows, "every request the provider served is in the poll log");
-        assertTrue(successes > lastByCycle.size() / 2, "most cycles succeed with p = 0.1 faults: " + successes + "/" + lastByCycle.size());
+        assertTrue(successes > polls / 2, "most cycles succeed with p = 0.1 faults: " + successes + "/" + polls);
         assertTrue(heap.size() >= 3, "enough heap samples: run at least 1.5 minutes (soak.minutes=1.5)");
         assertTrue(last - first <= HEAP_GROWTH_ALLOWED, "used heap is flat: " + mb);
     }
