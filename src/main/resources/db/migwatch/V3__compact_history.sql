@@ -8,7 +8,10 @@
 --   * one poll row per cycle, and a poll_call row only for calls that did not succeed;
 --   * one task_error row per distinct error, with first seen / last seen / count;
 --   * raw bodies compressed, most of them as a delta against a keyframe body (see RawBodyCodec).
--- The 0.1 rows are converted below, value for value; nothing is recomputed or dropped on the way.
+-- The 0.1 rows are converted below, value for value; nothing is dropped on the way. Differences a reader
+-- may notice: a converted poll's duration_ms is the sum of its calls' durations (the writer stores the cycle's
+-- wall time), every 0.1 call is kept in poll_call (the writer keeps failed ones only), and detail JSON keeps
+-- its newest value (earlier ones are in the raw bodies).
 -- Portable SQL for H2 2.x and PostgreSQL 15: ${ts}, ${text}, ${blob}, ${id}, ${bigid} are Flyway placeholders.
 
 DROP VIEW v_step_unchanged;
@@ -217,13 +220,14 @@ CREATE INDEX task_error_seen ON task_error (task_ref, last_seen);
 -- (base_at NULL) is deflated on its own; the others are deflated with their keyframe as the dictionary,
 -- so a body that differs from it in a few counters costs a few dozen bytes. encoding: 'deflate'
 -- (keyframe), 'delta' (needs the keyframe of the same task at base_at), 'text' (0.1 rows, body as text
--- in UTF-8 bytes, one API per row).
+-- in UTF-8 bytes, one API per row, with its content_type; the compressed records carry theirs inside).
 CREATE TABLE raw_body (
     task_ref     INTEGER       NOT NULL REFERENCES task (id),
     received_at  ${ts}         NOT NULL,
     api          VARCHAR(64)   NOT NULL,
     encoding     VARCHAR(10)   NOT NULL,
     base_at      ${ts},
+    content_type VARCHAR(200),
     body         ${blob}       NOT NULL,
     PRIMARY KEY (task_ref, received_at, api)
 );
@@ -348,12 +352,46 @@ FROM (SELECT e.source, e.task_id, e.origin, e.origin_name, e.code, e.err_level, 
 JOIN old_error_event f ON f.cycle_id || ':' || CAST(1000000 + f.seq AS VARCHAR(10)) = g.first_row
 JOIN task t ON t.source = g.source AND t.task_id = g.task_id;
 
-INSERT INTO raw_body (task_ref, received_at, api, encoding, base_at, body)
-SELECT t.id, r.received_at, r.api, 'text', NULL, ${utf8_bytes}
+INSERT INTO raw_body (task_ref, received_at, api, encoding, base_at, content_type, body)
+SELECT t.id, r.received_at, r.api, 'text', NULL, r.content_type, ${utf8_bytes}
 FROM old_raw_response r
 JOIN task t ON t.source = r.source AND t.task_id = r.task_id;
 
+-- A failed 0.1 cycle has no time of its own but its calls': its poll is at its first call. The task's newest
+-- cycle has one (task_latest.last_polled_at): put its poll there, so that the task's pointer finds it.
+UPDATE poll SET polled_at = (SELECT t.last_polled_at FROM task t WHERE t.id = poll.task_ref)
+WHERE poll.polled_at = (SELECT MAX(p2.polled_at) FROM poll p2 WHERE p2.task_ref = poll.task_ref)
+  AND poll.polled_at > (SELECT t.last_polled_at FROM task t WHERE t.id = poll.task_ref);
+
+-- A failed poll is described by the call that decided it, as the writer does (PollLog.decisive): the last
+-- attempt of the first API that failed. One call, all its columns (taking the MAX of each column above could
+-- mix the outcome of one call with the status of another).
+UPDATE poll SET outcome = (SELECT d.outcome FROM poll_call d WHERE d.poll_id = poll.id AND ${decisive}),
+                api = (SELECT d.api FROM poll_call d WHERE d.poll_id = poll.id AND ${decisive}),
+                http_status = (SELECT d.http_status FROM poll_call d WHERE d.poll_id = poll.id AND ${decisive}),
+                request_id = (SELECT d.request_id FROM poll_call d WHERE d.poll_id = poll.id AND ${decisive}),
+                error_code = (SELECT d.error_code FROM poll_call d WHERE d.poll_id = poll.id AND ${decisive}),
+                error_message = (SELECT d.error_message FROM poll_call d WHERE d.poll_id = poll.id AND ${decisive})
+WHERE poll.outcome <> 'OK'
+  AND EXISTS (SELECT 1 FROM poll_call d WHERE d.poll_id = poll.id AND ${decisive});
+
+UPDATE task SET last_outcome = (SELECT p.outcome FROM poll p WHERE p.task_ref = task.id AND p.polled_at = task.last_polled_at)
+WHERE EXISTS (SELECT 1 FROM poll p WHERE p.task_ref = task.id AND p.polled_at = task.last_polled_at);
+
 UPDATE task SET state_at = (SELECT MAX(x.polled_at) FROM task_state x WHERE x.task_ref = task.id);
+UPDATE step SET state_at = (SELECT MAX(x.polled_at) FROM step_state x WHERE x.step_ref = step.id);
+UPDATE component SET state_at = (SELECT MAX(x.polled_at) FROM component_state x WHERE x.component_ref = component.id);
+
+-- A step or component that left a 0.1 answer simply had no more rows; here it gets the "absent" row the writer
+-- writes, at the first successful poll that no longer listed it.
+INSERT INTO step_state (step_ref, polled_at, present)
+SELECT st.id, (SELECT MIN(s.polled_at) FROM task_state s WHERE s.task_ref = st.task_ref AND s.polled_at > st.state_at), FALSE
+FROM step st JOIN task t ON t.id = st.task_ref
+WHERE st.state_at < t.state_at;
+INSERT INTO component_state (component_ref, polled_at, present)
+SELECT k.id, (SELECT MIN(s.polled_at) FROM task_state s WHERE s.task_ref = k.task_ref AND s.polled_at > k.state_at), FALSE
+FROM component k JOIN task t ON t.id = k.task_ref
+WHERE k.state_at < t.state_at;
 UPDATE step SET state_at = (SELECT MAX(x.polled_at) FROM step_state x WHERE x.step_ref = step.id);
 UPDATE component SET state_at = (SELECT MAX(x.polled_at) FROM component_state x WHERE x.component_ref = component.id);
 

@@ -20,7 +20,7 @@ final class OmsComponentMapper {
     /** component_sample.kind → the list in Data that holds that kind. */
     static final Map<String, String> LISTS = kinds();
 
-    /** Fields that land in their own column (or in error_event); everything else goes to detail_json. */
+    /** Fields that land in their own column (or in task_error); everything else goes to detail_json. */
     private static final Set<String> MAPPED = Set.of("Name", "Status", "Ip", "Region", "Identity", "Topic", "Subtopic",
             "Delay", "Tps", "Progress", "RecordProgress", "ConsistentQuantity", "InconsistentQuantity", "Checkpoint",
             "CheckpointSampleTimestamp", "LatelyHeartbeatTimeSec", "ErrMsg", "ErrorDetails");

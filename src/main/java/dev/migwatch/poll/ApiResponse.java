@@ -37,7 +37,7 @@ public record ApiResponse(
             return "empty body";
         }
         if (body.startsWith(NOT_UTF8)) {
-            return "body is not UTF-8 text (its bytes are kept in raw_response)";
+            return "body is not UTF-8 text (its bytes are kept in raw_body)";
         }
         String s = body.strip().replaceAll("\\s+", " ");
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;

@@ -47,7 +47,7 @@ public final class RawBodies {
 
     static List<RawBody> read(Connection c, int taskRef, Instant at) throws SQLException {
         List<RawBody> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT api, encoding, base_at, body FROM raw_body "
+        try (PreparedStatement ps = c.prepareStatement("SELECT api, encoding, base_at, body, content_type FROM raw_body "
                 + "WHERE task_ref = ? AND received_at = ? ORDER BY api")) {
             new SqlRow(ps).integer(taskRef).time(at);
             try (ResultSet rs = ps.executeQuery()) {
@@ -56,7 +56,7 @@ public final class RawBodies {
                     Instant base = (Instant) SqlRow.read(rs, 3, SqlRow.Col.Kind.TIME);
                     byte[] body = rs.getBytes(4);
                     switch (encoding) {
-                        case "text" -> out.add(new RawBody(rs.getString(1), null, null, new String(body, StandardCharsets.UTF_8)));
+                        case "text" -> out.add(new RawBody(rs.getString(1), null, rs.getString(5), new String(body, StandardCharsets.UTF_8)));
                         case "deflate" -> out.addAll(RawBodyCodec.decode(body, null));
                         case "delta" -> out.addAll(RawBodyCodec.decode(body, keyframe(c, taskRef, base)));
                         default -> throw new SQLException("raw_body of task " + taskRef + " at " + at + " has an unknown encoding " + encoding);

@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * beside a {@code .reason.txt}, where an operator can inspect them.
  *
  * <p>Entries are removed only after the caller has stored them, so a crash between the database commit and the
- * removal replays the entry; the caller must therefore be idempotent (HistoryStore is, by cycle_id).
+ * removal replays the entry; the caller must therefore be idempotent (HistoryStore is, by task and polled_at).
  */
 public class SnapshotJournal {
     public static final String DEFAULT_DIR = "./data/journal";

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Order: while the journal holds anything, new snapshots are appended behind it instead of being written
  * directly ({@link #backlogged()}), so no snapshot overtakes an older one. Exactly once: an entry leaves the
- * journal only after its transaction committed, and {@link HistoryStore#write} is a no-op for a stored cycle_id,
+ * journal only after its transaction committed, and {@link HistoryStore#write} is a no-op for a stored cycle (same task, same polled_at),
  * so an entry replayed after a crash between commit and removal is not stored twice.
  *
  * <p>Logging: one WARN when an outage starts and one INFO when the backlog is written, not one line per snapshot.
