@@ -30,7 +30,11 @@ public final class HistoryDatabase {
     public static HikariDataSource open(String url, String user, String password, Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("migwatch-history");
-        config.setJdbcUrl(durable(url));
+        // H2 as given, with its WRITE_DELAY (0.5 s): 0.1 forced it to 0 so that every commit was on disk when it
+        // returned, but then H2 runs no background writer, which is what compacts its file, and the file grew by tens
+        // of KB per poll (each commit rewrites every page it touched into a new chunk, and nothing reclaimed the old
+        // ones). The journal, which deletes its own copy of a snapshot once written, asks for a sync first.
+        config.setJdbcUrl(url);
         if (user != null && !user.isBlank()) {
             config.setUsername(user);
         }
@@ -42,18 +46,6 @@ public final class HistoryDatabase {
         config.setInitializationFailTimeout(1);
         config.setConnectionTimeout(connectionTimeout.toMillis());
         return new HikariDataSource(config);
-    }
-
-    /**
-     * H2 keeps a committed transaction in memory for up to WRITE_DELAY (500 ms) before writing it to its file, so a
-     * kill -9 silently loses the last commits, after the journal entries they came from were already deleted. With
-     * WRITE_DELAY=0 a commit is on disk when it returns. A WRITE_DELAY the user set, other databases and in-memory H2
-     * are left alone.
-     */
-    static String durable(String url) {
-        String u = url.toUpperCase(java.util.Locale.ROOT);
-        boolean h2OnDisk = u.startsWith("JDBC:H2:") && !u.startsWith("JDBC:H2:MEM:") && !u.contains("/MEM:");
-        return h2OnDisk && !u.contains("WRITE_DELAY") ? url + ";WRITE_DELAY=0" : url;
     }
 
     /** Migrates the schema; returns the number of migrations applied. */

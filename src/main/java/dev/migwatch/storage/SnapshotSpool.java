@@ -139,6 +139,7 @@ public class SnapshotSpool {
     private SnapshotJournal.Outcome writeSpooled(TaskSnapshot snapshot) throws Exception {
         try {
             store.write(snapshot); // false (already stored) is fine: that was a replay after a crash
+            store.sync(); // on disk before its journal entry is deleted
             stuckCycle = null;
             return SnapshotJournal.Outcome.STORED;
         } catch (Exception e) {

@@ -46,15 +46,6 @@ class DatabaseFailuresTest {
         assertEquals("SQLTransientConnectionException: pool timed out (cause: SQLException: Unique index violation)", d);
     }
 
-    @Test
-    void h2OnDiskCommitsDurably() {
-        assertEquals("jdbc:h2:file:./data/migwatch;WRITE_DELAY=0", HistoryDatabase.durable("jdbc:h2:file:./data/migwatch"));
-        assertEquals("jdbc:h2:tcp://localhost:9092/./h;WRITE_DELAY=0", HistoryDatabase.durable("jdbc:h2:tcp://localhost:9092/./h"));
-        assertEquals("jdbc:h2:file:./x;write_delay=100", HistoryDatabase.durable("jdbc:h2:file:./x;write_delay=100"));
-        assertEquals("jdbc:h2:mem:x", HistoryDatabase.durable("jdbc:h2:mem:x"));
-        assertEquals("jdbc:h2:tcp://localhost/mem:x", HistoryDatabase.durable("jdbc:h2:tcp://localhost/mem:x"));
-        assertEquals("jdbc:postgresql://db/migwatch", HistoryDatabase.durable("jdbc:postgresql://db/migwatch"));
-    }
 
     private static void assertUnavailable(Throwable t) {
         assertTrue(DatabaseFailures.unavailable(t), t.toString());

@@ -1,0 +1,219 @@
+package dev.migwatch.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.RawBody;
+import dev.migwatch.history.TaskSnapshot;
+import dev.migwatch.oms.OmsAdapter;
+import dev.migwatch.poll.ApiResponse;
+import dev.migwatch.poll.ContentHash;
+import dev.migwatch.poll.TaskContent;
+import dev.migwatch.simulator.OmsAnswers;
+import dev.migwatch.simulator.OmsScenario;
+import dev.migwatch.source.Provider;
+import dev.migwatch.source.Secret;
+import dev.migwatch.source.SignatureMethod;
+import dev.migwatch.source.SourceConfig;
+import dev.migwatch.storage.HistoryDatabase;
+import dev.migwatch.storage.HistoryMaintenance;
+import dev.migwatch.storage.HistoryStore;
+import dev.migwatch.storage.Retention;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * How many bytes the history grows per task-poll in steady state, on an H2 file (as shipped) and on PostgreSQL
+ * (when MIGWATCH_TEST_POSTGRES_URL is set). The polls are the simulator's OMS answers for projects in full
+ * transfer (processed records, RPS, checkpoints and timestamps change at every poll), mapped by the real
+ * adapter and written by the real writer, with rollups and retention running as in production (every simulated
+ * minute). Not a pass/fail test: it prints figures. {@code mvn -B -Pbenchmark test -Dtest=HistoryGrowthBenchmarkTest}
+ * (-Dbench.tasks, -Dbench.polls size it).
+ */
+@Tag("benchmark")
+class HistoryGrowthBenchmarkTest {
+    private static final int TASKS = Integer.getInteger("bench.tasks", 50);
+    private static final int POLLS = Integer.getInteger("bench.polls", 400);
+    private static final int INTERVAL = 20;
+    /** SLOW_FLAKY: pre-check and structure take 780 s, full transfer 10,000 s: polls from 800 s on are all in full transfer. */
+    private static final double START = 800;
+    private static final Instant EPOCH = Instant.parse("2026-06-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void h2File() throws Exception {
+        Path file = dir.resolve("growth.mv.db");
+        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("growth").toAbsolutePath(), null, null)) {
+            run("H2 file", db, () -> Files.size(file));
+        }
+    }
+
+    @Test
+    void postgresql() throws Exception {
+        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
+        if (url == null) {
+            System.out.println("PostgreSQL: MIGWATCH_TEST_POSTGRES_URL not set, not measured");
+            return;
+        }
+        String schema = "growth" + UUID.randomUUID().toString().substring(0, 8);
+        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
+        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
+            exec(admin, "CREATE SCHEMA " + schema);
+            try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, user, password)) {
+                // every table, index and TOAST byte of migwatch's schema (the database holds other schemas too)
+                run("PostgreSQL", db, () -> {
+                    try (Connection c = db.getConnection(); Statement st = c.createStatement();
+                         ResultSet rs = st.executeQuery("SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c "
+                                 + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' AND c.relkind = 'r'")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
+            } finally {
+                exec(admin, "DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    interface Size {
+        long bytes() throws Exception;
+    }
+
+    private void run(String name, HikariDataSource db, Size size) throws Exception {
+        HistoryDatabase.migrate(db);
+        MutableClock clock = new MutableClock(EPOCH.plusSeconds((long) START));
+        HistoryStore store = new HistoryStore(db, clock);
+        HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofMinutes(10));
+        Map<String, OmsScenario> projects = new LinkedHashMap<>();
+        for (int t = 0; t < TASKS; t++) {
+            projects.put(String.format("np_growth_%03d", t), OmsScenario.SLOW_FLAKY);
+        }
+        OmsAnswers answers = new OmsAnswers(projects, EPOCH);
+        OmsAdapter oms = new OmsAdapter();
+        SourceConfig source = new SourceConfig("bench", Provider.OMS, URI.create("https://example.invalid"), "cn-hangzhou",
+                List.copyOf(projects.keySet()), Duration.ofSeconds(INTERVAL), "id", Secret.of("s"), null, SignatureMethod.ACS3_HMAC_SHA256,
+                null, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        int warmup = POLLS / 4;
+        long sizeAtWarmup = 0;
+        long bodyBytes = 0;
+        long writeNanos = 0;
+        long lastMaintenance = 0;
+        List<String> perQuarter = new ArrayList<>();
+        for (int p = 0; p < POLLS; p++) {
+            double t = START + (double) p * INTERVAL;
+            clock.set(EPOCH.plusMillis((long) (t * 1000)));
+            for (String project : projects.keySet()) {
+                Map<String, String> bodies = answers.at(project, t + (project.hashCode() & 7));
+                TaskSnapshot s = snapshot(oms, source, project, clock.instant(), bodies);
+                bodyBytes += bodies.values().stream().mapToLong(String::length).sum();
+                long w = System.nanoTime();
+                store.write(s);
+                writeNanos += System.nanoTime() - w;
+            }
+            if ((long) t / 60 != lastMaintenance) {
+                lastMaintenance = (long) t / 60;
+                maintenance.run();
+            }
+            if (p + 1 == warmup) {
+                sizeAtWarmup = size.bytes();
+            }
+            if ((p + 1) % (POLLS / 4) == 0) {
+                perQuarter.add(String.format("%d task-polls: %.1f MB", (p + 1) * TASKS, size.bytes() / 1e6));
+            }
+        }
+        Thread.sleep(5_000); // let H2's background writer compact what it will by itself
+        long end = size.bytes();
+        long polls = (long) (POLLS - warmup) * TASKS;
+        Map<String, Long> rows = rowCounts(db);
+        System.out.printf("%s: %d OMS projects in full transfer x %d polls (every %d s simulated) = %d task-polls; "
+                        + "answers %.1f KB per poll as received. Size: %s. Steady state (from task-poll %d to %d): %.0f bytes per task-poll. "
+                        + "Writes: %.0f cycles/s in one thread. Rows at the end: %s (%s, %d cores, Java %s)%n",
+                name, TASKS, POLLS, INTERVAL, (long) POLLS * TASKS, bodyBytes / 1024.0 / POLLS / TASKS, perQuarter,
+                (long) warmup * TASKS, (long) POLLS * TASKS, (end - sizeAtWarmup) / (double) polls,
+                (long) POLLS * TASKS / (writeNanos / 1e9), rows, System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    }
+
+    static TaskSnapshot snapshot(OmsAdapter oms, SourceConfig source, String task, Instant at, Map<String, String> bodies)
+            throws Exception {
+        List<ApiResponse> responses = new ArrayList<>();
+        List<ApiCall> calls = new ArrayList<>();
+        List<RawBody> raw = new ArrayList<>();
+        for (Map.Entry<String, String> e : bodies.entrySet()) {
+            ApiResponse r = new ApiResponse(e.getKey(), 1, at, 40, 200, "application/json", null, e.getValue(), null);
+            responses.add(r);
+            calls.add(oms.classify(r));
+            raw.add(new RawBody(e.getKey(), ContentHash.of(e.getValue()), "application/json", e.getValue()));
+        }
+        TaskContent content = oms.map(source, task, responses);
+        return new TaskSnapshot(UUID.randomUUID().toString(), source.name(), "oms", task, at, content.task(), content.steps(),
+                content.components(), content.errors(), calls, raw);
+    }
+
+    static Map<String, Long> rowCounts(javax.sql.DataSource db) throws Exception {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            for (String table : List.of("poll", "poll_call", "task_state", "step_state", "component_state", "task_error", "raw_body",
+                    "metric_rollup")) {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    rs.next();
+                    rows.put(table, rs.getLong(1));
+                }
+            }
+        }
+        return rows;
+    }
+
+    static void exec(javax.sql.DataSource db, String sql) throws Exception {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** Simulated time for the writer's and the maintenance's "now". */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.migwatch.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.ComponentSample;
+import dev.migwatch.history.NormalizedStatus;
+import dev.migwatch.history.RawBody;
+import dev.migwatch.history.StepSample;
+import dev.migwatch.history.TaskSnapshot;
+import dev.migwatch.history.TaskState;
+import dev.migwatch.storage.HistoryDatabase;
+import dev.migwatch.storage.HistoryMaintenance;
+import dev.migwatch.storage.HistoryStore;
+import dev.migwatch.storage.Retention;
+import dev.migwatch.trends.Downsampler;
+import dev.migwatch.trends.Metric;
+import dev.migwatch.trends.Series;
+import dev.migwatch.trends.TrendQueries;
+import dev.migwatch.trends.TrendsService;
+import dev.migwatch.trends.TrendsSettings;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Read latency as the history grows: GET /api/tasks (TrendsService.tasks, what the route answers with) and /series over
+ * the whole history and over the last day, measured after 1 day, 30 days and a year of 30-second polls of one task,
+ * and with many tasks. The history is written by the real writer (HistoryStore) with rollups and retention running
+ * on simulated time (HistoryMaintenance every simulated hour), so after a year it holds what production holds: 30
+ * days of samples and a year of rollups. The polls are synthetic OMS incremental-sync cycles (7 steps, 6 components;
+ * task delay, the INCR_TRANSFER checkpoint and two components change at every poll), built directly rather than
+ * parsed from JSON so that a year is written in minutes. Prints figures; not pass/fail.
+ * {@code mvn -B -Pbenchmark test -Dtest=HistoryReadBenchmarkTest} (-Dbench.days=365 -Dbench.tasks=1000 -Dbench.task-days=30)
+ */
+@Tag("benchmark")
+class HistoryReadBenchmarkTest {
+    private static final int DAYS = Integer.getInteger("bench.days", 365);
+    private static final int MANY_TASKS = Integer.getInteger("bench.tasks", 1000);
+    private static final int MANY_TASK_DAYS = Integer.getInteger("bench.task-days", 30);
+    private static final int MANY_TASK_INTERVAL = Integer.getInteger("bench.task-interval", 30);
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void h2OneTaskForAYear() throws Exception {
+        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("year").toAbsolutePath(), null, null)) {
+            oneTask("H2 file", db);
+        }
+    }
+
+    @Test
+    void postgresqlOneTaskForAYear() throws Exception {
+        withPostgres("PostgreSQL", this::oneTask);
+    }
+
+    @Test
+    void h2ManyTasks() throws Exception {
+        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("many").toAbsolutePath(), null, null)) {
+            manyTasks("H2 file", db);
+        }
+    }
+
+    @Test
+    void postgresqlManyTasks() throws Exception {
+        withPostgres("PostgreSQL", this::manyTasks);
+    }
+
+    interface Run {
+        void run(String name, HikariDataSource db) throws Exception;
+    }
+
+    private void withPostgres(String name, Run run) throws Exception {
+        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
+        if (url == null) {
+            System.out.println(name + ": MIGWATCH_TEST_POSTGRES_URL not set, not measured");
+            return;
+        }
+        String schema = "read" + UUID.randomUUID().toString().substring(0, 8);
+        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
+        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
+            HistoryGrowthBenchmarkTest.exec(admin, "CREATE SCHEMA " + schema);
+            try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, user, password)) {
+                run.run(name, db);
+            } finally {
+                HistoryGrowthBenchmarkTest.exec(admin, "DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private void oneTask(String name, HikariDataSource db) throws Exception {
+        HistoryDatabase.migrate(db);
+        HistoryGrowthBenchmarkTest.MutableClock clock = new HistoryGrowthBenchmarkTest.MutableClock(T0);
+        HistoryStore store = new HistoryStore(db, clock);
+        HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofHours(1));
+        TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());
+        Synthetic task = new Synthetic("np_year", new Random(1));
+        List<Integer> checkpoints = List.of(1, 30, 365);
+        long polls = 0;
+        long start = System.nanoTime();
+        for (int day = 1; day <= DAYS; day++) {
+            for (int p = 0; p < 2880; p++) {
+                Instant at = T0.plus(Duration.ofDays(day - 1)).plusSeconds(30L * p);
+                clock.set(at);
+                store.write(task.next(at));
+                polls++;
+                if (p % 120 == 119) {
+                    maintenance.run();
+                }
+            }
+            if (checkpoints.contains(day) || day == DAYS) {
+                double writeSeconds = (System.nanoTime() - start) / 1e9;
+                Instant now = clock.instant();
+                measure(name, day + " day(s) of one task (" + polls + " polls written at " + Math.round(polls / writeSeconds) + "/s)",
+                        trends, List.of("bench/np_year"), now, HistoryGrowthBenchmarkTest.rowCounts(db).toString());
+            }
+        }
+    }
+
+    private void manyTasks(String name, HikariDataSource db) throws Exception {
+        HistoryDatabase.migrate(db);
+        HistoryGrowthBenchmarkTest.MutableClock clock = new HistoryGrowthBenchmarkTest.MutableClock(T0);
+        HistoryStore store = new HistoryStore(db, clock);
+        HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofHours(1));
+        TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());
+        List<Synthetic> tasks = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int t = 0; t < MANY_TASKS; t++) {
+            tasks.add(new Synthetic(String.format("np_many_%04d", t), new Random(t)));
+            ids.add("bench/" + String.format("np_many_%04d", t));
+        }
+        long pollsPerTask = Duration.ofDays(MANY_TASK_DAYS).toSeconds() / MANY_TASK_INTERVAL;
+        long start = System.nanoTime();
+        for (long p = 0; p < pollsPerTask; p++) {
+            Instant at = T0.plusSeconds(MANY_TASK_INTERVAL * p);
+            clock.set(at);
+            for (Synthetic task : tasks) {
+                store.write(task.next(at));
+            }
+            if (p % Math.max(1, 3600 / MANY_TASK_INTERVAL) == 0) {
+                maintenance.run();
+            }
+        }
+        double writeSeconds = (System.nanoTime() - start) / 1e9;
+        measure(name, MANY_TASKS + " tasks x " + MANY_TASK_DAYS + " days every " + MANY_TASK_INTERVAL + " s (" + pollsPerTask * MANY_TASKS
+                + " polls written at " + Math.round(pollsPerTask * MANY_TASKS / writeSeconds) + "/s)", trends, ids.subList(0, 1),
+                clock.instant(), HistoryGrowthBenchmarkTest.rowCounts(db).toString());
+    }
+
+    private static void measure(String name, String history, TrendsService trends, List<String> tasks, Instant now, String rows) {
+        String[] first = tasks.get(0).split("/");
+        int expected = (int) trends.queries().tasks().size();
+        double apiTasks = median(() -> {
+            assertEquals(expected, trends.tasks().size());
+            return null;
+        });
+        int maxPoints = trends.settings().maxPoints();
+        double seriesAll = median(() -> Downsampler.downsample(trends.queries().series(first[0], first[1], Metric.DELAY, null, null, null),
+                maxPoints));
+        double seriesAllSteps = median(() -> Downsampler.downsample(trends.queries().series(first[0], first[1], Metric.PROGRESS, null, null,
+                null), maxPoints));
+        double seriesDay = median(() -> Downsampler.downsample(trends.queries().series(first[0], first[1], Metric.DELAY, null,
+                now.minus(Duration.ofDays(1)), null), maxPoints));
+        List<Series> all = trends.queries().series(first[0], first[1], Metric.DELAY, null, null, null);
+        System.out.printf("%s, %s: GET /api/tasks %.1f ms; /series delay over everything %.1f ms (%d points read), progress of all steps "
+                        + "over everything %.1f ms; delay over the last day %.1f ms. Rows: %s (%d cores, Java %s)%n", name, history,
+                apiTasks, seriesAll, all.stream().mapToInt(s -> s.points().size()).sum(), seriesAllSteps, seriesDay, rows,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    }
+
+    /** Median wall time in ms of 15 runs after 5 warm-up runs. */
+    private static double median(Supplier<Object> call) {
+        for (int i = 0; i < 5; i++) {
+            call.get();
+        }
+        double[] ms = new double[15];
+        for (int i = 0; i < ms.length; i++) {
+            long t = System.nanoTime();
+            call.get();
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms[ms.length / 2];
+    }
+
+    /** An OMS project in incremental sync: what changes at every poll does, the rest stays. */
+    static final class Synthetic {
+        private final String id;
+        private final Random r;
+        private long delay = 5;
+        private long checkpoint;
+
+        Synthetic(String id, Random r) {
+            this.id = id;
+            this.r = r;
+        }
+
+        TaskSnapshot next(Instant at) {
+            delay = Math.max(0, delay + r.nextInt(7) - 3);
+            checkpoint = at.getEpochSecond() - delay;
+            Instant cp = Instant.ofEpochSecond(checkpoint);
+            TaskState task = new TaskState(id, "MIGRATION", "RUNNING", NormalizedStatus.RUNNING, "INCR_TRANSFER", 100.0, delay, at,
+                    null, null, null, null, null, null, null, null, T0, T0, null, "{\"Labels\":[],\"Owner\":\"dba\"}");
+            List<StepSample> steps = new ArrayList<>();
+            String[] names = {"PRE_CHECK", "STRUCT_TRANSFER", "INCR_LOG_PULL", "FULL_TRANSFER", "FULL_VERIFIER", "INCR_TRANSFER",
+                    "TRANSFER_APP_SWITCH"};
+            for (int i = 0; i < names.length; i++) {
+                boolean incr = names[i].equals("INCR_TRANSFER");
+                boolean full = names[i].startsWith("FULL");
+                steps.add(new StepSample(names[i], null, i + 1, names[i], null, i == 6 ? "INIT" : incr || i == 2 ? "MONITORING" : "FINISHED",
+                        i == 6 ? NormalizedStatus.PENDING : incr || i == 2 ? NormalizedStatus.RUNNING : NormalizedStatus.FINISHED,
+                        i == 6 ? 0.0 : 100.0, T0, incr || i >= 5 ? null : T0.plusSeconds(3600L * (i + 1)),
+                        full ? new StepSample.Throughput(25_000_000L, 25_000_000L, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2500.0, 2500.0, 1.0) : null,
+                        incr ? new StepSample.Incremental(cp, at, delay, null, true) : null, null, null, null));
+            }
+            List<ComponentSample> components = new ArrayList<>();
+            for (String kind : List.of("STORE", "FULL_IMPORT", "FULL_VERIFY", "INCR_SYNC", "REVERSE_STORE", "REVERSE_INCR_SYNC")) {
+                boolean live = kind.equals("STORE") || kind.equals("INCR_SYNC");
+                components.add(new ComponentSample(kind, kind.toLowerCase() + "-" + id, "RUNNING", NormalizedStatus.RUNNING, "10.0.0.1",
+                        "cn-hangzhou", null, null, null, live ? delay : 0L, live ? (double) r.nextInt(500) : 0.0, 100.0, 100.0, null, null,
+                        live ? cp : T0, live ? at : T0, live ? at : T0, null, null));
+            }
+            String body = "{\"RequestId\":\"" + UUID.randomUUID() + "\",\"Data\":{\"Id\":\"" + id + "\",\"Status\":\"RUNNING\",\"Delay\":"
+                    + delay + ",\"Checkpoint\":" + checkpoint + ",\"Tables\":\"" + "orders,users,items,".repeat(40) + "\"}}";
+            return new TaskSnapshot(UUID.randomUUID().toString(), "bench", "oms", id, at, task, steps, components, List.of(),
+                    List.of(new ApiCall("DescribeProject", 1, at, 40, 200, null, "OK", null, null)),
+                    List.of(new RawBody("DescribeProject", "h" + delay + "-" + checkpoint, "application/json", body)));
+        }
+    }
+}
