@@ -1,0 +1,142 @@
+package dev.migwatch.packaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shipped jar run the way users run it, each a separate JVM: {@code java -jar target/migwatch.jar}
+ * with -D settings against PostgreSQL and against an H2 file database, watching the simulator started as
+ * the README says ({@code java -cp target/migwatch.jar dev.migwatch.simulator.SimulatorMain}); and
+ * {@code java -jar target/migwatch.jar --demo}. Each must serve its tasks' samples at GET /api/tasks and
+ * have written them to its database. Output: target/it-logs/, printed when a test fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PackagedJarIT {
+    /** The simulator's demo set (SimulatorSettings.demo()): the README's PostgreSQL command watches its two OMS projects. */
+    private static final Set<String> SIM_TASKS = Set.of("sim-oms/np_demo_orders", "sim-oms/np_demo_users");
+    private static final Set<String> DEMO_TASKS = Set.of("demo-oms/np_demo_orders", "demo-oms/np_demo_users",
+            "demo-dts/dtsdemo01", "demo-udts/udts-demo01", "demo-udts/udts-demo02");
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    private final Path jar = AppProcess.migwatchJar();
+    private AppProcess simulator;
+    private String simulatorUrl;
+
+    @BeforeAll
+    void startSimulator(@TempDir Path dir) throws Exception {
+        int port = AppProcess.freePort();
+        simulatorUrl = "http://127.0.0.1:" + port;
+        simulator = AppProcess.start("jar-simulator", dir, List.of("-cp", jar.toString(),
+                "dev.migwatch.simulator.SimulatorMain", "--port", String.valueOf(port), "--speed", "60"), Map.of());
+        try {
+            simulator.awaitHttpOk(simulatorUrl + "/_simulator/stats", Duration.ofSeconds(30));
+        } catch (Throwable t) {
+            simulator.printOutput();
+            throw t;
+        }
+    }
+
+    @AfterAll
+    void stopSimulator() throws Exception {
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    /**
+     * The README's command ("Database, reliability and trends"), with a throw-away schema and a free
+     * port; the password comes from the environment (MIGWATCH_DB_PASSWORD), never the command line.
+     */
+    static List<String> userCommand(Path jar, String dbUrl, String dbUser, String simulatorUrl, int httpPort) {
+        List<String> c = new ArrayList<>();
+        c.add("-Dmigwatch.db.url=" + dbUrl);
+        if (dbUser != null) {
+            c.add("-Dmigwatch.db.user=" + dbUser);
+        }
+        c.add("-Dmigwatch.sources.sim-oms.provider=oms");
+        c.add("-Dmigwatch.sources.sim-oms.endpoint=" + simulatorUrl);
+        c.add("-Dmigwatch.sources.sim-oms.access-key-id=sim-access-key-id");
+        c.add("-Dmigwatch.sources.sim-oms.access-key-secret=sim-access-key-secret");
+        c.add("-Dmigwatch.sources.sim-oms.tasks=np_demo_orders,np_demo_users");
+        c.add("-Dmigwatch.sources.sim-oms.interval=2s");
+        c.add("-Dcamel.server.port=" + httpPort);
+        c.add("-jar");
+        c.add(jar.toString());
+        return c;
+    }
+
+    @Test
+    void theJarPollsIntoPostgresql(@TempDir Path workDir) throws Exception {
+        try (TestPostgres pg = TestPostgres.createSchema()) {
+            int port = AppProcess.freePort();
+            try (AppProcess app = AppProcess.start("jar-postgresql", workDir,
+                    userCommand(jar, pg.schemaUrl, pg.user, simulatorUrl, port), Map.of("MIGWATCH_DB_PASSWORD", pg.password))) {
+                try {
+                    app.awaitSampledTasks(port, SIM_TASKS, WAIT);
+                    HistoryCounts counts = pg.counts();
+                    assertTrue(counts.migrations() >= 2, "Flyway migrated the PostgreSQL schema: " + counts);
+                    assertTrue(counts.apiCalls() >= SIM_TASKS.size(), "the polls are in PostgreSQL: " + counts);
+                    assertFalse(app.output().contains("No suitable driver"));
+                } catch (Throwable t) {
+                    app.printOutput();
+                    throw t;
+                }
+            }
+        }
+    }
+
+    @Test
+    void theJarPollsIntoAnH2File(@TempDir Path workDir) throws Exception {
+        String url = "jdbc:h2:file:" + workDir.resolve("history").resolve("migwatch");
+        int port = AppProcess.freePort();
+        AppProcess app = AppProcess.start("jar-h2", workDir, userCommand(jar, url, null, simulatorUrl, port), Map.of());
+        try {
+            try {
+                app.awaitSampledTasks(port, SIM_TASKS, WAIT);
+            } finally {
+                app.close(); // the H2 file is read once the application let go of it
+            }
+            HistoryCounts counts = HistoryCounts.read(url, "", "");
+            assertTrue(counts.migrations() >= 2, "Flyway migrated the H2 database: " + counts);
+            assertTrue(counts.apiCalls() >= SIM_TASKS.size(), "the polls are in the H2 file: " + counts);
+        } catch (Throwable t) {
+            app.printOutput();
+            throw t;
+        }
+    }
+
+    @Test
+    void theJarRunsTheDemo(@TempDir Path workDir) throws Exception {
+        int port = AppProcess.freePort();
+        AppProcess app = AppProcess.start("jar-demo", workDir,
+                List.of("-Dcamel.server.port=" + port, "-jar", jar.toString(), "--demo"), Map.of());
+        try {
+            try {
+                JsonNode tasks = app.awaitSampledTasks(port, DEMO_TASKS, WAIT);
+                assertTrue(tasks.size() >= DEMO_TASKS.size(), tasks.toString());
+                assertTrue(AppProcess.get("http://127.0.0.1:" + port + "/").body().contains("<html"), "the dashboard is served");
+            } finally {
+                app.close();
+            }
+            HistoryCounts counts = HistoryCounts.read("jdbc:h2:file:" + workDir.resolve("data").resolve("migwatch-demo"), "", "");
+            assertTrue(counts.apiCalls() >= DEMO_TASKS.size(), "the demo's polls are in ./data/migwatch-demo: " + counts);
+        } catch (Throwable t) {
+            app.printOutput();
+            throw t;
+        }
+    }
+}

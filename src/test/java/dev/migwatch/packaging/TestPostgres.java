@@ -1,0 +1,59 @@
+package dev.migwatch.packaging;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A throw-away schema in the PostgreSQL that .ci/run starts (MIGWATCH_TEST_POSTGRES_URL, _USER,
+ * _PASSWORD), so parallel runs never share tables. As in PostgresTest: in CI (CI=true) a missing
+ * database fails the test; on a developer machine without one the test is skipped.
+ */
+final class TestPostgres implements AutoCloseable {
+    final String url;
+    final String user;
+    final String password;
+    final String schema;
+    final String schemaUrl;
+
+    private TestPostgres(String url, String user, String password, String schema) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.schema = schema;
+        this.schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    static TestPostgres createSchema() throws SQLException {
+        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
+        if (url == null && "true".equals(System.getenv("CI"))) {
+            fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
+        }
+        assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database (see .ci/run)");
+        String schema = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        TestPostgres pg = new TestPostgres(url, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
+                System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"), schema);
+        pg.execute("CREATE SCHEMA " + schema);
+        return pg;
+    }
+
+    HistoryCounts counts() throws SQLException {
+        return HistoryCounts.read(schemaUrl, user, password);
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        execute("DROP SCHEMA " + schema + " CASCADE");
+    }
+}
