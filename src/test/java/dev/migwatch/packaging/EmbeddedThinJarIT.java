@@ -36,7 +36,8 @@ class EmbeddedThinJarIT {
                     "camel.main.name = host-app",
                     "camel.main.configuration-classes = dev.migwatch.MigwatchConfiguration",
                     "camel.main.routes-include-pattern = classpath:migwatch/routes/migwatch-polling.camel.yaml,"
-                            + "classpath:migwatch/routes/migwatch-journal.camel.yaml,classpath:migwatch/routes/migwatch-rest.camel.yaml",
+                            + "classpath:migwatch/routes/migwatch-journal.camel.yaml,classpath:migwatch/routes/migwatch-maintenance.camel.yaml,"
+                            + "classpath:migwatch/routes/migwatch-rest.camel.yaml",
                     "camel.rest.component = platform-http",
                     "camel.server.enabled = true",
                     "camel.server.host = 127.0.0.1",
@@ -60,7 +61,7 @@ class EmbeddedThinJarIT {
                     host.awaitSampledTasks(port, Set.of("host-oms/np_demo_orders"), Duration.ofSeconds(90));
                     HistoryCounts counts = pg.counts();
                     assertTrue(counts.migrations() >= 2, "Flyway migrated the PostgreSQL schema: " + counts);
-                    assertTrue(counts.apiCalls() >= 1, "the polls are in PostgreSQL: " + counts);
+                    assertTrue(counts.okPolls() >= 1, "the polls are in PostgreSQL: " + counts);
                 } catch (Throwable t) {
                     simulator.printOutput();
                     host.printOutput();
