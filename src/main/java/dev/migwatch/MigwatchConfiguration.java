@@ -24,6 +24,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,8 @@ public class MigwatchConfiguration implements CamelConfiguration {
         context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
                 new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
         context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources));
+        // the database is closed last: after Camel's graceful shutdown let the cycles under way finish and be written
+        context.addLifecycleStrategy(new CloseDatabaseLast(dataSource, pollCycles));
         sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}, every {} s", s.name(), s.provider().id(),
                 s.endpoint(), s.tasks(), s.interval().toMillis() / 1000.0));
     }
@@ -117,6 +120,34 @@ public class MigwatchConfiguration implements CamelConfiguration {
         return ds;
     }
 
+
+    /**
+     * Closes the history database once the CamelContext has stopped, i.e. after the graceful shutdown strategy
+     * (camel.main.shutdownTimeout) let the cycles under way finish and be stored. H2 is opened with
+     * DB_CLOSE_ON_EXIT=FALSE (HistoryDatabase), so its own JVM shutdown hook no longer closes it under them.
+     */
+    static final class CloseDatabaseLast extends LifecycleStrategySupport {
+        private final HikariDataSource dataSource;
+        private final PollCycles pollCycles;
+
+        CloseDatabaseLast(HikariDataSource dataSource, PollCycles pollCycles) {
+            this.dataSource = dataSource;
+            this.pollCycles = pollCycles;
+        }
+
+        @Override
+        public void onContextStopped(CamelContext context) {
+            long started = pollCycles.cyclesStarted();
+            long ended = pollCycles.cyclesEnded();
+            if (started == ended) {
+                LOG.info("Polling stopped: {} poll cycles started, {} ended; closing the history database", started, ended);
+            } else {
+                LOG.warn("Polling stopped: {} poll cycles started, {} ended; {} did not finish within the shutdown timeout "
+                        + "(camel.main.shutdownTimeout) and are not recorded", started, ended, started - ended);
+            }
+            dataSource.close();
+        }
+    }
 
     /** Creates the per-source polling routes once the YAML templates are loaded. */
     static final class SourceRoutes extends RouteBuilder {

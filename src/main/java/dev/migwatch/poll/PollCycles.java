@@ -40,6 +40,8 @@ public class PollCycles {
     /** Tasks whose cycle is under way, with when it started. */
     private final Map<String, Instant> inFlight = new ConcurrentHashMap<>();
     private final LongAdder busyTicks = new LongAdder();
+    private final LongAdder cyclesStarted = new LongAdder();
+    private final LongAdder cyclesEnded = new LongAdder();
 
     public PollCycles(List<SourceConfig> sources, List<ProviderAdapter> adapters, SourceGuard guard, Clock clock) {
         this.sources = sources.stream().collect(Collectors.toMap(SourceConfig::name, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -66,6 +68,7 @@ public class PollCycles {
         for (String task : config.tasks()) {
             String key = source + "\n" + task;
             if (inFlight.putIfAbsent(key, now) == null || releasedStale(key, config, now)) {
+                cyclesStarted.increment();
                 due.add(new PollTarget(source, task));
             } else {
                 busyTicks.increment();
@@ -75,7 +78,6 @@ public class PollCycles {
         return due;
     }
 
-    /** Ends a target's cycle, whatever its outcome, so the next tick polls the task again. */
     /**
      * A cycle far older than its calls can take (every attempt timing out, with backoff) was lost on its way,
      * not slow: its task is polled again rather than left out for good.
@@ -90,15 +92,26 @@ public class PollCycles {
         return false;
     }
 
+    /** Ends a target's cycle, whatever its outcome, so the next tick polls the task again. */
     public void release(@ExchangeProperty(TARGET) PollTarget target) {
-        if (target != null) {
-            inFlight.remove(target.source() + "\n" + target.taskId());
+        if (target != null && inFlight.remove(target.source() + "\n" + target.taskId()) != null) {
+            cyclesEnded.increment();
         }
     }
 
     /** Cycles under way now (opened by a tick, not yet released). */
     public int cyclesUnderWay() {
         return inFlight.size();
+    }
+
+    /** Cycles handed to the polling routes since start. */
+    public long cyclesStarted() {
+        return cyclesStarted.sum();
+    }
+
+    /** Cycles that ended (stored, spooled or failed) since start. */
+    public long cyclesEnded() {
+        return cyclesEnded.sum();
     }
 
     /** Ticks in which a task was left out because its previous cycle was still under way. */

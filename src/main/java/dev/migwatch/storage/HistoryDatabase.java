@@ -47,13 +47,20 @@ public final class HistoryDatabase {
     /**
      * H2 keeps a committed transaction in memory for up to WRITE_DELAY (500 ms) before writing it to its file, so a
      * kill -9 silently loses the last commits, after the journal entries they came from were already deleted. With
-     * WRITE_DELAY=0 a commit is on disk when it returns. A WRITE_DELAY the user set, other databases and in-memory H2
-     * are left alone.
+     * WRITE_DELAY=0 a commit is on disk when it returns. H2 also closes a database from its own JVM shutdown hook,
+     * while Camel's graceful shutdown still lets the cycles under way finish: with DB_CLOSE_ON_EXIT=FALSE the
+     * database stays open until migwatch closes its pool, last. Settings the user made, other databases and
+     * in-memory H2 are left alone.
      */
     static String durable(String url) {
         String u = url.toUpperCase(java.util.Locale.ROOT);
         boolean h2OnDisk = u.startsWith("JDBC:H2:") && !u.startsWith("JDBC:H2:MEM:") && !u.contains("/MEM:");
-        return h2OnDisk && !u.contains("WRITE_DELAY") ? url + ";WRITE_DELAY=0" : url;
+        if (!h2OnDisk) {
+            return url;
+        }
+        String durable = u.contains("WRITE_DELAY") ? url : url + ";WRITE_DELAY=0";
+        boolean embedded = !u.startsWith("JDBC:H2:TCP:") && !u.startsWith("JDBC:H2:SSL:"); // a server closes its databases itself
+        return !embedded || u.contains("DB_CLOSE_ON_EXIT") ? durable : durable + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** Migrates the schema; returns the number of migrations applied. */

@@ -48,9 +48,9 @@ class DatabaseFailuresTest {
 
     @Test
     void h2OnDiskCommitsDurably() {
-        assertEquals("jdbc:h2:file:./data/migwatch;WRITE_DELAY=0", HistoryDatabase.durable("jdbc:h2:file:./data/migwatch"));
+        assertEquals("jdbc:h2:file:./data/migwatch;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", HistoryDatabase.durable("jdbc:h2:file:./data/migwatch"));
         assertEquals("jdbc:h2:tcp://localhost:9092/./h;WRITE_DELAY=0", HistoryDatabase.durable("jdbc:h2:tcp://localhost:9092/./h"));
-        assertEquals("jdbc:h2:file:./x;write_delay=100", HistoryDatabase.durable("jdbc:h2:file:./x;write_delay=100"));
+        assertEquals("jdbc:h2:file:./x;write_delay=100;DB_CLOSE_ON_EXIT=FALSE", HistoryDatabase.durable("jdbc:h2:file:./x;write_delay=100"));
         assertEquals("jdbc:h2:mem:x", HistoryDatabase.durable("jdbc:h2:mem:x"));
         assertEquals("jdbc:h2:tcp://localhost/mem:x", HistoryDatabase.durable("jdbc:h2:tcp://localhost/mem:x"));
         assertEquals("jdbc:postgresql://db/migwatch", HistoryDatabase.durable("jdbc:postgresql://db/migwatch"));
