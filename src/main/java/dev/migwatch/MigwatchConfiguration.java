@@ -71,11 +71,12 @@ public class MigwatchConfiguration implements CamelConfiguration {
         // while the database is unavailable, snapshots wait in a local journal (routes/migwatch-journal.camel.yaml)
         context.getRegistry().bind("snapshotSpool", SnapshotSpool.open(settings.get("migwatch.journal.dir", SnapshotJournal.DEFAULT_DIR),
                 historyStore));
-        // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
-        context.getRegistry().bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(dataSource), trendsSettings)));
         Clock clock = Clock.systemUTC();
         PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()),
                 new SourceGuard(guardSettings, clock), clock);
+        // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
+        context.getRegistry().bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(dataSource), trendsSettings),
+                pollCycles::sourceLoads));
         context.getRegistry().bind("historyStore", historyStore);
         context.getRegistry().bind("pollCycles", pollCycles);
         context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, retryPolicy, clock));
