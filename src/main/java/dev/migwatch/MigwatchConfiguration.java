@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The beans of migwatch: the history database, the polling beans, and one polling route per
@@ -65,7 +67,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
         if (sources.isEmpty()) {
             throw new ConfigException(HOW_TO_CONFIGURE);
         }
-        HikariDataSource dataSource = openDatabase(settings);
+        HikariDataSource dataSource = openDatabase(settings, context);
         context.getRegistry().bind("migwatchDataSource", dataSource);
         HistoryStore historyStore = new HistoryStore(dataSource);
         // while the database is unavailable, snapshots wait in a local journal (routes/migwatch-journal.camel.yaml)
@@ -100,7 +102,12 @@ public class MigwatchConfiguration implements CamelConfiguration {
         }
     }
 
-    private static HikariDataSource openDatabase(MigwatchSettings settings) {
+    /**
+     * Opens the pool at once (an unreachable database stops the start here), and brings the schema up to date in the
+     * background while Camel loads the routes, which takes about as long: the start waits for it before any route
+     * starts (see {@link SchemaReady}).
+     */
+    private static HikariDataSource openDatabase(MigwatchSettings settings, CamelContext context) {
         String url = settings.get("migwatch.db.url", DEFAULT_DB_URL);
         HikariDataSource ds;
         try {
@@ -109,18 +116,44 @@ public class MigwatchConfiguration implements CamelConfiguration {
             throw new ConfigException("Cannot open the history database migwatch.db.url = " + url + ": " + MigwatchSettings.rootMessage(e)
                     + "\n  Check that the database is running and reachable, and migwatch.db.user / migwatch.db.password.");
         }
-        int applied;
-        try {
-            applied = HistoryDatabase.migrate(ds);
-        } catch (RuntimeException e) {
-            ds.close();
-            throw new ConfigException("Cannot create or update migwatch's tables in migwatch.db.url = " + url + ": " + MigwatchSettings.rootMessage(e)
-                    + "\n  The user needs the right to create tables; a schema changed by hand must be restored.");
-        }
-        LOG.info("History database {} ({} schema migrations applied now)", url, applied);
+        FutureTask<Integer> migration = new FutureTask<>(() -> HistoryDatabase.migrate(ds));
+        Thread migrating = new Thread(migration, "migwatch-schema");
+        migrating.setDaemon(true);
+        migrating.start();
+        context.addLifecycleStrategy(new SchemaReady(url, ds, migration));
         return ds;
     }
 
+    /** Holds the start of the routes until the schema migration has finished; a failed one stops the start. */
+    static final class SchemaReady extends LifecycleStrategySupport {
+        private final String url;
+        private final HikariDataSource dataSource;
+        private final FutureTask<Integer> migration;
+
+        SchemaReady(String url, HikariDataSource dataSource, FutureTask<Integer> migration) {
+            this.url = url;
+            this.dataSource = dataSource;
+            this.migration = migration;
+        }
+
+        @Override
+        public void onContextStarting(CamelContext context) {
+            int applied;
+            try {
+                applied = migration.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                dataSource.close();
+                throw new IllegalStateException("interrupted while the history database's schema was being brought up to date", e);
+            } catch (ExecutionException e) {
+                dataSource.close();
+                throw new ConfigException("Cannot create or update migwatch's tables in migwatch.db.url = " + url + ": "
+                        + MigwatchSettings.rootMessage(e.getCause())
+                        + "\n  The user needs the right to create tables; a schema changed by hand must be restored.");
+            }
+            LOG.info("History database {} ({} schema migrations applied now)", url, applied);
+        }
+    }
 
     /**
      * Closes the history database once the CamelContext has stopped, i.e. after the graceful shutdown strategy
