@@ -26,6 +26,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The beans of migwatch: the history database, the polling beans, and one polling route per
@@ -69,17 +72,18 @@ public class MigwatchConfiguration implements CamelConfiguration {
         if (sources.isEmpty()) {
             throw new ConfigException(HOW_TO_CONFIGURE);
         }
-        HikariDataSource dataSource = openDatabase(settings);
+        HikariDataSource dataSource = openDatabase(settings, context);
         context.getRegistry().bind("migwatchDataSource", dataSource);
         HistoryStore historyStore = new HistoryStore(dataSource);
         // while the database is unavailable, snapshots wait in a local journal (routes/migwatch-journal.camel.yaml)
         context.getRegistry().bind("snapshotSpool", SnapshotSpool.open(settings.get("migwatch.journal.dir", SnapshotJournal.DEFAULT_DIR),
                 historyStore));
-        // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
-        context.getRegistry().bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(dataSource), trendsSettings)));
         Clock clock = Clock.systemUTC();
         PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()),
                 new SourceGuard(guardSettings, clock), clock);
+        // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
+        context.getRegistry().bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(dataSource), trendsSettings),
+                pollCycles::sourceLoads));
         context.getRegistry().bind("historyStore", historyStore);
         // rollups and retention in the background (routes/migwatch-maintenance.camel.yaml)
         context.getRegistry().bind("historyMaintenance", new HistoryMaintenance(dataSource, retention, clock, Duration.ofSeconds(20)));
@@ -89,6 +93,8 @@ public class MigwatchConfiguration implements CamelConfiguration {
         context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
                 new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
         context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources));
+        // the database is closed last: after Camel's graceful shutdown let the cycles under way finish and be written
+        context.addLifecycleStrategy(new CloseDatabaseLast(dataSource, pollCycles));
         sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}, every {} s", s.name(), s.provider().id(),
                 s.endpoint(), s.tasks(), s.interval().toMillis() / 1000.0));
     }
@@ -103,7 +109,12 @@ public class MigwatchConfiguration implements CamelConfiguration {
         }
     }
 
-    private static HikariDataSource openDatabase(MigwatchSettings settings) {
+    /**
+     * Opens the pool at once (an unreachable database stops the start here), and brings the schema up to date in the
+     * background while Camel loads the routes, which takes about as long: the start waits for it before any route
+     * starts (see {@link SchemaReady}).
+     */
+    private static HikariDataSource openDatabase(MigwatchSettings settings, CamelContext context) {
         String url = settings.get("migwatch.db.url", DEFAULT_DB_URL);
         HikariDataSource ds;
         try {
@@ -112,18 +123,72 @@ public class MigwatchConfiguration implements CamelConfiguration {
             throw new ConfigException("Cannot open the history database migwatch.db.url = " + url + ": " + MigwatchSettings.rootMessage(e)
                     + "\n  Check that the database is running and reachable, and migwatch.db.user / migwatch.db.password.");
         }
-        int applied;
-        try {
-            applied = HistoryDatabase.migrate(ds);
-        } catch (RuntimeException e) {
-            ds.close();
-            throw new ConfigException("Cannot create or update migwatch's tables in migwatch.db.url = " + url + ": " + MigwatchSettings.rootMessage(e)
-                    + "\n  The user needs the right to create tables; a schema changed by hand must be restored.");
-        }
-        LOG.info("History database {} ({} schema migrations applied now)", url, applied);
+        FutureTask<Integer> migration = new FutureTask<>(() -> HistoryDatabase.migrate(ds));
+        Thread migrating = new Thread(migration, "migwatch-schema");
+        migrating.setDaemon(true);
+        migrating.start();
+        context.addLifecycleStrategy(new SchemaReady(url, ds, migration));
         return ds;
     }
 
+    /** Holds the start of the routes until the schema migration has finished; a failed one stops the start. */
+    static final class SchemaReady extends LifecycleStrategySupport {
+        private final String url;
+        private final HikariDataSource dataSource;
+        private final FutureTask<Integer> migration;
+
+        SchemaReady(String url, HikariDataSource dataSource, FutureTask<Integer> migration) {
+            this.url = url;
+            this.dataSource = dataSource;
+            this.migration = migration;
+        }
+
+        @Override
+        public void onContextStarting(CamelContext context) {
+            int applied;
+            try {
+                applied = migration.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                dataSource.close();
+                throw new IllegalStateException("interrupted while the history database's schema was being brought up to date", e);
+            } catch (ExecutionException e) {
+                dataSource.close();
+                throw new ConfigException("Cannot create or update migwatch's tables in migwatch.db.url = " + url + ": "
+                        + MigwatchSettings.rootMessage(e.getCause())
+                        + "\n  The user needs the right to create tables; a schema changed by hand must be restored.");
+            }
+            LOG.info("History database {} ({} schema migrations applied now)", url, applied);
+        }
+    }
+
+    /**
+     * Closes the history database once the CamelContext has stopped, i.e. after the graceful shutdown strategy
+     * (camel.main.shutdownTimeout) let the cycles under way finish and be stored. H2 is opened with
+     * DB_CLOSE_ON_EXIT=FALSE (HistoryDatabase), so its own JVM shutdown hook no longer closes it under them.
+     */
+    static final class CloseDatabaseLast extends LifecycleStrategySupport {
+        private final HikariDataSource dataSource;
+        private final PollCycles pollCycles;
+
+        CloseDatabaseLast(HikariDataSource dataSource, PollCycles pollCycles) {
+            this.dataSource = dataSource;
+            this.pollCycles = pollCycles;
+        }
+
+        @Override
+        public void onContextStopped(CamelContext context) {
+            long started = pollCycles.cyclesStarted();
+            long ended = pollCycles.cyclesEnded();
+            if (started == ended) {
+                LOG.info("Polling stopped: {} poll cycles started, {} ended; closing the history database", started, ended);
+            } else {
+                LOG.warn("Polling stopped: {} poll cycles started, {} ended; {} did not finish within the shutdown timeout "
+                        + "(camel.main.shutdownTimeout) and are not recorded", started, ended, started - ended);
+            }
+            dataSource.close();
+        }
+    }
 
     /** Creates the per-source polling routes once the YAML templates are loaded. */
     static final class SourceRoutes extends RouteBuilder {

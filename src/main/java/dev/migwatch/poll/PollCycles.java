@@ -14,6 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,9 @@ public class PollCycles {
     /** Tasks whose cycle is under way, with when it started. */
     private final Map<String, Instant> inFlight = new ConcurrentHashMap<>();
     private final LongAdder busyTicks = new LongAdder();
+    private final Map<String, Round> rounds = new ConcurrentHashMap<>();
+    private final LongAdder cyclesStarted = new LongAdder();
+    private final LongAdder cyclesEnded = new LongAdder();
 
     public PollCycles(List<SourceConfig> sources, List<ProviderAdapter> adapters, SourceGuard guard, Clock clock) {
         this.sources = sources.stream().collect(Collectors.toMap(SourceConfig::name, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -53,35 +59,145 @@ public class PollCycles {
     }
 
     /**
-     * The tasks a source's timer polls now, in configured order: those whose previous cycle has finished.
-     * The timer does not wait for a tick's cycles (so one hung task cannot hold up the next cycle of the
-     * others), hence a task still waiting for its provider is left out of the tick instead of being
-     * asked again in parallel: a hung provider sees one request per task at a time, never a pile-up.
+     * The tasks a source's timer polls now, in configured order. The tasks of a source are polled in rounds: a tick
+     * starts a new round only once every task of the previous round has begun its cycle, so that each task gets
+     * one turn per round however long a round takes. A tick that comes while the previous round's tasks still wait
+     * for a thread starts nothing new (the interval is too short for the source's load: said once, as a WARN, and
+     * counted in {@link #sourceLoads()}), instead of polling again the tasks that happen to be free while the others
+     * starve.
+     *
+     * <p>The timer does not wait for a round's cycles (so one hung task cannot hold up the others), hence a task
+     * whose previous cycle is still under way when a round starts is not asked again in parallel: it gets its turn
+     * at a later tick of the round, once that cycle has ended, or misses the round if it is still under way when the
+     * next round starts. A hung provider sees one request per task at a time, never a pile-up.
      * Every target returned must be {@link #release released} when its cycle ends, however it ends.
      */
     public List<PollTarget> targets(@ExchangeProperty("migwatchSource") String source) {
-        List<PollTarget> due = new ArrayList<>();
         SourceConfig config = source(source);
+        Round round = rounds.computeIfAbsent(source, s -> new Round());
         Instant now = clock.instant();
-        for (String task : config.tasks()) {
-            String key = source + "\n" + task;
-            if (inFlight.putIfAbsent(key, now) == null || releasedStale(key, config, now)) {
-                due.add(new PollTarget(source, task));
-            } else {
-                busyTicks.increment();
-                LOG.debug("{}/{}: previous poll still under way, not polled in this tick", source, task);
+        synchronized (round) {
+            round.waiting.values().removeIf(queuedAt -> queuedAt.plus(staleAfter(config)).isBefore(now)); // lost on their way
+            List<PollTarget> due = new ArrayList<>();
+            if (!round.waiting.isEmpty()) {
+                round.overrunTicks++;
+                round.overrun = true;
+                // tasks of this round that were still busy with the previous round's cycle get their turn once free
+                for (Iterator<String> owed = round.owed.iterator(); owed.hasNext(); ) {
+                    String task = owed.next();
+                    if (inFlight.putIfAbsent(source + "\n" + task, now) == null) {
+                        owed.remove();
+                        dispatch(round, source, task, now, due);
+                    }
+                }
+                return due;
             }
+            if (round.startedAt != null) {
+                round.lastPeriod = Duration.between(round.startedAt, now);
+                round.lastOverran = round.overrun;
+                if (round.overrun && !round.warned) {
+                    round.warned = true;
+                    LOG.warn("Source {}: polling its {} tasks took {} s, longer than its interval of {} s: each task is polled every {} s "
+                                    + "or so, not every {} s. Lengthen migwatch.sources.{}.interval or spread the tasks over more sources.",
+                            source, config.tasks().size(), seconds(round.lastPeriod), seconds(config.interval()), seconds(round.lastPeriod),
+                            seconds(config.interval()), source);
+                }
+            }
+            round.startedAt = now;
+            round.overrun = false;
+            round.rounds++;
+            round.owed.clear(); // busy for a whole round: they missed it
+            for (String task : config.tasks()) {
+                String key = source + "\n" + task;
+                if (inFlight.putIfAbsent(key, now) == null || releasedStale(key, config, now)) {
+                    dispatch(round, source, task, now, due);
+                } else {
+                    round.owed.add(task);
+                    busyTicks.increment();
+                    LOG.debug("{}/{}: previous poll still under way, polled in this round once it has ended", source, task);
+                }
+            }
+            return due;
         }
-        return due;
     }
 
-    /** Ends a target's cycle, whatever its outcome, so the next tick polls the task again. */
+    private void dispatch(Round round, String source, String task, Instant now, List<PollTarget> due) {
+        cyclesStarted.increment();
+        round.waiting.put(task, now);
+        due.add(new PollTarget(source, task));
+    }
+
+    /** A task's cycle has begun (or ended before it could): it no longer holds up the source's next round. */
+    private void begun(PollTarget target) {
+        Round round = rounds.get(target.source());
+        if (round != null) {
+            synchronized (round) {
+                round.waiting.remove(target.taskId());
+            }
+        }
+    }
+
+    /**
+     * Per source: its tasks, interval, rounds started, ticks that found the previous round not yet under way, the time
+     * between the last two rounds' starts (how often each task is really polled) and whether that round overran the
+     * interval. Served as GET /api/sources.
+     */
+    public List<Map<String, Object>> sourceLoads() {
+        List<Map<String, Object>> loads = new ArrayList<>();
+        for (SourceConfig config : sources.values()) {
+            Round round = rounds.get(config.name());
+            Map<String, Object> load = new LinkedHashMap<>();
+            load.put("source", config.name());
+            load.put("provider", config.provider().id());
+            load.put("tasks", config.tasks().size());
+            load.put("intervalMs", config.interval().toMillis());
+            if (round == null) {
+                load.put("rounds", 0L);
+                load.put("ticksSkipped", 0L);
+                load.put("lastRoundMs", null);
+                load.put("intervalTooShort", false);
+            } else {
+                synchronized (round) {
+                    load.put("rounds", round.rounds);
+                    load.put("ticksSkipped", round.overrunTicks);
+                    load.put("lastRoundMs", round.lastPeriod == null ? null : round.lastPeriod.toMillis());
+                    load.put("intervalTooShort", round.lastOverran || round.overrun);
+                }
+            }
+            loads.add(load);
+        }
+        return loads;
+    }
+
+    private static String seconds(Duration d) {
+        return java.math.BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
+    }
+
+    private static Duration staleAfter(SourceConfig config) {
+        return config.connectTimeout().plus(config.readTimeout()).multipliedBy(10).plus(config.interval().multipliedBy(10));
+    }
+
+    /** The current round of one source's tasks; guarded by itself. */
+    private static final class Round {
+        /** Tasks of the round handed to the routes whose cycle has not begun yet, with when. */
+        final Map<String, Instant> waiting = new LinkedHashMap<>();
+        /** Tasks of the round that were still busy with their previous cycle when it started: polled once free. */
+        final Set<String> owed = new LinkedHashSet<>();
+        Instant startedAt;
+        Duration lastPeriod;
+        long rounds;
+        long overrunTicks;
+        boolean overrun;
+        boolean lastOverran;
+        boolean warned;
+    }
+
     /**
      * A cycle far older than its calls can take (every attempt timing out, with backoff) was lost on its way,
      * not slow: its task is polled again rather than left out for good.
      */
     private boolean releasedStale(String key, SourceConfig config, Instant now) {
-        Duration longest = config.connectTimeout().plus(config.readTimeout()).multipliedBy(10).plus(config.interval().multipliedBy(10));
+        Duration longest = staleAfter(config);
         Instant started = inFlight.get(key);
         if (started != null && started.plus(longest).isBefore(now) && inFlight.replace(key, started, now)) {
             LOG.warn("{}: its poll started at {} never finished; polling the task again", key.replace('\n', '/'), started);
@@ -90,15 +206,29 @@ public class PollCycles {
         return false;
     }
 
+    /** Ends a target's cycle, whatever its outcome, so the next tick polls the task again. */
     public void release(@ExchangeProperty(TARGET) PollTarget target) {
         if (target != null) {
-            inFlight.remove(target.source() + "\n" + target.taskId());
+            begun(target);
+        }
+        if (target != null && inFlight.remove(target.source() + "\n" + target.taskId()) != null) {
+            cyclesEnded.increment();
         }
     }
 
     /** Cycles under way now (opened by a tick, not yet released). */
     public int cyclesUnderWay() {
         return inFlight.size();
+    }
+
+    /** Cycles handed to the polling routes since start. */
+    public long cyclesStarted() {
+        return cyclesStarted.sum();
+    }
+
+    /** Cycles that ended (stored, spooled or failed) since start. */
+    public long cyclesEnded() {
+        return cyclesEnded.sum();
     }
 
     /** Ticks in which a task was left out because its previous cycle was still under way. */
@@ -111,6 +241,7 @@ public class PollCycles {
      * source's guard says not now, in which case the cycle is recorded as skipped.
      */
     public List<ApiRequest> open(PollTarget target, Exchange exchange) {
+        begun(target);
         SourceConfig source = source(target.source());
         SourceGuard.Refusal refusal = guard.admit(source.name(), source.interval());
         List<ApiRequest> requests = refusal != null ? List.of() : adapter(source).requests(source, target.taskId(), clock.instant());

@@ -7,12 +7,22 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the demo simulator standalone: {@code --port N} (default 8099, 0 = any), {@code --speed X}
- * (simulated seconds per real second, default 60), {@code --seed N}. Logs key ids, never secrets.
+ * (simulated seconds per real second, default 60), {@code --seed N}, {@code --oms-projects N} (N more OMS projects,
+ * np_load0001 to np_loadN). Logs key ids, never secrets.
  */
 public final class SimulatorMain {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatorMain.class);
 
     private SimulatorMain() {
+    }
+
+    /** {@code --oms-projects N}: N more OMS projects np_load0001..N (load tests: migwatch watching many tasks). */
+    static SimulatorSettings withOmsProjects(SimulatorSettings settings, int n) {
+        SimulatorSettings s = settings;
+        for (int i = 1; i <= n; i++) {
+            s = s.withOmsProject(String.format("np_load%04d", i), OmsScenario.FULL_THEN_INCREMENTAL);
+        }
+        return s;
     }
 
     public static void main(String[] args) throws Exception {
@@ -29,10 +39,14 @@ public final class SimulatorMain {
                 case "--port" -> port = Integer.parseInt(value);
                 case "--speed" -> settings = settings.withSpeed(Double.parseDouble(value));
                 case "--seed" -> settings = settings.withSeed(Long.parseLong(value));
-                default -> throw new IllegalArgumentException("unknown option " + name + " (use --port, --speed, --seed)");
+                case "--oms-projects" -> settings = withOmsProjects(settings, Integer.parseInt(value));
+                default -> throw new IllegalArgumentException("unknown option " + name + " (use --port, --speed, --seed, --oms-projects)");
             }
         }
         ProviderSimulator sim = new ProviderSimulator(settings, port).start();
+        if (settings.omsProjects().size() > 10) {
+            LOG.info("OMS projects np_load0001 to np_load{} besides the demo ones", String.format("%04d", settings.omsProjects().size() - 2));
+        }
         LOG.info("Alibaba AccessKeyId: {}  UCloud PublicKey: {}  (secrets: the documented simulator defaults)",
                 settings.accessKeyId(), settings.ucloudPublicKey());
         LOG.info("Control: POST {}/_simulator/faults, GET {}/_simulator/stats, POST {}/_simulator/clock", sim.baseUri(), sim.baseUri(), sim.baseUri());

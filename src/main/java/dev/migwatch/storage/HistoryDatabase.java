@@ -34,7 +34,7 @@ public final class HistoryDatabase {
         // returned, but then H2 runs no background writer, which is what compacts its file, and the file grew by tens
         // of KB per poll (each commit rewrites every page it touched into a new chunk, and nothing reclaimed the old
         // ones). The journal, which deletes its own copy of a snapshot once written, asks for a sync first.
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(closedLast(url));
         if (user != null && !user.isBlank()) {
             config.setUsername(user);
         }
@@ -46,6 +46,19 @@ public final class HistoryDatabase {
         config.setInitializationFailTimeout(1);
         config.setConnectionTimeout(connectionTimeout.toMillis());
         return new HikariDataSource(config);
+    }
+
+    /**
+     * H2 closes a database from its own JVM shutdown hook, while Camel's graceful shutdown still lets the cycles under
+     * way finish: with DB_CLOSE_ON_EXIT=FALSE the database stays open until migwatch closes its pool, last. H2 keeps its
+     * WRITE_DELAY (see open). Settings the user made, H2 servers (which close their databases themselves), other
+     * databases and in-memory H2 are left alone.
+     */
+    static String closedLast(String url) {
+        String u = url.toUpperCase(java.util.Locale.ROOT);
+        boolean embeddedOnDisk = u.startsWith("JDBC:H2:") && !u.startsWith("JDBC:H2:MEM:") && !u.contains("/MEM:")
+                && !u.startsWith("JDBC:H2:TCP:") && !u.startsWith("JDBC:H2:SSL:");
+        return !embeddedOnDisk || u.contains("DB_CLOSE_ON_EXIT") ? url : url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** Migrates the schema; returns the number of migrations applied. */

@@ -33,9 +33,16 @@ public class TrendsApi {
             .addSerializer(Duration.class, ToStringSerializer.instance));
     private final DashboardAssets assets = new DashboardAssets();
     private final TrendsService service;
+    private final Supplier<? extends List<?>> sourceLoads;
 
     public TrendsApi(TrendsService service) {
+        this(service, List::of);
+    }
+
+    /** @param sourceLoads what GET /api/sources answers: per source, its polling load (PollCycles.sourceLoads) */
+    public TrendsApi(TrendsService service, Supplier<? extends List<?>> sourceLoads) {
         this.service = Objects.requireNonNull(service);
+        this.sourceLoads = Objects.requireNonNull(sourceLoads);
     }
 
     // ---- endpoints
@@ -43,6 +50,11 @@ public class TrendsApi {
     /** GET /api/tasks */
     public void tasks(Exchange ex) {
         answer(ex, () -> Map.of("tasks", service().tasks()));
+    }
+
+    /** GET /api/sources */
+    public void sources(Exchange ex) {
+        answer(ex, () -> Map.of("sources", sourceLoads.get()));
     }
 
     /** GET /api/tasks/{source}/{taskId} */

@@ -74,6 +74,20 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void aSchemaTheMigrationsCannotUpdateStopsTheStart() throws Exception {
+        String url = "jdbc:h2:file:" + workDir.resolve("clash");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
+            c.createStatement().execute("CREATE TABLE task_sample (x INT)"); // not migwatch's: V1 cannot create its own
+        }
+        Run run = start(List.of("-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                "-Dmigwatch.sources.o.tasks=np_1", "-Dmigwatch.sources.o.access-key-id=id",
+                "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.db.url=" + url));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("Cannot create or update migwatch's tables in migwatch.db.url = " + url), run.output);
+        assertFalse(run.output.contains("Started poll-"), "no polling started");
+    }
+
+    @Test
     void applicationPropertiesInTheWorkingDirectoryWinOverTheDefaults() throws Exception {
         Files.writeString(workDir.resolve("application.properties"), String.join("\n",
                 "migwatch.db.url = jdbc:postgresql://127.0.0.1:1/from-working-dir",

@@ -46,6 +46,15 @@ class DatabaseFailuresTest {
         assertEquals("SQLTransientConnectionException: pool timed out (cause: SQLException: Unique index violation)", d);
     }
 
+    @Test
+    void embeddedH2StaysOpenUntilMigwatchClosesIt() {
+        assertEquals("jdbc:h2:file:./data/migwatch;DB_CLOSE_ON_EXIT=FALSE", HistoryDatabase.closedLast("jdbc:h2:file:./data/migwatch"));
+        assertEquals("jdbc:h2:tcp://localhost:9092/./h", HistoryDatabase.closedLast("jdbc:h2:tcp://localhost:9092/./h"));
+        assertEquals("jdbc:h2:file:./x;db_close_on_exit=true", HistoryDatabase.closedLast("jdbc:h2:file:./x;db_close_on_exit=true"));
+        assertEquals("jdbc:h2:mem:x", HistoryDatabase.closedLast("jdbc:h2:mem:x"));
+        assertEquals("jdbc:h2:tcp://localhost/mem:x", HistoryDatabase.closedLast("jdbc:h2:tcp://localhost/mem:x"));
+        assertEquals("jdbc:postgresql://db/migwatch", HistoryDatabase.closedLast("jdbc:postgresql://db/migwatch"));
+    }
 
     private static void assertUnavailable(Throwable t) {
         assertTrue(DatabaseFailures.unavailable(t), t.toString());
