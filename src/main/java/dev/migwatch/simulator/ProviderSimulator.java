@@ -24,15 +24,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP server on 127.0.0.1 serving the three providers at "/": Alibaba OMS and DTS (routed by the
  * x-acs-action header or the Action parameter) and UCloud UDTS (a JSON body, or GET, with Action
  * GetUDTSTaskStatus). Control endpoints for soak scripts live under /_simulator/ (faults, stats, clock).
- * Hung answers are scheduled on a separate timer, so a hang never holds a worker thread.
+ * A hung answer waits in a thread of its own (the worker pool grows for it), so a hang never holds up other requests.
  */
 public final class ProviderSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
@@ -51,7 +51,6 @@ public final class ProviderSimulator implements AutoCloseable {
     private final Set<HttpExchange> hung = ConcurrentHashMap.newKeySet();
     private HttpServer server;
     private ExecutorService workers;
-    private ScheduledExecutorService timer;
 
     /** @param port 0 for an ephemeral port */
     public ProviderSimulator(SimulatorSettings settings, int port) {
@@ -75,8 +74,9 @@ public final class ProviderSimulator implements AutoCloseable {
             return this;
         }
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", requestedPort), 64);
-        workers = Executors.newFixedThreadPool(settings.threads(), daemon("sim-worker"));
-        timer = Executors.newSingleThreadScheduledExecutor(daemon("sim-timer"));
+        // settings.threads() threads are kept; a hang holds one more for its duration, so it never holds up other requests
+        workers = new ThreadPoolExecutor(settings.threads(), Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemon("sim-worker"));
         server.setExecutor(workers);
         server.createContext("/", this::handle);
         server.start();
@@ -92,7 +92,6 @@ public final class ProviderSimulator implements AutoCloseable {
             return;
         }
         server.stop(0);
-        timer.shutdownNow();
         hung.forEach(HttpExchange::close);
         hung.clear();
         workers.shutdownNow();
@@ -268,17 +267,26 @@ public final class ProviderSimulator implements AutoCloseable {
             }
             case HANG -> {
                 SimAnswer a = source.get();
+                // The hang waits in this handler thread (the pool grows for it, so nothing else waits), not on a timer
+                // thread as it used to: a late answer whose client has gone fails, and only an IOException out of the
+                // handler makes the JDK server close and forget the connection. Failing on a timer thread, the exchange
+                // was closed behind the server's back and the connection stayed in its set for good (see DROP).
                 hung.add(ex);
-                timer.schedule(() -> {
+                try {
+                    Thread.sleep(f.delay().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("simulator stopped during a hang");
+                } finally {
                     hung.remove(ex);
-                    try {
-                        send(ex, a);
-                    } catch (IOException e) {
-                        LOG.debug("client left before the hung answer: {}", e.toString());
-                    }
-                }, f.delay().toMillis(), TimeUnit.MILLISECONDS);
+                }
+                send(ex, a);
             }
-            case DROP -> ex.close(); // no headers were sent: the JDK server closes the connection
+            // No headers sent, the connection dropped. Not with ex.close(): on an exchange without a complete response that
+            // closes the socket behind the JDK server's back, which keeps the connection in its set of all connections
+            // for good (with its 8 KB read buffer): the soak's heap grew by ~1 MB a minute from dropped and truncated
+            // answers alone. An IOException out of the handler makes the server itself close and forget the connection.
+            case DROP -> throw new IOException("simulated dropped connection");
             case MALFORMED_JSON -> {
                 byte[] full = Jsons.MAPPER.writeValueAsBytes(source.get().json());
                 byte[] cut = java.util.Arrays.copyOf(full, Math.max(1, full.length / 2));
@@ -291,12 +299,8 @@ public final class ProviderSimulator implements AutoCloseable {
                 OutputStream out = ex.getResponseBody();
                 out.write(full, 0, full.length / 2);
                 out.flush();
-                // closing short of the announced length makes the JDK server drop the connection
-                try {
-                    ex.close();
-                } catch (RuntimeException ignored) {
-                    // "insufficient bytes written": exactly the point
-                }
+                // the connection ends short of the announced length; as for DROP, the server closes it (and forgets it)
+                throw new IOException("simulated truncated body");
             }
             case HTML_PAGE -> sendBytes(ex, f.retCode(), "text/html", Map.of(), html(f.retCode(), "Bad Gateway"));
             case NON_UTF8 -> {

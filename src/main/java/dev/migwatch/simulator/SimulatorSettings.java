@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param securityToken the one STS token accepted (null: requests carrying a token are refused)
  * @param speed         simulated seconds per real second (60 for the demo, thousands in tests)
- * @param threads       worker threads; hangs are scheduled off these threads, so a few are enough
+ * @param threads       worker threads kept; a hang holds one more for its duration, so a few are enough
  * @param nonceWindow   how long a SignatureNonce counts as used
  */
 public record SimulatorSettings(
