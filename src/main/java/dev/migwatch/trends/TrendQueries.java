@@ -61,6 +61,31 @@ public class TrendQueries {
                         rs.getString(18), instant(rs, 19)));
     }
 
+    /** The steps now of every task, by source + '\u0000' + task id. */
+    public Map<String, List<StepRow>> stepsNowOfAllTasks() {
+        Map<String, List<StepRow>> out = new LinkedHashMap<>();
+        query("SELECT step_key, parent_step_key, step_order, step_name, description, raw_status, status,"
+                        + " progress_pct, processed_records, capacity, src_rps, dst_rps, delay_seconds, checkpoint_at,"
+                        + " started_at, finished_at, error_code, error_message, polled_at, source, task_id FROM v_step_latest"
+                        + " ORDER BY source, task_id, step_order, step_key",
+                List.of(), rs -> out.computeIfAbsent(rs.getString(20) + '\u0000' + rs.getString(21), k -> new ArrayList<>()).add(
+                        new StepRow(rs.getString(1), rs.getString(2), integer(rs, 3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), dbl(rs, 8), lng(rs, 9), lng(rs, 10), dbl(rs, 11),
+                        dbl(rs, 12), lng(rs, 13), instant(rs, 14), instant(rs, 15), instant(rs, 16), rs.getString(17),
+                        rs.getString(18), instant(rs, 19))));
+        return out;
+    }
+
+    /** The full data steps whose samples feed the ETA: as in v_full_transfer_progress. */
+    static boolean fullDataStep(String provider, String stepName) {
+        if (stepName == null) {
+            return false;
+        }
+        return stepName.equals("FULL_TRANSFER") || stepName.equals("FULL_VERIFIER") || stepName.equals("FULL_MIGRATION")
+                || ("DTS".equalsIgnoreCase(provider) && (stepName.toUpperCase(java.util.Locale.ROOT).contains("FULL")
+                || stepName.contains("全量")));
+    }
+
     public List<ComponentRow> componentsNow(String source, String taskId) {
         return query("SELECT kind, name, raw_status, status, ip, region, delay_seconds, tps, progress_pct,"
                         + " record_progress_pct, consistent_count, inconsistent_count, checkpoint_at, heartbeat_at,"
@@ -368,6 +393,26 @@ public class TrendQueries {
         List<DelaySample> out = carryForward(rows, d -> String.valueOf(d.stepKey()), d -> d.delaySeconds() != null,
                 d -> new DelaySample(d.stepKey(), end, d.delaySeconds()));
         return out.stream().filter(d -> d.delaySeconds() != null).toList();
+    }
+
+    /**
+     * The start of the newest 5-minute bucket in [from, to) in which the delay of the task (stepKey null) or step was at
+     * or below a threshold at some poll: where a run above the threshold began, to the bucket.
+     */
+    public Optional<Instant> lastDelayBucketAtOrBelow(String source, String taskId, String stepKey, long threshold, Instant from,
+                                                      Instant to) {
+        List<Object> args = new ArrayList<>();
+        String entity = stepKey == null
+                ? "r.entity = 'T' AND r.entity_ref = t.id"
+                : "r.entity = 'S' AND r.entity_ref = (SELECT st.id FROM step st WHERE st.task_ref = t.id AND st.step_key = ?)";
+        if (stepKey != null) {
+            args.add(stepKey);
+        }
+        args.addAll(List.of(source, taskId, threshold, from, to));
+        return query("SELECT MAX(r.bucket_start) FROM task t JOIN metric_rollup r ON " + entity
+                        + " WHERE t.source = ? AND t.task_id = ? AND r.metric = 'delay_seconds' AND r.period_s = 300"
+                        + " AND r.min_value <= ? AND r.bucket_start >= ? AND r.bucket_start < ?",
+                args, rs -> instant(rs, 1)).stream().filter(Objects::nonNull).findFirst();
     }
 
     /** A step's (stepKey null: the task's) delay as of polledAt. */

@@ -37,9 +37,11 @@ public class TrendsService {
     }
 
     public List<TaskView> tasks() {
+        // the steps of every task in one query: a per-task query each would make the list cost grow with the tasks
+        Map<String, List<StepRow>> steps = queries.stepsNowOfAllTasks();
         List<TaskView> out = new ArrayList<>();
         for (TaskRow row : queries.tasks()) {
-            out.add(view(row, queries.stepsNow(row.source(), row.taskId())));
+            out.add(view(row, steps.getOrDefault(row.source() + '\u0000' + row.taskId(), List.of())));
         }
         return out;
     }
@@ -70,13 +72,21 @@ public class TrendsService {
         return new TaskView(r.source(), r.provider(), r.taskId(), r.taskName(), r.taskType(), r.status(),
                 r.rawStatus(), r.runningStep(), r.progressPct(), r.delaySeconds(), r.processedRecords(),
                 r.totalRecords(), r.startedAt(), r.finishedAt(), r.failedMessage(), r.sampledAt(), lastPoll,
-                lastError, running, eta(r), delay(r));
+                lastError, running, eta(r, steps), delay(r));
     }
 
-    EtaView eta(TaskRow r) {
+    EtaView eta(TaskRow r, List<StepRow> stepsNow) {
         EtaView.ProviderEta provider = providerEta(r);
         if (r.sampledAt() == null) {
             return new EtaView(null, null, null, null, null, null, NO_SAMPLES, 0, null, null, null, null, provider);
+        }
+        if (stepsNow.stream().noneMatch(s -> "RUNNING".equals(s.status()) && TrendQueries.fullDataStep(r.provider(), s.stepName()))) {
+            // nothing to fit: no need to read the samples (most tasks of a long-running account are past their full transfer)
+            boolean finished = "FINISHED".equals(r.status()) || stepsNow.stream()
+                    .filter(s -> TrendQueries.fullDataStep(r.provider(), s.stepName()))
+                    .anyMatch(s -> "FINISHED".equals(s.status()));
+            return new EtaView(null, null, null, null, null, null, finished ? EtaEstimator.FINISHED : NO_FULL_STEP, 0, null, null,
+                    null, null, provider);
         }
         Duration lookback = max(settings.eta().window(), settings.stallAfter().multipliedBy(2));
         Map<String, List<TrendQueries.FullStepSample>> bySteps = new LinkedHashMap<>();
@@ -118,20 +128,49 @@ public class TrendsService {
                 stallDetector.check(newest.status(), stall), provider);
     }
 
+    /**
+     * The delay figures read the delay window only (30 min: a few dozen rows), not the whole lookback (24 h: thousands
+     * of rows per task at 30 s). Only when the delay has been above the threshold for the whole window does "since
+     * when" look further back: the 5-minute rollups say in which bucket it last was at or below the threshold, and
+     * the samples from that bucket on say exactly when it went above.
+     */
     DelayStats.Stats delay(TaskRow r) {
         if (r.sampledAt() == null) {
             return DelayStats.of(List.of(), settings.delayWindow(), settings.delayThresholdSeconds());
         }
-        List<TrendQueries.DelaySample> rows = queries.delaySamples(r.source(), r.taskId(),
-                r.sampledAt().minus(max(settings.delayWindow(), settings.delayLookback())));
-        // The task-level delay is what the provider calls "the" delay; without it, the newest step's.
-        String key = rows.stream().anyMatch(d -> d.stepKey() == null) ? null
-                : rows.isEmpty() ? null : rows.get(rows.size() - 1).stepKey();
-        List<DelayStats.Sample> samples = rows.stream()
+        Instant windowStart = r.sampledAt().minus(settings.delayWindow());
+        Instant lookbackStart = r.sampledAt().minus(max(settings.delayWindow(), settings.delayLookback()));
+        List<DelayStats.Sample> samples = delaySeries(r, windowStart);
+        DelayStats.Stats stats = DelayStats.of(samples, settings.delayWindow(), settings.delayThresholdSeconds());
+        boolean aboveAllWindow = stats.aboveThresholdSince() != null && !samples.isEmpty()
+                && !stats.aboveThresholdSince().isAfter(samples.get(0).at());
+        if (aboveAllWindow && lookbackStart.isBefore(windowStart)) {
+            String key = samples.isEmpty() ? null : seriesKey(r, windowStart);
+            Instant lastLow = queries.lastDelayBucketAtOrBelow(r.source(), r.taskId(), key, settings.delayThresholdSeconds(),
+                    lookbackStart, windowStart).orElse(lookbackStart);
+            samples = delaySeries(r, lastLow);
+            stats = DelayStats.of(samples, settings.delayWindow(), settings.delayThresholdSeconds());
+        }
+        return stats;
+    }
+
+    private List<DelayStats.Sample> delaySeries(TaskRow r, Instant since) {
+        List<TrendQueries.DelaySample> rows = queries.delaySamples(r.source(), r.taskId(), since);
+        String key = key(rows);
+        return rows.stream()
                 .filter(d -> Objects.equals(d.stepKey(), key))
                 .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds()))
                 .toList();
-        return DelayStats.of(samples, settings.delayWindow(), settings.delayThresholdSeconds());
+    }
+
+    private String seriesKey(TaskRow r, Instant since) {
+        return key(queries.delaySamples(r.source(), r.taskId(), since));
+    }
+
+    /** The task-level delay is what the provider calls "the" delay; without it, the newest step's. */
+    private static String key(List<TrendQueries.DelaySample> rows) {
+        return rows.stream().anyMatch(d -> d.stepKey() == null) ? null
+                : rows.isEmpty() ? null : rows.get(rows.size() - 1).stepKey();
     }
 
     static EtaView.ProviderEta providerEta(TaskRow r) {

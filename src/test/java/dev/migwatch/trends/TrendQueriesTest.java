@@ -180,4 +180,27 @@ class TrendQueriesTest {
         TaskView dts = new TrendsService(q, TrendsSettings.defaults()).task("dts-x", "job-sub").orElseThrow().task();
         assertEquals(List.of("FULL"), dts.runningSteps().stream().map(TaskView.StepProgress::stepKey).toList());
     }
+
+    @Test
+    void delayAboveThresholdForLongerThanTheWindowIsDatedExactlyWithOrWithoutRollups() {
+        HistoryFixture lag = new HistoryFixture();
+        // an hour at 10 s of delay, then two hours at 100 s: above the 60 s threshold since 01:00:30
+        for (int i = 0; i < 360; i++) {
+            Instant at = T0.plusSeconds(30L * i);
+            long delay = i <= 120 ? 10 : 100 + i % 3;
+            lag.call("c" + i, "uc", "UDTS", "lagging", at, "OK", null);
+            lag.task("c" + i, "uc", "UDTS", "lagging", at, "RUNNING", "INCREMENTAL_SYNC", 100.0, delay, null);
+        }
+        lag.flush();
+        TrendsService service = new TrendsService(new TrendQueries(lag.dataSource), TrendsSettings.defaults());
+        Instant expected = T0.plusSeconds(30L * 121);
+        assertEquals(expected, service.task("uc", "lagging").orElseThrow().task().delay().aboveThresholdSince(),
+                "without rollups: read back through the lookback");
+        new dev.migwatch.storage.HistoryMaintenance(lag.dataSource, dev.migwatch.storage.Retention.defaults(),
+                java.time.Clock.fixed(T0.plus(Duration.ofHours(4)), java.time.ZoneOffset.UTC), Duration.ofMinutes(1)).run();
+        DelayStats.Stats stats = service.task("uc", "lagging").orElseThrow().task().delay();
+        assertEquals(expected, stats.aboveThresholdSince(), "with rollups: from the bucket where it was last low");
+        assertEquals(101, stats.current(), 1);
+        assertEquals(61, stats.samples(), "max and average over the 30-minute window only");
+    }
 }
