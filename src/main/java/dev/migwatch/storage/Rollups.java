@@ -173,12 +173,19 @@ final class Rollups {
         List<RollupMetric> metrics = RollupMetric.of(entity);
         String columns = metrics.stream().map(m -> m.column).collect(Collectors.joining(", "));
         String present = entity == 'T' ? "TRUE" : "s.present";
-        String sql = "SELECT s." + ref + ", s.polled_at, " + present + ", " + columns + " FROM " + table + " s WHERE s." + ref
-                + " IN (" + entities + ") AND s.polled_at >= COALESCE((SELECT MAX(b.polled_at) FROM " + table + " b WHERE b." + ref
-                + " = s." + ref + " AND b.polled_at <= ?), ?) AND s.polled_at < ? ORDER BY s.polled_at";
+        // d: each entity once, so that the row in force at "from" is looked up once per entity, not once per row
+        String sql = "SELECT s." + ref + ", s.polled_at, " + present + ", " + columns + " FROM (" + entities + ") d JOIN " + table
+                + " s ON s." + ref + " = d.id WHERE s.polled_at >= " + AsOf.rowInForce(table, ref, "d.id") + " AND s.polled_at < ?"
+                + " ORDER BY s.polled_at";
         Map<Integer, Double[]> current = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            new SqlRow(ps).integer(task).time(from).time(from).time(to);
+            List<Object> args = new ArrayList<>();
+            AsOf.args(args, from, null);
+            SqlRow r = new SqlRow(ps).integer(task);
+            for (Object a : args) {
+                r.time((Instant) a);
+            }
+            r.time(to);
             try (ResultSet rs = ps.executeQuery()) {
                 int next = 0;
                 while (rs.next()) {

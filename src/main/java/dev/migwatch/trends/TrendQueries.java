@@ -274,17 +274,16 @@ public class TrendQueries {
     }
 
     /**
-     * Rows of one kind of state table from the row in force at from (if any) to end. The correlated subquery
-     * finds the row carried in; it is a single index probe on the (ref, polled_at) primary key.
+     * Rows of one kind of state table from the row in force at from (if any) to end. ref is the entity: a column of
+     * the outer table (one lookup per entity), or "?" with refValue (a constant: never the state row's own column,
+     * which would search again for each of its rows).
      */
-    private static String stateRange(String stateTable, String refColumn, String from, Instant fromTime, Instant end,
+    private static String stateRange(String stateTable, String refColumn, String ref, Object refValue, Instant fromTime, Instant end,
                                      List<Object> args) {
         String sql = "";
         if (fromTime != null) {
-            sql += " AND s.polled_at >= COALESCE((SELECT MAX(b.polled_at) FROM " + stateTable + " b WHERE b." + refColumn
-                    + " = " + from + " AND b.polled_at <= ?), ?)";
-            args.add(fromTime);
-            args.add(fromTime);
+            sql += " AND s.polled_at >= " + dev.migwatch.storage.AsOf.rowInForce(stateTable, refColumn, ref);
+            dev.migwatch.storage.AsOf.args(args, fromTime, refValue);
         }
         sql += " AND s.polled_at <= ?";
         args.add(end);
@@ -299,13 +298,13 @@ public class TrendQueries {
             args.add(step);
             args.add(step);
         }
-        return sql + stateRange("step_state", "step_ref", "st.id", from, end, args);
+        return sql + stateRange("step_state", "step_ref", "st.id", null, from, end, args);
     }
 
     private static String taskSeries(String a, int task, Instant from, Instant end, List<Object> args) {
         args.add(task);
         return "SELECT NULL, NULL, s.polled_at, " + a + ", NULL, TRUE, 0 FROM task_state s WHERE s.task_ref = ?"
-                + stateRange("task_state", "task_ref", "s.task_ref", from, end, args);
+                + stateRange("task_state", "task_ref", "?", task, from, end, args);
     }
 
     private static String componentSeries(String a, int task, String step, Instant from, Instant end, List<Object> args) {
@@ -317,7 +316,7 @@ public class TrendQueries {
             args.add(step);
             args.add(step);
         }
-        return sql + stateRange("component_state", "component_ref", "k.id", from, end, args);
+        return sql + stateRange("component_state", "component_ref", "k.id", null, from, end, args);
     }
 
     private static void carry(Map<String, List<Series.Point>> lines, String key, Double v, Instant t) {
@@ -343,7 +342,7 @@ public class TrendQueries {
                         + " JOIN task t ON t.id = st.task_ref WHERE st.task_ref = ?"
                         + " AND (st.step_name IN ('FULL_TRANSFER', 'FULL_VERIFIER', 'FULL_MIGRATION')"
                         + " OR (UPPER(t.provider) = 'DTS' AND (UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%')))"
-                        + stateRange("step_state", "step_ref", "st.id", since, task.get().lastOkAt(), args)
+                        + stateRange("step_state", "step_ref", "st.id", null, since, task.get().lastOkAt(), args)
                         + " ORDER BY s.polled_at",
                 args,
                 rs -> new FullStepSample(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getString(4),
@@ -376,12 +375,17 @@ public class TrendQueries {
      * newest successful poll); stepKey null marks task-level rows. DTS's -1 ("not applicable") is left out.
      */
     public List<DelaySample> delaySamples(String source, String taskId, Instant since) {
+        return delaySamples(source, taskId, since, null);
+    }
+
+    /** As delaySamples(source, taskId, since), up to until (not carried forward) when until is not null. */
+    public List<DelaySample> delaySamples(String source, String taskId, Instant since, Instant until) {
         Optional<TaskKey> task = taskKey(source, taskId);
         if (task.isEmpty() || task.get().lastOkAt() == null) {
             return List.of();
         }
         int ref = task.get().id();
-        Instant end = task.get().lastOkAt();
+        Instant end = until != null && until.isBefore(task.get().lastOkAt()) ? until : task.get().lastOkAt();
         List<Object> args = new ArrayList<>();
         String sql = "SELECT * FROM (" + stepSeries("COALESCE(s.delay_seconds, s.delay_ms / 1000)", "NULL", ref, null, since, end, args)
                 + " UNION ALL " + taskSeries("s.delay_seconds", ref, since, end, args) + ") x ORDER BY 3";
@@ -390,9 +394,28 @@ public class TrendQueries {
             Instant t = instant(rs, 3);
             return new DelaySample(rs.getString(1), since != null && t.isBefore(since) ? since : t, v != null && v < 0 ? null : v);
         });
-        List<DelaySample> out = carryForward(rows, d -> String.valueOf(d.stepKey()), d -> d.delaySeconds() != null,
+        List<DelaySample> out = until != null ? rows : carryForward(rows, d -> String.valueOf(d.stepKey()), d -> d.delaySeconds() != null,
                 d -> new DelaySample(d.stepKey(), end, d.delaySeconds()));
         return out.stream().filter(d -> d.delaySeconds() != null).toList();
+    }
+
+    /** When the task (stepKey null) or step first had a state row: where a delay series begins. */
+    public Optional<Instant> firstStateAt(String source, String taskId, String stepKey) {
+        String sql = stepKey == null
+                ? "SELECT s.polled_at FROM task t JOIN task_state s ON s.task_ref = t.id WHERE t.source = ? AND t.task_id = ?"
+                : "SELECT s.polled_at FROM task t JOIN step st ON st.task_ref = t.id JOIN step_state s ON s.step_ref = st.id"
+                + " WHERE t.source = ? AND t.task_id = ? AND st.step_key = ?";
+        List<Object> args = new ArrayList<>(List.of(source, taskId));
+        if (stepKey != null) {
+            args.add(stepKey);
+        }
+        return query(sql + " ORDER BY s.polled_at FETCH FIRST 1 ROW ONLY", args, rs -> instant(rs, 1)).stream().findFirst();
+    }
+
+    /** Whether the 5-minute rollups are computed up to a time (they lag the polls by a few minutes). */
+    public boolean rollupsCover(Instant t) {
+        Instant mark = rollupMark(300);
+        return mark != null && !mark.isBefore(t);
     }
 
     /**

@@ -131,40 +131,49 @@ public class TrendsService {
     /**
      * The delay figures read the delay window only (30 min: a few dozen rows), not the whole lookback (24 h: thousands
      * of rows per task at 30 s). Only when the delay has been above the threshold for the whole window does "since
-     * when" look further back: the 5-minute rollups say in which bucket it last was at or below the threshold, and
-     * the samples from that bucket on say exactly when it went above.
+     * when" look further back: the 5-minute rollups say in which bucket it was last at or below the threshold (none: it
+     * has been above for the whole lookback), and the samples of that bucket say exactly when it went above.
      */
     DelayStats.Stats delay(TaskRow r) {
         if (r.sampledAt() == null) {
             return DelayStats.of(List.of(), settings.delayWindow(), settings.delayThresholdSeconds());
         }
+        long threshold = settings.delayThresholdSeconds();
         Instant windowStart = r.sampledAt().minus(settings.delayWindow());
         Instant lookbackStart = r.sampledAt().minus(max(settings.delayWindow(), settings.delayLookback()));
-        List<DelayStats.Sample> samples = delaySeries(r, windowStart);
-        DelayStats.Stats stats = DelayStats.of(samples, settings.delayWindow(), settings.delayThresholdSeconds());
-        boolean aboveAllWindow = stats.aboveThresholdSince() != null && !samples.isEmpty()
-                && !stats.aboveThresholdSince().isAfter(samples.get(0).at());
-        if (aboveAllWindow && lookbackStart.isBefore(windowStart)) {
-            String key = samples.isEmpty() ? null : seriesKey(r, windowStart);
-            Instant lastLow = queries.lastDelayBucketAtOrBelow(r.source(), r.taskId(), key, settings.delayThresholdSeconds(),
-                    lookbackStart, windowStart).orElse(lookbackStart);
-            samples = delaySeries(r, lastLow);
-            stats = DelayStats.of(samples, settings.delayWindow(), settings.delayThresholdSeconds());
+        List<TrendQueries.DelaySample> rows = queries.delaySamples(r.source(), r.taskId(), windowStart);
+        String key = key(rows);
+        List<DelayStats.Sample> samples = samples(rows, key);
+        DelayStats.Stats stats = DelayStats.of(samples, settings.delayWindow(), threshold);
+        boolean aboveAllWindow = stats.aboveThresholdSince() != null && !stats.aboveThresholdSince().isAfter(samples.get(0).at());
+        if (!aboveAllWindow || !lookbackStart.isBefore(windowStart)) {
+            return stats;
         }
-        return stats;
+        Instant since = null;
+        if (queries.rollupsCover(windowStart)) {
+            Optional<Instant> low = queries.lastDelayBucketAtOrBelow(r.source(), r.taskId(), key, threshold, lookbackStart, windowStart);
+            if (low.isEmpty()) {
+                // above at every poll of the lookback: since its start, or since the series began within it
+                Instant first = queries.firstStateAt(r.source(), r.taskId(), key).orElse(lookbackStart);
+                since = first.isAfter(lookbackStart) ? first : lookbackStart;
+            } else {
+                // the crossing is in that bucket or just after it: read ten minutes from there, not the hours since
+                since = DelayStats.of(samples(queries.delaySamples(r.source(), r.taskId(), low.get(), low.get().plus(Duration.ofMinutes(10))),
+                        key), settings.delayWindow(), threshold).aboveThresholdSince();
+            }
+        }
+        if (since == null) {
+            // rollups not computed yet (or the crossing not in that slice): read the samples back to the lookback
+            return DelayStats.of(samples(queries.delaySamples(r.source(), r.taskId(), lookbackStart), key), settings.delayWindow(), threshold);
+        }
+        return new DelayStats.Stats(stats.current(), stats.currentAt(), stats.max(), stats.avg(), stats.samples(), threshold, since);
     }
 
-    private List<DelayStats.Sample> delaySeries(TaskRow r, Instant since) {
-        List<TrendQueries.DelaySample> rows = queries.delaySamples(r.source(), r.taskId(), since);
-        String key = key(rows);
+    private static List<DelayStats.Sample> samples(List<TrendQueries.DelaySample> rows, String key) {
         return rows.stream()
                 .filter(d -> Objects.equals(d.stepKey(), key))
                 .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds()))
                 .toList();
-    }
-
-    private String seriesKey(TaskRow r, Instant since) {
-        return key(queries.delaySamples(r.source(), r.taskId(), since));
     }
 
     /** The task-level delay is what the provider calls "the" delay; without it, the newest step's. */

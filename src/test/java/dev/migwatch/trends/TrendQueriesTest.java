@@ -190,16 +190,21 @@ class TrendQueriesTest {
             long delay = i <= 120 ? 10 : 100 + i % 3;
             lag.call("c" + i, "uc", "UDTS", "lagging", at, "OK", null);
             lag.task("c" + i, "uc", "UDTS", "lagging", at, "RUNNING", "INCREMENTAL_SYNC", 100.0, delay, null);
+            lag.call("a" + i, "uc", "UDTS", "always", at, "OK", null);
+            lag.task("a" + i, "uc", "UDTS", "always", at, "RUNNING", "INCREMENTAL_SYNC", 100.0, 100L + i % 2, null);
         }
         lag.flush();
         TrendsService service = new TrendsService(new TrendQueries(lag.dataSource), TrendsSettings.defaults());
         Instant expected = T0.plusSeconds(30L * 121);
         assertEquals(expected, service.task("uc", "lagging").orElseThrow().task().delay().aboveThresholdSince(),
                 "without rollups: read back through the lookback");
+        assertEquals(T0, service.task("uc", "always").orElseThrow().task().delay().aboveThresholdSince());
         new dev.migwatch.storage.HistoryMaintenance(lag.dataSource, dev.migwatch.storage.Retention.defaults(),
                 java.time.Clock.fixed(T0.plus(Duration.ofHours(4)), java.time.ZoneOffset.UTC), Duration.ofMinutes(1)).run();
         DelayStats.Stats stats = service.task("uc", "lagging").orElseThrow().task().delay();
         assertEquals(expected, stats.aboveThresholdSince(), "with rollups: from the bucket where it was last low");
+        assertEquals(T0, service.task("uc", "always").orElseThrow().task().delay().aboveThresholdSince(),
+                "above at every poll: since the first");
         assertEquals(101, stats.current(), 1);
         assertEquals(61, stats.samples(), "max and average over the 30-minute window only");
     }
