@@ -122,31 +122,23 @@ public class HistoryMaintenance {
      * in force at the limit stays.
      */
     private long deleteStates(Connection c, StateTable t, Instant before, Instant deadline) throws SQLException {
-        String sql = "DELETE FROM " + t.table + " WHERE (" + t.refColumn + ", polled_at) IN (SELECT s." + t.refColumn + ", s.polled_at "
+        return batches(c, "DELETE FROM " + t.table + " WHERE (" + t.refColumn + ", polled_at) IN (SELECT s." + t.refColumn + ", s.polled_at "
                 + "FROM " + t.table + " s WHERE s.polled_at < ? AND EXISTS (SELECT 1 FROM " + t.table + " n WHERE n." + t.refColumn
-                + " = s." + t.refColumn + " AND n.polled_at > s.polled_at AND n.polled_at < ?) FETCH FIRST " + BATCH + " ROWS ONLY)";
-        long total = 0;
-        while (clock.instant().isBefore(deadline)) {
-            int n;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                new SqlRow(ps).time(before).time(before);
-                n = ps.executeUpdate();
-            }
-            c.commit();
-            total += n;
-            if (n < BATCH) {
-                break;
-            }
-        }
-        return total;
+                + " = s." + t.refColumn + " AND n.polled_at > s.polled_at AND n.polled_at < ?) FETCH FIRST " + BATCH + " ROWS ONLY)",
+                before, deadline);
     }
 
+    /** Runs a DELETE of at most BATCH rows, each in its own transaction, until fewer are left or time is up; every ? is "before". */
     private long batches(Connection c, String sql, Instant before, Instant deadline) throws SQLException {
+        long parameters = sql.chars().filter(ch -> ch == '?').count();
         long total = 0;
         while (clock.instant().isBefore(deadline)) {
             int n;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                new SqlRow(ps).time(before);
+                SqlRow r = new SqlRow(ps);
+                for (int i = 0; i < parameters; i++) {
+                    r.time(before);
+                }
                 n = ps.executeUpdate();
             }
             c.commit();

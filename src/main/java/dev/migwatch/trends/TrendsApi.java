@@ -98,42 +98,41 @@ public class TrendsApi {
     /** GET /api/tasks/{source}/{taskId}/errors?from=&to=&limit= */
     public void errors(Exchange ex) {
         answer(ex, () -> {
-            String source = ApiParams.required("source", header(ex, "source"));
-            String taskId = ApiParams.required("taskId", header(ex, "taskId"));
-            Instant from = ApiParams.instant("from", query(ex, "from"));
-            Instant to = ApiParams.instant("to", query(ex, "to"));
-            ApiParams.range(from, to);
+            TaskWindow w = taskWindow(ex);
             int limit = ApiParams.integer("limit", query(ex, "limit"), 200, 1, 5000);
-            knownTask(source, taskId);
-            return Map.of("errors", service().queries().errors(source, taskId, from, to, limit));
+            return Map.of("errors", service().queries().errors(w.source(), w.taskId(), w.from(), w.to(), limit));
         });
     }
 
     /** GET /api/tasks/{source}/{taskId}/raw?from=&to=&limit= : the provider's answers as received, newest first */
     public void raw(Exchange ex) {
         answer(ex, () -> {
-            String source = ApiParams.required("source", header(ex, "source"));
-            String taskId = ApiParams.required("taskId", header(ex, "taskId"));
-            Instant from = ApiParams.instant("from", query(ex, "from"));
-            Instant to = ApiParams.instant("to", query(ex, "to"));
-            ApiParams.range(from, to);
+            TaskWindow w = taskWindow(ex);
             int limit = ApiParams.integer("limit", query(ex, "limit"), 10, 1, 500);
-            knownTask(source, taskId);
-            return Map.of("answers", service().queries().rawAnswers(source, taskId, from, to, limit));
+            return Map.of("answers", service().queries().rawAnswers(w.source(), w.taskId(), w.from(), w.to(), limit));
         });
     }
 
     /** GET /api/tasks/{source}/{taskId}/components?from=&to= : the component status timeline */
     public void components(Exchange ex) {
         answer(ex, () -> {
-            String source = ApiParams.required("source", header(ex, "source"));
-            String taskId = ApiParams.required("taskId", header(ex, "taskId"));
-            Instant from = ApiParams.instant("from", query(ex, "from"));
-            Instant to = ApiParams.instant("to", query(ex, "to"));
-            ApiParams.range(from, to);
-            knownTask(source, taskId);
-            return Map.of("spans", service().queries().componentTimeline(source, taskId, from, to));
+            TaskWindow w = taskWindow(ex);
+            return Map.of("spans", service().queries().componentTimeline(w.source(), w.taskId(), w.from(), w.to()));
         });
+    }
+
+    /** A known task and a valid time range from the request; 400 or 404 otherwise. */
+    private record TaskWindow(String source, String taskId, Instant from, Instant to) {
+    }
+
+    private TaskWindow taskWindow(Exchange ex) {
+        String source = ApiParams.required("source", header(ex, "source"));
+        String taskId = ApiParams.required("taskId", header(ex, "taskId"));
+        Instant from = ApiParams.instant("from", query(ex, "from"));
+        Instant to = ApiParams.instant("to", query(ex, "to"));
+        ApiParams.range(from, to);
+        knownTask(source, taskId);
+        return new TaskWindow(source, taskId, from, to);
     }
 
     /** GET /api/polls?source=&taskId=&outcome=&from=&to=&limit= */
