@@ -53,6 +53,7 @@ class HistoryGrowthBenchmarkTest {
     private static final int INTERVAL = 20;
     /** SLOW_FLAKY: pre-check and structure take 780 s, full transfer 10,000 s: polls from 800 s on are all in full transfer. */
     private static final double START = 800;
+    private static final long IDLE_MS = Long.getLong("bench.idle-ms", 60_000);
     private static final Instant EPOCH = Instant.parse("2026-06-01T00:00:00Z");
 
     @TempDir
@@ -61,7 +62,9 @@ class HistoryGrowthBenchmarkTest {
     @Test
     void h2File() throws Exception {
         Path file = dir.resolve("growth.mv.db");
-        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("growth").toAbsolutePath(), null, null)) {
+        // -Dbench.h2options=;COMPRESS=TRUE (say) to compare H2 settings
+        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("growth").toAbsolutePath()
+                + System.getProperty("bench.h2options", ""), null, null)) {
             run("H2 file", db, () -> Files.size(file));
         }
     }
@@ -81,6 +84,9 @@ class HistoryGrowthBenchmarkTest {
             try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, user, password)) {
                 // every table, index and TOAST byte of migwatch's schema (the database holds other schemas too)
                 run("PostgreSQL", db, () -> {
+                    if (Boolean.getBoolean("bench.printing-sizes")) {
+                        System.out.println("PostgreSQL sizes by table: " + tableSizes(db, schema));
+                    }
                     try (Connection c = db.getConnection(); Statement st = c.createStatement();
                          ResultSet rs = st.executeQuery("SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c "
                                  + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' AND c.relkind = 'r'")) {
@@ -92,6 +98,18 @@ class HistoryGrowthBenchmarkTest {
                 exec(admin, "DROP SCHEMA " + schema + " CASCADE");
             }
         }
+    }
+
+    private static Map<String, Long> tableSizes(javax.sql.DataSource db, String schema) throws Exception {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON "
+                     + "n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' AND c.relkind = 'r' ORDER BY 2 DESC")) {
+            while (rs.next()) {
+                sizes.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return sizes;
     }
 
     interface Size {
@@ -134,14 +152,17 @@ class HistoryGrowthBenchmarkTest {
                 maintenance.run();
             }
             if (p + 1 == warmup) {
+                Thread.sleep(IDLE_MS); // past H2's chunk retention time (45 s): what its own compaction leaves
                 sizeAtWarmup = size.bytes();
             }
             if ((p + 1) % (POLLS / 4) == 0) {
                 perQuarter.add(String.format("%d task-polls: %.1f MB", (p + 1) * TASKS, size.bytes() / 1e6));
             }
         }
-        Thread.sleep(5_000); // let H2's background writer compact what it will by itself
+        Thread.sleep(IDLE_MS); // let H2's background writer compact what it will by itself
+        System.setProperty("bench.printing-sizes", "true");
         long end = size.bytes();
+        System.clearProperty("bench.printing-sizes");
         long polls = (long) (POLLS - warmup) * TASKS;
         Map<String, Long> rows = rowCounts(db);
         System.out.printf("%s: %d OMS projects in full transfer x %d polls (every %d s simulated) = %d task-polls; "
@@ -177,6 +198,11 @@ class HistoryGrowthBenchmarkTest {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rs.next();
                     rows.put(table, rs.getLong(1));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT encoding, COUNT(*), AVG(OCTET_LENGTH(body)) FROM raw_body GROUP BY encoding")) {
+                while (rs.next()) {
+                    rows.put("raw " + rs.getString(1) + " avg bytes (of " + rs.getLong(2) + ")", rs.getLong(3));
                 }
             }
         }
