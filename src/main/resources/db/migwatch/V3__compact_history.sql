@@ -231,6 +231,9 @@ CREATE TABLE raw_body (
     body         ${blob}       NOT NULL,
     PRIMARY KEY (task_ref, received_at, api)
 );
+-- retention: what is past its time, and which keyframes a delta still needs
+CREATE INDEX raw_body_time ON raw_body (received_at);
+CREATE INDEX raw_body_base ON raw_body (task_ref, base_at);
 
 -- Rollups: per task, step and component metric (RollupMetric), min / max / avg / last / count of the value
 -- as of each successful poll in the bucket, at period_s = 300 (5 min) and 3600 (1 h). entity: T task,
@@ -248,6 +251,7 @@ CREATE TABLE metric_rollup (
     sample_count  INTEGER       NOT NULL,
     PRIMARY KEY (entity, entity_ref, metric, period_s, bucket_start)
 );
+CREATE INDEX metric_rollup_time ON metric_rollup (bucket_start);
 
 -- How far each rollup period has been computed: every bucket that ends at or before done_until is final.
 CREATE TABLE rollup_mark (

@@ -10,6 +10,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.sql.ResultSet;
 import java.util.Objects;
 
 /**
@@ -32,6 +35,8 @@ public class HistoryMaintenance {
     private final Retention retention;
     private final Clock clock;
     private final Duration budget;
+    /** When the state tables were last pruned to the end (null: not yet, or a run ran out of time doing it). */
+    private volatile Instant lastStatePrune;
 
     public HistoryMaintenance(DataSource dataSource, Retention retention, Clock clock, Duration budget) {
         this.dataSource = Objects.requireNonNull(dataSource);
@@ -78,8 +83,12 @@ public class HistoryMaintenance {
                 Instant now = clock.instant();
                 // samples only where the 5-minute rollups already cover them
                 Instant samplesBefore = mark == null ? now.minus(retention.samples()) : min(now.minus(retention.samples()), mark);
-                for (StateTable t : StateTable.values()) {
-                    deleted += deleteStates(c, t, samplesBefore, deadline);
+                // entity by entity, so at most hourly: a few rows of each entity a minute are not worth a lookup per entity
+                if (lastStatePrune == null || !now.isBefore(lastStatePrune.plus(Duration.ofHours(1)))) {
+                    for (StateTable t : StateTable.values()) {
+                        deleted += deleteStates(c, t, samplesBefore, deadline);
+                    }
+                    lastStatePrune = clock.instant().isBefore(deadline) ? now : null;
                 }
                 deleted += batches(c, "DELETE FROM task_error WHERE id IN (SELECT id FROM task_error WHERE last_seen < ? "
                         + "FETCH FIRST " + BATCH + " ROWS ONLY)", samplesBefore, deadline);
@@ -119,13 +128,56 @@ public class HistoryMaintenance {
 
     /**
      * Deletes the state rows older than the limit that a newer row, also older than the limit, replaces: the row
-     * in force at the limit stays.
+     * in force at the limit stays. Entity by entity, each a range of the (ref, polled_at) primary key: a time
+     * condition over the whole table would read all of it at every run (there is no time index on the state tables,
+     * which would cost more bytes per row than anything else in them).
      */
     private long deleteStates(Connection c, StateTable t, Instant before, Instant deadline) throws SQLException {
-        return batches(c, "DELETE FROM " + t.table + " WHERE (" + t.refColumn + ", polled_at) IN (SELECT s." + t.refColumn + ", s.polled_at "
-                + "FROM " + t.table + " s WHERE s.polled_at < ? AND EXISTS (SELECT 1 FROM " + t.table + " n WHERE n." + t.refColumn
-                + " = s." + t.refColumn + " AND n.polled_at > s.polled_at AND n.polled_at < ?) FETCH FIRST " + BATCH + " ROWS ONLY)",
-                before, deadline);
+        String dimension = switch (t) {
+            case TASK -> "task";
+            case STEP -> "step";
+            case COMPONENT -> "component";
+        };
+        List<Integer> ids = new ArrayList<>();
+        // only entities that have a row older than the limit: one index probe each
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.id FROM " + dimension + " d WHERE EXISTS (SELECT 1 FROM " + t.table
+                + " s WHERE s." + t.refColumn + " = d.id AND s.polled_at < ?)")) {
+            new SqlRow(ps).time(before);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getInt(1));
+                }
+            }
+        }
+        String sql = "DELETE FROM " + t.table + " WHERE (" + t.refColumn + ", polled_at) IN (SELECT s." + t.refColumn + ", s.polled_at FROM "
+                + t.table + " s WHERE s." + t.refColumn + " = ? AND s.polled_at < " + AsOf.rowInForce(t.table, t.refColumn, "?")
+                + " FETCH FIRST " + BATCH + " ROWS ONLY)";
+        long total = 0;
+        for (int id : ids) {
+            while (clock.instant().isBefore(deadline)) {
+                List<Object> args = new ArrayList<>();
+                args.add(id);
+                AsOf.args(args, before, id);
+                int n;
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    SqlRow r = new SqlRow(ps);
+                    for (Object a : args) {
+                        if (a instanceof Instant i) {
+                            r.time(i);
+                        } else {
+                            r.integer((Integer) a);
+                        }
+                    }
+                    n = ps.executeUpdate();
+                }
+                c.commit();
+                total += n;
+                if (n < BATCH) {
+                    break;
+                }
+            }
+        }
+        return total;
     }
 
     /** Runs a DELETE of at most BATCH rows, each in its own transaction, until fewer are left or time is up; every ? is "before". */
