@@ -386,17 +386,25 @@ public class TrendQueries {
         }
         int ref = task.get().id();
         Instant end = until != null && until.isBefore(task.get().lastOkAt()) ? until : task.get().lastOkAt();
+        // the task's own delay when it has one (what the provider calls "the" delay): the steps' are then not read
+        List<DelaySample> rows = delayRows(since, ref, end, true);
+        if (rows.stream().noneMatch(d -> d.delaySeconds() != null)) {
+            rows = delayRows(since, ref, end, false);
+        }
+        List<DelaySample> out = until != null ? rows : carryForward(rows, d -> String.valueOf(d.stepKey()), d -> d.delaySeconds() != null,
+                d -> new DelaySample(d.stepKey(), end, d.delaySeconds()));
+        return out.stream().filter(d -> d.delaySeconds() != null).toList();
+    }
+
+    private List<DelaySample> delayRows(Instant since, int ref, Instant end, boolean task) {
         List<Object> args = new ArrayList<>();
-        String sql = "SELECT * FROM (" + stepSeries("COALESCE(s.delay_seconds, s.delay_ms / 1000)", "NULL", ref, null, since, end, args)
-                + " UNION ALL " + taskSeries("s.delay_seconds", ref, since, end, args) + ") x ORDER BY 3";
-        List<DelaySample> rows = query(sql, args, rs -> {
+        String sql = (task ? taskSeries("s.delay_seconds", ref, since, end, args)
+                : stepSeries("COALESCE(s.delay_seconds, s.delay_ms / 1000)", "NULL", ref, null, since, end, args)) + " ORDER BY 3";
+        return query(sql, args, rs -> {
             Long v = rs.getBoolean(6) ? lng(rs, 4) : null;
             Instant t = instant(rs, 3);
             return new DelaySample(rs.getString(1), since != null && t.isBefore(since) ? since : t, v != null && v < 0 ? null : v);
         });
-        List<DelaySample> out = until != null ? rows : carryForward(rows, d -> String.valueOf(d.stepKey()), d -> d.delaySeconds() != null,
-                d -> new DelaySample(d.stepKey(), end, d.delaySeconds()));
-        return out.stream().filter(d -> d.delaySeconds() != null).toList();
     }
 
     /** When the task (stepKey null) or step first had a state row: where a delay series begins. */
