@@ -208,4 +208,34 @@ class TrendQueriesTest {
         assertEquals(101, stats.current(), 1);
         assertEquals(61, stats.samples(), "max and average over the 30-minute window only");
     }
+
+    @Test
+    void aSeriesLongerThanADayIsReadFromTheRollupsAndTheSamplesAfterThem() {
+        HistoryFixture days = new HistoryFixture();
+        // two days, a poll every 10 minutes: each 5-minute bucket holds at most one, so its average is that poll's value
+        for (int i = 0; i < 288; i++) {
+            Instant at = T0.plusSeconds(600L * i);
+            days.call("d" + i, "oms-prod", "OMS", "np_2", at, "OK", null);
+            days.task("d" + i, "oms-prod", "OMS", "np_2", at, "RUNNING", "FULL_TRANSFER", null, null, null);
+            days.step("d" + i, "oms-prod", "OMS", "np_2", at, "FULL_TRANSFER", "RUNNING", null, 1000L * i, 1_000_000L, 10.0 + i % 7,
+                    null);
+        }
+        days.flush();
+        Instant end = T0.plusSeconds(600L * 287);
+        new dev.migwatch.storage.HistoryMaintenance(days.dataSource, dev.migwatch.storage.Retention.defaults(),
+                java.time.Clock.fixed(end.minus(Duration.ofHours(1)), java.time.ZoneOffset.UTC), Duration.ofMinutes(1)).run();
+        TrendQueries q = new TrendQueries(days.dataSource);
+        List<Series> rps = q.series("oms-prod", "np_2", Metric.RPS, "FULL_TRANSFER", null, null);
+        assertEquals(List.of("FULL_TRANSFER src", "FULL_TRANSFER dst"), rps.stream().map(Series::name).toList());
+        List<Series.Point> src = rps.get(0).points();
+        // every poll is there once: from the rollups up to their mark (an hour before the end), then from the samples
+        assertEquals(288, src.size(), "one point per poll");
+        for (int i = 0; i < 288; i++) {
+            assertEquals(10.0 + i % 7, src.get(i).v(), 1e-9, "poll " + i);
+        }
+        assertTrue(src.get(0).t().equals(T0) && src.get(287).t().equals(end));
+        assertEquals(9.0 + 3 % 7, rps.get(1).points().get(3).v(), 1e-9, "dst from its own rollup");
+        List<Series> progress = q.series("oms-prod", "np_2", Metric.PROGRESS, null, null, null);
+        assertEquals(28.7, progress.get(0).points().get(287).v(), 1e-9, "processed / capacity, the newest poll");
+    }
 }
