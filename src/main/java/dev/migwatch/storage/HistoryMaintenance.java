@@ -97,17 +97,14 @@ public class HistoryMaintenance {
                 deleted += batches(c, "DELETE FROM poll WHERE id IN (SELECT id FROM poll WHERE polled_at < ? "
                         + "FETCH FIRST " + BATCH + " ROWS ONLY)", pollsBefore, deadline);
                 Instant rawBefore = now.minus(retention.raw());
-                deleted += batches(c, "DELETE FROM raw_body WHERE (task_ref, received_at, api) IN (SELECT task_ref, received_at, api "
-                        + "FROM raw_body WHERE received_at < ? AND encoding <> 'deflate' FETCH FIRST " + BATCH + " ROWS ONLY)",
-                        rawBefore, deadline);
+                deleted += slices(c, "raw_body", "received_at", "DELETE FROM raw_body WHERE received_at >= ? AND received_at < ? "
+                        + "AND encoding <> 'deflate'", rawBefore, deadline);
                 // a keyframe goes when no delta needs it any more
-                deleted += batches(c, "DELETE FROM raw_body WHERE (task_ref, received_at, api) IN (SELECT k.task_ref, k.received_at, k.api "
-                        + "FROM raw_body k WHERE k.received_at < ? AND k.encoding = 'deflate' AND NOT EXISTS (SELECT 1 FROM raw_body d "
-                        + "WHERE d.task_ref = k.task_ref AND d.base_at = k.received_at) FETCH FIRST " + BATCH + " ROWS ONLY)",
-                        rawBefore, deadline);
-                deleted += batches(c, "DELETE FROM metric_rollup WHERE (entity, entity_ref, metric, period_s, bucket_start) IN "
-                        + "(SELECT entity, entity_ref, metric, period_s, bucket_start FROM metric_rollup WHERE bucket_start < ? "
-                        + "FETCH FIRST " + BATCH + " ROWS ONLY)", now.minus(retention.rollups()), deadline);
+                deleted += slices(c, "raw_body", "received_at", "DELETE FROM raw_body WHERE received_at >= ? AND received_at < ? "
+                        + "AND encoding = 'deflate' AND NOT EXISTS (SELECT 1 FROM raw_body d WHERE d.task_ref = raw_body.task_ref "
+                        + "AND d.base_at = raw_body.received_at)", rawBefore, deadline);
+                deleted += slices(c, "metric_rollup", "bucket_start", "DELETE FROM metric_rollup WHERE bucket_start >= ? AND bucket_start < ?",
+                        now.minus(retention.rollups()), deadline);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -149,33 +146,73 @@ public class HistoryMaintenance {
                 }
             }
         }
-        String sql = "DELETE FROM " + t.table + " WHERE (" + t.refColumn + ", polled_at) IN (SELECT s." + t.refColumn + ", s.polled_at FROM "
-                + t.table + " s WHERE s." + t.refColumn + " = ? AND s.polled_at < " + AsOf.rowInForce(t.table, t.refColumn, "?")
-                + " FETCH FIRST " + BATCH + " ROWS ONLY)";
         long total = 0;
         for (int id : ids) {
-            while (clock.instant().isBefore(deadline)) {
+            if (!clock.instant().isBefore(deadline)) {
+                break;
+            }
+            // the row in force at the limit stays: delete what is older than it, a day of rows per transaction, along the key
+            Instant keep;
+            Instant oldest;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + AsOf.rowInForce(t.table, t.refColumn, "?") + ", (SELECT s.polled_at FROM "
+                    + t.table + " s WHERE s." + t.refColumn + " = ? ORDER BY s.polled_at FETCH FIRST 1 ROW ONLY)")) {
                 List<Object> args = new ArrayList<>();
-                args.add(id);
                 AsOf.args(args, before, id);
-                int n;
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    SqlRow r = new SqlRow(ps);
-                    for (Object a : args) {
-                        if (a instanceof Instant i) {
-                            r.time(i);
-                        } else {
-                            r.integer((Integer) a);
-                        }
+                args.add(id);
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
                     }
-                    n = ps.executeUpdate();
-                }
-                c.commit();
-                total += n;
-                if (n < BATCH) {
-                    break;
+                    keep = (Instant) SqlRow.read(rs, 1, SqlRow.Col.Kind.TIME);
+                    oldest = (Instant) SqlRow.read(rs, 2, SqlRow.Col.Kind.TIME);
                 }
             }
+            for (Instant from = oldest; from != null && from.isBefore(keep) && clock.instant().isBefore(deadline); from = from.plus(Duration.ofDays(1))) {
+                Instant to = min(keep, from.plus(Duration.ofDays(1)));
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.table + " WHERE " + t.refColumn + " = ? AND polled_at >= ? "
+                        + "AND polled_at < ?")) {
+                    new SqlRow(ps).integer(id).time(from).time(to);
+                    total += ps.executeUpdate();
+                }
+                c.commit();
+            }
+        }
+        return total;
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        SqlRow r = new SqlRow(ps);
+        for (Object a : args) {
+            if (a instanceof Instant i) {
+                r.time(i);
+            } else {
+                r.integer((Integer) a);
+            }
+        }
+    }
+
+    /**
+     * Deletes what is older than a limit through a time index, an hour of it per transaction, from the oldest row on.
+     * (Deleting "the first N rows" through a row-value IN list is what PostgreSQL does well and H2 does by reading the
+     * whole table.)
+     */
+    private long slices(Connection c, String table, String timeColumn, String delete, Instant before, Instant deadline) throws SQLException {
+        Instant oldest;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + timeColumn + " FROM " + table + " WHERE " + timeColumn + " < ? ORDER BY "
+                + timeColumn + " FETCH FIRST 1 ROW ONLY")) {
+            new SqlRow(ps).time(before);
+            try (ResultSet rs = ps.executeQuery()) {
+                oldest = rs.next() ? (Instant) SqlRow.read(rs, 1, SqlRow.Col.Kind.TIME) : null;
+            }
+        }
+        long total = 0;
+        for (Instant from = oldest; from != null && from.isBefore(before) && clock.instant().isBefore(deadline); from = from.plus(Duration.ofHours(1))) {
+            try (PreparedStatement ps = c.prepareStatement(delete)) {
+                new SqlRow(ps).time(from).time(min(before, from.plus(Duration.ofHours(1))));
+                total += ps.executeUpdate();
+            }
+            c.commit();
         }
         return total;
     }
