@@ -22,9 +22,9 @@ final class ErrorLedger {
     }
 
     static String fingerprint(ErrorEvent e) {
-        return HistoryStore.sha256(String.join("\u0000", String.valueOf(e.origin()), String.valueOf(clip(e.originName(), 500)),
-                String.valueOf(clip(e.code(), 200)), String.valueOf(clip(e.level(), 20)), String.valueOf(clip(e.message(), 4000)),
-                String.valueOf(clip(e.reason(), 4000)), String.valueOf(clip(e.proposal(), 4000)), String.valueOf(e.detailJson())));
+        return HistoryStore.sha256(String.join("\u0000", String.valueOf(e.origin()), String.valueOf(SqlRow.clip(e.originName(), 500)),
+                String.valueOf(SqlRow.clip(e.code(), 200)), String.valueOf(SqlRow.clip(e.level(), 20)), String.valueOf(SqlRow.clip(e.message(), 4000)),
+                String.valueOf(SqlRow.clip(e.reason(), 4000)), String.valueOf(SqlRow.clip(e.proposal(), 4000)), String.valueOf(e.detailJson())));
     }
 
     /** The fingerprints of the errors seen in the task's newest successful poll. */
@@ -77,9 +77,9 @@ final class ErrorLedger {
                     + "VALUES (?,?,?,?,1,?,?,?,?,?,?,?,?)")) {
                 for (Map.Entry<String, ErrorEvent> u : unknown.entrySet()) {
                     ErrorEvent e = u.getValue();
-                    new SqlRow(ps).integer(task.id).str(u.getKey()).time(at).time(at).str(e.origin()).str(clip(e.originName(), 500))
-                            .str(clip(e.code(), 200)).str(clip(e.level(), 20)).str(clip(e.message(), 4000)).str(clip(e.reason(), 4000))
-                            .str(clip(e.proposal(), 4000)).str(e.detailJson());
+                    new SqlRow(ps).integer(task.id).str(u.getKey()).time(at).time(at).str(e.origin()).str(SqlRow.clip(e.originName(), 500))
+                            .str(SqlRow.clip(e.code(), 200)).str(SqlRow.clip(e.level(), 20)).str(SqlRow.clip(e.message(), 4000)).str(SqlRow.clip(e.reason(), 4000))
+                            .str(SqlRow.clip(e.proposal(), 4000)).str(e.detailJson());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -88,9 +88,5 @@ final class ErrorLedger {
         if (!late) {
             task.standingErrors = new HashSet<>(distinct.keySet());
         }
-    }
-
-    private static String clip(String s, int max) {
-        return SqlRow.clip(s, max);
     }
 }

@@ -261,8 +261,4 @@ final class Rollups {
                     .value(last, SqlRow.Col.Kind.DOUBLE).integer(count);
         }
     }
-
-    static Duration period(int seconds) {
-        return Duration.ofSeconds(seconds);
-    }
 }

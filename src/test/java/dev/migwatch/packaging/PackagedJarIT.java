@@ -91,6 +91,10 @@ class PackagedJarIT {
                     assertTrue(counts.migrations() >= 2, "Flyway migrated the PostgreSQL schema: " + counts);
                     assertTrue(counts.okPolls() >= SIM_TASKS.size(), "the polls are in PostgreSQL: " + counts);
                     assertFalse(app.output().contains("No suitable driver"));
+                    // the providers' answers come back from PostgreSQL's compressed records exactly as received
+                    String raw = AppProcess.get("http://127.0.0.1:" + port + "/api/tasks/sim-oms/np_demo_orders/raw?limit=2").body();
+                    assertTrue(raw.contains("\"api\":\"DescribeProject\"") && raw.contains("RequestId"), raw);
+                    assertTrue(AppProcess.get("http://127.0.0.1:" + port + "/api/tasks/sim-oms/np_demo_orders/errors").statusCode() == 200);
                 } catch (Throwable t) {
                     app.printOutput();
                     throw t;
