@@ -59,26 +59,17 @@ class HistoryBenchmarkTest {
 
     @Test
     void postgresql() throws Exception {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null) {
-            System.out.println("PostgreSQL: MIGWATCH_TEST_POSTGRES_URL not set, not measured");
-            return;
-        }
-        String schema = "bench" + UUID.randomUUID().toString().substring(0, 8);
-        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
-        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
-        try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
-            exec(admin, "CREATE SCHEMA " + schema);
-            try {
-                run("PostgreSQL", url + "?currentSchema=" + schema, user, password);
-            } finally {
-                exec(admin, "DROP SCHEMA " + schema + " CASCADE");
-            }
-        }
+        BenchPostgres.withSchema("PostgreSQL", "bench", (db, schema) -> run("PostgreSQL", db));
     }
 
     private void run(String name, String url, String user, String password) throws Exception {
         try (HikariDataSource db = HistoryDatabase.open(url, user, password)) {
+            run(name, db);
+        }
+    }
+
+    private void run(String name, HikariDataSource db) throws Exception {
+        {
             HistoryDatabase.migrate(db);
             HistoryStore store = new HistoryStore(db);
             String[] bodies = {seed("describe-project.json"), seed("describe-project-steps.json"), seed("describe-project-components.json")};

@@ -71,17 +71,7 @@ class HistoryGrowthBenchmarkTest {
 
     @Test
     void postgresql() throws Exception {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null) {
-            System.out.println("PostgreSQL: MIGWATCH_TEST_POSTGRES_URL not set, not measured");
-            return;
-        }
-        String schema = "growth" + UUID.randomUUID().toString().substring(0, 8);
-        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
-        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
-        try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
-            exec(admin, "CREATE SCHEMA " + schema);
-            try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, user, password)) {
+        BenchPostgres.withSchema("PostgreSQL", "growth", (db, schema) ->
                 // every table, index and TOAST byte of migwatch's schema (the database holds other schemas too)
                 run("PostgreSQL", db, () -> {
                     if (Boolean.getBoolean("bench.printing-sizes")) {
@@ -93,11 +83,7 @@ class HistoryGrowthBenchmarkTest {
                         rs.next();
                         return rs.getLong(1);
                     }
-                });
-            } finally {
-                exec(admin, "DROP SCHEMA " + schema + " CASCADE");
-            }
-        }
+                }));
     }
 
     private static Map<String, Long> tableSizes(javax.sql.DataSource db, String schema) throws Exception {
@@ -207,12 +193,6 @@ class HistoryGrowthBenchmarkTest {
             }
         }
         return rows;
-    }
-
-    static void exec(javax.sql.DataSource db, String sql) throws Exception {
-        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
     }
 
     /** Simulated time for the writer's and the maintenance's "now". */

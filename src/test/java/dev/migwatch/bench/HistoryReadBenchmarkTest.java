@@ -85,22 +85,7 @@ class HistoryReadBenchmarkTest {
     }
 
     private void withPostgres(String name, Run run) throws Exception {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null) {
-            System.out.println(name + ": MIGWATCH_TEST_POSTGRES_URL not set, not measured");
-            return;
-        }
-        String schema = "read" + UUID.randomUUID().toString().substring(0, 8);
-        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
-        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
-        try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
-            HistoryGrowthBenchmarkTest.exec(admin, "CREATE SCHEMA " + schema);
-            try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, user, password)) {
-                run.run(name, db);
-            } finally {
-                HistoryGrowthBenchmarkTest.exec(admin, "DROP SCHEMA " + schema + " CASCADE");
-            }
-        }
+        BenchPostgres.withSchema(name, "read", (db, schema) -> run.run(name, db));
     }
 
     private void oneTask(String name, HikariDataSource db) throws Exception {
