@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,10 +101,10 @@ public class TrendQueries {
     }
 
     /**
-     * The full-resolution series of one metric, one line per step, component or side. The stored rows are
-     * change points; each line starts with its value as of from (the row before from, carried in) and ends with
-     * its value as of the task's newest successful poll (carried forward), so a line is drawn over the whole range
-     * even when the value did not change in it.
+     * The series of one metric, one line per step, component or side. The stored rows are change points; each line
+     * starts with its value as of from (the row before from, carried in) and ends with its value as of the task's newest
+     * successful poll (carried forward), so a line is drawn over the whole range even when the value did not change in
+     * it. Ranges longer than a day are read from the rollups up to where they are computed, then from the samples.
      *
      * @param step null for all; else a step key or step name (for TPS: a component name or kind)
      */
@@ -125,57 +127,71 @@ public class TrendQueries {
         // three weeks, hourly beyond; the part of the range the rollups do not cover yet is read from the samples
         List<Object> args = new ArrayList<>();
         List<String> parts = new ArrayList<>();
+        Map<Integer, Instant[]> rollupParts = new HashMap<>();
         Instant rawFrom = from;
         if (span.compareTo(FULL_RESOLUTION_UP_TO) > 0) {
             Instant mark5 = rollupMark(300);
             Instant markHour = rollupMark(3600);
             Instant cursor = start;
             if (span.compareTo(FIVE_MINUTES_UP_TO) > 0 && markHour != null && markHour.isAfter(cursor)) {
-                parts.add(rollupSeries(metric, ref, step, 3600, cursor, markHour, args));
-                cursor = markHour;
+                Instant partEnd = markHour.isBefore(end) ? markHour : end;
+                parts.add(rollupSeries(metric, ref, step, 3600, cursor, partEnd, args));
+                rollupParts.put(3600, new Instant[]{cursor, partEnd});
+                cursor = partEnd;
             }
             if (mark5 != null && mark5.isAfter(cursor)) {
-                parts.add(rollupSeries(metric, ref, step, 300, cursor, mark5, args));
-                cursor = mark5;
+                Instant partEnd = mark5.isBefore(end) ? mark5 : end;
+                parts.add(rollupSeries(metric, ref, step, 300, cursor, partEnd, args));
+                rollupParts.put(300, new Instant[]{cursor, partEnd});
+                cursor = partEnd;
             }
             rawFrom = cursor;
         }
         parts.add(rawSeries(metric, ref, step, rawFrom, end, args));
         String sql = "SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") x ORDER BY 3";
-        Map<String, List<Series.Point>> lines = new LinkedHashMap<>();
+        List<SeriesRow> rows = query(sql, args, rs -> new SeriesRow(rs.getString(1), rs.getString(2), instant(rs, 3), dbl(rs, 4),
+                dbl(rs, 5), rs.getBoolean(6), rs.getInt(7), dbl(rs, 8), rs.getInt(9)));
         Map<String, String> labels = new LinkedHashMap<>();
+        // lines in the order their first value appears in time, as the chart lists them
+        Map<String, List<Series.Point>> lines = new LinkedHashMap<>();
+        Map<String, Map<Integer, List<SeriesRow>>> rollupRows = new LinkedHashMap<>();
         Map<String, Double[]> lastValue = new LinkedHashMap<>();
-        Instant lineStart = rawFrom;
-        boolean afterRollups = parts.size() > 1;
-        query(sql, args, rs -> {
-            String key = rs.getString(1);
-            String name = rs.getString(2);
-            String label = metric == Metric.DELAY && key == null ? "task"
-                    : metric == Metric.TPS ? name + " " + key
-                    : name != null ? name : key;
-            Instant t = instant(rs, 3);
-            int n = rs.getInt(7);
-            boolean carriedIn = n == 0 && lineStart != null && t.isBefore(lineStart);
-            if (carriedIn) {
-                t = lineStart; // the sample in force at the start of the full-resolution part, carried in
+        boolean afterRollups = !rollupParts.isEmpty();
+        for (SeriesRow r : rows) {
+            String k = r.key() == null ? "" : r.key();
+            labels.putIfAbsent(k, metric == Metric.DELAY && r.key() == null ? "task"
+                    : metric == Metric.TPS ? r.name() + " " + r.key()
+                    : r.name() != null ? r.name() : r.key());
+            if (r.period() > 0) {
+                // a rollup row holds one side: a or b
+                String line = metric == Metric.RPS ? k + (r.a() != null ? "\u0000src" : "\u0000dst") : k;
+                lines.computeIfAbsent(line, x -> new ArrayList<>());
+                rollupRows.computeIfAbsent(line, x -> new TreeMap<>()).computeIfAbsent(r.period(), x -> new ArrayList<>()).add(r);
+                continue;
             }
-            boolean present = rs.getBoolean(6);
-            Double a = present ? dbl(rs, 4) : null;
-            Double b = present ? dbl(rs, 5) : null;
-            String k = key == null ? "" : key;
-            labels.putIfAbsent(k, label);
-            lastValue.put(k, present ? new Double[]{a, b} : null);
+            Instant t = r.t();
+            boolean carriedIn = rawFrom != null && t.isBefore(rawFrom);
+            if (carriedIn) {
+                t = rawFrom; // the sample in force at the start of the full-resolution part, carried in
+            }
+            Double a = r.present() ? r.a() : null;
+            Double b = r.present() ? r.b() : null;
+            lastValue.put(k, r.present() ? new Double[]{a, b} : null);
             if (carriedIn && afterRollups) {
-                return null; // the rollups drew the line up to here: no second point for the same value
+                continue; // the rollups drew the line up to here: no second point for the same value
             }
             if (metric == Metric.RPS) {
-                add(lines, k + "\u0000src", a, t, Math.max(n, 1));
-                add(lines, k + "\u0000dst", b, t, Math.max(n, 1));
+                add(lines, k + "\u0000src", a, t, 1);
+                add(lines, k + "\u0000dst", b, t, 1);
             } else {
-                add(lines, k, a, t, Math.max(n, 1));
+                add(lines, k, a, t, 1);
             }
-            return null;
-        });
+        }
+        rollupRows.forEach((line, byPeriod) -> byPeriod.forEach((period, part) -> {
+            Instant[] range = rollupParts.get(period);
+            lines.get(line).addAll(rollupPoints(part, period, range[0], range[1]));
+        }));
+        lines.values().forEach(points -> points.sort(java.util.Comparator.comparing(Series.Point::t)));
         Instant carriedTo = end;
         lastValue.forEach((k, v) -> {
             if (v != null) {
@@ -192,6 +208,9 @@ public class TrendQueries {
         labels.values().forEach(l -> labelUse.merge(l, 1L, Long::sum));
         List<Series> out = new ArrayList<>();
         lines.forEach((k, points) -> {
+            if (points.isEmpty()) {
+                return;
+            }
             String key = k.contains("\u0000") ? k.substring(0, k.indexOf('\u0000')) : k;
             String label = labels.get(key);
             if (labelUse.get(label) > 1 && !key.isEmpty()) {
@@ -203,6 +222,66 @@ public class TrendQueries {
             out.add(new Series(label, points));
         });
         return out;
+    }
+
+    /** One row of a series query: a state row (period 0) or a rollup row (its average in a or b, its last value in last). */
+    private record SeriesRow(String key, String name, Instant t, Double a, Double b, boolean present, int n, Double last, int period) {
+    }
+
+    /**
+     * The points of one line from its rollup rows in [from, to), the first of which may be the row in force at from.
+     * Rollups are change-only: a bucket without a row held the previous row's last value at its polls (none after a row
+     * with sample_count 0). So that a value that stood still draws flat rather than as a slope to the next stored
+     * bucket, the carried value gets a point (n = 0: no poll behind it) at the first and the last bucket it filled.
+     */
+    static List<Series.Point> rollupPoints(List<SeriesRow> rows, int period, Instant from, Instant to) {
+        List<Series.Point> out = new ArrayList<>();
+        Double carry = null;
+        Instant carryFrom = from;
+        for (SeriesRow r : rows) {
+            Double v = r.a() != null ? r.a() : r.b();
+            if (r.t().isBefore(from)) {
+                carry = r.n() > 0 ? r.last() : null;
+                if (carry != null) {
+                    out.add(new Series.Point(from, carry, 0));
+                }
+                carryFrom = from;
+                continue;
+            }
+            if (carry != null) {
+                carried(out, carry, carryFrom, r.t(), period);
+            }
+            if (r.n() > 0 && v != null) {
+                out.add(new Series.Point(r.t(), v, r.n()));
+            }
+            carry = r.n() > 0 ? r.last() : null;
+            carryFrom = r.t().plusSeconds(period);
+        }
+        if (carry != null) {
+            carried(out, carry, carryFrom, to, period);
+        }
+        return out;
+    }
+
+    /** Points for a carried value over the buckets from "from" (a bucket start) up to "to" (exclusive). */
+    private static void carried(List<Series.Point> out, double v, Instant from, Instant to, int period) {
+        if (!from.isBefore(to)) {
+            return;
+        }
+        Instant lastBucket = floor(to.minusNanos(1), period);
+        Instant newest = out.isEmpty() ? null : out.get(out.size() - 1).t();
+        if (newest == null || from.isAfter(newest)) {
+            out.add(new Series.Point(from, v, 0));
+            newest = from;
+        }
+        if (lastBucket.isAfter(newest)) {
+            out.add(new Series.Point(lastBucket, v, 0));
+        }
+    }
+
+    private static Instant floor(Instant t, int period) {
+        long s = t.getEpochSecond();
+        return Instant.ofEpochSecond(s - Math.floorMod(s, period));
     }
 
     static final Duration FULL_RESOLUTION_UP_TO = Duration.ofDays(1);
@@ -251,16 +330,24 @@ public class TrendQueries {
         for (Object[] e : entities) {
             for (String metric : b == null ? List.of(a) : List.of(a, b)) {
                 boolean second = metric.equals(b);
-                parts.add("SELECT CAST(? AS VARCHAR(600)), CAST(? AS VARCHAR(600)), r.bucket_start, "
-                        + (second ? "CAST(NULL AS DOUBLE PRECISION), r.avg_value" : "r.avg_value, CAST(NULL AS DOUBLE PRECISION)")
-                        + ", TRUE, r.sample_count FROM metric_rollup r WHERE r.entity = ? AND r.entity_ref = ? AND r.metric = ?"
-                        + " AND r.period_s = ? AND r.bucket_start >= ? AND r.bucket_start < ?");
-                args.addAll(java.util.Arrays.asList(e[1], e[2], String.valueOf(entity), e[0], metric, period, from, to));
+                // from the row in force at from: the value a series that stood still carries into the range
+                parts.add("SELECT CAST(? AS VARCHAR(600)) AS k, CAST(? AS VARCHAR(600)) AS nm, r.bucket_start, "
+                        + (second ? "CAST(NULL AS DOUBLE PRECISION) AS a, r.avg_value AS b" : "r.avg_value AS a, CAST(NULL AS DOUBLE PRECISION) AS b")
+                        + ", TRUE, r.sample_count, r.last_value, r.period_s FROM metric_rollup r WHERE r.entity = ? AND r.entity_ref = ?"
+                        + " AND r.metric = ? AND r.period_s = ? AND r.bucket_start >= " + dev.migwatch.storage.AsOf.rowInForce("metric_rollup",
+                        "bucket_start", "b.entity = ? AND b.entity_ref = ? AND b.metric = ? AND b.period_s = ?", "?",
+                        dev.migwatch.storage.AsOf.parameters()) + " AND r.bucket_start < ?");
+                List<Object> series = java.util.Arrays.asList(String.valueOf(entity), e[0], metric, period);
+                args.addAll(java.util.Arrays.asList(e[1], e[2]));
+                args.addAll(series);
+                dev.migwatch.storage.AsOf.argsFor(args, from, series);
+                args.add(to);
             }
         }
         // no entity: a query that returns nothing, so the UNION stays well-formed
-        return parts.isEmpty() ? "SELECT CAST(NULL AS VARCHAR(600)), CAST(NULL AS VARCHAR(600)), CAST(NULL AS TIMESTAMP), "
-                + "CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION), TRUE, 0 FROM task WHERE 1 = 0" : String.join(" UNION ALL ", parts);
+        return parts.isEmpty() ? "SELECT CAST(NULL AS VARCHAR(600)) AS k, CAST(NULL AS VARCHAR(600)) AS nm, CAST(NULL AS TIMESTAMP) AS t, "
+                + "CAST(NULL AS DOUBLE PRECISION) AS a, CAST(NULL AS DOUBLE PRECISION) AS b, TRUE AS present, 0 AS n, "
+                + "CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM task WHERE 1 = 0" : String.join(" UNION ALL ", parts);
     }
 
     private Instant rollupMark(int period) {
@@ -296,7 +383,7 @@ public class TrendQueries {
 
     private static String stepSeries(String a, String b, int task, String step, Instant from, Instant end, List<Object> args) {
         args.add(task);
-        String sql = "SELECT st.step_key, st.step_name, s.polled_at, " + a + ", " + b + ", s.present, 0 FROM step st JOIN step_state s ON s.step_ref = st.id WHERE st.task_ref = ?";
+        String sql = "SELECT st.step_key, st.step_name, s.polled_at, " + a + ", " + b + ", s.present, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM step st JOIN step_state s ON s.step_ref = st.id WHERE st.task_ref = ?";
         if (step != null) {
             sql += " AND (st.step_key = ? OR st.step_name = ?)";
             args.add(step);
@@ -307,13 +394,13 @@ public class TrendQueries {
 
     private static String taskSeries(String a, int task, Instant from, Instant end, List<Object> args) {
         args.add(task);
-        return "SELECT NULL, NULL, s.polled_at, " + a + ", NULL, TRUE, 0 FROM task_state s WHERE s.task_ref = ?"
+        return "SELECT NULL, NULL, s.polled_at, " + a + ", NULL, TRUE, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM task_state s WHERE s.task_ref = ?"
                 + stateRange("task_state", "task_ref", "?", task, from, end, args);
     }
 
     private static String componentSeries(String a, int task, String step, Instant from, Instant end, List<Object> args) {
         args.add(task);
-        String sql = "SELECT k.name, k.kind, s.polled_at, " + a + ", NULL, s.present, 0 FROM component k"
+        String sql = "SELECT k.name, k.kind, s.polled_at, " + a + ", NULL, s.present, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM component k"
                 + " JOIN component_state s ON s.component_ref = k.id WHERE k.task_ref = ?";
         if (step != null) {
             sql += " AND (k.name = ? OR k.kind = ?)";
