@@ -37,9 +37,16 @@ public class TrendQueries {
             "COALESCE(s.progress_pct, CASE WHEN s.capacity > 0 THEN 100.0 * s.processed_records / s.capacity END)";
 
     private final DataSource dataSource;
+    /** Most values bound in one batched query; more tasks than that fit are read in chunks. */
+    private final int maxParameters;
 
     public TrendQueries(DataSource dataSource) {
+        this(dataSource, ValuesTable.MAX_PARAMETERS);
+    }
+
+    TrendQueries(DataSource dataSource, int maxParameters) {
         this.dataSource = Objects.requireNonNull(dataSource);
+        this.maxParameters = maxParameters;
     }
 
     public List<TaskRow> tasks() {
@@ -431,7 +438,7 @@ public class TrendQueries {
         Map<String, TaskKey> keys = taskKeys(reads);
         List<List<FullStepSample>> rows = new ArrayList<>();
         ValuesTable w = window(reads, keys, rows, (r, k) -> k.lastOkAt());
-        for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks()) {
+        for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
             List<Object> args = new ArrayList<>();
             String sql = "SELECT w.i, st.step_key, st.step_name, s.polled_at, s.status, s.processed_records, s.capacity, " + STATE_PROGRESS
                     + ", s.src_rps, s.dst_rps, s.present FROM " + chunk.sql(args) + " JOIN step st ON st.task_ref = w.ref"
@@ -588,7 +595,7 @@ public class TrendQueries {
     }
 
     private void delayRows(ValuesTable w, List<TaskRead> reads, boolean task, List<List<DelaySample>> rows) {
-        for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks()) {
+        for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
             List<Object> args = new ArrayList<>();
             String sql = task
                     ? "SELECT w.i, CAST(NULL AS VARCHAR(600)), s.polled_at, s.delay_seconds, TRUE FROM " + chunk.sql(args)
@@ -729,7 +736,7 @@ public class TrendQueries {
                 row.add(r.to() != null ? r.to() : from);
                 w.row(row);
             }
-            for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks()) {
+            for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
                 List<Object> args = new ArrayList<>();
                 String sql = chunk.sql(args);
                 q.run(sql, args, ofTask);

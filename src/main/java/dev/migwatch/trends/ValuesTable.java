@@ -38,9 +38,9 @@ final class ValuesTable {
         return rows.isEmpty();
     }
 
-    /** The table split so that no part binds more than MAX_PARAMETERS values. */
-    List<ValuesTable> chunks() {
-        int perChunk = Math.max(1, MAX_PARAMETERS / names.size());
+    /** The table split so that no part binds more than maxParameters values. */
+    List<ValuesTable> chunks(int maxParameters) {
+        int perChunk = Math.max(1, maxParameters / names.size());
         List<ValuesTable> out = new ArrayList<>();
         for (int from = 0; from < rows.size(); from += perChunk) {
             ValuesTable t = new ValuesTable(alias, List.of());

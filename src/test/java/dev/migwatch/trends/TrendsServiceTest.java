@@ -82,6 +82,18 @@ class TrendsServiceTest {
         assertEquals(T0.plusSeconds(30L * 99), find(list, "old").delay().currentAt());
     }
 
+    @Test
+    void aBatchTooBigForOneQueryIsReadInChunksWithTheSameAnswers() {
+        HistoryFixture h = history();
+        new dev.migwatch.storage.HistoryMaintenance(h.dataSource, dev.migwatch.storage.Retention.defaults(),
+                Clock.fixed(T0.plus(Duration.ofHours(6)), ZoneOffset.UTC), Duration.ofMinutes(1)).run();
+        List<TaskView> whole = new TrendsService(new TrendQueries(h.dataSource), TrendsSettings.defaults()).tasks();
+        // 20 values: two tasks per query at most
+        TrendsService chunked = new TrendsService(new TrendQueries(h.dataSource, 20), TrendsSettings.defaults());
+        assertEquals(whole, chunked.tasks());
+        assertEquals(whole, assertListEqualsPages(chunked));
+    }
+
     private static List<TaskView> assertListEqualsPages(TrendsService service) {
         List<TaskView> list = service.tasks();
         assertEquals(8, list.size());
