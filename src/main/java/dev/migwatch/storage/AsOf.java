@@ -55,7 +55,12 @@ public final class AsOf {
 
     /** The parameters of the general rowInForce with at and every bound "?": the key's before each step. */
     public static void argsFor(List<Object> args, Instant t, List<?> keyArgs) {
-        for (Instant bound : lowerBounds(t)) {
+        argsFor(args, t, keyArgs, true);
+    }
+
+    /** As argsFor, for a rowInForce with the steps (parameters()) or without them (an empty list). */
+    public static void argsFor(List<Object> args, Instant t, List<?> keyArgs, boolean stepped) {
+        for (Instant bound : stepped ? lowerBounds(t) : List.<Instant>of()) {
             args.addAll(keyArgs);
             args.add(t);
             args.add(bound);
@@ -63,6 +68,16 @@ public final class AsOf {
         args.addAll(keyArgs);
         args.add(t);
         args.add(t);
+    }
+
+    /**
+     * Whether a database needs the stepped search. H2 does (see above). PostgreSQL finds the newest row below t of a key
+     * prefix with one backward scan of the primary key, and the bounded steps only mislead it: on metric_rollup it takes
+     * the narrow time range of a step for the cheaper path and scans the time index through every series' rows of that
+     * hour. There, rowInForce is given no steps (an empty "after").
+     */
+    public static boolean stepped(java.sql.Connection c) throws java.sql.SQLException {
+        return !"PostgreSQL".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
     }
 
     /** The lower bound of each search step before t, for a rowInForce whose bounds are columns of an outer row. */

@@ -182,16 +182,20 @@ final class Rollups {
     private static Map<Series, Agg> previous(Connection c, int task, int period, Instant from) throws SQLException {
         List<String> parts = new ArrayList<>();
         List<Object> args = new ArrayList<>();
+        boolean stepped = AsOf.stepped(c);
         for (char entity : ENTITIES) {
             String metrics = RollupMetric.of(entity).stream().map(m -> "('" + m.metric + "')").collect(Collectors.joining(", "));
             String key = "b.entity = '" + entity + "' AND b.entity_ref = d.id AND b.metric = m.metric AND b.period_s = ?";
-            parts.add("SELECT '" + entity + "', d.id, m.metric, r.last_value, r.sample_count, r.bucket_start FROM (" + entities(entity)
-                    + ") d CROSS JOIN (VALUES " + metrics + ") m(metric) JOIN metric_rollup r ON r.entity = '" + entity
-                    + "' AND r.entity_ref = d.id AND r.metric = m.metric AND r.period_s = ? AND r.bucket_start = "
-                    + AsOf.rowInForce("metric_rollup", "bucket_start", key, "?", AsOf.parameters()));
+            // x first (OFFSET 0 keeps PostgreSQL from merging it into the join), then the row at its time by the whole primary
+            // key: otherwise the search runs once per stored row of the series instead of once per series
+            parts.add("SELECT '" + entity + "', x.id, x.metric, r.last_value, r.sample_count, r.bucket_start FROM (SELECT d.id, m.metric, "
+                    + AsOf.rowInForce("metric_rollup", "bucket_start", key, "?", stepped ? AsOf.parameters() : List.of()) + " AS at FROM ("
+                    + entities(entity) + ") d CROSS JOIN (VALUES " + metrics + ") m(metric) OFFSET 0 ROWS) x JOIN metric_rollup r ON r.entity = '"
+                    + entity
+                    + "' AND r.entity_ref = x.id AND r.metric = x.metric AND r.period_s = ? AND r.bucket_start = x.at");
+            AsOf.argsFor(args, from.minusNanos(1000), List.of(period), stepped);
             args.add(task);
             args.add(period);
-            AsOf.argsFor(args, from.minusNanos(1000), List.of(period));
         }
         Map<Series, Agg> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(String.join(" UNION ALL ", parts))) {

@@ -39,6 +39,7 @@ public class TrendQueries {
     private final DataSource dataSource;
     /** Most values bound in one batched query; more tasks than that fit are read in chunks. */
     private final int maxParameters;
+    private volatile Boolean stepped;
 
     public TrendQueries(DataSource dataSource) {
         this(dataSource, ValuesTable.MAX_PARAMETERS);
@@ -343,11 +344,11 @@ public class TrendQueries {
                         + ", TRUE, r.sample_count, r.last_value, r.period_s FROM metric_rollup r WHERE r.entity = ? AND r.entity_ref = ?"
                         + " AND r.metric = ? AND r.period_s = ? AND r.bucket_start >= " + dev.migwatch.storage.AsOf.rowInForce("metric_rollup",
                         "bucket_start", "b.entity = ? AND b.entity_ref = ? AND b.metric = ? AND b.period_s = ?", "?",
-                        dev.migwatch.storage.AsOf.parameters()) + " AND r.bucket_start < ?");
+                        stepped() ? dev.migwatch.storage.AsOf.parameters() : List.of()) + " AND r.bucket_start < ?");
                 List<Object> series = java.util.Arrays.asList(String.valueOf(entity), e[0], metric, period);
                 args.addAll(java.util.Arrays.asList(e[1], e[2]));
                 args.addAll(series);
-                dev.migwatch.storage.AsOf.argsFor(args, from, series);
+                dev.migwatch.storage.AsOf.argsFor(args, from, series, stepped());
                 args.add(to);
             }
         }
@@ -355,6 +356,20 @@ public class TrendQueries {
         return parts.isEmpty() ? "SELECT CAST(NULL AS VARCHAR(600)) AS k, CAST(NULL AS VARCHAR(600)) AS nm, CAST(NULL AS TIMESTAMP) AS t, "
                 + "CAST(NULL AS DOUBLE PRECISION) AS a, CAST(NULL AS DOUBLE PRECISION) AS b, TRUE AS present, 0 AS n, "
                 + "CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM task WHERE 1 = 0" : String.join(" UNION ALL ", parts);
+    }
+
+    /** Whether the database needs AsOf's stepped search on metric_rollup (asked once). */
+    private boolean stepped() {
+        Boolean s = stepped;
+        if (s == null) {
+            try (Connection c = dataSource.getConnection()) {
+                s = dev.migwatch.storage.AsOf.stepped(c);
+            } catch (SQLException e) {
+                throw new IllegalStateException("history query failed: " + e.getMessage(), e);
+            }
+            stepped = s;
+        }
+        return s;
     }
 
     private Instant rollupMark(int period) {
@@ -677,7 +692,7 @@ public class TrendQueries {
                     + " FROM " + w + (ofTask ? "" : " JOIN step st ON st.task_ref = w.ref AND st.step_key = w.k")
                     + " JOIN metric_rollup r ON r.entity = " + series + " AND r.entity_ref = " + ref + " AND r.metric = 'delay_seconds'"
                     + " AND r.period_s = 300 AND r.bucket_start >= " + dev.migwatch.storage.AsOf.rowInForce("metric_rollup", "bucket_start",
-                    key, "w.t", dev.migwatch.storage.AsOf.columns("w.b")) + " AND r.bucket_start < w.e) x"
+                    key, "w.t", stepped() ? dev.migwatch.storage.AsOf.columns("w.b") : List.of()) + " AND r.bucket_start < w.e) x"
                     + " WHERE x.sample_count > 0 AND (x.min_value <= ? OR x.last_value <= ?)", withThreshold(args, threshold), rs -> {
                 int i = rs.getInt(1);
                 StepRead r = reads.get(i);
