@@ -165,6 +165,36 @@ class HistoryMaintenanceTest {
         assertTrue(carried > 20, "the histories stand still often enough to leave buckets out: " + carried);
     }
 
+    /** The same on PostgreSQL, which finds the rows in force without AsOf's steps (in CI a missing database fails). */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2})
+    void rollupsReadBackWithCarryForwardOnPostgresql(long seed) throws Exception {
+        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
+        if (url == null && "true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assertions.fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database");
+        String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
+        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        HikariDataSource h2 = ds;
+        try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
+            try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA " + schema);
+            }
+            try (HikariDataSource pg = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password)) {
+                HistoryDatabase.migrate(pg);
+                ds = pg;
+                rollupsReadBackWithCarryForwardEqualTheAggregatesOfTheSamplesAtEveryPoll(seed);
+            } finally {
+                ds = h2;
+                try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+                    st.execute("DROP SCHEMA " + schema + " CASCADE");
+                }
+            }
+        }
+    }
+
     @Test
     void aSeriesThatNeverChangesIsOneRowPerPeriodNotOnePerBucket() throws SQLException {
         HistoryStore store = new HistoryStore(ds, fixed(T0));
