@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.sql.ResultSet;
@@ -35,6 +37,8 @@ public class HistoryMaintenance {
     private final Retention retention;
     private final Clock clock;
     private final Duration budget;
+    /** Whether raw_body is partitioned by day (PostgreSQL): known after the first run. */
+    private volatile Boolean rawPartitioned;
     /** When the state tables were last pruned to the end (null: not yet, or a run ran out of time doing it). */
     private volatile Instant lastStatePrune;
     /** Rollup rows before this are pruned to the row in force of each series (null: not yet since the start). */
@@ -101,12 +105,24 @@ public class HistoryMaintenance {
                 deleted += batches(c, "DELETE FROM poll WHERE id IN (SELECT id FROM poll WHERE polled_at < ? "
                         + "FETCH FIRST " + BATCH + " ROWS ONLY)", pollsBefore, deadline);
                 Instant rawBefore = now.minus(retention.raw());
-                deleted += slices(c, "raw_body", "received_at", "DELETE FROM raw_body WHERE received_at >= ? AND received_at < ? "
+                String raw = "raw_body";
+                if (rawPartitioned(c)) {
+                    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+                    RawPartitions.ensure(c, today, today.plusDays(RawPartitions.DAYS_AHEAD));
+                    c.commit();
+                    List<String> dropped = RawPartitions.dropBefore(c, rawBefore);
+                    c.commit();
+                    if (!dropped.isEmpty()) {
+                        LOG.info("Raw answers past retention dropped: partition(s) {}", String.join(", ", dropped));
+                    }
+                    raw = RawPartitions.DEFAULT; // what is left to prune row by row
+                }
+                deleted += slices(c, raw, "received_at", "DELETE FROM " + raw + " WHERE received_at >= ? AND received_at < ? "
                         + "AND encoding <> 'deflate'", rawBefore, deadline);
                 // a keyframe goes when no delta needs it any more
-                deleted += slices(c, "raw_body", "received_at", "DELETE FROM raw_body WHERE received_at >= ? AND received_at < ? "
-                        + "AND encoding = 'deflate' AND NOT EXISTS (SELECT 1 FROM raw_body d WHERE d.task_ref = raw_body.task_ref "
-                        + "AND d.base_at = raw_body.received_at)", rawBefore, deadline);
+                deleted += slices(c, raw, "received_at", "DELETE FROM " + raw + " WHERE received_at >= ? AND received_at < ? "
+                        + "AND encoding = 'deflate' AND NOT EXISTS (SELECT 1 FROM " + raw + " d WHERE d.task_ref = " + raw + ".task_ref "
+                        + "AND d.base_at = " + raw + ".received_at)", rawBefore, deadline);
                 deleted += deleteRollups(c, now.minus(retention.rollups()), now, deadline);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -284,6 +300,13 @@ public class HistoryMaintenance {
             }
         }
         return total;
+    }
+
+    private boolean rawPartitioned(Connection c) throws SQLException {
+        if (rawPartitioned == null) {
+            rawPartitioned = RawPartitions.partitioned(c);
+        }
+        return rawPartitioned;
     }
 
     private static Instant min(Instant a, Instant b) {
