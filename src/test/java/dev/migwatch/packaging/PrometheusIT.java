@@ -89,6 +89,26 @@ class PrometheusIT {
                 assertEquals("migwatch", groups.get(0).path("name").asText(), groups.toString());
                 assertEquals(5, groups.get(0).path("rules").size(), groups.toString());
                 awaitAllRulesEvaluated(api);
+
+                // every query of the Grafana dashboard in docs/ is valid PromQL over migwatch's series (all sources and
+                // tasks selected); those the demo always feeds return series
+                JsonNode dashboard = JSON.readTree(Path.of("docs", "grafana-dashboard.json").toFile());
+                List<String> fed = List.of("migwatch_task_status", "migwatch_task_progress_ratio", "migwatch_polls_total",
+                        "migwatch_last_successful_poll_timestamp_seconds", "migwatch_source_paused", "migwatch_journal_backlog");
+                int queries = 0;
+                for (JsonNode panel : dashboard.path("panels")) {
+                    for (JsonNode target : panel.path("targets")) {
+                        String expr = target.path("expr").asText().replace("$source", ".*").replace("$task_id", ".*")
+                                .replace("$__rate_interval", "1m");
+                        JsonNode answer = JSON.readTree(AppProcess.get(api + "query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)).body());
+                        assertEquals("success", answer.path("status").asText(), panel.path("title").asText() + ": " + expr + " -> " + answer);
+                        if (fed.stream().anyMatch(expr::contains)) {
+                            awaitResult(api, expr);
+                        }
+                        queries++;
+                    }
+                }
+                assertEquals(12, queries, "the dashboard's queries");
             } catch (Throwable t) {
                 app.printOutput();
                 server.printOutput();
