@@ -33,27 +33,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * /observe/health of the real application: readiness goes DOWN, with a reason a person can act on, for a source
  * whose credentials the provider refuses and while the history database is away (its snapshots waiting in the
  * journal), and UP again when the database is back; liveness (the Camel context) stays UP all along. The history
- * database is an H2 server in this JVM that the test stops and starts.
+ * database is an H2 server in this JVM, reached through a {@link TcpGate} that the test closes and opens.
  */
 @CamelMainTest(configurationClasses = MigwatchConfiguration.class, propertyPlaceholderLocations = "classpath:migwatch/application.properties", properties = {
         "camel.main.routes-include-pattern=file:routes/migwatch-polling.camel.yaml,file:routes/migwatch-journal.camel.yaml",
-        "migwatch.journal.dir=target/journal-health-it",
         "migwatch.journal.replay-interval=1s",
         "migwatch.health.database-timeout=1s",
         "migwatch.pause.after-auth-failure=1s"})
 class HealthIntegrationTest extends SimulatedSourcesTest {
-    static final int DB_PORT = freePort();
-    static final java.nio.file.Path DB_DIR = freshDirectory("target/health-it-db");
-    static Server database = startDatabase();
+    static final Server DATABASE = startDatabase(freshDirectory("target/health-it-db"));
+    static final TcpGate GATE = new TcpGate(freePort(), DATABASE.getPort()).open();
     static final ProviderSimulator SIMULATOR = FaultTestSupport.start(SimulatorSettings.defaults().withSpeed(60)
             .withOmsProject("np_h_orders", OmsScenario.FULL_THEN_INCREMENTAL)
             .withUdtsTask("udts-h-01", UdtsScenario.FULL_AND_INCREMENTAL));
     static final int HTTP_PORT = freePort();
     static final Map<String, String> PROPS = new FaultTestSupport.Sources(SIMULATOR)
             .global("camel.server.port", String.valueOf(HTTP_PORT))
-            // a file database, as in production; WRITE_DELAY=0 because a stopped in-JVM server leaves a database with a
-            // background writer registered as closed in this JVM (see DatabaseOutageTest)
-            .global("migwatch.db.url", "jdbc:h2:tcp://localhost:" + DB_PORT + "/./history;WRITE_DELAY=0")
+            // empty at start: a journal left by an earlier run would be replayed into this run's database
+            .global("migwatch.journal.dir", freshDirectory("target/journal-health-it").toString())
+            // a file database, as in production, behind the gate
+            .global("migwatch.db.url", "jdbc:h2:tcp://127.0.0.1:" + GATE.port() + "/./history")
             .udts("h-good", "300ms", "udts-h-01")
             .oms("h-refused", "300ms", "np_h_orders").set("h-refused", "access-key-secret", "not-the-secret")
             .build();
@@ -66,7 +65,8 @@ class HealthIntegrationTest extends SimulatedSourcesTest {
 
     @AfterAll
     static void stopDatabase() {
-        database.stop();
+        GATE.close();
+        DATABASE.stop();
     }
 
     @Test
@@ -88,7 +88,7 @@ class HealthIntegrationTest extends SimulatedSourcesTest {
         assertLive();
 
         // the database goes away: a cycle that cannot be written waits in the journal
-        database.stop();
+        GATE.close();
         NotifyBuilder spooled = new NotifyBuilder(context).fromRoute("poll-h-good").wereSentTo("direct:migwatch-store").whenDone(1).create();
         assertTrue(spooled.matches(30, TimeUnit.SECONDS), "a cycle of h-good while the database is away");
         ready = health("/observe/health/ready");
@@ -103,14 +103,16 @@ class HealthIntegrationTest extends SimulatedSourcesTest {
         assertLive();
 
         // back: the journal is written and both database checks are UP again; the refused source is still DOWN
-        database = startDatabase();
+        GATE.open();
+        java.util.concurrent.atomic.AtomicReference<Health> recovered = new java.util.concurrent.atomic.AtomicReference<>();
         assertTrue(FaultTestSupport.await(30_000, () -> {
             Health h = health("/observe/health/ready");
+            recovered.set(h);
             return "UP".equals(h.state("migwatch-database")) && "UP".equals(h.state("migwatch-journal"));
-        }), health("/observe/health/ready").body);
-        ready = health("/observe/health/ready");
+        }), recovered.get().body);
+        ready = recovered.get();
         assertEquals("DOWN", ready.state("migwatch-source-h-refused"), ready.body);
-        assertEquals("no snapshot waits for the history database", ready.message("migwatch-journal"));
+        assertEquals("no snapshot waits for the history database", ready.message("migwatch-journal"), ready.body);
         assertLive();
     }
 
@@ -156,9 +158,9 @@ class HealthIntegrationTest extends SimulatedSourcesTest {
         }
     }
 
-    private static Server startDatabase() {
+    private static Server startDatabase(java.nio.file.Path dir) {
         try {
-            return Server.createTcpServer("-tcpPort", String.valueOf(DB_PORT), "-ifNotExists", "-baseDir", DB_DIR.toString()).start();
+            return Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.toString()).start();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
