@@ -32,8 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What /observe/metrics costs: the polling route's observe step per cycle, the heap the metrics keep between scrapes
- * and the time of one scrape, with -Dbench.tasks watched OMS tasks (1,000 by default) whose cycles are the seed answers
- * mapped by the real adapter. Prints figures; run with {@code mvn -B -Pbenchmark test -Dtest=MetricsCostBenchmarkTest}.
+ * and the time of one scrape, with -Dbench.metrics.tasks watched OMS tasks (1,000 by default) whose cycles are the
+ * seed answers mapped by the real adapter; and what Camel's own route metrics add to the exchanges of one cycle, with
+ * its defaults and with the settings of application.properties. Prints figures; run with
+ * {@code mvn -B -Pbenchmark test -Dtest=MetricsCostBenchmarkTest} (add -DargLine="-Xmx96m -XX:+UseSerialGC
+ * -XX:TieredStopAtLevel=1" for the JVM of bin/migwatch).
  */
 @Tag("benchmark")
 class MetricsCostBenchmarkTest {
@@ -95,6 +98,55 @@ class MetricsCostBenchmarkTest {
                 TASKS, perTask, series, seed.components().size(), seed.steps().size(), nsPerCycle, CYCLES, heapKept / 1e6,
                 heapKept / (double) TASKS, scrapeNanos[scrapeNanos.length / 2] / 1e6, scrapeNanos[scrapeNanos.length - 1] / 1e6,
                 text.length() / 1024);
+    }
+
+    /**
+     * A cycle's exchanges as the polling routes make them (the task's route splits into three calls, each through a
+     * retry loop to the HTTP step, then the store route's choice), with beans that do nothing, so that only Camel's
+     * routing and its metrics are timed.
+     */
+    @Test
+    void camelRouteMetricsPerCycle() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            for (String mode : List.of("no Camel metrics", "Camel's defaults", "application.properties")) {
+                org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+                if (!mode.equals("no Camel metrics")) {
+                    org.apache.camel.component.micrometer.prometheus.MicrometerPrometheus metrics =
+                            new org.apache.camel.component.micrometer.prometheus.MicrometerPrometheus();
+                    metrics.setCamelContext(camel);
+                    if (mode.equals("application.properties")) {
+                        metrics.setEnableExchangeEventNotifier(false);
+                        metrics.setRoutePolicyLevel("route");
+                    }
+                    camel.addService(metrics);
+                }
+                camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from("direct:cycle").routeId("poll-task").process(e -> { }).split(body()).to("direct:call").end()
+                                .process(e -> { }).process(e -> { }).to("direct:store");
+                        from("direct:call").routeId("call").process(e -> { }).loop(1).delay(0).process(e -> { }).to("direct:http")
+                                .process(e -> { }).end();
+                        from("direct:http").routeId("http").process(e -> { });
+                        from("direct:store").routeId("store").choice().when(simple("${body} == null")).process(e -> { })
+                                .otherwise().process(e -> { }).end();
+                    }
+                });
+                camel.start();
+                org.apache.camel.ProducerTemplate send = camel.createProducerTemplate();
+                List<Integer> calls = List.of(1, 2, 3);
+                for (int i = 0; i < 20_000; i++) {
+                    send.sendBody("direct:cycle", calls);
+                }
+                int n = 50_000;
+                long start = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    send.sendBody("direct:cycle", calls);
+                }
+                System.out.printf("[metrics] Camel routing of one cycle, %s: %.0f us%n", mode, (System.nanoTime() - start) / 1000.0 / n);
+                camel.close();
+            }
+        }
     }
 
     private static TaskSnapshot mapped(SourceConfig source) throws Exception {
