@@ -92,6 +92,7 @@ public final class HistoryDatabase {
                 .locations("classpath:db/migwatch")
                 .table("migwatch_schema_history")
                 .placeholders(placeholders(dataSource))
+                .javaMigrations(new V4__PostgresqlStorage())
                 .load()
                 .migrate()
                 .migrationsExecuted;

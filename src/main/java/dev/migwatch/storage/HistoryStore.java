@@ -411,7 +411,10 @@ public class HistoryStore {
         if (hashes.equals(task.lastBodyHashes)) {
             return; // the same answers as last time but for request ids and timings
         }
-        RawBodyCodec.Keyframe base = task.deltasSinceKeyframe >= RawBodyCodec.MAX_DELTAS ? null : task.keyframe;
+        // a new keyframe each UTC day too: then no delta needs a keyframe of another day, and PostgreSQL drops a
+        // day of raw answers as a partition (RawPartitions)
+        RawBodyCodec.Keyframe base = task.deltasSinceKeyframe >= RawBodyCodec.MAX_DELTAS || task.keyframe == null
+                || !day(task.keyframe.at()).equals(day(at)) ? null : task.keyframe;
         byte[] record = RawBodyCodec.encode(bodies, base);
         // a delta that saves little (the answer changed a lot since the keyframe) is better stored as a new keyframe
         if (base != null && record.length > base.size() / 2) {
@@ -431,6 +434,10 @@ public class HistoryStore {
             task.deltasSinceKeyframe++;
         }
         task.lastBodyHashes = hashes;
+    }
+
+    private static java.time.LocalDate day(Instant t) {
+        return java.time.LocalDate.ofInstant(t, java.time.ZoneOffset.UTC);
     }
 
     // ---- plumbing

@@ -19,20 +19,25 @@ import java.util.zip.Inflater;
 /**
  * The raw answers of one poll as one compressed record. Every answer of a running task differs from the
  * previous one (counters, checkpoints, request ids), so storing "bodies that changed" stores them all; but
- * two answers of one API a poll apart differ in a few dozen bytes. A delta record deflates each body with the
- * same API's body of a keyframe record as the preset dictionary (java.util.zip, RFC 1950 FDICT), so the
- * compressor finds almost everything in the dictionary and writes only what changed. A keyframe is deflated
- * on its own; reading a delta needs its keyframe only, never a chain.
+ * two answers of one API a poll apart differ in a few dozen values. A delta record writes each body as a
+ * {@link TokenPatch} of the same API's body in a keyframe record (the tokens that differ, each in a few bytes), or,
+ * when the two differ in structure, deflates it with that body as the preset dictionary (java.util.zip, RFC 1950
+ * FDICT), so that the compressor finds almost everything in the dictionary. A keyframe is deflated on its own;
+ * reading a delta needs its keyframe only, never a chain.
  *
- * <p>Record layout: a version byte and a count, then per body a tag (0: API name and content type follow as
- * strings; k > 0: the same API and content type as body k-1 of the keyframe), a presence byte, the text's length and
- * the packed length (unsigned varints), and the raw-deflated UTF-8 text. No zlib header or checksum: a poll's
- * record is a few dozen bytes, and these would be a fifth of it.
+ * <p>Record layout (version 2): a version byte and a count, then per body a tag (0: API name and content type follow
+ * as strings; k > 0: the same API and content type as body k-1 of the keyframe), a presence byte, a mode byte
+ * (0 deflated, 1 patched), the text's length and the packed length (unsigned varints), and the packed bytes.
+ * Version 1 (before patches) had no mode byte: every body deflated. No zlib header or checksum: a poll's record is
+ * a few dozen bytes, and these would be a fifth of it.
  */
 final class RawBodyCodec {
     /** A new keyframe after this many deltas, so that a keyframe never has to serve a body that drifted far. */
     static final int MAX_DELTAS = 240;
-    private static final int VERSION = 1;
+    /** 1: every body deflated; 2: a mode per body, deflated or a {@link TokenPatch} of the keyframe's body. */
+    private static final int VERSION = 2;
+    private static final int DEFLATED = 0;
+    private static final int PATCHED = 1;
 
     private RawBodyCodec() {
     }
@@ -51,7 +56,17 @@ final class RawBodyCodec {
             for (RawBody b : bodies) {
                 byte[] text = b.body() == null ? new byte[0] : b.body().getBytes(StandardCharsets.UTF_8);
                 byte[] dictionary = base == null ? null : base.bodies().get(b.api());
-                byte[] packed = deflate(text, dictionary);
+                byte[] packed = dictionary == null || b.body() == null ? null
+                        : TokenPatch.diff(new String(dictionary, StandardCharsets.UTF_8), b.body());
+                // a patch of many changes (a body that drifted far) may lose to deflate, which finds repeats within it
+                if (packed != null && packed.length > PATCH_OR_DEFLATE) {
+                    byte[] deflated = deflate(text, dictionary);
+                    packed = deflated.length < packed.length ? null : packed;
+                }
+                int mode = packed == null ? DEFLATED : PATCHED;
+                if (packed == null) {
+                    packed = deflate(text, dictionary);
+                }
                 String type = b.contentType() == null ? "" : b.contentType();
                 int k = keyApis.indexOf(b.api());
                 if (k >= 0 && base.types().get(k).equals(type)) {
@@ -62,6 +77,7 @@ final class RawBodyCodec {
                     d.writeUTF(type);
                 }
                 d.writeBoolean(b.body() != null);
+                d.writeByte(mode);
                 varint(d, text.length);
                 varint(d, packed.length);
                 d.write(packed);
@@ -78,7 +94,7 @@ final class RawBodyCodec {
         try {
             DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(record));
             int version = d.readByte();
-            if (version != VERSION) {
+            if (version != 1 && version != VERSION) {
                 throw new IllegalArgumentException("unknown raw record version " + version);
             }
             int n = varint(d);
@@ -99,11 +115,26 @@ final class RawBodyCodec {
                     type = base.types().get(tag - 1);
                 }
                 boolean present = d.readBoolean();
+                int mode = version == 1 ? DEFLATED : d.readByte();
                 int length = varint(d);
                 byte[] packed = new byte[varint(d)];
                 d.readFully(packed);
-                byte[] text = inflate(packed, length, base == null ? null : base.bodies().get(api));
-                String body = present ? new String(text, StandardCharsets.UTF_8) : null;
+                byte[] dictionary = base == null ? null : base.bodies().get(api);
+                String body;
+                if (mode == PATCHED) {
+                    if (dictionary == null) {
+                        throw new IllegalArgumentException("a patched raw body read without its keyframe");
+                    }
+                    body = TokenPatch.apply(new String(dictionary, StandardCharsets.UTF_8), packed);
+                    if (body.getBytes(StandardCharsets.UTF_8).length != length) {
+                        throw new IllegalArgumentException("corrupt raw patch: " + body.length() + " characters, " + length + " bytes expected");
+                    }
+                } else if (mode == DEFLATED) {
+                    byte[] text = inflate(packed, length, dictionary);
+                    body = present ? new String(text, StandardCharsets.UTF_8) : null;
+                } else {
+                    throw new IllegalArgumentException("unknown raw body mode " + mode);
+                }
                 out.add(new RawBody(api, null, type.isEmpty() ? null : type, body));
             }
             return out;
@@ -111,6 +142,9 @@ final class RawBodyCodec {
             throw new IllegalArgumentException("corrupt raw record: " + e.getMessage(), e);
         }
     }
+
+    /** Above this many bytes a patch is compared with the deflated body, and the smaller kept. */
+    private static final int PATCH_OR_DEFLATE = 256;
 
     private static void varint(DataOutputStream d, int v) throws IOException {
         while ((v & ~0x7F) != 0) {

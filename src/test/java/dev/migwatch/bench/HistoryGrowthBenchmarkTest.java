@@ -54,6 +54,8 @@ class HistoryGrowthBenchmarkTest {
     /** SLOW_FLAKY: pre-check and structure take 780 s, full transfer 10,000 s: polls from 800 s on are all in full transfer. */
     private static final double START = 800;
     private static final long IDLE_MS = Long.getLong("bench.idle-ms", 60_000);
+    /** Cycles per second to write at (0: as fast as one thread can). H2's growth depends on it: see run(). */
+    private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
     private static final Instant EPOCH = Instant.parse("2026-06-01T00:00:00Z");
 
     @TempDir
@@ -63,10 +65,15 @@ class HistoryGrowthBenchmarkTest {
     void h2File() throws Exception {
         Path file = dir.resolve("growth.mv.db");
         // -Dbench.h2options=;COMPRESS=TRUE (say) to compare H2 settings
-        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("growth").toAbsolutePath()
-                + System.getProperty("bench.h2options", ""), null, null)) {
+        String url = "jdbc:h2:file:" + dir.resolve("growth").toAbsolutePath() + System.getProperty("bench.h2options", "");
+        try (HikariDataSource db = HistoryDatabase.open(url, null, null)) {
             run("H2 file", db, () -> Files.size(file));
         }
+        // what the rows themselves take, for comparison: H2 rewritten with nothing but live data
+        try (Connection c = java.sql.DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("SHUTDOWN COMPACT");
+        }
+        System.out.printf("H2 file after SHUTDOWN COMPACT (live data only): %.1f MB%n", Files.size(file) / 1e6);
     }
 
     @Test
@@ -122,6 +129,8 @@ class HistoryGrowthBenchmarkTest {
         long writeNanos = 0;
         long lastMaintenance = 0;
         List<String> perQuarter = new ArrayList<>();
+        long started = System.nanoTime();
+        long written = 0;
         for (int p = 0; p < POLLS; p++) {
             double t = START + (double) p * INTERVAL;
             clock.set(EPOCH.plusMillis((long) (t * 1000)));
@@ -132,6 +141,14 @@ class HistoryGrowthBenchmarkTest {
                 long w = System.nanoTime();
                 store.write(s);
                 writeNanos += System.nanoTime() - w;
+                written++;
+                if (RATE > 0) {
+                    long due = started + (long) (written / RATE * 1e9);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
             }
             if ((long) t / 60 != lastMaintenance) {
                 lastMaintenance = (long) t / 60;
@@ -140,6 +157,8 @@ class HistoryGrowthBenchmarkTest {
             if (p + 1 == warmup) {
                 Thread.sleep(IDLE_MS); // past H2's chunk retention time (45 s): what its own compaction leaves
                 sizeAtWarmup = size.bytes();
+                started = System.nanoTime(); // the pace starts again after the pause
+                written = 0;
             }
             if ((p + 1) % (POLLS / 4) == 0) {
                 perQuarter.add(String.format("%d task-polls: %.1f MB", (p + 1) * TASKS, size.bytes() / 1e6));
@@ -153,10 +172,10 @@ class HistoryGrowthBenchmarkTest {
         Map<String, Long> rows = rowCounts(db);
         System.out.printf("%s: %d OMS projects in full transfer x %d polls (every %d s simulated) = %d task-polls; "
                         + "answers %.1f KB per poll as received. Size: %s. Steady state (from task-poll %d to %d): %.0f bytes per task-poll. "
-                        + "Writes: %.0f cycles/s in one thread. Rows at the end: %s (%s, %d cores, Java %s)%n",
+                        + "Writes: %.0f cycles/s in one thread (paced at %s). Rows at the end: %s (%s, %d cores, Java %s)%n",
                 name, TASKS, POLLS, INTERVAL, (long) POLLS * TASKS, bodyBytes / 1024.0 / POLLS / TASKS, perQuarter,
                 (long) warmup * TASKS, (long) POLLS * TASKS, (end - sizeAtWarmup) / (double) polls,
-                (long) POLLS * TASKS / (writeNanos / 1e9), rows, System.getProperty("os.arch"),
+                (long) POLLS * TASKS / (writeNanos / 1e9), RATE > 0 ? RATE + " cycles/s" : "no limit", rows, System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     }
 

@@ -1,0 +1,199 @@
+package dev.migwatch.storage;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.NormalizedStatus;
+import dev.migwatch.history.RawBody;
+import dev.migwatch.history.TaskSnapshot;
+import dev.migwatch.history.TaskState;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * PostgreSQL's day partitions of raw_body: the upgrade from the plain table keeps every answer readable, retention
+ * drops whole days and never a keyframe that a kept delta needs, and a row of a day without a partition lands in the
+ * default partition and moves into its day when that is created.
+ */
+class RawPartitionsTest {
+    private static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
+    private HikariDataSource admin;
+    private HikariDataSource db;
+    private String schema;
+    /** Every raw answer written, by poll time: what a read must give back while it is within retention. */
+    private final Map<Instant, String> written = new TreeMap<>();
+    private final MutableClock clock = new MutableClock();
+
+    @BeforeEach
+    void open() throws SQLException {
+        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
+        if (url == null && "true".equals(System.getenv("CI"))) {
+            fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
+        }
+        assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database (see .ci/run)");
+        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
+        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        schema = "p" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        admin = HistoryDatabase.open(url, user, password);
+        try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        }
+        db = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password);
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        if (db != null) {
+            db.close();
+            try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+            admin.close();
+        }
+    }
+
+    @Test
+    void daysOfRawAnswersArePartitionsThatRetentionDrops() throws Exception {
+        // two days written by the release before partitions (schema version 3)
+        Flyway.configure().dataSource(db).locations("classpath:db/migwatch").table("migwatch_schema_history")
+                .placeholders(HistoryDatabase.placeholders(db)).target("3").load().migrate();
+        HistoryStore before = new HistoryStore(db, clock);
+        Instant start = TODAY.minusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant();
+        write(before, start, start.plus(Duration.ofDays(2)));
+        assertFalse(partitioned());
+
+        HistoryDatabase.migrate(db);
+        assertTrue(partitioned());
+        assertEquals(List.of("raw_body_default", "raw_body_p" + day(TODAY.plusDays(1)), "raw_body_p" + day(TODAY.plusDays(2)),
+                "raw_body_until_" + day(TODAY.plusDays(1))), partitions(), "the old rows are a partition up to tomorrow");
+        assertEquals(written, readAll(), "every answer written before the upgrade reads back");
+
+        // ten more days, maintenance every six hours with raw answers kept three days
+        HistoryStore store = new HistoryStore(db, clock);
+        Retention retention = new Retention(Duration.ofDays(30), Duration.ofDays(3), Duration.ofDays(30), Duration.ofDays(730));
+        Instant from = TODAY.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        for (int d = 0; d < 40; d++) {
+            Instant to = from.plus(Duration.ofHours(6));
+            write(store, from, to);
+            clock.now = to;
+            new HistoryMaintenance(db, retention, clock, Duration.ofMinutes(5)).run();
+            from = to;
+        }
+        Instant now = clock.now; // TODAY + 11 days, 00:00
+        LocalDate oldestKept = LocalDate.ofInstant(now.minus(retention.raw()), ZoneOffset.UTC);
+        List<String> partitions = partitions();
+        assertFalse(partitions.stream().anyMatch(p -> p.startsWith("raw_body_until_")), "the old rows went as a whole: " + partitions);
+        assertEquals("raw_body_p" + day(oldestKept), partitions.get(1), "days before the retention limit are dropped: " + partitions);
+        assertEquals(0, count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '" + oldestKept + " 00:00:00'"));
+        Map<Instant, String> expected = new TreeMap<>(written);
+        expected.keySet().removeIf(t -> LocalDate.ofInstant(t, ZoneOffset.UTC).isBefore(oldestKept));
+        assertEquals(expected, readAll(), "every answer within retention reads back, its keyframe kept");
+
+        // a poll of a day without a partition (a clock far ahead) goes to the default partition, then into its day
+        Instant ahead = now.plus(Duration.ofDays(20));
+        write(store, ahead, ahead.plus(Duration.ofHours(1)));
+        assertTrue(count("SELECT COUNT(*) FROM raw_body_default") > 0);
+        clock.now = ahead.plus(Duration.ofHours(2));
+        new HistoryMaintenance(db, retention, clock, Duration.ofMinutes(5)).run();
+        assertEquals(0, count("SELECT COUNT(*) FROM raw_body_default"));
+        assertTrue(partitions().contains("raw_body_p" + day(LocalDate.ofInstant(ahead, ZoneOffset.UTC))));
+        expected.keySet().removeIf(t -> t.isBefore(clock.now.minus(retention.raw())));
+        expected.putAll(new TreeMap<>(written).tailMap(ahead));
+        assertEquals(expected, readAll());
+    }
+
+    /** A poll every 30 minutes in [from, to), the answer's counter and request id changing at each. */
+    private void write(HistoryStore store, Instant from, Instant to) throws SQLException {
+        for (Instant at = from; at.isBefore(to); at = at.plus(Duration.ofMinutes(30))) {
+            long n = Duration.between(Instant.EPOCH, at).toMinutes();
+            String body = "{\"RequestId\":\"" + UUID.randomUUID().toString().toUpperCase() + "\",\"Data\":{\"processedRecords\":" + n * 1000
+                    + ",\"GmtModified\":\"" + at.toString().substring(0, 19) + "\",\"Tables\":\"" + "t,".repeat(100) + "\"}}";
+            TaskState state = new TaskState("t", "MIGRATION", "RUNNING", NormalizedStatus.RUNNING, null, 10.0, null, null,
+                    null, null, null, null, null, null, null, null, null, null, null, null);
+            store.write(new TaskSnapshot(UUID.randomUUID().toString(), "src", "oms", "t", at, state, List.of(), List.of(), List.of(),
+                    List.of(new ApiCall("DescribeProject", 1, at, 20, 200, "q", "OK", null, null)),
+                    List.of(new RawBody("DescribeProject", "h" + n, "application/json", body))));
+            written.put(at, body);
+        }
+    }
+
+    private Map<Instant, String> readAll() throws SQLException {
+        Map<Instant, String> out = new TreeMap<>();
+        try (Connection c = db.getConnection()) {
+            for (RawBodies.Answer a : RawBodies.read(c, "src", "t", null, null, 100_000)) {
+                out.put(a.receivedAt(), a.body().body());
+            }
+        }
+        return out;
+    }
+
+    private boolean partitioned() throws SQLException {
+        try (Connection c = db.getConnection()) {
+            return RawPartitions.partitioned(c);
+        }
+    }
+
+    private List<String> partitions() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid "
+                     + "WHERE i.inhparent = to_regclass('raw_body') ORDER BY p.relname")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String day(LocalDate d) {
+        return d.toString().replace("-", "");
+    }
+
+    private static final class MutableClock extends Clock {
+        volatile Instant now = Instant.now();
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
