@@ -54,12 +54,11 @@ public class TrendsService {
      */
     public Map<String, EtaView> etas(java.util.function.BiPredicate<String, String> wanted) {
         Map<String, List<StepRow>> steps = queries.stepsNowOfAllTasks();
+        List<TaskRow> rows = queries.tasks().stream().filter(r -> wanted.test(r.source(), r.taskId())).toList();
+        List<EtaView> etas = etas(rows, r -> steps.getOrDefault(r.source() + '\u0000' + r.taskId(), List.of()));
         Map<String, EtaView> out = new LinkedHashMap<>();
-        for (TaskRow row : queries.tasks()) {
-            if (wanted.test(row.source(), row.taskId())) {
-                String key = row.source() + '\u0000' + row.taskId();
-                out.put(key, eta(row, steps.getOrDefault(key, List.of())));
-            }
+        for (int i = 0; i < rows.size(); i++) {
+            out.put(rows.get(i).source() + '\u0000' + rows.get(i).taskId(), etas.get(i));
         }
         return out;
     }
