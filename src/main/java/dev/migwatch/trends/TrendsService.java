@@ -49,8 +49,8 @@ public class TrendsService {
 
     /**
      * The ETA of each task the filter keeps, by source + '\u0000' + task id, read as GET /api/tasks reads it but without
-     * the delay figures: one query for the tasks, one for their steps, and the samples of a task only while a full
-     * step of it is running.
+     * the delay figures: one query for the tasks, one for their steps, one batch of samples for those whose full step
+     * runs.
      */
     public Map<String, EtaView> etas(java.util.function.BiPredicate<String, String> wanted) {
         Map<String, List<StepRow>> steps = queries.stepsNowOfAllTasks();
