@@ -274,7 +274,7 @@ final class OmsSimulation {
         java.util.Set<String> statuses = jsonList(params, "Status");
         java.util.Set<String> labelIds = jsonList(params, "LabelIds");
         String searchKey = params.get("SearchKey");
-        List<ObjectNode> matching = new ArrayList<>();
+        List<Snapshot> matching = new ArrayList<>();
         List<SimTasks.Entry> entries = new ArrayList<>(tasks.of(SimTasks.Service.OMS));
         java.util.Collections.reverse(entries);
         for (SimTasks.Entry e : entries) {
@@ -289,11 +289,11 @@ final class OmsSimulation {
             if (!labelIds.isEmpty() && task.labels().stream().map(OmsSimulation::labelId).noneMatch(labelIds::contains)) {
                 continue;
             }
-            ObjectNode project = projectNode(snapshot(e, tasks.elapsed(e)));
-            if (!statuses.isEmpty() && !statuses.contains(project.get("Status").asText())) {
+            Snapshot snap = snapshot(e, tasks.elapsed(e));
+            if (!statuses.isEmpty() && !statuses.contains(projectStatus(snap))) {
                 continue;
             }
-            matching.add(project);
+            matching.add(snap);
         }
         ObjectNode body = envelope(true, matching.size());
         body.put("PageNumber", pageNumber);
@@ -302,9 +302,13 @@ final class OmsSimulation {
         ArrayNode data = body.putArray("Data");
         long from = (long) (pageNumber - 1) * pageSize;
         for (long i = from; i < Math.min(matching.size(), from + pageSize); i++) {
-            data.add(matching.get((int) i));
+            data.add(projectNode(matching.get((int) i))); // the page only: an entry is some 10 KB of JSON
         }
         return body;
+    }
+
+    private static String projectStatus(Snapshot snap) {
+        return snap.phase() == Phase.FINISHED ? "FINISHED" : snap.failing() ? "FAILED" : "RUNNING";
     }
 
     /** OMS list parameters arrive as JSON array text (["RUNNING","FAILED"]); a bare word is taken as a one-item list. */
@@ -437,7 +441,7 @@ final class OmsSimulation {
         }
         d.put("Owner", "oms_sim");
         d.put("Importance", "HIGH");
-        d.put("Status", snap.phase() == Phase.FINISHED ? "FINISHED" : snap.failing() ? "FAILED" : "RUNNING");
+        d.put("Status", projectStatus(snap));
         d.put("GmtCreate", Jsons.oms(snap.origin().minusSeconds(600)));
         d.put("GmtModified", Jsons.oms(lastChange(snap)));
         d.put("GmtStart", Jsons.oms(snap.origin()));
