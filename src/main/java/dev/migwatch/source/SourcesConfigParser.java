@@ -104,12 +104,6 @@ public final class SourcesConfigParser {
         }
         boolean discover = given.contains(ALL_TASKS);
         List<String> tasks = given.stream().filter(t -> !t.equals(ALL_TASKS)).toList();
-        for (String t : tasks) {
-            if (t.contains("*")) {
-                problems.add(p + "tasks has '" + t + "': a task id has no wildcard. Write * alone to watch all the account's tasks, "
-                        + "and " + p + "discover.name = " + t + " to keep those whose name matches");
-            }
-        }
         Duration interval = duration(keys, "interval", DEFAULT_INTERVAL, p, problems);
         Duration idleInterval = duration(keys, "idle-interval", SourceConfig.DEFAULT_IDLE_INTERVAL, p, problems);
         double maxRequestsPerSecond = rate(keys, provider, p, problems);

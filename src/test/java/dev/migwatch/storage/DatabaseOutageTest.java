@@ -85,6 +85,7 @@ class DatabaseOutageTest {
                 Clock.systemUTC());
         camel.getRegistry().bind("pollCycles", cycles);
         camel.getRegistry().bind("providerCalls", new ProviderCalls(cycles, RetryPolicy.defaults(), Clock.systemUTC()));
+        camel.getRegistry().bind("rateLimits", new dev.migwatch.poll.RateLimits(List.of()));
         // loaded in one go, as camel-main does with routes/*.camel.yaml: the route configurations of every file are
         // added before any route, so migwatch-store finds migwatch-store-errors although it lives in the other file
         PluginHelper.getRoutesLoader(camel).loadRoutes(
