@@ -72,7 +72,7 @@ public class TrendsService {
         return new TaskView(r.source(), r.provider(), r.taskId(), r.taskName(), r.taskType(), r.status(),
                 r.rawStatus(), r.runningStep(), r.progressPct(), r.delaySeconds(), r.processedRecords(),
                 r.totalRecords(), r.startedAt(), r.finishedAt(), r.failedMessage(), r.sampledAt(), lastPoll,
-                lastError, running, eta(r, steps), delay(r));
+                lastError, running, eta(r, steps), delay(r), r.goneAt(), r.goneReason());
     }
 
     EtaView eta(TaskRow r, List<StepRow> stepsNow) {

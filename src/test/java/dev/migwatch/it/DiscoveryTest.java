@@ -128,6 +128,9 @@ class DiscoveryTest extends SimulatedSourcesTest {
         SIMULATOR.tasks().remove("np_run05");
         assertTrue(awaitSql(60_000, () -> count(db, "SELECT COUNT(*) FROM v_task_latest WHERE source = 'all' AND task_id = 'np_run05' "
                 + "AND gone_at IS NOT NULL AND gone_reason = 'DELETED'") == 1), "the deleted project is marked gone");
+        // GET /api/tasks (and the dashboard) show it as gone
+        var row = new dev.migwatch.trends.TrendQueries(db).task("all", "np_run05").orElseThrow();
+        assertTrue(row.goneAt() != null && "DELETED".equals(row.goneReason()), row.toString());
         long askedWhenGone = SIMULATOR.stats().count("np_run05");
         long listings = SIMULATOR.stats().calls("ListProjects");
         assertTrue(FaultTestSupport.await(60_000, () -> SIMULATOR.stats().calls("ListProjects") >= listings + 7), "more listings");
