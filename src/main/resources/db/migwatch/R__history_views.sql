@@ -179,7 +179,9 @@ JOIN step_state l ON l.step_ref = st.id AND l.polled_at = st.state_at
 WHERE l.present = TRUE;
 
 -- v_metric_rollup: the rollups with their task, and the step key or component kind/name (name null for the
--- task's own metrics). period_s 300 or 3600; the value is min/max/avg/last over sample_count polls.
+-- task's own metrics). period_s 300 or 3600; the value is min/max/avg/last over sample_count polls. A row
+-- where a value changed: a bucket without a row held the last_value of the newest row before it (at each
+-- of its polls; how many is not kept). sample_count = 0 marks where a series stopped having a value.
 CREATE VIEW v_metric_rollup AS
 SELECT t.source, t.provider, t.task_id, 'task' AS entity, CAST(NULL AS VARCHAR(600)) AS name, r.metric, r.period_s,
        r.bucket_start, r.min_value, r.max_value, r.avg_value, r.last_value, r.sample_count

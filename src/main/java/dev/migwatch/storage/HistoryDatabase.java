@@ -69,7 +69,7 @@ public final class HistoryDatabase {
                 .locations("classpath:db/migwatch")
                 .table("migwatch_schema_history")
                 .placeholders(placeholders(dataSource))
-                .javaMigrations(new V4__PartitionRawBodies())
+                .javaMigrations(new V4__PostgresqlStorage())
                 .load()
                 .migrate()
                 .migrationsExecuted;

@@ -41,6 +41,9 @@ public class HistoryMaintenance {
     private volatile Boolean rawPartitioned;
     /** When the state tables were last pruned to the end (null: not yet, or a run ran out of time doing it). */
     private volatile Instant lastStatePrune;
+    /** Rollup rows before this are pruned to the row in force of each series (null: not yet since the start). */
+    private volatile Instant rollupsPrunedUntil;
+    private volatile Instant lastRollupRecheck;
 
     public HistoryMaintenance(DataSource dataSource, Retention retention, Clock clock, Duration budget) {
         this.dataSource = Objects.requireNonNull(dataSource);
@@ -85,8 +88,9 @@ public class HistoryMaintenance {
                 }
                 caughtUp = mark == null || !mark.isBefore(until);
                 Instant now = clock.instant();
-                // samples only where the 5-minute rollups already cover them
-                Instant samplesBefore = mark == null ? now.minus(retention.samples()) : min(now.minus(retention.samples()), mark);
+                // samples and polls only where both rollups already cover them: the hours are computed from them too
+                Instant covered = mark == null ? null : hourMark == null ? mark : min(mark, hourMark);
+                Instant samplesBefore = covered == null ? now.minus(retention.samples()) : min(now.minus(retention.samples()), covered);
                 // entity by entity, so at most hourly: a few rows of each entity a minute are not worth a lookup per entity
                 if (lastStatePrune == null || !now.isBefore(lastStatePrune.plus(Duration.ofHours(1)))) {
                     for (StateTable t : StateTable.values()) {
@@ -96,7 +100,7 @@ public class HistoryMaintenance {
                 }
                 deleted += batches(c, "DELETE FROM task_error WHERE id IN (SELECT id FROM task_error WHERE last_seen < ? "
                         + "FETCH FIRST " + BATCH + " ROWS ONLY)", samplesBefore, deadline);
-                Instant pollsBefore = now.minus(retention.polls());
+                Instant pollsBefore = covered == null ? now.minus(retention.polls()) : min(now.minus(retention.polls()), covered);
                 // poll_call rows go with their poll (ON DELETE CASCADE)
                 deleted += batches(c, "DELETE FROM poll WHERE id IN (SELECT id FROM poll WHERE polled_at < ? "
                         + "FETCH FIRST " + BATCH + " ROWS ONLY)", pollsBefore, deadline);
@@ -119,8 +123,7 @@ public class HistoryMaintenance {
                 deleted += slices(c, raw, "received_at", "DELETE FROM " + raw + " WHERE received_at >= ? AND received_at < ? "
                         + "AND encoding = 'deflate' AND NOT EXISTS (SELECT 1 FROM " + raw + " d WHERE d.task_ref = " + raw + ".task_ref "
                         + "AND d.base_at = " + raw + ".received_at)", rawBefore, deadline);
-                deleted += slices(c, "metric_rollup", "bucket_start", "DELETE FROM metric_rollup WHERE bucket_start >= ? AND bucket_start < ?",
-                        now.minus(retention.rollups()), deadline);
+                deleted += deleteRollups(c, now.minus(retention.rollups()), now, deadline);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -194,6 +197,50 @@ public class HistoryMaintenance {
                 c.commit();
             }
         }
+        return total;
+    }
+
+    /**
+     * A rollup row older than the limit goes when a newer row of its series, also older than the limit, replaces it:
+     * the row in force at the limit stays (rollups are change-only, so it may be the only row of a series that has
+     * held one value for years). Through the time index an hour at a time, from where the last run stopped (from the
+     * oldest row after a start). The rows left behind that cursor are one per series at most; once an hour they are
+     * checked again, since a series that changed since then has a newer row that replaces its old one.
+     */
+    private long deleteRollups(Connection c, Instant before, Instant now, Instant deadline) throws SQLException {
+        String delete = "DELETE FROM metric_rollup WHERE bucket_start >= ? AND bucket_start < ? AND EXISTS (SELECT 1 FROM metric_rollup n "
+                + "WHERE n.entity = metric_rollup.entity AND n.entity_ref = metric_rollup.entity_ref AND n.metric = metric_rollup.metric "
+                + "AND n.period_s = metric_rollup.period_s AND n.bucket_start > metric_rollup.bucket_start AND n.bucket_start < ?)";
+        long total = 0;
+        Instant from = rollupsPrunedUntil;
+        if (from != null && (lastRollupRecheck == null || !now.isBefore(lastRollupRecheck.plus(Duration.ofHours(1))))) {
+            try (PreparedStatement ps = c.prepareStatement(delete)) {
+                new SqlRow(ps).time(Instant.EPOCH).time(min(from, before)).time(before);
+                total += ps.executeUpdate();
+            }
+            c.commit();
+            lastRollupRecheck = now;
+        }
+        if (from == null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT bucket_start FROM metric_rollup WHERE bucket_start < ? "
+                    + "ORDER BY bucket_start FETCH FIRST 1 ROW ONLY")) {
+                new SqlRow(ps).time(before);
+                try (ResultSet rs = ps.executeQuery()) {
+                    from = rs.next() ? (Instant) SqlRow.read(rs, 1, SqlRow.Col.Kind.TIME) : before;
+                }
+            }
+            lastRollupRecheck = now;
+        }
+        while (from.isBefore(before) && clock.instant().isBefore(deadline)) {
+            Instant to = min(before, from.plus(Duration.ofHours(1)));
+            try (PreparedStatement ps = c.prepareStatement(delete)) {
+                new SqlRow(ps).time(from).time(to).time(before);
+                total += ps.executeUpdate();
+            }
+            c.commit();
+            from = to;
+        }
+        rollupsPrunedUntil = from;
         return total;
     }
 

@@ -11,15 +11,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Computes metric_rollup. A 5-minute bucket aggregates, for every task, step and component metric, the value
- * as of each successful poll of the task in the bucket: exactly what the full-resolution samples say at those
- * polls (a value that did not change for an hour still counts once per poll). An hour aggregates its twelve
- * 5-minute buckets (count-weighted average). Buckets are computed once they are closed; a cycle that reaches
- * the database later than that (the journal after an outage) moves the mark back (HistoryStore), and the
- * buckets from there on are computed again.
+ * Computes metric_rollup. A bucket (5 minutes or an hour) aggregates, for every task, step and component metric, the
+ * value as of each successful poll of the task in the bucket: exactly what the full-resolution samples say at those
+ * polls (a value that did not change for an hour still counts once per poll). Rows are change-only, like the state
+ * rows: a bucket that only repeats the previous stored bucket's last value is not written (see compute), and a reader
+ * takes the value as of a bucket from the newest row at or before it. Buckets are computed once they are closed; a
+ * cycle that reaches the database later than that (the journal after an outage) moves the mark back (HistoryStore),
+ * and the buckets from there on are computed again.
  */
 final class Rollups {
     static final int FIVE_MINUTES = 300;
@@ -70,7 +72,31 @@ final class Rollups {
 
     /** Computes the 5-minute buckets in [from, to) and moves the mark to "to", in one transaction. */
     static int fiveMinutes(Connection c, Instant from, Instant to) throws SQLException {
-        delete(c, FIVE_MINUTES, from, to);
+        int rows = compute(c, FIVE_MINUTES, from, to);
+        setMark(c, FIVE_MINUTES, to);
+        return rows;
+    }
+
+    /**
+     * Computes the hours in [from, to) and moves the mark to "to". Like the 5-minute buckets, from the polls and the
+     * state rows, not from the 5-minute rows: those are change-only too, and a 5-minute bucket left out does not say
+     * how many polls it had, which the hour's count and average need.
+     */
+    static int hours(Connection c, Instant from, Instant to) throws SQLException {
+        int rows = compute(c, HOUR, from, to);
+        setMark(c, HOUR, to);
+        return rows;
+    }
+
+    /**
+     * Writes the buckets of one period in [from, to), change-only: a bucket is left out when its series held one value
+     * at every poll that had one (min = max = last) and that value is the last value of the series' previous stored
+     * bucket. A series that had a value in the previous stored bucket and none at any poll of this one (its step left
+     * the answer, its value became null) gets a row with sample_count 0 that ends the carrying. A bucket without a
+     * successful poll gets no row either way: readers carry the previous value through it, as they do for samples.
+     */
+    private static int compute(Connection c, int period, Instant from, Instant to) throws SQLException {
+        delete(c, period, from, to);
         List<Integer> tasks = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT task_ref FROM poll WHERE outcome = 'OK' "
                 + "AND polled_at >= ? AND polled_at < ?")) {
@@ -85,51 +111,113 @@ final class Rollups {
         try (PreparedStatement insert = c.prepareStatement(INSERT)) {
             for (int task : tasks) {
                 List<Instant> polls = polls(c, task, from, to);
-                Map<String, Agg> aggs = new TreeMap<>();
-                accumulate(c, 'T', "task_state", "task_ref", "SELECT id FROM task WHERE id = ?", task, from, to, polls, aggs);
-                accumulate(c, 'S', "step_state", "step_ref", "SELECT id FROM step WHERE task_ref = ?", task, from, to, polls, aggs);
-                accumulate(c, 'C', "component_state", "component_ref", "SELECT id FROM component WHERE task_ref = ?", task, from, to,
-                        polls, aggs);
-                for (Agg a : aggs.values()) {
-                    a.bind(insert, FIVE_MINUTES);
-                    insert.addBatch();
-                    rows++;
+                Map<Series, TreeMap<Instant, Agg>> aggs = new TreeMap<>();
+                for (char entity : ENTITIES) {
+                    accumulate(c, entity, task, from, to, period, polls, aggs);
+                }
+                Map<Series, Agg> previous = previous(c, task, period, from);
+                TreeSet<Instant> polled = new TreeSet<>();
+                polls.forEach(p -> polled.add(floor(p, period)));
+                TreeSet<Series> series = new TreeSet<>(aggs.keySet());
+                series.addAll(previous.keySet());
+                for (Series s : series) {
+                    Agg prev = previous.get(s);
+                    TreeMap<Instant, Agg> buckets = aggs.getOrDefault(s, new TreeMap<>());
+                    for (Instant bucket : polled) {
+                        Agg a = buckets.get(bucket);
+                        Agg write;
+                        if (a != null) {
+                            write = prev != null && prev.count > 0 && a.constant() && a.last == prev.last ? null : a;
+                        } else {
+                            write = prev != null && prev.count > 0 ? Agg.ended(s, bucket, prev.last) : null;
+                        }
+                        if (write != null) {
+                            write.bind(insert, period);
+                            insert.addBatch();
+                            rows++;
+                            prev = write;
+                        }
+                    }
                 }
                 insert.executeBatch();
             }
         }
-        setMark(c, FIVE_MINUTES, to);
         return rows;
     }
 
-    /** Computes the hours in [from, to) from their 5-minute buckets and moves the mark to "to". */
-    static int hours(Connection c, Instant from, Instant to) throws SQLException {
-        delete(c, HOUR, from, to);
-        Map<String, Agg> aggs = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT entity, entity_ref, metric, bucket_start, min_value, max_value, "
-                + "avg_value, last_value, sample_count FROM metric_rollup WHERE period_s = ? AND bucket_start >= ? AND bucket_start < ? "
-                + "ORDER BY bucket_start")) {
-            new SqlRow(ps).integer(FIVE_MINUTES).time(from).time(to);
+    private static final char[] ENTITIES = {'T', 'S', 'C'};
+
+    /** One rollup series: metric_rollup's key without period and bucket. */
+    record Series(char entity, int ref, String metric) implements Comparable<Series> {
+        @Override
+        public int compareTo(Series o) {
+            int c = Character.compare(entity, o.entity);
+            c = c != 0 ? c : Integer.compare(ref, o.ref);
+            return c != 0 ? c : metric.compareTo(o.metric);
+        }
+    }
+
+    /** The entities of a task of one kind, each with the state table that holds its rows. */
+    private static String entities(char entity) {
+        return switch (entity) {
+            case 'T' -> "SELECT id FROM task WHERE id = ?";
+            case 'S' -> "SELECT id FROM step WHERE task_ref = ?";
+            default -> "SELECT id FROM component WHERE task_ref = ?";
+        };
+    }
+
+    private static StateTable table(char entity) {
+        return switch (entity) {
+            case 'T' -> StateTable.TASK;
+            case 'S' -> StateTable.STEP;
+            default -> StateTable.COMPONENT;
+        };
+    }
+
+    /**
+     * The stored bucket in force at "from" of every series of a task (its newest row before from), in one query: what
+     * a bucket from "from" on is compared with. d pairs each entity with each of its metrics, so that the search runs
+     * once per series, not once per stored row.
+     */
+    private static Map<Series, Agg> previous(Connection c, int task, int period, Instant from) throws SQLException {
+        List<String> parts = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        boolean stepped = AsOf.stepped(c);
+        for (char entity : ENTITIES) {
+            String metrics = RollupMetric.of(entity).stream().map(m -> "('" + m.metric + "')").collect(Collectors.joining(", "));
+            String key = "b.entity = '" + entity + "' AND b.entity_ref = d.id AND b.metric = m.metric AND b.period_s = ?";
+            // x first (OFFSET 0 keeps PostgreSQL from merging it into the join), then the row at its time by the whole primary
+            // key: otherwise the search runs once per stored row of the series instead of once per series
+            parts.add("SELECT '" + entity + "', x.id, x.metric, r.last_value, r.sample_count, r.bucket_start FROM (SELECT d.id, m.metric, "
+                    + AsOf.rowInForce("metric_rollup", "bucket_start", key, "?", stepped ? AsOf.parameters() : List.of()) + " AS at FROM ("
+                    + entities(entity) + ") d CROSS JOIN (VALUES " + metrics + ") m(metric) OFFSET 0 ROWS) x JOIN metric_rollup r ON r.entity = '"
+                    + entity
+                    + "' AND r.entity_ref = x.id AND r.metric = x.metric AND r.period_s = ? AND r.bucket_start = x.at");
+            AsOf.argsFor(args, from.minusNanos(1000), List.of(period), stepped);
+            args.add(task);
+            args.add(period);
+        }
+        Map<Series, Agg> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(String.join(" UNION ALL ", parts))) {
+            SqlRow r = new SqlRow(ps);
+            for (Object a : args) {
+                if (a instanceof Instant i) {
+                    r.time(i);
+                } else {
+                    r.integer((Integer) a);
+                }
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    char entity = rs.getString(1).charAt(0);
-                    int ref = rs.getInt(2);
-                    String metric = rs.getString(3);
-                    Instant bucket = floor((Instant) SqlRow.read(rs, 4, SqlRow.Col.Kind.TIME), HOUR);
-                    aggs.computeIfAbsent(entity + "/" + ref + "/" + metric + "/" + bucket, k -> new Agg(entity, ref, metric, bucket))
-                            .merge(rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getInt(9));
+                    Series s = new Series(rs.getString(1).charAt(0), rs.getInt(2), rs.getString(3));
+                    Agg a = new Agg(s, (Instant) SqlRow.read(rs, 6, SqlRow.Col.Kind.TIME));
+                    a.last = rs.getDouble(4);
+                    a.count = rs.getInt(5);
+                    out.put(s, a);
                 }
             }
         }
-        try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-            for (Agg a : aggs.values()) {
-                a.bind(insert, HOUR);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-        setMark(c, HOUR, to);
-        return aggs.size();
+        return out;
     }
 
     private static final String INSERT = "INSERT INTO metric_rollup (entity, entity_ref, metric, period_s, bucket_start, "
@@ -168,15 +256,16 @@ final class Rollups {
      * Walks the state rows of one kind of entity of a task (the row in force at from, then every row up to to)
      * alongside the task's successful polls, adding each poll's as-of value to its bucket.
      */
-    private static void accumulate(Connection c, char entity, String table, String ref, String entities, int task, Instant from,
-                                   Instant to, List<Instant> polls, Map<String, Agg> aggs) throws SQLException {
+    private static void accumulate(Connection c, char entity, int task, Instant from, Instant to, int period, List<Instant> polls,
+                                   Map<Series, TreeMap<Instant, Agg>> aggs) throws SQLException {
         List<RollupMetric> metrics = RollupMetric.of(entity);
+        StateTable t = table(entity);
         String columns = metrics.stream().map(m -> m.column).collect(Collectors.joining(", "));
         String present = entity == 'T' ? "TRUE" : "s.present";
         // d: each entity once, so that the row in force at "from" is looked up once per entity, not once per row
-        String sql = "SELECT s." + ref + ", s.polled_at, " + present + ", " + columns + " FROM (" + entities + ") d JOIN " + table
-                + " s ON s." + ref + " = d.id WHERE s.polled_at >= " + AsOf.rowInForce(table, ref, "d.id") + " AND s.polled_at < ?"
-                + " ORDER BY s.polled_at";
+        String sql = "SELECT s." + t.refColumn + ", s.polled_at, " + present + ", " + columns + " FROM (" + entities(entity) + ") d JOIN "
+                + t.table + " s ON s." + t.refColumn + " = d.id WHERE s.polled_at >= " + AsOf.rowInForce(t.table, t.refColumn, "d.id")
+                + " AND s.polled_at < ? ORDER BY s.polled_at";
         Map<Integer, Double[]> current = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             List<Object> args = new ArrayList<>();
@@ -191,7 +280,7 @@ final class Rollups {
                 while (rs.next()) {
                     Instant at = (Instant) SqlRow.read(rs, 2, SqlRow.Col.Kind.TIME);
                     while (next < polls.size() && polls.get(next).isBefore(at)) {
-                        add(entity, current, metrics, polls.get(next++), aggs);
+                        add(entity, current, metrics, polls.get(next++), period, aggs);
                     }
                     Double[] v = null;
                     if (rs.getBoolean(3)) {
@@ -204,34 +293,31 @@ final class Rollups {
                     current.put(rs.getInt(1), v);
                 }
                 while (next < polls.size()) {
-                    add(entity, current, metrics, polls.get(next++), aggs);
+                    add(entity, current, metrics, polls.get(next++), period, aggs);
                 }
             }
         }
     }
 
-    private static void add(char entity, Map<Integer, Double[]> current, List<RollupMetric> metrics, Instant poll,
-                            Map<String, Agg> aggs) {
-        Instant bucket = floor(poll, FIVE_MINUTES);
+    private static void add(char entity, Map<Integer, Double[]> current, List<RollupMetric> metrics, Instant poll, int period,
+                            Map<Series, TreeMap<Instant, Agg>> aggs) {
+        Instant bucket = floor(poll, period);
         current.forEach((id, v) -> {
             if (v == null) {
                 return;
             }
             for (int i = 0; i < v.length; i++) {
                 if (v[i] != null && !v[i].isNaN()) {
-                    RollupMetric m = metrics.get(i);
-                    aggs.computeIfAbsent(entity + "/" + id + "/" + m.metric + "/" + bucket, k -> new Agg(entity, id, m.metric, bucket))
-                            .merge(v[i], v[i], v[i], v[i], 1);
+                    Series s = new Series(entity, id, metrics.get(i).metric);
+                    aggs.computeIfAbsent(s, k -> new TreeMap<>()).computeIfAbsent(bucket, b -> new Agg(s, b)).add(v[i]);
                 }
             }
         });
     }
 
-    /** min, max, count-weighted average, last and count of one series in one bucket. */
+    /** min, max, average, last and count of one series in one bucket; count 0: the series has no value from here on. */
     private static final class Agg {
-        final char entity;
-        final int ref;
-        final String metric;
+        final Series series;
         final Instant bucket;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
@@ -239,26 +325,41 @@ final class Rollups {
         double last;
         int count;
 
-        Agg(char entity, int ref, String metric, Instant bucket) {
-            this.entity = entity;
-            this.ref = ref;
-            this.metric = metric;
+        Agg(Series series, Instant bucket) {
+            this.series = series;
             this.bucket = bucket;
         }
 
-        /** Merged in time order, so the last merged part holds the bucket's last value. */
-        void merge(double min, double max, double avg, double last, int count) {
-            this.min = Math.min(this.min, min);
-            this.max = Math.max(this.max, max);
-            this.sum += avg * count;
-            this.last = last;
-            this.count += count;
+        /**
+         * The row that ends a series. Its values repeat the last one, so that SQL over metric_rollup that ignores
+         * sample_count reads the series' last value rather than a made-up number.
+         */
+        static Agg ended(Series s, Instant bucket, double last) {
+            Agg a = new Agg(s, bucket);
+            a.min = last;
+            a.max = last;
+            a.sum = last;
+            a.last = last;
+            return a;
+        }
+
+        /** Added in time order, so the last added value is the bucket's last. */
+        void add(double v) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            sum += v;
+            last = v;
+            count++;
+        }
+
+        boolean constant() {
+            return min == max && last == min;
         }
 
         void bind(PreparedStatement ps, int period) throws SQLException {
-            new SqlRow(ps).str(String.valueOf(entity)).integer(ref).str(metric).integer(period).time(bucket)
-                    .value(min, SqlRow.Col.Kind.DOUBLE).value(max, SqlRow.Col.Kind.DOUBLE).value(sum / count, SqlRow.Col.Kind.DOUBLE)
-                    .value(last, SqlRow.Col.Kind.DOUBLE).integer(count);
+            new SqlRow(ps).str(String.valueOf(series.entity())).integer(series.ref()).str(series.metric()).integer(period).time(bucket)
+                    .value(min, SqlRow.Col.Kind.DOUBLE).value(max, SqlRow.Col.Kind.DOUBLE)
+                    .value(count == 0 ? sum : sum / count, SqlRow.Col.Kind.DOUBLE).value(last, SqlRow.Col.Kind.DOUBLE).integer(count);
         }
     }
 }

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +37,17 @@ public class TrendQueries {
             "COALESCE(s.progress_pct, CASE WHEN s.capacity > 0 THEN 100.0 * s.processed_records / s.capacity END)";
 
     private final DataSource dataSource;
+    /** Most values bound in one batched query; more tasks than that fit are read in chunks. */
+    private final int maxParameters;
+    private volatile Boolean stepped;
 
     public TrendQueries(DataSource dataSource) {
+        this(dataSource, ValuesTable.MAX_PARAMETERS);
+    }
+
+    TrendQueries(DataSource dataSource, int maxParameters) {
         this.dataSource = Objects.requireNonNull(dataSource);
+        this.maxParameters = maxParameters;
     }
 
     public List<TaskRow> tasks() {
@@ -99,10 +109,10 @@ public class TrendQueries {
     }
 
     /**
-     * The full-resolution series of one metric, one line per step, component or side. The stored rows are
-     * change points; each line starts with its value as of from (the row before from, carried in) and ends with
-     * its value as of the task's newest successful poll (carried forward), so a line is drawn over the whole range
-     * even when the value did not change in it.
+     * The series of one metric, one line per step, component or side. The stored rows are change points; each line
+     * starts with its value as of from (the row before from, carried in) and ends with its value as of the task's newest
+     * successful poll (carried forward), so a line is drawn over the whole range even when the value did not change in
+     * it. Ranges longer than a day are read from the rollups up to where they are computed, then from the samples.
      *
      * @param step null for all; else a step key or step name (for TPS: a component name or kind)
      */
@@ -125,57 +135,71 @@ public class TrendQueries {
         // three weeks, hourly beyond; the part of the range the rollups do not cover yet is read from the samples
         List<Object> args = new ArrayList<>();
         List<String> parts = new ArrayList<>();
+        Map<Integer, Instant[]> rollupParts = new HashMap<>();
         Instant rawFrom = from;
         if (span.compareTo(FULL_RESOLUTION_UP_TO) > 0) {
             Instant mark5 = rollupMark(300);
             Instant markHour = rollupMark(3600);
             Instant cursor = start;
             if (span.compareTo(FIVE_MINUTES_UP_TO) > 0 && markHour != null && markHour.isAfter(cursor)) {
-                parts.add(rollupSeries(metric, ref, step, 3600, cursor, markHour, args));
-                cursor = markHour;
+                Instant partEnd = markHour.isBefore(end) ? markHour : end;
+                parts.add(rollupSeries(metric, ref, step, 3600, cursor, partEnd, args));
+                rollupParts.put(3600, new Instant[]{cursor, partEnd});
+                cursor = partEnd;
             }
             if (mark5 != null && mark5.isAfter(cursor)) {
-                parts.add(rollupSeries(metric, ref, step, 300, cursor, mark5, args));
-                cursor = mark5;
+                Instant partEnd = mark5.isBefore(end) ? mark5 : end;
+                parts.add(rollupSeries(metric, ref, step, 300, cursor, partEnd, args));
+                rollupParts.put(300, new Instant[]{cursor, partEnd});
+                cursor = partEnd;
             }
             rawFrom = cursor;
         }
         parts.add(rawSeries(metric, ref, step, rawFrom, end, args));
         String sql = "SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") x ORDER BY 3";
-        Map<String, List<Series.Point>> lines = new LinkedHashMap<>();
+        List<SeriesRow> rows = query(sql, args, rs -> new SeriesRow(rs.getString(1), rs.getString(2), instant(rs, 3), dbl(rs, 4),
+                dbl(rs, 5), rs.getBoolean(6), rs.getInt(7), dbl(rs, 8), rs.getInt(9)));
         Map<String, String> labels = new LinkedHashMap<>();
+        // lines in the order their first value appears in time, as the chart lists them
+        Map<String, List<Series.Point>> lines = new LinkedHashMap<>();
+        Map<String, Map<Integer, List<SeriesRow>>> rollupRows = new LinkedHashMap<>();
         Map<String, Double[]> lastValue = new LinkedHashMap<>();
-        Instant lineStart = rawFrom;
-        boolean afterRollups = parts.size() > 1;
-        query(sql, args, rs -> {
-            String key = rs.getString(1);
-            String name = rs.getString(2);
-            String label = metric == Metric.DELAY && key == null ? "task"
-                    : metric == Metric.TPS ? name + " " + key
-                    : name != null ? name : key;
-            Instant t = instant(rs, 3);
-            int n = rs.getInt(7);
-            boolean carriedIn = n == 0 && lineStart != null && t.isBefore(lineStart);
-            if (carriedIn) {
-                t = lineStart; // the sample in force at the start of the full-resolution part, carried in
+        boolean afterRollups = !rollupParts.isEmpty();
+        for (SeriesRow r : rows) {
+            String k = r.key() == null ? "" : r.key();
+            labels.putIfAbsent(k, metric == Metric.DELAY && r.key() == null ? "task"
+                    : metric == Metric.TPS ? r.name() + " " + r.key()
+                    : r.name() != null ? r.name() : r.key());
+            if (r.period() > 0) {
+                // a rollup row holds one side: a or b
+                String line = metric == Metric.RPS ? k + (r.a() != null ? "\u0000src" : "\u0000dst") : k;
+                lines.computeIfAbsent(line, x -> new ArrayList<>());
+                rollupRows.computeIfAbsent(line, x -> new TreeMap<>()).computeIfAbsent(r.period(), x -> new ArrayList<>()).add(r);
+                continue;
             }
-            boolean present = rs.getBoolean(6);
-            Double a = present ? dbl(rs, 4) : null;
-            Double b = present ? dbl(rs, 5) : null;
-            String k = key == null ? "" : key;
-            labels.putIfAbsent(k, label);
-            lastValue.put(k, present ? new Double[]{a, b} : null);
+            Instant t = r.t();
+            boolean carriedIn = rawFrom != null && t.isBefore(rawFrom);
+            if (carriedIn) {
+                t = rawFrom; // the sample in force at the start of the full-resolution part, carried in
+            }
+            Double a = r.present() ? r.a() : null;
+            Double b = r.present() ? r.b() : null;
+            lastValue.put(k, r.present() ? new Double[]{a, b} : null);
             if (carriedIn && afterRollups) {
-                return null; // the rollups drew the line up to here: no second point for the same value
+                continue; // the rollups drew the line up to here: no second point for the same value
             }
             if (metric == Metric.RPS) {
-                add(lines, k + "\u0000src", a, t, Math.max(n, 1));
-                add(lines, k + "\u0000dst", b, t, Math.max(n, 1));
+                add(lines, k + "\u0000src", a, t, 1);
+                add(lines, k + "\u0000dst", b, t, 1);
             } else {
-                add(lines, k, a, t, Math.max(n, 1));
+                add(lines, k, a, t, 1);
             }
-            return null;
-        });
+        }
+        rollupRows.forEach((line, byPeriod) -> byPeriod.forEach((period, part) -> {
+            Instant[] range = rollupParts.get(period);
+            lines.get(line).addAll(rollupPoints(part, period, range[0], range[1]));
+        }));
+        lines.values().forEach(points -> points.sort(java.util.Comparator.comparing(Series.Point::t)));
         Instant carriedTo = end;
         lastValue.forEach((k, v) -> {
             if (v != null) {
@@ -192,6 +216,9 @@ public class TrendQueries {
         labels.values().forEach(l -> labelUse.merge(l, 1L, Long::sum));
         List<Series> out = new ArrayList<>();
         lines.forEach((k, points) -> {
+            if (points.isEmpty()) {
+                return;
+            }
             String key = k.contains("\u0000") ? k.substring(0, k.indexOf('\u0000')) : k;
             String label = labels.get(key);
             if (labelUse.get(label) > 1 && !key.isEmpty()) {
@@ -203,6 +230,66 @@ public class TrendQueries {
             out.add(new Series(label, points));
         });
         return out;
+    }
+
+    /** One row of a series query: a state row (period 0) or a rollup row (its average in a or b, its last value in last). */
+    private record SeriesRow(String key, String name, Instant t, Double a, Double b, boolean present, int n, Double last, int period) {
+    }
+
+    /**
+     * The points of one line from its rollup rows in [from, to), the first of which may be the row in force at from.
+     * Rollups are change-only: a bucket without a row held the previous row's last value at its polls (none after a row
+     * with sample_count 0). So that a value that stood still draws flat rather than as a slope to the next stored
+     * bucket, the carried value gets a point (n = 0: no poll behind it) at the first and the last bucket it filled.
+     */
+    static List<Series.Point> rollupPoints(List<SeriesRow> rows, int period, Instant from, Instant to) {
+        List<Series.Point> out = new ArrayList<>();
+        Double carry = null;
+        Instant carryFrom = from;
+        for (SeriesRow r : rows) {
+            Double v = r.a() != null ? r.a() : r.b();
+            if (r.t().isBefore(from)) {
+                carry = r.n() > 0 ? r.last() : null;
+                if (carry != null) {
+                    out.add(new Series.Point(from, carry, 0));
+                }
+                carryFrom = from;
+                continue;
+            }
+            if (carry != null) {
+                carried(out, carry, carryFrom, r.t(), period);
+            }
+            if (r.n() > 0 && v != null) {
+                out.add(new Series.Point(r.t(), v, r.n()));
+            }
+            carry = r.n() > 0 ? r.last() : null;
+            carryFrom = r.t().plusSeconds(period);
+        }
+        if (carry != null) {
+            carried(out, carry, carryFrom, to, period);
+        }
+        return out;
+    }
+
+    /** Points for a carried value over the buckets from "from" (a bucket start) up to "to" (exclusive). */
+    private static void carried(List<Series.Point> out, double v, Instant from, Instant to, int period) {
+        if (!from.isBefore(to)) {
+            return;
+        }
+        Instant lastBucket = floor(to.minusNanos(1), period);
+        Instant newest = out.isEmpty() ? null : out.get(out.size() - 1).t();
+        if (newest == null || from.isAfter(newest)) {
+            out.add(new Series.Point(from, v, 0));
+            newest = from;
+        }
+        if (lastBucket.isAfter(newest)) {
+            out.add(new Series.Point(lastBucket, v, 0));
+        }
+    }
+
+    private static Instant floor(Instant t, int period) {
+        long s = t.getEpochSecond();
+        return Instant.ofEpochSecond(s - Math.floorMod(s, period));
     }
 
     static final Duration FULL_RESOLUTION_UP_TO = Duration.ofDays(1);
@@ -251,16 +338,38 @@ public class TrendQueries {
         for (Object[] e : entities) {
             for (String metric : b == null ? List.of(a) : List.of(a, b)) {
                 boolean second = metric.equals(b);
-                parts.add("SELECT CAST(? AS VARCHAR(600)), CAST(? AS VARCHAR(600)), r.bucket_start, "
-                        + (second ? "CAST(NULL AS DOUBLE PRECISION), r.avg_value" : "r.avg_value, CAST(NULL AS DOUBLE PRECISION)")
-                        + ", TRUE, r.sample_count FROM metric_rollup r WHERE r.entity = ? AND r.entity_ref = ? AND r.metric = ?"
-                        + " AND r.period_s = ? AND r.bucket_start >= ? AND r.bucket_start < ?");
-                args.addAll(java.util.Arrays.asList(e[1], e[2], String.valueOf(entity), e[0], metric, period, from, to));
+                // from the row in force at from: the value a series that stood still carries into the range
+                parts.add("SELECT CAST(? AS VARCHAR(600)) AS k, CAST(? AS VARCHAR(600)) AS nm, r.bucket_start, "
+                        + (second ? "CAST(NULL AS DOUBLE PRECISION) AS a, r.avg_value AS b" : "r.avg_value AS a, CAST(NULL AS DOUBLE PRECISION) AS b")
+                        + ", TRUE, r.sample_count, r.last_value, r.period_s FROM metric_rollup r WHERE r.entity = ? AND r.entity_ref = ?"
+                        + " AND r.metric = ? AND r.period_s = ? AND r.bucket_start >= " + dev.migwatch.storage.AsOf.rowInForce("metric_rollup",
+                        "bucket_start", "b.entity = ? AND b.entity_ref = ? AND b.metric = ? AND b.period_s = ?", "?",
+                        stepped() ? dev.migwatch.storage.AsOf.parameters() : List.of()) + " AND r.bucket_start < ?");
+                List<Object> series = java.util.Arrays.asList(String.valueOf(entity), e[0], metric, period);
+                args.addAll(java.util.Arrays.asList(e[1], e[2]));
+                args.addAll(series);
+                dev.migwatch.storage.AsOf.argsFor(args, from, series, stepped());
+                args.add(to);
             }
         }
         // no entity: a query that returns nothing, so the UNION stays well-formed
-        return parts.isEmpty() ? "SELECT CAST(NULL AS VARCHAR(600)), CAST(NULL AS VARCHAR(600)), CAST(NULL AS TIMESTAMP), "
-                + "CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION), TRUE, 0 FROM task WHERE 1 = 0" : String.join(" UNION ALL ", parts);
+        return parts.isEmpty() ? "SELECT CAST(NULL AS VARCHAR(600)) AS k, CAST(NULL AS VARCHAR(600)) AS nm, CAST(NULL AS TIMESTAMP) AS t, "
+                + "CAST(NULL AS DOUBLE PRECISION) AS a, CAST(NULL AS DOUBLE PRECISION) AS b, TRUE AS present, 0 AS n, "
+                + "CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM task WHERE 1 = 0" : String.join(" UNION ALL ", parts);
+    }
+
+    /** Whether the database needs AsOf's stepped search on metric_rollup (asked once). */
+    private boolean stepped() {
+        Boolean s = stepped;
+        if (s == null) {
+            try (Connection c = dataSource.getConnection()) {
+                s = dev.migwatch.storage.AsOf.stepped(c);
+            } catch (SQLException e) {
+                throw new IllegalStateException("history query failed: " + e.getMessage(), e);
+            }
+            stepped = s;
+        }
+        return s;
     }
 
     private Instant rollupMark(int period) {
@@ -296,7 +405,7 @@ public class TrendQueries {
 
     private static String stepSeries(String a, String b, int task, String step, Instant from, Instant end, List<Object> args) {
         args.add(task);
-        String sql = "SELECT st.step_key, st.step_name, s.polled_at, " + a + ", " + b + ", s.present, 0 FROM step st JOIN step_state s ON s.step_ref = st.id WHERE st.task_ref = ?";
+        String sql = "SELECT st.step_key, st.step_name, s.polled_at, " + a + ", " + b + ", s.present, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM step st JOIN step_state s ON s.step_ref = st.id WHERE st.task_ref = ?";
         if (step != null) {
             sql += " AND (st.step_key = ? OR st.step_name = ?)";
             args.add(step);
@@ -307,13 +416,13 @@ public class TrendQueries {
 
     private static String taskSeries(String a, int task, Instant from, Instant end, List<Object> args) {
         args.add(task);
-        return "SELECT NULL, NULL, s.polled_at, " + a + ", NULL, TRUE, 0 FROM task_state s WHERE s.task_ref = ?"
+        return "SELECT NULL, NULL, s.polled_at, " + a + ", NULL, TRUE, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM task_state s WHERE s.task_ref = ?"
                 + stateRange("task_state", "task_ref", "?", task, from, end, args);
     }
 
     private static String componentSeries(String a, int task, String step, Instant from, Instant end, List<Object> args) {
         args.add(task);
-        String sql = "SELECT k.name, k.kind, s.polled_at, " + a + ", NULL, s.present, 0 FROM component k"
+        String sql = "SELECT k.name, k.kind, s.polled_at, " + a + ", NULL, s.present, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM component k"
                 + " JOIN component_state s ON s.component_ref = k.id WHERE k.task_ref = ?";
         if (step != null) {
             sql += " AND (k.name = ? OR k.kind = ?)";
@@ -336,23 +445,93 @@ public class TrendQueries {
      * as of then), so that "unchanged since" and rates see the time that passed without a change.
      */
     public List<FullStepSample> fullStepSamples(String source, String taskId, Instant since) {
-        Optional<TaskKey> task = taskKey(source, taskId);
-        if (task.isEmpty() || task.get().lastOkAt() == null) {
-            return List.of();
+        return fullStepSamples(List.of(new TaskRead(source, taskId, since, null))).get(0);
+    }
+
+    /** fullStepSamples of several tasks (until is not used) in one query per chunk of tasks, in the order of the reads. */
+    public List<List<FullStepSample>> fullStepSamples(List<TaskRead> reads) {
+        Map<String, TaskKey> keys = taskKeys(reads);
+        List<List<FullStepSample>> rows = new ArrayList<>();
+        ValuesTable w = window(reads, keys, rows, (r, k) -> k.lastOkAt());
+        for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
+            List<Object> args = new ArrayList<>();
+            String sql = "SELECT w.i, st.step_key, st.step_name, s.polled_at, s.status, s.processed_records, s.capacity, " + STATE_PROGRESS
+                    + ", s.src_rps, s.dst_rps, s.present FROM " + chunk.sql(args) + " JOIN step st ON st.task_ref = w.ref"
+                    + " JOIN task t ON t.id = st.task_ref JOIN step_state s ON s.step_ref = st.id"
+                    + " WHERE (st.step_name IN ('FULL_TRANSFER', 'FULL_VERIFIER', 'FULL_MIGRATION')"
+                    + " OR (UPPER(t.provider) = 'DTS' AND (UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%')))"
+                    + " AND s.polled_at >= " + windowStart("step_state", "b.step_ref = st.id") + " AND s.polled_at <= w.e"
+                    + " ORDER BY w.i, s.polled_at";
+            query(sql, args, rs -> rows.get(rs.getInt(1)).add(new FullStepSample(rs.getString(2), rs.getString(3), instant(rs, 4),
+                    rs.getString(5), lng(rs, 6), lng(rs, 7), dbl(rs, 8), dbl(rs, 9), dbl(rs, 10), rs.getBoolean(11))));
         }
-        List<Object> args = new ArrayList<>(List.of(task.get().id()));
-        List<FullStepSample> rows = query("SELECT st.step_key, st.step_name, s.polled_at, s.status, s.processed_records,"
-                        + " s.capacity, " + STATE_PROGRESS + ", s.src_rps, s.dst_rps, s.present FROM step st JOIN step_state s ON s.step_ref = st.id"
-                        + " JOIN task t ON t.id = st.task_ref WHERE st.task_ref = ?"
-                        + " AND (st.step_name IN ('FULL_TRANSFER', 'FULL_VERIFIER', 'FULL_MIGRATION')"
-                        + " OR (UPPER(t.provider) = 'DTS' AND (UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%')))"
-                        + stateRange("step_state", "step_ref", "st.id", null, since, task.get().lastOkAt(), args)
-                        + " ORDER BY s.polled_at",
-                args,
-                rs -> new FullStepSample(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getString(4),
-                        lng(rs, 5), lng(rs, 6), dbl(rs, 7), dbl(rs, 8), dbl(rs, 9), rs.getBoolean(10)));
-        return carryForward(rows, FullStepSample::stepKey, FullStepSample::present,
-                r -> r.at(task.get().lastOkAt())).stream().filter(FullStepSample::present).toList();
+        List<List<FullStepSample>> out = new ArrayList<>();
+        for (int i = 0; i < reads.size(); i++) {
+            TaskKey key = keys.get(id(reads.get(i)));
+            out.add(key == null || key.lastOkAt() == null ? List.of() : carryForward(rows.get(i), FullStepSample::stepKey,
+                    FullStepSample::present, r -> r.at(key.lastOkAt())).stream().filter(FullStepSample::present).toList());
+        }
+        return out;
+    }
+
+    /**
+     * What a batched read asks for one task: its rows from the row in force at since (null: all), up to until
+     * (null: the task's newest successful poll).
+     */
+    public record TaskRead(String source, String taskId, Instant since, Instant until) {
+    }
+
+    private static String id(TaskRead r) {
+        return r.source() + '\u0000' + r.taskId();
+    }
+
+    /** The keys of the tasks of a batch: one by its name, more than one from one read of the task table. */
+    private Map<String, TaskKey> taskKeys(List<TaskRead> reads) {
+        Map<String, TaskKey> out = new HashMap<>();
+        if (reads.size() == 1) {
+            taskKey(reads.get(0).source(), reads.get(0).taskId()).ifPresent(k -> out.put(id(reads.get(0)), k));
+        } else if (!reads.isEmpty()) {
+            query("SELECT id, first_polled_at, last_ok_at, source, task_id FROM task", List.of(), rs -> out.put(
+                    rs.getString(4) + '\u0000' + rs.getString(5), new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3))));
+        }
+        return out;
+    }
+
+    /**
+     * The derived table w(i, ref, t, b1.., e) of a batch: read i of task ref from the row in force at t (b1.. are the
+     * bounds of its search) to e. Reads of unknown or never polled tasks get no row; rows gets an empty list per read.
+     */
+    private static ValuesTable window(List<TaskRead> reads, Map<String, TaskKey> keys, List<List<FullStepSample>> rows,
+                                      java.util.function.BiFunction<TaskRead, TaskKey, Instant> end) {
+        return window(reads, keys, end, () -> rows.add(new ArrayList<>()));
+    }
+
+    private static ValuesTable window(List<TaskRead> reads, Map<String, TaskKey> keys,
+                                      java.util.function.BiFunction<TaskRead, TaskKey, Instant> end, Runnable perRead) {
+        List<String> columns = new ArrayList<>(List.of("i INTEGER", "ref INTEGER", "t TIMESTAMP"));
+        dev.migwatch.storage.AsOf.columns("b").forEach(c -> columns.add(c + " TIMESTAMP"));
+        columns.add("e TIMESTAMP");
+        ValuesTable w = new ValuesTable("w", columns);
+        for (int i = 0; i < reads.size(); i++) {
+            perRead.run();
+            TaskRead r = reads.get(i);
+            TaskKey key = keys.get(id(r));
+            if (key == null || key.lastOkAt() == null) {
+                continue;
+            }
+            // no since: from the beginning (no row is in force at the epoch, so every row is read)
+            Instant since = r.since() != null ? r.since() : Instant.EPOCH;
+            List<Object> row = new ArrayList<>(List.of(i, key.id(), since));
+            row.addAll(dev.migwatch.storage.AsOf.lowerBounds(since));
+            row.add(end.apply(r, key));
+            w.row(row);
+        }
+        return w;
+    }
+
+    /** "the row in force at w.t" of the entity that key selects (a condition on b). */
+    private static String windowStart(String table, String key) {
+        return dev.migwatch.storage.AsOf.rowInForce(table, "polled_at", key, "w.t", dev.migwatch.storage.AsOf.columns("w.b"));
     }
 
     private static <T> List<T> carryForward(List<T> rows, java.util.function.Function<T, String> key,
@@ -384,50 +563,103 @@ public class TrendQueries {
 
     /** As delaySamples(source, taskId, since), up to until (not carried forward) when until is not null. */
     public List<DelaySample> delaySamples(String source, String taskId, Instant since, Instant until) {
-        Optional<TaskKey> task = taskKey(source, taskId);
-        if (task.isEmpty() || task.get().lastOkAt() == null) {
-            return List.of();
-        }
-        int ref = task.get().id();
-        Instant end = until != null && until.isBefore(task.get().lastOkAt()) ? until : task.get().lastOkAt();
-        // the task's own delay when it has one (what the provider calls "the" delay): the steps' are then not read
-        List<DelaySample> rows = delayRows(since, ref, end, true);
-        if (rows.stream().noneMatch(d -> d.delaySeconds() != null)) {
-            rows = delayRows(since, ref, end, false);
-        }
-        List<DelaySample> out = until != null ? rows : carryForward(rows, d -> String.valueOf(d.stepKey()), d -> d.delaySeconds() != null,
-                d -> new DelaySample(d.stepKey(), end, d.delaySeconds()));
-        return out.stream().filter(d -> d.delaySeconds() != null).toList();
+        return delaySamples(List.of(new TaskRead(source, taskId, since, until))).get(0);
     }
 
-    private List<DelaySample> delayRows(Instant since, int ref, Instant end, boolean task) {
-        List<Object> args = new ArrayList<>();
-        String sql = (task ? taskSeries("s.delay_seconds", ref, since, end, args)
-                : stepSeries("COALESCE(s.delay_seconds, s.delay_ms / 1000)", "NULL", ref, null, since, end, args)) + " ORDER BY 3";
-        return query(sql, args, rs -> {
-            Long v = rs.getBoolean(6) ? lng(rs, 4) : null;
-            Instant t = instant(rs, 3);
-            return new DelaySample(rs.getString(1), since != null && t.isBefore(since) ? since : t, v != null && v < 0 ? null : v);
-        });
+    /**
+     * delaySamples of several tasks, in the order of the reads, in two queries per chunk of tasks: the tasks' own
+     * delays, then the steps' delays of the tasks that have none of their own.
+     */
+    public List<List<DelaySample>> delaySamples(List<TaskRead> reads) {
+        Map<String, TaskKey> keys = taskKeys(reads);
+        java.util.function.BiFunction<TaskRead, TaskKey, Instant> end =
+                (r, k) -> r.until() != null && r.until().isBefore(k.lastOkAt()) ? r.until() : k.lastOkAt();
+        List<List<DelaySample>> rows = new ArrayList<>();
+        ValuesTable all = window(reads, keys, end, () -> rows.add(new ArrayList<>()));
+        delayRows(all, reads, true, rows);
+        // the task's own delay when it has one (what the provider calls "the" delay): the steps' are then not read
+        List<TaskRead> noTaskDelay = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < reads.size(); i++) {
+            if (rows.get(i).stream().noneMatch(d -> d.delaySeconds() != null)) {
+                noTaskDelay.add(reads.get(i));
+                at.add(i);
+            }
+        }
+        if (!noTaskDelay.isEmpty()) {
+            List<List<DelaySample>> stepRows = new ArrayList<>();
+            delayRows(window(noTaskDelay, keys, end, () -> stepRows.add(new ArrayList<>())), noTaskDelay, false, stepRows);
+            for (int j = 0; j < at.size(); j++) {
+                rows.set(at.get(j), stepRows.get(j));
+            }
+        }
+        List<List<DelaySample>> out = new ArrayList<>();
+        for (int i = 0; i < reads.size(); i++) {
+            TaskRead r = reads.get(i);
+            TaskKey key = keys.get(id(r));
+            if (key == null || key.lastOkAt() == null) {
+                out.add(List.of());
+                continue;
+            }
+            Instant e = end.apply(r, key);
+            List<DelaySample> d = r.until() != null ? rows.get(i) : carryForward(rows.get(i), x -> String.valueOf(x.stepKey()),
+                    x -> x.delaySeconds() != null, x -> new DelaySample(x.stepKey(), e, x.delaySeconds()));
+            out.add(d.stream().filter(x -> x.delaySeconds() != null).toList());
+        }
+        return out;
+    }
+
+    private void delayRows(ValuesTable w, List<TaskRead> reads, boolean task, List<List<DelaySample>> rows) {
+        for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
+            List<Object> args = new ArrayList<>();
+            String sql = task
+                    ? "SELECT w.i, CAST(NULL AS VARCHAR(600)), s.polled_at, s.delay_seconds, TRUE FROM " + chunk.sql(args)
+                    + " JOIN task_state s ON s.task_ref = w.ref WHERE s.polled_at >= " + windowStart("task_state", "b.task_ref = w.ref")
+                    : "SELECT w.i, st.step_key, s.polled_at, COALESCE(s.delay_seconds, s.delay_ms / 1000), s.present FROM " + chunk.sql(args)
+                    + " JOIN step st ON st.task_ref = w.ref JOIN step_state s ON s.step_ref = st.id WHERE s.polled_at >= "
+                    + windowStart("step_state", "b.step_ref = st.id");
+            query(sql + " AND s.polled_at <= w.e ORDER BY w.i, s.polled_at", args, rs -> {
+                int i = rs.getInt(1);
+                Instant since = reads.get(i).since();
+                Long v = rs.getBoolean(5) ? lng(rs, 4) : null;
+                Instant t = instant(rs, 3);
+                rows.get(i).add(new DelaySample(rs.getString(2), since != null && t.isBefore(since) ? since : t, v != null && v < 0 ? null : v));
+                return null;
+            });
+        }
     }
 
     /** When the task (stepKey null) or step first had a state row: where a delay series begins. */
     public Optional<Instant> firstStateAt(String source, String taskId, String stepKey) {
-        String sql = stepKey == null
-                ? "SELECT s.polled_at FROM task t JOIN task_state s ON s.task_ref = t.id WHERE t.source = ? AND t.task_id = ?"
-                : "SELECT s.polled_at FROM task t JOIN step st ON st.task_ref = t.id JOIN step_state s ON s.step_ref = st.id"
-                + " WHERE t.source = ? AND t.task_id = ? AND st.step_key = ?";
-        List<Object> args = new ArrayList<>(List.of(source, taskId));
-        if (stepKey != null) {
-            args.add(stepKey);
-        }
-        return query(sql + " ORDER BY s.polled_at FETCH FIRST 1 ROW ONLY", args, rs -> instant(rs, 1)).stream().findFirst();
+        return firstStateAt(List.of(new StepRead(source, taskId, stepKey, null, null))).get(0);
+    }
+
+    /** firstStateAt of several tasks or steps (from and to are not used), in the order of the reads. */
+    public List<Optional<Instant>> firstStateAt(List<StepRead> reads) {
+        List<Optional<Instant>> out = new ArrayList<>(java.util.Collections.nCopies(reads.size(), Optional.empty()));
+        forSeries(reads, (w, args, ofTask) -> query(ofTask
+                        ? "SELECT w.i, (SELECT s.polled_at FROM task_state s WHERE s.task_ref = w.ref ORDER BY s.polled_at FETCH FIRST 1 ROW ONLY)"
+                        + " FROM " + w
+                        : "SELECT w.i, (SELECT s.polled_at FROM step_state s WHERE s.step_ref = st.id ORDER BY s.polled_at FETCH FIRST 1 ROW ONLY)"
+                        + " FROM " + w + " JOIN step st ON st.task_ref = w.ref AND st.step_key = w.k", args, rs -> {
+                    Instant t = instant(rs, 2);
+                    int i = rs.getInt(1);
+                    if (t != null && out.get(i).map(t::isBefore).orElse(true)) {
+                        out.set(i, Optional.of(t));
+                    }
+                    return null;
+                }));
+        return out;
     }
 
     /** Whether the 5-minute rollups are computed up to a time (they lag the polls by a few minutes). */
     public boolean rollupsCover(Instant t) {
-        Instant mark = rollupMark(300);
-        return mark != null && !mark.isBefore(t);
+        return rollupsComputedUntil().filter(mark -> !mark.isBefore(t)).isPresent();
+    }
+
+    /** Where the 5-minute rollups are computed up to (empty: not yet). */
+    public Optional<Instant> rollupsComputedUntil() {
+        return Optional.ofNullable(rollupMark(300));
     }
 
     /**
@@ -436,18 +668,95 @@ public class TrendQueries {
      */
     public Optional<Instant> lastDelayBucketAtOrBelow(String source, String taskId, String stepKey, long threshold, Instant from,
                                                       Instant to) {
-        List<Object> args = new ArrayList<>();
-        String entity = stepKey == null
-                ? "r.entity = 'T' AND r.entity_ref = t.id"
-                : "r.entity = 'S' AND r.entity_ref = (SELECT st.id FROM step st WHERE st.task_ref = t.id AND st.step_key = ?)";
-        if (stepKey != null) {
-            args.add(stepKey);
+        return lastDelayBucketAtOrBelow(List.of(new StepRead(source, taskId, stepKey, from, to)), threshold).get(0);
+    }
+
+    /** What a batched read of a task's (stepKey null) or step's series asks for: [from, to). */
+    public record StepRead(String source, String taskId, String stepKey, Instant from, Instant to) {
+    }
+
+    /**
+     * lastDelayBucketAtOrBelow of several tasks or steps, in the order of the reads, in two queries per chunk. The
+     * 5-minute rollups are change-only: a bucket without a row held the last value of the row before it, so a row whose
+     * last value is at or below the threshold makes every bucket up to the next row qualify, the newest of them being
+     * the one before the next row (or the last before "to"). The row in force at from is read for that reason too.
+     */
+    public List<Optional<Instant>> lastDelayBucketAtOrBelow(List<StepRead> reads, long threshold) {
+        List<Optional<Instant>> out = new ArrayList<>(java.util.Collections.nCopies(reads.size(), Optional.empty()));
+        forSeries(reads, (w, args, ofTask) -> {
+            String series = ofTask ? "'T'" : "'S'";
+            String ref = ofTask ? "w.ref" : "st.id";
+            String key = "b.entity = " + series + " AND b.entity_ref = " + ref + " AND b.metric = 'delay_seconds' AND b.period_s = 300";
+            query("SELECT x.i, x.bucket_start, x.min_value, x.last_value, x.next_start FROM (SELECT w.i, r.bucket_start, r.min_value,"
+                    + " r.last_value, r.sample_count, LEAD(r.bucket_start) OVER (PARTITION BY w.i ORDER BY r.bucket_start) AS next_start"
+                    + " FROM " + w + (ofTask ? "" : " JOIN step st ON st.task_ref = w.ref AND st.step_key = w.k")
+                    + " JOIN metric_rollup r ON r.entity = " + series + " AND r.entity_ref = " + ref + " AND r.metric = 'delay_seconds'"
+                    + " AND r.period_s = 300 AND r.bucket_start >= " + dev.migwatch.storage.AsOf.rowInForce("metric_rollup", "bucket_start",
+                    key, "w.t", stepped() ? dev.migwatch.storage.AsOf.columns("w.b") : List.of()) + " AND r.bucket_start < w.e) x"
+                    + " WHERE x.sample_count > 0 AND (x.min_value <= ? OR x.last_value <= ?)", withThreshold(args, threshold), rs -> {
+                int i = rs.getInt(1);
+                StepRead r = reads.get(i);
+                Instant bucket = instant(rs, 2);
+                Instant newest = null;
+                if (!bucket.isBefore(r.from()) && rs.getDouble(3) <= threshold) {
+                    newest = bucket;
+                }
+                if (rs.getDouble(4) <= threshold) {
+                    Instant next = instant(rs, 5);
+                    Instant carried = next != null ? next.minusSeconds(300) : floor(r.to().minusNanos(1), 300);
+                    if (carried.isAfter(bucket) && !carried.isBefore(r.from())) {
+                        newest = carried;
+                    }
+                }
+                if (newest != null && out.get(i).map(newest::isAfter).orElse(true)) {
+                    out.set(i, Optional.of(newest));
+                }
+                return null;
+            });
+        });
+        return out;
+    }
+
+    private static List<Object> withThreshold(List<Object> args, long threshold) {
+        List<Object> out = new ArrayList<>(args);
+        out.add((double) threshold);
+        out.add((double) threshold);
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface SeriesQuery {
+        /** @param w the derived table w(i, ref, k, t, b1.., e), its values in args; ofTask: the reads without a step */
+        void run(String w, List<Object> args, boolean ofTask);
+    }
+
+    /** Runs a query for the task-level reads and one for the step-level reads, each per chunk. */
+    private void forSeries(List<StepRead> reads, SeriesQuery q) {
+        List<TaskRead> asTasks = reads.stream().map(r -> new TaskRead(r.source(), r.taskId(), r.from(), r.to())).toList();
+        Map<String, TaskKey> keys = taskKeys(asTasks);
+        for (boolean ofTask : List.of(true, false)) {
+            List<String> columns = new ArrayList<>(List.of("i INTEGER", "ref INTEGER", "k VARCHAR(600)", "t TIMESTAMP"));
+            dev.migwatch.storage.AsOf.columns("b").forEach(c -> columns.add(c + " TIMESTAMP"));
+            columns.add("e TIMESTAMP");
+            ValuesTable w = new ValuesTable("w", columns);
+            for (int i = 0; i < reads.size(); i++) {
+                StepRead r = reads.get(i);
+                TaskKey key = keys.get(id(asTasks.get(i)));
+                if (key == null || (r.stepKey() == null) != ofTask) {
+                    continue;
+                }
+                Instant from = r.from() != null ? r.from() : Instant.EPOCH;
+                List<Object> row = new ArrayList<>(List.of(i, key.id(), r.stepKey() == null ? "" : r.stepKey(), from));
+                row.addAll(dev.migwatch.storage.AsOf.lowerBounds(from));
+                row.add(r.to() != null ? r.to() : from);
+                w.row(row);
+            }
+            for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
+                List<Object> args = new ArrayList<>();
+                String sql = chunk.sql(args);
+                q.run(sql, args, ofTask);
+            }
         }
-        args.addAll(List.of(source, taskId, threshold, from, to));
-        return query("SELECT MAX(r.bucket_start) FROM task t JOIN metric_rollup r ON " + entity
-                        + " WHERE t.source = ? AND t.task_id = ? AND r.metric = 'delay_seconds' AND r.period_s = 300"
-                        + " AND r.min_value <= ? AND r.bucket_start >= ? AND r.bucket_start < ?",
-                args, rs -> instant(rs, 1)).stream().filter(Objects::nonNull).findFirst();
     }
 
     /** A step's (stepKey null: the task's) delay as of polledAt. */

@@ -36,24 +36,35 @@ public class TrendsService {
         return settings;
     }
 
+    /**
+     * Every task as the list shows it. The figures of all tasks are read together, each kind in a constant number of
+     * queries (steps, ETA samples, delay windows, and for tasks above the delay threshold the rollups and the samples
+     * around the crossing): the list's cost grows with the number of tasks, not with a query per task, and not with
+     * the length of the history.
+     */
     public List<TaskView> tasks() {
-        // the steps of every task in one query: a per-task query each would make the list cost grow with the tasks
         Map<String, List<StepRow>> steps = queries.stepsNowOfAllTasks();
-        List<TaskView> out = new ArrayList<>();
-        for (TaskRow row : queries.tasks()) {
-            out.add(view(row, steps.getOrDefault(row.source() + '\u0000' + row.taskId(), List.of())));
-        }
-        return out;
+        return views(queries.tasks(), r -> steps.getOrDefault(r.source() + '\u0000' + r.taskId(), List.of()));
     }
 
     public Optional<TaskDetail> task(String source, String taskId) {
         return queries.task(source, taskId).map(row -> {
             List<StepRow> steps = queries.stepsNow(source, taskId);
-            return new TaskDetail(view(row, steps), steps, queries.componentsNow(source, taskId));
+            return new TaskDetail(views(List.of(row), r -> steps).get(0), steps, queries.componentsNow(source, taskId));
         });
     }
 
-    TaskView view(TaskRow r, List<StepRow> steps) {
+    private List<TaskView> views(List<TaskRow> rows, java.util.function.Function<TaskRow, List<StepRow>> steps) {
+        List<EtaView> etas = etas(rows, steps);
+        List<DelayStats.Stats> delays = delays(rows);
+        List<TaskView> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            out.add(view(rows.get(i), steps.apply(rows.get(i)), etas.get(i), delays.get(i)));
+        }
+        return out;
+    }
+
+    private static TaskView view(TaskRow r, List<StepRow> steps, EtaView eta, DelayStats.Stats delay) {
         java.util.Set<String> runningKeys = steps.stream().filter(s -> "RUNNING".equals(s.status()))
                 .map(StepRow::stepKey).collect(java.util.stream.Collectors.toSet());
         // a DTS sub-step whose step is running too is part of that step's bar, not a bar of its own
@@ -72,10 +83,33 @@ public class TrendsService {
         return new TaskView(r.source(), r.provider(), r.taskId(), r.taskName(), r.taskType(), r.status(),
                 r.rawStatus(), r.runningStep(), r.progressPct(), r.delaySeconds(), r.processedRecords(),
                 r.totalRecords(), r.startedAt(), r.finishedAt(), r.failedMessage(), r.sampledAt(), lastPoll,
-                lastError, running, eta(r, steps), delay(r), r.goneAt(), r.goneReason());
+                lastError, running, eta, delay, r.goneAt(), r.goneReason());
     }
 
-    EtaView eta(TaskRow r, List<StepRow> stepsNow) {
+    /** The ETA of each task; the samples of the tasks whose full transfer runs are read in one batch. */
+    private List<EtaView> etas(List<TaskRow> rows, java.util.function.Function<TaskRow, List<StepRow>> steps) {
+        List<EtaView> out = new ArrayList<>();
+        List<TrendQueries.TaskRead> reads = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        Duration lookback = max(settings.eta().window(), settings.stallAfter().multipliedBy(2));
+        for (int i = 0; i < rows.size(); i++) {
+            TaskRow r = rows.get(i);
+            EtaView early = etaWithoutSamples(r, steps.apply(r));
+            out.add(early);
+            if (early == null) {
+                reads.add(new TrendQueries.TaskRead(r.source(), r.taskId(), r.sampledAt().minus(lookback), null));
+                at.add(i);
+            }
+        }
+        List<List<TrendQueries.FullStepSample>> samples = reads.isEmpty() ? List.of() : queries.fullStepSamples(reads);
+        for (int j = 0; j < at.size(); j++) {
+            out.set(at.get(j), eta(rows.get(at.get(j)), samples.get(j)));
+        }
+        return out;
+    }
+
+    /** The ETA when no samples are needed for it (null: they are). */
+    private static EtaView etaWithoutSamples(TaskRow r, List<StepRow> stepsNow) {
         EtaView.ProviderEta provider = providerEta(r);
         if (r.sampledAt() == null) {
             return new EtaView(null, null, null, null, null, null, NO_SAMPLES, 0, null, null, null, null, provider);
@@ -88,10 +122,13 @@ public class TrendsService {
             return new EtaView(null, null, null, null, null, null, finished ? EtaEstimator.FINISHED : NO_FULL_STEP, 0, null, null,
                     null, null, provider);
         }
-        Duration lookback = max(settings.eta().window(), settings.stallAfter().multipliedBy(2));
+        return null;
+    }
+
+    private EtaView eta(TaskRow r, List<TrendQueries.FullStepSample> fullStepSamples) {
+        EtaView.ProviderEta provider = providerEta(r);
         Map<String, List<TrendQueries.FullStepSample>> bySteps = new LinkedHashMap<>();
-        for (TrendQueries.FullStepSample s : queries.fullStepSamples(r.source(), r.taskId(),
-                r.sampledAt().minus(lookback))) {
+        for (TrendQueries.FullStepSample s : fullStepSamples) {
             bySteps.computeIfAbsent(s.stepKey(), k -> new ArrayList<>()).add(s);
         }
         // Only steps present in the newest poll count; a RUNNING one first.
@@ -129,44 +166,102 @@ public class TrendsService {
     }
 
     /**
-     * The delay figures read the delay window only (30 min: a few dozen rows), not the whole lookback (24 h: thousands
-     * of rows per task at 30 s). Only when the delay has been above the threshold for the whole window does "since
-     * when" look further back: the 5-minute rollups say in which bucket it was last at or below the threshold (none: it
-     * has been above for the whole lookback), and the samples of that bucket say exactly when it went above.
+     * The delay figures of each task. They read the delay window only (30 min: a few dozen rows), not the whole lookback
+     * (24 h: thousands of rows per task at 30 s). Only when the delay has been above the threshold for the whole window
+     * does "since when" look further back: the 5-minute rollups say in which bucket it was last at or below the threshold
+     * (none: it has been above for the whole lookback), and the samples of that bucket say exactly when it went above.
+     * Each step is one batch for all the tasks that need it.
      */
-    DelayStats.Stats delay(TaskRow r) {
-        if (r.sampledAt() == null) {
-            return DelayStats.of(List.of(), settings.delayWindow(), settings.delayThresholdSeconds());
-        }
+    private List<DelayStats.Stats> delays(List<TaskRow> rows) {
         long threshold = settings.delayThresholdSeconds();
-        Instant windowStart = r.sampledAt().minus(settings.delayWindow());
-        Instant lookbackStart = r.sampledAt().minus(max(settings.delayWindow(), settings.delayLookback()));
-        List<TrendQueries.DelaySample> rows = queries.delaySamples(r.source(), r.taskId(), windowStart);
-        String key = key(rows);
-        List<DelayStats.Sample> samples = samples(rows, key);
-        DelayStats.Stats stats = DelayStats.of(samples, settings.delayWindow(), threshold);
-        boolean aboveAllWindow = stats.aboveThresholdSince() != null && !stats.aboveThresholdSince().isAfter(samples.get(0).at());
-        if (!aboveAllWindow || !lookbackStart.isBefore(windowStart)) {
-            return stats;
-        }
-        Instant since = null;
-        if (queries.rollupsCover(windowStart)) {
-            Optional<Instant> low = queries.lastDelayBucketAtOrBelow(r.source(), r.taskId(), key, threshold, lookbackStart, windowStart);
-            if (low.isEmpty()) {
-                // above at every poll of the lookback: since its start, or since the series began within it
-                Instant first = queries.firstStateAt(r.source(), r.taskId(), key).orElse(lookbackStart);
-                since = first.isAfter(lookbackStart) ? first : lookbackStart;
-            } else {
-                // the crossing is in that bucket or just after it: read ten minutes from there, not the hours since
-                since = DelayStats.of(samples(queries.delaySamples(r.source(), r.taskId(), low.get(), low.get().plus(Duration.ofMinutes(10))),
-                        key), settings.delayWindow(), threshold).aboveThresholdSince();
+        List<DelayStats.Stats> out = new ArrayList<>();
+        List<TrendQueries.TaskRead> windows = new ArrayList<>();
+        List<Integer> polled = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            TaskRow r = rows.get(i);
+            out.add(DelayStats.of(List.of(), settings.delayWindow(), threshold));
+            if (r.sampledAt() != null) {
+                windows.add(new TrendQueries.TaskRead(r.source(), r.taskId(), windowStart(r), null));
+                polled.add(i);
             }
         }
-        if (since == null) {
-            // rollups not computed yet (or the crossing not in that slice): read the samples back to the lookback
-            return DelayStats.of(samples(queries.delaySamples(r.source(), r.taskId(), lookbackStart), key), settings.delayWindow(), threshold);
+        List<List<TrendQueries.DelaySample>> windowRows = windows.isEmpty() ? List.of() : queries.delaySamples(windows);
+        // the tasks whose delay was above the threshold for the whole window: "since when" is further back
+        List<Integer> above = new ArrayList<>();
+        Map<Integer, String> keys = new LinkedHashMap<>();
+        for (int j = 0; j < polled.size(); j++) {
+            int i = polled.get(j);
+            TaskRow r = rows.get(i);
+            String key = key(windowRows.get(j));
+            List<DelayStats.Sample> samples = samples(windowRows.get(j), key);
+            DelayStats.Stats stats = DelayStats.of(samples, settings.delayWindow(), threshold);
+            out.set(i, stats);
+            boolean aboveAllWindow = stats.aboveThresholdSince() != null && !stats.aboveThresholdSince().isAfter(samples.get(0).at());
+            if (aboveAllWindow && lookbackStart(r).isBefore(windowStart(r))) {
+                above.add(i);
+                keys.put(i, key);
+            }
         }
-        return new DelayStats.Stats(stats.current(), stats.currentAt(), stats.max(), stats.avg(), stats.samples(), threshold, since);
+        if (above.isEmpty()) {
+            return out;
+        }
+        Map<Integer, Instant> since = new LinkedHashMap<>();
+        Optional<Instant> rollupsUntil = queries.rollupsComputedUntil();
+        List<Integer> covered = above.stream().filter(i -> rollupsUntil.filter(m -> !m.isBefore(windowStart(rows.get(i)))).isPresent())
+                .toList();
+        List<Optional<Instant>> lows = covered.isEmpty() ? List.of() : queries.lastDelayBucketAtOrBelow(covered.stream()
+                .map(i -> new TrendQueries.StepRead(rows.get(i).source(), rows.get(i).taskId(), keys.get(i), lookbackStart(rows.get(i)),
+                        windowStart(rows.get(i)))).toList(), threshold);
+        List<Integer> neverLow = new ArrayList<>();
+        List<Integer> low = new ArrayList<>();
+        for (int j = 0; j < covered.size(); j++) {
+            (lows.get(j).isEmpty() ? neverLow : low).add(covered.get(j));
+        }
+        // above at every poll of the lookback: since its start, or since the series began within it
+        List<Optional<Instant>> firsts = neverLow.isEmpty() ? List.of() : queries.firstStateAt(neverLow.stream()
+                .map(i -> new TrendQueries.StepRead(rows.get(i).source(), rows.get(i).taskId(), keys.get(i), null, null)).toList());
+        for (int j = 0; j < neverLow.size(); j++) {
+            Instant lookbackStart = lookbackStart(rows.get(neverLow.get(j)));
+            Instant first = firsts.get(j).orElse(lookbackStart);
+            since.put(neverLow.get(j), first.isAfter(lookbackStart) ? first : lookbackStart);
+        }
+        // the crossing is in that bucket or just after it: read ten minutes from there, not the hours since
+        Map<Integer, Instant> lowAt = new LinkedHashMap<>();
+        for (int j = 0; j < covered.size(); j++) {
+            int i = covered.get(j);
+            lows.get(j).ifPresent(t -> lowAt.put(i, t));
+        }
+        List<List<TrendQueries.DelaySample>> slices = low.isEmpty() ? List.of() : queries.delaySamples(low.stream()
+                .map(i -> new TrendQueries.TaskRead(rows.get(i).source(), rows.get(i).taskId(), lowAt.get(i),
+                        lowAt.get(i).plus(Duration.ofMinutes(10)))).toList());
+        for (int j = 0; j < low.size(); j++) {
+            Instant crossing = DelayStats.of(samples(slices.get(j), keys.get(low.get(j))), settings.delayWindow(), threshold)
+                    .aboveThresholdSince();
+            if (crossing != null) {
+                since.put(low.get(j), crossing);
+            }
+        }
+        // rollups not computed yet (or the crossing not in that slice): read the samples back to the lookback
+        List<Integer> fallback = above.stream().filter(i -> !since.containsKey(i)).toList();
+        List<List<TrendQueries.DelaySample>> lookbacks = fallback.isEmpty() ? List.of() : queries.delaySamples(fallback.stream()
+                .map(i -> new TrendQueries.TaskRead(rows.get(i).source(), rows.get(i).taskId(), lookbackStart(rows.get(i)), null)).toList());
+        for (int j = 0; j < fallback.size(); j++) {
+            int i = fallback.get(j);
+            out.set(i, DelayStats.of(samples(lookbacks.get(j), keys.get(i)), settings.delayWindow(), threshold));
+        }
+        since.forEach((i, t) -> {
+            DelayStats.Stats stats = out.get(i);
+            out.set(i, new DelayStats.Stats(stats.current(), stats.currentAt(), stats.max(), stats.avg(), stats.samples(), threshold, t));
+        });
+        return out;
+    }
+
+    private Instant windowStart(TaskRow r) {
+        return r.sampledAt().minus(settings.delayWindow());
+    }
+
+    private Instant lookbackStart(TaskRow r) {
+        return r.sampledAt().minus(max(settings.delayWindow(), settings.delayLookback()));
     }
 
     private static List<DelayStats.Sample> samples(List<TrendQueries.DelaySample> rows, String key) {

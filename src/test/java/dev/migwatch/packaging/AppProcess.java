@@ -57,6 +57,30 @@ final class AppProcess implements AutoCloseable {
         return new AppProcess(name, log, builder.start());
     }
 
+    /** Any command (a launcher script), its output logged like start's; the same environment rules. */
+    static AppProcess command(String name, Path workDir, List<String> command, Map<String, String> env) throws IOException {
+        Files.createDirectories(LOG_DIR);
+        Path log = LOG_DIR.resolve(name + ".log");
+        Files.writeString(log, "$ " + String.join(" ", command) + "\n(in " + workDir + ")\n\n", StandardCharsets.UTF_8);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().removeIf(k -> k.startsWith("MIGWATCH_"));
+        builder.environment().putAll(env);
+        return new AppProcess(name, log, builder.start());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits for the process to end by itself; its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
     static Path migwatchJar() {
         return requiredFile("migwatch.jar", "target/migwatch.jar");
     }

@@ -62,5 +62,11 @@ class DocumentedQueriesH2Test {
                     }
                 });
         DocumentedQueries.rows(db, hourly);
+        // the hourly query carries a value forward: PRE_CHECK's progress, stored once at 10:00, reads 100 at every later hour
+        List<List<String>> hours = DocumentedQueries.rows(db, hourly.replace("FULL_TRANSFER", "PRE_CHECK").replace("dst_rps", "progress_pct"));
+        assertEquals(14, hours.size(), hours::toString);
+        assertTrue(hours.get(0).get(0).startsWith("2026-01-01 10:00:00") && hours.get(13).get(0).startsWith("2026-01-01 23:00:00"),
+                hours::toString);
+        assertTrue(hours.stream().allMatch(h -> Double.parseDouble(h.get(1)) == 100.0), hours::toString);
     }
 }

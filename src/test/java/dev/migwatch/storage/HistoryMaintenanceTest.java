@@ -10,6 +10,8 @@ import dev.migwatch.history.TaskState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -77,41 +79,138 @@ class HistoryMaintenanceTest {
                         "{\"Data\":{\"Progress\":" + progress + ",\"Rps\":" + rps + ",\"Tables\":\"" + "t,".repeat(200) + "\"}}")));
     }
 
-    @Test
-    void rollupsEqualTheAggregatesOfTheSamplesAtEveryPoll() throws SQLException {
-        Random r = new Random(7);
-        Map<Instant, Double> ok = writeHistory(new HistoryStore(ds, fixed(T0)), r, 360, T0);
-        HistoryMaintenance.Report report = maintenance(T0.plus(Duration.ofHours(3)), Retention.defaults()).run();
+    /**
+     * Change-only rollups lose nothing: random histories (values that move, stand still for long stretches, go missing,
+     * a step that leaves the answer and comes back, failed polls), and for every 5-minute bucket and hour with a
+     * successful poll, the rollup read back with carry-forward (the bucket's own row, else the newest row before it)
+     * equals the aggregate of the values as of those polls; a series without a value there reads back as none.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void rollupsReadBackWithCarryForwardEqualTheAggregatesOfTheSamplesAtEveryPoll(long seed) throws SQLException {
+        Random r = new Random(seed);
+        HistoryStore store = new HistoryStore(ds, fixed(T0));
+        Map<String, TreeMap<Instant, Double>> expected = new TreeMap<>();
+        double progress = 0;
+        Double rps = 10.0;
+        boolean stepThere = true;
+        Instant at = T0;
+        for (int i = 0; i < 700; i++) {
+            // mostly 20 s apart, sometimes a gap of several buckets with no poll at all
+            at = at.plusSeconds(r.nextInt(40) == 0 ? 300L * (1 + r.nextInt(8)) : 20).plusMillis(r.nextInt(900));
+            if (r.nextInt(8) == 0) {
+                store.write(TaskSnapshot.failed(UUID.randomUUID().toString(), "src", "oms", "t", at,
+                        List.of(new ApiCall("DescribeProject", 1, at, 50, 503, null, "ERROR", "ServiceUnavailable", "busy")), List.of()));
+                continue;
+            }
+            if (r.nextInt(6) == 0) {
+                progress = Math.min(100, progress + r.nextInt(3)); // otherwise it stands still
+            }
+            if (r.nextInt(10) == 0) {
+                rps = r.nextInt(3) == 0 ? null : (double) r.nextInt(4); // a few values, long runs of each, sometimes none
+            }
+            if (r.nextInt(60) == 0) {
+                stepThere = !stepThere;
+            }
+            TaskSnapshot s = snapshot(at, progress, rps);
+            store.write(stepThere ? s : new TaskSnapshot(s.cycleId(), s.source(), s.provider(), s.taskId(), at, s.task(), List.of(),
+                    List.of(), List.of(), s.calls(), s.rawBodies()));
+            expected.computeIfAbsent("T/progress_pct", k -> new TreeMap<>()).put(at, progress);
+            expected.computeIfAbsent("S/progress_pct", k -> new TreeMap<>()).put(at, stepThere ? progress : null);
+            expected.computeIfAbsent("S/src_rps", k -> new TreeMap<>()).put(at, stepThere ? rps : null);
+        }
+        HistoryMaintenance.Report report = maintenance(at.plus(Duration.ofHours(2)), Retention.defaults()).run();
         assertTrue(report.caughtUp());
+        int carried = 0;
+        for (int period : List.of(300, 3600)) {
+            for (var e : expected.entrySet()) {
+                String[] key = e.getKey().split("/");
+                TreeMap<Instant, double[]> stored = rollupRows(key[1], key[0], period);
+                Map<Instant, DoubleSummaryStatistics> buckets = new TreeMap<>();
+                Map<Instant, Double> last = new TreeMap<>();
+                Map<Instant, Boolean> polled = new TreeMap<>();
+                e.getValue().forEach((t, v) -> {
+                    Instant bucket = Rollups.floor(t, period);
+                    polled.put(bucket, true);
+                    if (v != null) {
+                        buckets.computeIfAbsent(bucket, b -> new DoubleSummaryStatistics()).accept(v);
+                        last.put(bucket, v);
+                    }
+                });
+                for (Instant bucket : polled.keySet()) {
+                    String where = e.getKey() + " period " + period + " bucket " + bucket + " (seed " + seed + ")";
+                    var row = stored.floorEntry(bucket);
+                    DoubleSummaryStatistics x = buckets.get(bucket);
+                    if (x == null) {
+                        assertTrue(row == null || row.getValue()[4] == 0, "no value, and none carried: " + where);
+                        continue;
+                    }
+                    assertTrue(row != null && row.getValue()[4] > 0, "a value, stored or carried: " + where);
+                    double[] a = row.getValue();
+                    if (row.getKey().equals(bucket)) {
+                        assertEquals(x.getMin(), a[0], 1e-9, "min " + where);
+                        assertEquals(x.getMax(), a[1], 1e-9, "max " + where);
+                        assertEquals(x.getAverage(), a[2], 1e-9, "avg " + where);
+                        assertEquals(last.get(bucket), a[3], 1e-9, "last " + where);
+                        assertEquals(x.getCount(), (long) a[4], "count " + where);
+                    } else {
+                        carried++;
+                        assertEquals(x.getMin(), a[3], 1e-9, "carried min " + where);
+                        assertEquals(x.getMax(), a[3], 1e-9, "carried max " + where);
+                        assertEquals(last.get(bucket), a[3], 1e-9, "carried last " + where);
+                    }
+                }
+            }
+        }
+        assertTrue(carried > 20, "the histories stand still often enough to leave buckets out: " + carried);
+    }
 
-        Map<Instant, DoubleSummaryStatistics> expected5 = new TreeMap<>();
-        Map<Instant, Double> last5 = new TreeMap<>();
-        ok.forEach((at, v) -> {
-            Instant bucket = Rollups.floor(at, 300);
-            expected5.computeIfAbsent(bucket, b -> new DoubleSummaryStatistics()).accept(v);
-            last5.put(bucket, v);
-        });
-        Map<Instant, double[]> actual5 = rollups("progress_pct", "T", 300);
-        assertEquals(expected5.keySet(), actual5.keySet(), "a 5-minute bucket for each bucket with a successful poll");
-        expected5.forEach((bucket, e) -> {
-            double[] a = actual5.get(bucket);
-            assertEquals(e.getMin(), a[0], 1e-9, "min " + bucket);
-            assertEquals(e.getMax(), a[1], 1e-9, "max " + bucket);
-            assertEquals(e.getAverage(), a[2], 1e-9, "avg " + bucket);
-            assertEquals(last5.get(bucket), a[3], 1e-9, "last " + bucket);
-            assertEquals(e.getCount(), (long) a[4], "count " + bucket);
-        });
-        Map<Instant, DoubleSummaryStatistics> expectedHour = new TreeMap<>();
-        ok.forEach((at, v) -> expectedHour.computeIfAbsent(Rollups.floor(at, 3600), b -> new DoubleSummaryStatistics()).accept(v));
-        Map<Instant, double[]> actualHour = rollups("progress_pct", "T", 3600);
-        assertEquals(expectedHour.keySet(), actualHour.keySet());
-        expectedHour.forEach((hour, e) -> {
-            assertEquals(e.getAverage(), actualHour.get(hour)[2], 1e-9, "hourly avg " + hour);
-            assertEquals(e.getCount(), (long) actualHour.get(hour)[4], "hourly count " + hour);
-        });
-        // a series whose value is sometimes missing counts only the polls that had one
-        long rpsPolls = count("SELECT SUM(sample_count) FROM metric_rollup WHERE metric = 'src_rps' AND period_s = 300");
-        assertTrue(rpsPolls > 0 && rpsPolls < ok.size(), rpsPolls + " of " + ok.size());
+    /** The same on PostgreSQL, which finds the rows in force without AsOf's steps (in CI a missing database fails). */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2})
+    void rollupsReadBackWithCarryForwardOnPostgresql(long seed) throws Exception {
+        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
+        if (url == null && "true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assertions.fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database");
+        String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
+        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        HikariDataSource h2 = ds;
+        try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
+            try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA " + schema);
+            }
+            try (HikariDataSource pg = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password)) {
+                HistoryDatabase.migrate(pg);
+                ds = pg;
+                rollupsReadBackWithCarryForwardEqualTheAggregatesOfTheSamplesAtEveryPoll(seed);
+            } finally {
+                ds = h2;
+                try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+                    st.execute("DROP SCHEMA " + schema + " CASCADE");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSeriesThatNeverChangesIsOneRowPerPeriodNotOnePerBucket() throws SQLException {
+        HistoryStore store = new HistoryStore(ds, fixed(T0));
+        for (int i = 0; i < 6 * 120; i++) { // six hours at 30 s, a finished step at 100 %
+            store.write(snapshot(T0.plusSeconds(30L * i), 100, 5.0));
+        }
+        maintenance(T0.plus(Duration.ofHours(7)), Retention.defaults()).run();
+        for (int period : List.of(300, 3600)) {
+            for (String[] series : List.of(new String[]{"T", "progress_pct"}, new String[]{"S", "progress_pct"}, new String[]{"S", "src_rps"})) {
+                TreeMap<Instant, double[]> rows = rollupRows(series[1], series[0], period);
+                assertEquals(List.of(T0), List.copyOf(rows.keySet()), series[0] + "/" + series[1] + " period " + period);
+                assertEquals(period / 30, (int) rows.get(T0)[4], "the first bucket counts its polls");
+            }
+        }
+        // 3 task/step series with a value (progress twice, src_rps) x 2 periods: 6 rows for 720 polls
+        assertEquals(6, count("SELECT COUNT(*) FROM metric_rollup"));
     }
 
     @Test
@@ -139,6 +238,8 @@ class HistoryMaintenanceTest {
         Instant now = T0.plus(Duration.ofHours(3));
         Map<String, Long> before = counts();
         Instant oldestState = time("SELECT MIN(polled_at) FROM task_state");
+        maintenance(now, Retention.defaults()).run(); // the rollups, before anything is past its window
+        Map<String, TreeMap<Instant, double[]>> rollupsBefore = allRollups();
         HistoryMaintenance.Report report = maintenance(now, retention).run();
         assertTrue(report.deleted() > 0);
         Instant samplesLimit = now.minus(retention.samples());
@@ -157,9 +258,26 @@ class HistoryMaintenanceTest {
         try (Connection c = ds.getConnection()) {
             assertEquals(count("SELECT COUNT(*) FROM raw_body"), RawBodies.read(c, "src", "t", null, null, 10_000).size());
         }
-        // rollups older than two hours are gone, the others stay
-        assertEquals(0, count("SELECT COUNT(*) FROM metric_rollup WHERE bucket_start < TIMESTAMP '2026-05-01 01:00:00'"));
-        assertTrue(count("SELECT COUNT(*) FROM metric_rollup WHERE bucket_start >= TIMESTAMP '2026-05-01 01:00:00'") > 0);
+        // rollups older than two hours are gone but the one in force at the limit of each series; the others stay
+        Instant rollupLimit = now.minus(retention.rollups());
+        Map<String, TreeMap<Instant, double[]>> rollupsAfter = allRollups();
+        assertEquals(rollupsBefore.keySet(), rollupsAfter.keySet(), "every series still reads");
+        rollupsBefore.forEach((series, rows) -> {
+            TreeMap<Instant, double[]> expected = new TreeMap<>(rows.tailMap(rollupLimit, true));
+            var inForce = rows.lowerEntry(rollupLimit);
+            if (inForce != null) {
+                expected.put(inForce.getKey(), inForce.getValue());
+            }
+            assertEquals(expected.keySet(), rollupsAfter.get(series).keySet(), series);
+        });
+        assertTrue(count("SELECT COUNT(*) FROM metric_rollup WHERE bucket_start < TIMESTAMP '2026-05-01 01:00:00'") > 0);
+        assertTrue(count("SELECT COUNT(*) FROM metric_rollup WHERE bucket_start < TIMESTAMP '2026-05-01 01:00:00'")
+                < rollupsBefore.values().stream().mapToLong(m -> m.headMap(rollupLimit).size()).sum());
+        // a row in force that a newer row replaces later goes then: an hour on, the limit has passed newer rows
+        HistoryMaintenance later = maintenance(now.plus(Duration.ofHours(1)), retention);
+        later.run();
+        Instant laterLimit = rollupLimit.plus(Duration.ofHours(1));
+        allRollups().forEach((series, rows) -> assertTrue(rows.headMap(laterLimit).size() <= 1, series + ": " + rows.headMap(laterLimit).keySet()));
         // and the task still reads as it was
         assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE status = 'RUNNING'"));
     }
@@ -179,8 +297,23 @@ class HistoryMaintenanceTest {
         return Clock.fixed(now, ZoneOffset.UTC);
     }
 
-    private Map<Instant, double[]> rollups(String metric, String entity, int period) throws SQLException {
-        Map<Instant, double[]> out = new TreeMap<>();
+    /** Every rollup row, by entity/ref/metric/period. */
+    private Map<String, TreeMap<Instant, double[]>> allRollups() throws SQLException {
+        Map<String, TreeMap<Instant, double[]>> out = new TreeMap<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT entity, entity_ref, metric, period_s, bucket_start, min_value, max_value, avg_value, "
+                     + "last_value, sample_count FROM metric_rollup")) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1) + "/" + rs.getInt(2) + "/" + rs.getString(3) + "/" + rs.getInt(4), k -> new TreeMap<>())
+                        .put((Instant) SqlRow.read(rs, 5, SqlRow.Col.Kind.TIME),
+                                new double[]{rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getInt(10)});
+            }
+        }
+        return out;
+    }
+
+    private TreeMap<Instant, double[]> rollupRows(String metric, String entity, int period) throws SQLException {
+        TreeMap<Instant, double[]> out = new TreeMap<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT bucket_start, min_value, max_value, avg_value, last_value, sample_count FROM metric_rollup "
                      + "WHERE metric = '" + metric + "' AND entity = '" + entity + "' AND period_s = " + period)) {

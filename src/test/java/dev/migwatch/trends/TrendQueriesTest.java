@@ -227,15 +227,65 @@ class TrendQueriesTest {
         TrendQueries q = new TrendQueries(days.dataSource);
         List<Series> rps = q.series("oms-prod", "np_2", Metric.RPS, "FULL_TRANSFER", null, null);
         assertEquals(List.of("FULL_TRANSFER src", "FULL_TRANSFER dst"), rps.stream().map(Series::name).toList());
-        List<Series.Point> src = rps.get(0).points();
+        List<Series.Point> all = rps.get(0).points();
+        List<Series.Point> src = all.stream().filter(p -> p.n() > 0).toList();
         // every poll is there once: from the rollups up to their mark (an hour before the end), then from the samples
         assertEquals(288, src.size(), "one point per poll");
         for (int i = 0; i < 288; i++) {
             assertEquals(10.0 + i % 7, src.get(i).v(), 1e-9, "poll " + i);
         }
         assertTrue(src.get(0).t().equals(T0) && src.get(287).t().equals(end));
-        assertEquals(9.0 + 3 % 7, rps.get(1).points().get(3).v(), 1e-9, "dst from its own rollup");
+        // the 5-minute buckets between two polls have no row: they read as the value of the poll before them
+        for (Series.Point p : all) {
+            if (p.n() == 0) {
+                int before = (int) (Duration.between(T0, p.t()).toSeconds() / 600);
+                assertEquals(10.0 + before % 7, p.v(), 1e-9, "carried at " + p.t());
+            }
+        }
+        assertTrue(all.size() > src.size(), "the empty buckets are drawn with the value they carried");
+        assertEquals(9.0 + 3 % 7, rps.get(1).points().stream().filter(p -> p.n() > 0).toList().get(3).v(), 1e-9, "dst from its own rollup");
         List<Series> progress = q.series("oms-prod", "np_2", Metric.PROGRESS, null, null, null);
-        assertEquals(28.7, progress.get(0).points().get(287).v(), 1e-9, "processed / capacity, the newest poll");
+        List<Series.Point> progressPoints = progress.get(0).points();
+        assertEquals(end, progressPoints.get(progressPoints.size() - 1).t());
+        assertEquals(28.7, progressPoints.get(progressPoints.size() - 1).v(), 1e-9, "processed / capacity, the newest poll");
+    }
+
+    @Test
+    void aValueThatStandsStillInTheRollupsIsDrawnFlatAndCarriedIntoTheRange() {
+        HistoryFixture days = new HistoryFixture();
+        // three days at 5 minutes: the delay is 7 s for two days, then 40 s at every other poll
+        for (int i = 0; i < 864; i++) {
+            Instant at = T0.plusSeconds(300L * i);
+            long delay = i < 576 ? 7 : i % 2 == 0 ? 40 : 41;
+            days.call("d" + i, "uc", "UDTS", "flat", at, "OK", null);
+            days.task("d" + i, "uc", "UDTS", "flat", at, "RUNNING", "INCREMENTAL_SYNC", 100.0, delay, null);
+        }
+        days.flush();
+        Instant end = T0.plusSeconds(300L * 863);
+        new dev.migwatch.storage.HistoryMaintenance(days.dataSource, dev.migwatch.storage.Retention.defaults(),
+                java.time.Clock.fixed(end.plus(Duration.ofMinutes(10)), java.time.ZoneOffset.UTC), Duration.ofMinutes(1)).run();
+        TrendQueries q = new TrendQueries(days.dataSource);
+        try (Connection c = days.dataSource.getConnection(); Statement st = c.createStatement()) {
+            assertEquals(1, count(st, "SELECT COUNT(*) FROM metric_rollup WHERE metric = 'delay_seconds' AND period_s = 300"
+                    + " AND bucket_start < TIMESTAMP '2026-01-03 00:00:00'"), "two days of 7 s: one 5-minute row");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        // everything: rollups for the three days, the line flat at 7 until the first bucket at 40
+        List<Series.Point> all = q.series("uc", "flat", Metric.DELAY, null, null, null).stream()
+                .filter(s -> s.name().equals("task")).findFirst().orElseThrow().points();
+        Instant change = T0.plus(Duration.ofDays(2));
+        for (Series.Point p : all) {
+            assertEquals(p.t().isBefore(change) ? 7.0 : 40.5, p.v(), 0.51, "at " + p.t());
+        }
+        assertTrue(all.stream().anyMatch(p -> p.t().equals(change.minusSeconds(300)) && p.v() == 7.0),
+                "a point just before the change, so the line does not slope from the first bucket to it");
+        // a range inside the two flat days, longer than a day: no stored row in it, the row before it is carried in
+        List<Series.Point> flat = q.series("uc", "flat", Metric.DELAY, null, T0.plus(Duration.ofHours(3)),
+                T0.plus(Duration.ofHours(40))).stream().filter(s -> s.name().equals("task")).findFirst().orElseThrow().points();
+        assertFalse(flat.isEmpty());
+        assertEquals(T0.plus(Duration.ofHours(3)), flat.get(0).t());
+        assertTrue(flat.stream().allMatch(p -> p.v() == 7.0), flat.toString());
+        assertTrue(flat.get(flat.size() - 1).t().isAfter(T0.plus(Duration.ofHours(39))), "drawn to the end of the range");
     }
 }

@@ -1,0 +1,112 @@
+package dev.migwatch.trends;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static dev.migwatch.trends.HistoryFixture.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The task list reads the figures of all tasks together, in batches; a task's own page reads them for that task
+ * alone. Both must say the same thing about every task.
+ */
+class TrendsServiceTest {
+
+    /**
+     * Tasks of every kind the list has to handle, side by side, over five hours at 30 s: a delay above the threshold
+     * since a known poll (found through the rollups), above since the start, below it, a delay on a step only (no task
+     * delay), a full transfer under way (ETA), one that has stood still for minutes, a task whose polls all failed, and a task that was
+     * polled last long ago.
+     */
+    private static HistoryFixture history() {
+        HistoryFixture h = new HistoryFixture();
+        Random r = new Random(3);
+        for (int i = 0; i < 600; i++) {
+            Instant at = T0.plusSeconds(30L * i);
+            String c = "c" + i;
+            h.call(c + "a", "uc", "UDTS", "lagging", at, "OK", null);
+            h.task(c + "a", "uc", "UDTS", "lagging", at, "RUNNING", "INCREMENTAL_SYNC", 100.0, i < 400 ? 10L + i % 3 : 100L + i % 4, null);
+            h.call(c + "b", "uc", "UDTS", "always", at, "OK", null);
+            h.task(c + "b", "uc", "UDTS", "always", at, "RUNNING", "INCREMENTAL_SYNC", 100.0, 90L + r.nextInt(20), null);
+            h.call(c + "c", "uc", "UDTS", "fine", at, "OK", null);
+            h.task(c + "c", "uc", "UDTS", "fine", at, "RUNNING", "INCREMENTAL_SYNC", 100.0, (long) r.nextInt(30), null);
+            // OMS: the delay is the INCR_TRANSFER step's, the task has none; above 60 s from poll 500 on, flat before
+            h.call(c + "d", "oms", "OMS", "np_step", at, "OK", null);
+            h.task(c + "d", "oms", "OMS", "np_step", at, "RUNNING", "INCR_TRANSFER", null, null, null);
+            h.step(c + "d", "oms", "OMS", "np_step", at, "INCR_TRANSFER", "RUNNING", null, null, null, null, i < 500 ? 5L : 70L + i % 2);
+            h.call(c + "e", "oms", "OMS", "np_full", at, "OK", null);
+            h.task(c + "e", "oms", "OMS", "np_full", at, "RUNNING", "FULL_TRANSFER", null, null, null);
+            h.step(c + "e", "oms", "OMS", "np_full", at, "FULL_TRANSFER", "RUNNING", null, 1000L * i, 1_000_000L, 33.0 + i % 5, null);
+            h.call(c + "f", "oms", "OMS", "np_stuck", at, "OK", null);
+            h.task(c + "f", "oms", "OMS", "np_stuck", at, "RUNNING", "FULL_TRANSFER", null, null, null);
+            h.step(c + "f", "oms", "OMS", "np_stuck", at, "FULL_TRANSFER", "RUNNING", null, i < 585 ? 1000L * i : 585_000L, 1_000_000L,
+                    0.0, null);
+            if (i % 10 == 0) {
+                h.call(c + "g", "dts", "DTS", "j-auth", at, "AUTH", "InvalidAccessKeyId.NotFound");
+            }
+            if (i < 100) {
+                h.call(c + "h", "uc", "UDTS", "old", at, "OK", null);
+                h.task(c + "h", "uc", "UDTS", "old", at, "RUNNING", "INCREMENTAL_SYNC", 100.0, 200L, null);
+            }
+        }
+        return h.flush();
+    }
+
+    @Test
+    void theListSaysWhatEachTasksOwnPageSays() {
+        HistoryFixture h = history();
+        TrendsService service = new TrendsService(new TrendQueries(h.dataSource), TrendsSettings.defaults());
+        // without rollups: "since when" is read back through the lookback
+        assertListEqualsPages(service);
+        new dev.migwatch.storage.HistoryMaintenance(h.dataSource, dev.migwatch.storage.Retention.defaults(),
+                Clock.fixed(T0.plus(Duration.ofHours(6)), ZoneOffset.UTC), Duration.ofMinutes(1)).run();
+        List<TaskView> list = assertListEqualsPages(service);
+        // and the list is right, not only consistent
+        assertEquals(T0.plusSeconds(30L * 400), find(list, "lagging").delay().aboveThresholdSince());
+        assertEquals(T0, find(list, "always").delay().aboveThresholdSince());
+        assertEquals(null, find(list, "fine").delay().aboveThresholdSince());
+        assertEquals(T0.plusSeconds(30L * 500), find(list, "np_step").delay().aboveThresholdSince(), "the step's delay");
+        assertEquals(70, find(list, "np_step").delay().current(), 1);
+        assertNotNull(find(list, "np_full").eta().finishAt());
+        assertEquals(EtaEstimator.STALLED, find(list, "np_stuck").eta().reason());
+        assertEquals(TrendsService.NO_SAMPLES, find(list, "j-auth").eta().reason());
+        assertEquals(T0.plusSeconds(30L * 99), find(list, "old").delay().currentAt());
+    }
+
+    @Test
+    void aBatchTooBigForOneQueryIsReadInChunksWithTheSameAnswers() {
+        HistoryFixture h = history();
+        new dev.migwatch.storage.HistoryMaintenance(h.dataSource, dev.migwatch.storage.Retention.defaults(),
+                Clock.fixed(T0.plus(Duration.ofHours(6)), ZoneOffset.UTC), Duration.ofMinutes(1)).run();
+        List<TaskView> whole = new TrendsService(new TrendQueries(h.dataSource), TrendsSettings.defaults()).tasks();
+        // 20 values: two tasks per query at most
+        TrendsService chunked = new TrendsService(new TrendQueries(h.dataSource, 20), TrendsSettings.defaults());
+        assertEquals(whole, chunked.tasks());
+        assertEquals(whole, assertListEqualsPages(chunked));
+    }
+
+    private static List<TaskView> assertListEqualsPages(TrendsService service) {
+        List<TaskView> list = service.tasks();
+        assertEquals(8, list.size());
+        List<TaskView> pages = new ArrayList<>();
+        for (TaskView t : list) {
+            pages.add(service.task(t.source(), t.taskId()).orElseThrow().task());
+        }
+        assertEquals(pages, list);
+        assertTrue(list.stream().anyMatch(t -> t.delay().aboveThresholdSince() != null));
+        return list;
+    }
+
+    private static TaskView find(List<TaskView> list, String taskId) {
+        return list.stream().filter(t -> t.taskId().equals(taskId)).findFirst().orElseThrow();
+    }
+}
