@@ -3,6 +3,7 @@ package dev.migwatch.poll;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.RawBody;
 import dev.migwatch.history.TaskSnapshot;
+import dev.migwatch.history.TaskState;
 import dev.migwatch.source.Provider;
 import dev.migwatch.source.SourceConfig;
 import org.apache.camel.Exchange;
@@ -66,8 +67,8 @@ public class PollCycles {
 
     /**
      * The tasks a source's timer polls now: its named tasks, then the discovered ones in list order, each running task
-     * every round and each idle one once per idle interval ({@link SourceTasks#due}). The tasks of a source are polled in rounds: a tick
-     * starts a new round only once every task of the previous round has begun its cycle, so that each task gets
+     * every round and each idle one once per idle interval ({@link SourceTasks#due}). The tasks of a source are polled
+     * in rounds: a tick starts a new round only once every task of the previous round has begun its cycle, so that each task gets
      * one turn per round however long a round takes. A tick that comes while the previous round's tasks still wait
      * for a thread starts nothing new (the interval is too short for the source's load: said once, as a WARN, and
      * counted in {@link #sourceLoads()}), instead of polling again the tasks that happen to be free while the others
@@ -386,13 +387,8 @@ public class PollCycles {
     }
 
     /** A task whose status answer carries no name (DTS ListJobStep) is shown with the name the account's list gave it. */
-    private static dev.migwatch.history.TaskState named(dev.migwatch.history.TaskState t, String listedName) {
-        if (t.taskName() != null || listedName == null) {
-            return t;
-        }
-        return new dev.migwatch.history.TaskState(listedName, t.taskType(), t.rawStatus(), t.status(), t.runningStep(), t.progressPct(),
-                t.delaySeconds(), t.delaySampledAt(), t.processedRecords(), t.totalRecords(), t.elapsedSeconds(), t.providerEtaSeconds(),
-                t.retryCount(), t.maxRetryCount(), t.failedMessage(), t.binlog(), t.createdAt(), t.startedAt(), t.finishedAt(), t.detailJson());
+    private static TaskState named(TaskState t, String listedName) {
+        return t.taskName() != null || listedName == null ? t : t.withTaskName(listedName);
     }
 
     /** The tasks a source watches now, named and discovered; for the metrics and the API. */
