@@ -2,6 +2,11 @@ package dev.migwatch;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.dts.DtsAdapter;
+import dev.migwatch.observe.DatabaseHealthCheck;
+import dev.migwatch.observe.JournalHealthCheck;
+import dev.migwatch.observe.MigwatchMetrics;
+import dev.migwatch.observe.Observability;
+import dev.migwatch.observe.SourceHealthCheck;
 import dev.migwatch.oms.OmsAdapter;
 import dev.migwatch.poll.PollCycles;
 import dev.migwatch.poll.ProviderCalls;
@@ -10,6 +15,7 @@ import dev.migwatch.poll.RetryPolicy;
 import dev.migwatch.poll.SourceGuard;
 import dev.migwatch.poll.TaskDiscovery;
 import dev.migwatch.source.ConfigException;
+import dev.migwatch.source.Secret;
 import dev.migwatch.source.SourceConfig;
 import dev.migwatch.source.SourcesConfigParser;
 import dev.migwatch.storage.HistoryDatabase;
@@ -69,6 +75,9 @@ public class MigwatchConfiguration implements CamelConfiguration {
         collect(problems, null, settings::journalReplayInterval);
         Retention retention = collect(problems, null, settings::retention);
         collect(problems, null, settings::retentionInterval);
+        Integer journalBacklogMax = collect(problems, 0, settings::healthJournalBacklog);
+        Duration databaseTimeout = collect(problems, null, settings::healthDatabaseTimeout);
+        collect(problems, null, settings::metricsEtaInterval);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -79,14 +88,22 @@ public class MigwatchConfiguration implements CamelConfiguration {
         context.getRegistry().bind("migwatchDataSource", dataSource);
         HistoryStore historyStore = new HistoryStore(dataSource);
         // while the database is unavailable, snapshots wait in a local journal (routes/migwatch-journal.camel.yaml)
-        context.getRegistry().bind("snapshotSpool", SnapshotSpool.open(settings.get("migwatch.journal.dir", SnapshotJournal.DEFAULT_DIR),
-                historyStore));
+        SnapshotSpool spool = SnapshotSpool.open(settings.get("migwatch.journal.dir", SnapshotJournal.DEFAULT_DIR), historyStore);
+        context.getRegistry().bind("snapshotSpool", spool);
         Clock clock = Clock.systemUTC();
-        PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()),
-                new SourceGuard(guardSettings, clock), clock);
+        SourceGuard guard = new SourceGuard(guardSettings, clock);
+        PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()), guard, clock);
+        TrendsService trends = new TrendsService(new TrendQueries(dataSource), trendsSettings);
         // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
-        context.getRegistry().bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(dataSource), trendsSettings),
-                pollCycles::sourceLoads));
+        context.getRegistry().bind("trendsApi", new TrendsApi(trends, pollCycles::sourceLoads));
+        // /observe/metrics and /observe/health (routes/migwatch-polling.camel.yaml feeds the metrics, migwatch-observe the ETAs)
+        MigwatchMetrics metrics = new MigwatchMetrics(sources, pollCycles::watches, guard, spool.journal()::pending, trends::etas, clock);
+        context.getRegistry().bind("migwatchMetrics", metrics);
+        Observability.serveMetrics(context, metrics);
+        Observability.bindHealthChecks(context, List.of(
+                new DatabaseHealthCheck(dataSource, databaseTimeout, Secret.of(settings.get("migwatch.db.password", null))),
+                new JournalHealthCheck(spool, journalBacklogMax)),
+                sources.stream().map(s -> new SourceHealthCheck(s.name(), guard)).toList());
         context.getRegistry().bind("historyStore", historyStore);
         // rollups and retention in the background (routes/migwatch-maintenance.camel.yaml)
         context.getRegistry().bind("historyMaintenance", new HistoryMaintenance(dataSource, retention, clock, Duration.ofSeconds(20)));

@@ -38,7 +38,8 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             "migwatch.pause.after-auth-failure", "migwatch.pause.max-after-throttling",
             "migwatch.trends.eta-window", "migwatch.trends.eta-max-samples", "migwatch.trends.eta-min-samples",
             "migwatch.trends.eta-min-span", "migwatch.trends.delay-window", "migwatch.trends.delay-threshold-seconds",
-            "migwatch.trends.delay-lookback", "migwatch.trends.stall-after", "migwatch.trends.max-points");
+            "migwatch.trends.delay-lookback", "migwatch.trends.stall-after", "migwatch.trends.max-points",
+            "migwatch.health.journal-backlog", "migwatch.health.database-timeout", "migwatch.metrics.eta-interval");
 
     public static MigwatchSettings read(CamelContext context) {
         PropertiesComponent pc = context.getPropertiesComponent();
@@ -154,6 +155,33 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
                 duration("migwatch.trends.delay-lookback", d.delayLookback()),
                 duration("migwatch.trends.stall-after", d.stallAfter()),
                 count("migwatch.trends.max-points", d.maxPoints()));
+    }
+
+    /** Readiness: the most snapshots that may wait in the journal (JournalHealthCheck). */
+    public int healthJournalBacklog() {
+        String v = global.get("migwatch.health.journal-backlog");
+        if (v == null) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("migwatch.health.journal-backlog '" + v + "' is not a whole number of at least 0");
+    }
+
+    /** Readiness: how long a health request waits for the history database's answer (DatabaseHealthCheck). */
+    public Duration healthDatabaseTimeout() {
+        return duration("migwatch.health.database-timeout", Duration.ofSeconds(2));
+    }
+
+    /** Checked here so that a bad value is reported with the others; the metrics ETA route reads the raw property. */
+    public Duration metricsEtaInterval() {
+        return duration("migwatch.metrics.eta-interval", Duration.ofMinutes(1));
     }
 
     private int count(String key, int dflt) {

@@ -54,4 +54,29 @@ public record TaskSnapshot(
     public boolean succeeded() {
         return task != null;
     }
+
+    /** The cycle's outcome as the poll log and the metrics count it: OK, or the outcome of the call that decided it. */
+    public String outcome() {
+        ApiCall decisive = decisiveCall();
+        return decisive == null ? "OK" : decisive.outcome();
+    }
+
+    /** The first API whose last attempt failed, that last attempt; null when every call succeeded. */
+    public ApiCall decisiveCall() {
+        if (succeeded()) {
+            return null;
+        }
+        java.util.Map<String, ApiCall> last = new java.util.LinkedHashMap<>();
+        for (ApiCall a : calls) {
+            last.merge(a.api(), a, (x, y) -> y.attempt() >= x.attempt() ? y : x);
+        }
+        for (ApiCall a : last.values()) {
+            if (!a.ok()) {
+                return a;
+            }
+        }
+        // the calls made succeeded, yet the cycle failed: an API it needed was not called or not answered
+        return new ApiCall("cycle", 0, polledAt, 0, null, null, "ERROR", "Incomplete",
+                last.isEmpty() ? "no call was made" : "not every API of the cycle answered");
+    }
 }

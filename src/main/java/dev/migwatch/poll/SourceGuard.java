@@ -45,6 +45,23 @@ public class SourceGuard {
     public record Refusal(String code, String message) {
     }
 
+    /**
+     * What health checks and metrics see of a source, without touching its breaker (admit does).
+     *
+     * @param pausedUntil        end of the pause after throttling or refused credentials, null when none is under way
+     * @param pauseReason        THROTTLED or AUTH_PAUSE while paused
+     * @param refusedCode        the provider's code of the last refusal of the source's credentials, null once a cycle of
+     *                           the source succeeded after it (or when none was ever refused)
+     * @param refusedAt          when that refusal came
+     */
+    public record Status(CircuitBreaker.State breaker, Instant pausedUntil, String pauseReason, String refusedCode,
+                         Instant refusedAt) {
+        /** The source is not polled now: paused, or its breaker open. */
+        public boolean paused(Instant now) {
+            return breaker == CircuitBreaker.State.OPEN || (pausedUntil != null && now.isBefore(pausedUntil));
+        }
+    }
+
     public SourceGuard(Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
@@ -83,6 +100,10 @@ public class SourceGuard {
                     s.pausedUntil = null;
                     s.pausedAt = null;
                 }
+                if (s.refusedAt == null || !snapshot.polledAt().isBefore(s.refusedAt)) {
+                    s.refusedCode = null;
+                    s.refusedAt = null;
+                }
             }
             return;
         }
@@ -102,6 +123,8 @@ public class SourceGuard {
                 }
                 case "AUTH" -> {
                     s.pause(now, now.plus(settings.authPause()), "AUTH_PAUSE");
+                    s.refusedCode = worst.errorCode() == null ? "AUTH" : worst.errorCode();
+                    s.refusedAt = now;
                     s.breaker.releasePermission();
                 }
                 // the provider answered: an unknown task or one odd body says nothing about the source's health
@@ -123,6 +146,24 @@ public class SourceGuard {
     /** Stands for the listing's "task" in {@link #listed}: a snapshot counts as successful when it has a state. */
     private static final TaskState LISTED = new TaskState(null, null, null, NormalizedStatus.UNKNOWN, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null);
+
+    public Status status(String source) {
+        State s = states.get(source);
+        if (s == null) {
+            return new Status(CircuitBreaker.State.CLOSED, null, null, null, null);
+        }
+        synchronized (s) {
+            return new Status(s.breaker.getState(), s.pausedUntil, s.pauseReason, s.refusedCode, s.refusedAt);
+        }
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
 
     public CircuitBreaker.State breakerState(String source) {
         State s = states.get(source);
@@ -161,6 +202,8 @@ public class SourceGuard {
         Instant pausedUntil;
         String pauseReason;
         int throttles;
+        String refusedCode;
+        Instant refusedAt;
 
         State(CircuitBreaker breaker) {
             this.breaker = breaker;

@@ -2,6 +2,7 @@ package dev.migwatch.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import org.flywaydb.core.Flyway;
 
 import java.sql.Connection;
@@ -45,7 +46,29 @@ public final class HistoryDatabase {
         // fail fast at start with the driver's message instead of retrying silently for 30 s
         config.setInitializationFailTimeout(1);
         config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setExceptionOverride(new H2SessionGone());
         return new HikariDataSource(config);
+    }
+
+    /**
+     * Hikari drops a pooled connection after an SQLState 08xxx, which is how PostgreSQL says that a connection is gone.
+     * H2 in server mode says it with codes of its own, and the pool kept lending connections whose session the network
+     * had cut: every write failed with "Database is already closed" and the journal grew, long after the server was
+     * reachable again (found by HealthIntegrationTest).
+     */
+    static final class H2SessionGone implements SQLExceptionOverride {
+        /** H2: connection broken (90067); the connection's session is closed (90121). */
+        private static final java.util.Set<Integer> GONE = java.util.Set.of(90067, 90121);
+
+        @java.lang.Override
+        public SQLExceptionOverride.Override adjudicate(SQLException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SQLException s && GONE.contains(s.getErrorCode())) {
+                    return SQLExceptionOverride.Override.MUST_EVICT;
+                }
+            }
+            return SQLExceptionOverride.Override.CONTINUE_EVICT;
+        }
     }
 
     /**

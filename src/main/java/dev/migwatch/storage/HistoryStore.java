@@ -213,7 +213,7 @@ public class HistoryStore {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO task (source, provider, task_id, first_polled_at, "
                 + "last_polled_at, last_outcome) VALUES (?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
             Instant at = SqlRow.micros(s.polledAt());
-            new SqlRow(ps).str(s.source()).str(s.provider()).str(s.taskId()).time(at).time(at).str(PollLog.outcome(s));
+            new SqlRow(ps).str(s.source()).str(s.provider()).str(s.taskId()).time(at).time(at).str(s.outcome());
             ps.executeUpdate();
             KnownTask task = new KnownTask(generatedId(ps));
             task.info = values(null, null, null, null);
@@ -265,7 +265,7 @@ public class HistoryStore {
                 + (errors ? ", last_error_at = CASE WHEN last_error_at IS NULL OR last_error_at <= ? THEN ? ELSE last_error_at END" : "")
                 + (stateAt != null ? ", state_at = ?" : "")
                 + " WHERE id = ?")) {
-            SqlRow r = new SqlRow(ps).time(at).str(PollLog.outcome(s)).time(at).time(at);
+            SqlRow r = new SqlRow(ps).time(at).str(s.outcome()).time(at).time(at);
             if (ok) {
                 r.time(at).time(at);
             }

@@ -18,33 +18,8 @@ final class PollLog {
     private PollLog() {
     }
 
-    /** OK, or the outcome of the call that decided the cycle. */
-    static String outcome(TaskSnapshot s) {
-        ApiCall decisive = decisive(s);
-        return decisive == null ? "OK" : decisive.outcome();
-    }
-
-    /** The first API whose last attempt failed, that last attempt; null when every call succeeded. */
-    static ApiCall decisive(TaskSnapshot s) {
-        if (s.succeeded()) {
-            return null;
-        }
-        java.util.Map<String, ApiCall> last = new java.util.LinkedHashMap<>();
-        for (ApiCall a : s.calls()) {
-            last.merge(a.api(), a, (x, y) -> y.attempt() >= x.attempt() ? y : x);
-        }
-        for (ApiCall a : last.values()) {
-            if (!a.ok()) {
-                return a;
-            }
-        }
-        // the calls made succeeded, yet the cycle failed: an API it needed was not called or not answered
-        return new ApiCall("cycle", 0, s.polledAt(), 0, null, null, "ERROR", "Incomplete",
-                last.isEmpty() ? "no call was made" : "not every API of the cycle answered");
-    }
-
     static long insert(Connection c, int taskRef, Instant at, TaskSnapshot s) throws SQLException {
-        ApiCall d = decisive(s);
+        ApiCall d = s.decisiveCall();
         int httpCalls = 0;
         Instant end = at;
         for (ApiCall a : s.calls()) {

@@ -186,16 +186,18 @@ final class Rollups {
         for (char entity : ENTITIES) {
             String metrics = RollupMetric.of(entity).stream().map(m -> "('" + m.metric + "')").collect(Collectors.joining(", "));
             String key = "b.entity = '" + entity + "' AND b.entity_ref = d.id AND b.metric = m.metric AND b.period_s = ?";
-            // x first (OFFSET 0 keeps PostgreSQL from merging it into the join), then the row at its time by the whole primary
-            // key: otherwise the search runs once per stored row of the series instead of once per series
-            parts.add("SELECT '" + entity + "', x.id, x.metric, r.last_value, r.sample_count, r.bucket_start FROM (SELECT d.id, m.metric, "
-                    + AsOf.rowInForce("metric_rollup", "bucket_start", key, "?", stepped ? AsOf.parameters() : List.of()) + " AS at FROM ("
-                    + entities(entity) + ") d CROSS JOIN (VALUES " + metrics + ") m(metric) OFFSET 0 ROWS) x JOIN metric_rollup r ON r.entity = '"
-                    + entity
-                    + "' AND r.entity_ref = x.id AND r.metric = x.metric AND r.period_s = ? AND r.bucket_start = x.at");
+            // x first (OFFSET 0 keeps PostgreSQL from merging it into the rest), then that row's values by its whole primary key
+            // in scalar subqueries: as a join, a generic plan over young statistics read every row of the entity kind instead
+            String row = " FROM metric_rollup r WHERE r.entity = '" + entity + "' AND r.entity_ref = x.id AND r.metric = x.metric"
+                    + " AND r.period_s = ? AND r.bucket_start = x.at)";
+            parts.add("SELECT '" + entity + "', x.id, x.metric, (SELECT r.last_value" + row + ", (SELECT r.sample_count" + row
+                    + ", x.at FROM (SELECT d.id, m.metric, " + AsOf.rowInForce("metric_rollup", "bucket_start", key, "?",
+                    stepped ? AsOf.parameters() : List.of()) + " AS at FROM (" + entities(entity) + ") d CROSS JOIN (VALUES " + metrics
+                    + ") m(metric) OFFSET 0 ROWS) x");
+            args.add(period);
+            args.add(period);
             AsOf.argsFor(args, from.minusNanos(1000), List.of(period), stepped);
             args.add(task);
-            args.add(period);
         }
         Map<Series, Agg> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(String.join(" UNION ALL ", parts))) {
@@ -209,6 +211,10 @@ final class Rollups {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    rs.getInt(5);
+                    if (rs.wasNull()) {
+                        continue; // no row before "from"
+                    }
                     Series s = new Series(rs.getString(1).charAt(0), rs.getInt(2), rs.getString(3));
                     Agg a = new Agg(s, (Instant) SqlRow.read(rs, 6, SqlRow.Col.Kind.TIME));
                     a.last = rs.getDouble(4);

@@ -62,6 +62,11 @@ public class SnapshotSpool {
         return journal;
     }
 
+    /** When the current outage of the history database began; null while it takes writes. */
+    public Instant outageSince() {
+        return outageSince.get();
+    }
+
     /** True while older snapshots wait in the journal: a new one must queue behind them. */
     public boolean backlogged() {
         return journal.pending() > 0;

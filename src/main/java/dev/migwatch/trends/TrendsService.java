@@ -47,6 +47,22 @@ public class TrendsService {
         return views(queries.tasks(), r -> steps.getOrDefault(r.source() + '\u0000' + r.taskId(), List.of()));
     }
 
+    /**
+     * The ETA of each task the filter keeps, by source + '\u0000' + task id, read as GET /api/tasks reads it but without
+     * the delay figures: one query for the tasks, one for their steps, and the samples of a task only while a full
+     * step of it is running.
+     */
+    public Map<String, EtaView> etas(java.util.function.BiPredicate<String, String> wanted) {
+        Map<String, List<StepRow>> steps = queries.stepsNowOfAllTasks();
+        List<TaskRow> rows = queries.tasks().stream().filter(r -> wanted.test(r.source(), r.taskId())).toList();
+        List<EtaView> etas = etas(rows, r -> steps.getOrDefault(r.source() + '\u0000' + r.taskId(), List.of()));
+        Map<String, EtaView> out = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            out.put(rows.get(i).source() + '\u0000' + rows.get(i).taskId(), etas.get(i));
+        }
+        return out;
+    }
+
     public Optional<TaskDetail> task(String source, String taskId) {
         return queries.task(source, taskId).map(row -> {
             List<StepRow> steps = queries.stepsNow(source, taskId);

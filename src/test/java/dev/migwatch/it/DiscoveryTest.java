@@ -131,6 +131,8 @@ class DiscoveryTest extends SimulatedSourcesTest {
         // GET /api/tasks (and the dashboard) show it as gone
         var row = new dev.migwatch.trends.TrendQueries(db).task("all", "np_run05").orElseThrow();
         assertTrue(row.goneAt() != null && "DELETED".equals(row.goneReason()), row.toString());
+        var metrics = context.getRegistry().lookupByNameAndType("migwatchMetrics", dev.migwatch.observe.MigwatchMetrics.class);
+        assertEquals(null, statusOf(metrics, "np_run05"), "a gone task has no series in /observe/metrics");
         long askedWhenGone = SIMULATOR.stats().count("np_run05");
         long listings = SIMULATOR.stats().calls("ListProjects");
         assertTrue(FaultTestSupport.await(60_000, () -> SIMULATOR.stats().calls("ListProjects") >= listings + 7), "more listings");
@@ -141,6 +143,29 @@ class DiscoveryTest extends SimulatedSourcesTest {
         SIMULATOR.tasks().add(SimTask.oms("np_run05", OmsScenario.FULL_THEN_INCREMENTAL));
         assertTrue(awaitSql(60_000, () -> count(db, "SELECT COUNT(*) FROM v_task_latest WHERE source = 'all' AND task_id = 'np_run05' "
                 + "AND gone_at IS NULL") == 1), "listed again, watched again");
+    }
+
+    @Test
+    void discoveredTasksHaveMetricsLikeNamedOnes() throws Exception {
+        awaitInitialTasks(FaultTestSupport.db(context));
+        var metrics = context.getRegistry().lookupByNameAndType("migwatchMetrics", dev.migwatch.observe.MigwatchMetrics.class);
+        assertTrue(FaultTestSupport.await(30_000, () -> statusOf(metrics, "np_run02") != null), "a polled discovered task");
+        assertEquals("RUNNING", statusOf(metrics, "np_run02"));
+        assertEquals("FINISHED", statusOf(metrics, "np_done017"), "a discovered task recorded from the list");
+    }
+
+    /** The status a task has in /observe/metrics (migwatch_task_status = 1), null when it has no series. */
+    private static String statusOf(dev.migwatch.observe.MigwatchMetrics metrics, String taskId) {
+        for (var snapshot : metrics.collect()) {
+            if (snapshot.getMetadata().getName().equals("migwatch_task_status")) {
+                for (var p : ((io.prometheus.metrics.model.snapshots.GaugeSnapshot) snapshot).getDataPoints()) {
+                    if (taskId.equals(p.getLabels().get("task_id")) && "all".equals(p.getLabels().get("source")) && p.getValue() == 1) {
+                        return p.getLabels().get("status");
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     @Test

@@ -38,12 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Access key secrets, private keys and security tokens are used for signing and nowhere else: after
- * polling with right and wrong credentials, none of them is in any log line, any database column or
- * any REST answer.
+ * polling with right and wrong credentials, none of them (nor the history database's password) is in any log line,
+ * any database column, any REST answer, /observe/metrics or /observe/health (with its details).
  */
 @CamelMainTest(configurationClasses = MigwatchConfiguration.class, propertyPlaceholderLocations = "classpath:migwatch/application.properties", properties = {
         "camel.main.routes-include-pattern=file:routes/migwatch-*.camel.yaml",
-        "camel.management.enabled=false",
         "migwatch.journal.dir=target/journal-secrets-it",
         "migwatch.db.url=jdbc:h2:mem:secrets-it;DB_CLOSE_DELAY=-1"})
 class SecretsNeverLeakTest extends SimulatedSourcesTest {
@@ -51,7 +50,8 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
     static final String WRONG_SECRET = "WrongSecret-19b2d4";
     static final String STS_TOKEN = "StsToken-CAIS-5e8a1c";
     static final String PRIVATE_KEY = "UcloudPrivate-2a7d6b";
-    static final List<String> SECRETS = List.of(ALIBABA_SECRET, WRONG_SECRET, STS_TOKEN, PRIVATE_KEY);
+    static final String DB_PASSWORD = "DbPassword-4c1e8f";
+    static final List<String> SECRETS = List.of(ALIBABA_SECRET, WRONG_SECRET, STS_TOKEN, PRIVATE_KEY, DB_PASSWORD);
     static final ListAppender<ILoggingEvent> LOG = capture();
     static final ProviderSimulator SIMULATOR = start();
     static final int HTTP_PORT = freePort();
@@ -149,10 +149,18 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
 
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/api/tasks", "/api/polls?limit=5000", "/api/tasks/sec-sts/np_sec_1",
-                "/api/tasks/sec-udts/udts-sec-1", "/api/tasks/sec-sts/np_sec_1/errors")) {
+                "/api/tasks/sec-udts/udts-sec-1", "/api/tasks/sec-sts/np_sec_1/errors", "/observe/metrics",
+                "/observe/health?exposureLevel=full&data=true&stackTrace=true", "/observe/health/ready?data=true")) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode(), path + " " + r.body());
+            // the sources with wrong secrets make readiness DOWN (503), and say so
+            int expected = path.startsWith("/observe/health") ? 503 : 200;
+            assertEquals(expected, r.statusCode(), path + " " + r.body());
+            if (path.startsWith("/observe/health")) {
+                assertTrue(r.body().contains("migwatch-source-sec-wrong") && r.body().contains("refused its credentials"), r.body());
+            } else if (path.equals("/observe/metrics")) {
+                assertTrue(r.body().contains("migwatch_polls_total{outcome=\"AUTH\",provider=\"oms\",source=\"sec-wrong\"}"), r.body());
+            }
             for (String secret : SECRETS) {
                 assertFalse(r.body().contains(secret), path + " shows " + secret);
             }
@@ -190,6 +198,9 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
         // the simulator's credentials are the secrets above, so every source signs with them
         return new FaultTestSupport.Sources(SIMULATOR)
                 .global("camel.server.port", String.valueOf(HTTP_PORT))
+                // the history database has a password too (H2 sets it on the in-memory database's first connection)
+                .global("migwatch.db.user", "sa")
+                .global("migwatch.db.password", DB_PASSWORD)
                 .oms("sec-sts", "300ms", "np_sec_1").set("sec-sts", "security-token", STS_TOKEN)
                 .oms("sec-sha1", "300ms", "np_sec_1").set("sec-sha1", "security-token", STS_TOKEN)
                 .set("sec-sha1", "signature-method", "HMAC-SHA1")

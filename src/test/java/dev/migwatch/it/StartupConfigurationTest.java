@@ -41,12 +41,16 @@ class StartupConfigurationTest {
         Run run = start(List.of("-Dmigwatch.sources.x.provider=azure", "-Dmigwatch.sources.y.provider=oms",
                 "-Dmigwatch.sources.y.region=cn-hangzhou", "-Dmigwatch.sources.y.tasks=np_1", "-Dmigwatch.sources.y.interval=soon",
                 "-Dmigwatch.sources.y.access-key-id=id", "-Dmigwatch.sources.y.access-key-secret=" + SECRET,
-                "-Dmigwatch.retry.max-attempts=zero", "-Dmigwatch.journal.replay-interval=often"));
+                "-Dmigwatch.retry.max-attempts=zero", "-Dmigwatch.journal.replay-interval=often",
+                "-Dmigwatch.health.journal-backlog=-1", "-Dmigwatch.health.database-timeout=fast", "-Dmigwatch.metrics.eta-interval=hourly"));
         assertEquals(2, run.exitCode, run.output);
         assertTrue(run.output.contains("migwatch.sources.x.provider is 'azure', which is not known: set it to oms, dts or udts"), run.output);
         assertTrue(run.output.contains("migwatch.sources.y.interval 'soon' is not a duration"), run.output);
         assertTrue(run.output.contains("migwatch.retry.max-attempts 'zero' is not a whole number"), run.output);
         assertTrue(run.output.contains("migwatch.journal.replay-interval 'often' is not a duration"), run.output);
+        assertTrue(run.output.contains("migwatch.health.journal-backlog '-1' is not a whole number of at least 0"), run.output);
+        assertTrue(run.output.contains("migwatch.health.database-timeout 'fast' is not a duration"), run.output);
+        assertTrue(run.output.contains("migwatch.metrics.eta-interval 'hourly' is not a duration"), run.output);
         assertFalse(run.output.contains(SECRET), "the secret never appears");
         assertFalse(run.output.contains("Started poll-"), "no polling started");
     }

@@ -43,11 +43,16 @@ final class AppProcess implements AutoCloseable {
 
     /** java [jvmArgs...] [args...]; the environment keeps no MIGWATCH_* variable but those in env. */
     static AppProcess start(String name, Path workDir, List<String> javaArgs, Map<String, String> env) throws IOException {
-        Files.createDirectories(LOG_DIR);
-        Path log = LOG_DIR.resolve(name + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaArgs);
+        return startCommand(name, workDir, command, env);
+    }
+
+    /** Any program (Prometheus, say), with its output in target/it-logs/NAME.log like the JVMs'. */
+    static AppProcess startCommand(String name, Path workDir, List<String> command, Map<String, String> env) throws IOException {
+        Files.createDirectories(LOG_DIR);
+        Path log = LOG_DIR.resolve(name + ".log");
         // the command goes into the log (no secret is ever on it: passwords go through the environment)
         Files.writeString(log, "$ " + String.join(" ", command) + "\n(in " + workDir + ")\n\n", StandardCharsets.UTF_8);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)

@@ -1,6 +1,7 @@
 package dev.migwatch.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +82,24 @@ class PackagedJarIT {
         return c;
     }
 
+    /**
+     * GET /observe/health answers 200, UP, with exactly these checks, each UP with a message (the shipped
+     * application.properties turn health on, on the API's host and port, with every check listed).
+     */
+    static void assertHealthy(int port, Set<String> checks) throws Exception {
+        var r = AppProcess.get("http://127.0.0.1:" + port + "/observe/health");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode health = new ObjectMapper().readTree(r.body());
+        assertEquals("UP", health.path("status").asText(), r.body());
+        Set<String> seen = new TreeSet<>();
+        for (JsonNode c : health.path("checks")) {
+            seen.add(c.path("name").asText());
+            assertEquals("UP", c.path("status").asText(), r.body());
+            assertTrue(c.path("name").asText().equals("context") || !c.path("message").asText().isBlank(), r.body());
+        }
+        assertEquals(new TreeSet<>(checks), seen, r.body());
+    }
+
     @Test
     void theJarPollsIntoPostgresql(@TempDir Path workDir) throws Exception {
         try (TestPostgres pg = TestPostgres.createSchema()) {
@@ -95,6 +116,7 @@ class PackagedJarIT {
                     String raw = AppProcess.get("http://127.0.0.1:" + port + "/api/tasks/sim-oms/np_demo_orders/raw?limit=2").body();
                     assertTrue(raw.contains("\"api\":\"DescribeProject\"") && raw.contains("RequestId"), raw);
                     assertTrue(AppProcess.get("http://127.0.0.1:" + port + "/api/tasks/sim-oms/np_demo_orders/errors").statusCode() == 200);
+                    assertHealthy(port, Set.of("context", "migwatch-database", "migwatch-journal", "migwatch-source-sim-oms"));
                 } catch (Throwable t) {
                     app.printOutput();
                     throw t;
@@ -133,6 +155,17 @@ class PackagedJarIT {
                 JsonNode tasks = app.awaitSampledTasks(port, DEMO_TASKS, WAIT);
                 assertTrue(tasks.size() >= DEMO_TASKS.size(), tasks.toString());
                 assertTrue(AppProcess.get("http://127.0.0.1:" + port + "/").body().contains("<html"), "the dashboard is served");
+                assertHealthy(port, Set.of("context", "migwatch-database", "migwatch-journal", "migwatch-source-demo-oms",
+                        "migwatch-source-demo-dts", "migwatch-source-demo-udts"));
+                String metrics = AppProcess.get("http://127.0.0.1:" + port + "/observe/metrics").body();
+                for (String task : DEMO_TASKS) {
+                    // one current status per task, whichever the simulated run has reached
+                    String[] st = task.split("/");
+                    java.util.regex.Pattern current = java.util.regex.Pattern.compile("migwatch_task_status\\{provider=\""
+                            + st[0].substring("demo-".length()) + "\",source=\"" + st[0] + "\",status=\"[A-Z]+\",task_id=\"" + st[1]
+                            + "\"} 1\\.0");
+                    assertEquals(1, metrics.lines().filter(l -> current.matcher(l).matches()).count(), task + " in\n" + metrics);
+                }
             } finally {
                 app.close();
             }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.history.TaskSnapshot;
+import dev.migwatch.observe.MigwatchMetrics;
 import dev.migwatch.poll.PollCycles;
 import dev.migwatch.poll.ProviderCalls;
 import dev.migwatch.poll.RetryPolicy;
@@ -86,6 +87,8 @@ class DatabaseOutageTest {
         camel.getRegistry().bind("pollCycles", cycles);
         camel.getRegistry().bind("providerCalls", new ProviderCalls(cycles, RetryPolicy.defaults(), Clock.systemUTC()));
         camel.getRegistry().bind("rateLimits", new dev.migwatch.poll.RateLimits(List.of()));
+        camel.getRegistry().bind("migwatchMetrics", new MigwatchMetrics(List.of(), new SourceGuard(SourceGuard.Settings.defaults(),
+                Clock.systemUTC()), spool.journal()::pending, watched -> java.util.Map.of(), Clock.systemUTC()));
         // loaded in one go, as camel-main does with routes/*.camel.yaml: the route configurations of every file are
         // added before any route, so migwatch-store finds migwatch-store-errors although it lives in the other file
         PluginHelper.getRoutesLoader(camel).loadRoutes(

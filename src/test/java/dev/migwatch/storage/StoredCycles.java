@@ -84,7 +84,7 @@ final class StoredCycles {
             int taskRef = (int) count(c, "SELECT id FROM task WHERE source = ? AND task_id = ?", s.source(), s.taskId());
             List<Object[]> poll = rows(c, "SELECT id, outcome, calls FROM poll WHERE task_ref = ? AND polled_at = ?", taskRef, at);
             assertEquals(1, poll.size(), "poll row of cycle " + n);
-            assertEquals(PollLog.outcome(s), poll.get(0)[1], "outcome of cycle " + n);
+            assertEquals(s.outcome(), poll.get(0)[1], "outcome of cycle " + n);
             assertEquals(s.calls().stream().filter(a -> a.attempt() > 0).count(), ((Number) poll.get(0)[2]).longValue(),
                     "calls of cycle " + n);
             List<String> failed = new ArrayList<>();

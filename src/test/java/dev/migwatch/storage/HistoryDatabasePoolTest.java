@@ -1,0 +1,28 @@
+package dev.migwatch.storage;
+
+import com.zaxxer.hikari.SQLExceptionOverride;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Which failures make the pool drop a connection beyond Hikari's own rules (08xxx): H2's "session is gone". */
+class HistoryDatabasePoolTest {
+    private final HistoryDatabase.H2SessionGone rule = new HistoryDatabase.H2SessionGone();
+
+    @Test
+    void aConnectionWhoseH2SessionIsGoneIsDropped() {
+        assertEquals(SQLExceptionOverride.Override.MUST_EVICT, rule.adjudicate(new SQLException("Database is already closed", "90121", 90121)));
+        assertEquals(SQLExceptionOverride.Override.MUST_EVICT, rule.adjudicate(new SQLException("Connection is broken", "90067", 90067)));
+        assertEquals(SQLExceptionOverride.Override.MUST_EVICT, rule.adjudicate(new SQLException("write failed",
+                new SQLException("Connection is broken: session closed", "90067", 90067))), "also as the cause");
+    }
+
+    @Test
+    void otherFailuresAreLeftToHikari() {
+        // a constraint violation or a bad value says nothing about the connection; 08xxx Hikari evicts by itself
+        assertEquals(SQLExceptionOverride.Override.CONTINUE_EVICT, rule.adjudicate(new SQLException("duplicate", "23505", 23505)));
+        assertEquals(SQLExceptionOverride.Override.CONTINUE_EVICT, rule.adjudicate(new SQLException("terminating", "57P01", 0)));
+    }
+}
