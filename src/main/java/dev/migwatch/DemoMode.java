@@ -17,6 +17,8 @@ import java.util.Map;
  */
 final class DemoMode {
     static final String DEMO_DB_URL = "jdbc:h2:file:./data/migwatch-demo";
+    /** Simulated time runs 60 times faster: a failed demo task that recovers is seen doing so within seconds. */
+    static final String DEMO_IDLE_INTERVAL = "10s";
     private static final Logger LOG = LoggerFactory.getLogger(DemoMode.class);
     private final ProviderSimulator simulator;
 
@@ -44,6 +46,7 @@ final class DemoMode {
         p.put(oms + "access-key-secret", settings.accessKeySecret());
         p.put(oms + "tasks", String.join(",", settings.omsProjects().keySet()));
         p.put(oms + "interval", "5s");
+        p.put(oms + "idle-interval", DEMO_IDLE_INTERVAL);
         String dts = "migwatch.sources.demo-dts.";
         p.put(dts + "provider", "dts");
         p.put(dts + "endpoint", endpoint);
@@ -53,6 +56,7 @@ final class DemoMode {
         p.put(dts + "signature-method", "HMAC-SHA1");
         p.put(dts + "tasks", String.join(",", settings.dtsJobs().keySet()));
         p.put(dts + "interval", "5s");
+        p.put(dts + "idle-interval", DEMO_IDLE_INTERVAL);
         String udts = "migwatch.sources.demo-udts.";
         p.put(udts + "provider", "udts");
         p.put(udts + "endpoint", endpoint);
@@ -60,6 +64,7 @@ final class DemoMode {
         p.put(udts + "private-key", settings.ucloudPrivateKey());
         p.put(udts + "tasks", String.join(",", settings.udtsTasks().keySet()));
         p.put(udts + "interval", "5s");
+        p.put(udts + "idle-interval", DEMO_IDLE_INTERVAL);
         return p;
     }
 

@@ -10,8 +10,10 @@ import dev.migwatch.observe.SourceHealthCheck;
 import dev.migwatch.oms.OmsAdapter;
 import dev.migwatch.poll.PollCycles;
 import dev.migwatch.poll.ProviderCalls;
+import dev.migwatch.poll.RateLimits;
 import dev.migwatch.poll.RetryPolicy;
 import dev.migwatch.poll.SourceGuard;
+import dev.migwatch.poll.TaskDiscovery;
 import dev.migwatch.source.ConfigException;
 import dev.migwatch.source.Secret;
 import dev.migwatch.source.SourceConfig;
@@ -22,6 +24,7 @@ import dev.migwatch.storage.HistoryStore;
 import dev.migwatch.storage.Retention;
 import dev.migwatch.storage.SnapshotJournal;
 import dev.migwatch.storage.SnapshotSpool;
+import dev.migwatch.storage.TaskLedger;
 import dev.migwatch.trends.TrendQueries;
 import dev.migwatch.trends.TrendsApi;
 import dev.migwatch.trends.TrendsService;
@@ -94,7 +97,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
         // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
         context.getRegistry().bind("trendsApi", new TrendsApi(trends, pollCycles::sourceLoads));
         // /observe/metrics and /observe/health (routes/migwatch-polling.camel.yaml feeds the metrics, migwatch-observe the ETAs)
-        MigwatchMetrics metrics = new MigwatchMetrics(sources, guard, spool.journal()::pending, trends::etas, clock);
+        MigwatchMetrics metrics = new MigwatchMetrics(sources, pollCycles::watches, guard, spool.journal()::pending, trends::etas, clock);
         context.getRegistry().bind("migwatchMetrics", metrics);
         Observability.serveMetrics(context, metrics);
         Observability.bindHealthChecks(context, List.of(
@@ -106,14 +109,21 @@ public class MigwatchConfiguration implements CamelConfiguration {
         context.getRegistry().bind("historyMaintenance", new HistoryMaintenance(dataSource, retention, clock, Duration.ofSeconds(20)));
         context.getRegistry().bind("pollCycles", pollCycles);
         context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, retryPolicy, clock));
+        // each source's request budget, shared by all its calls (routes/migwatch-polling.camel.yaml, migwatch-call-provider)
+        context.getRegistry().bind("rateLimits", new RateLimits(sources));
+        // tasks = *: the account's list, every discovery-interval (migwatch-discover-source)
+        context.getRegistry().bind("taskDiscovery", new TaskDiscovery(pollCycles));
+        context.getRegistry().bind("taskLedger", new TaskLedger(dataSource));
         // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back
         context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
                 new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
         context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources));
         // the database is closed last: after Camel's graceful shutdown let the cycles under way finish and be written
         context.addLifecycleStrategy(new CloseDatabaseLast(dataSource, pollCycles));
-        sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}, every {} s", s.name(), s.provider().id(),
-                s.endpoint(), s.tasks(), s.interval().toMillis() / 1000.0));
+        sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}{}, every {} s (idle tasks every {} s), at most {} requests a second",
+                s.name(), s.provider().id(), s.endpoint(), s.tasks(),
+                s.discovers() ? " and the account's tasks listed every " + s.discovery().interval().toMillis() / 1000.0 + " s" : "",
+                s.interval().toMillis() / 1000.0, s.idleInterval().toMillis() / 1000.0, s.maxRequestsPerSecond()));
     }
 
     /** Runs one part of the validation, adding its problems to the others' so that all are reported at once. */
@@ -222,6 +232,12 @@ public class MigwatchConfiguration implements CamelConfiguration {
                         .routeId("poll-" + s.name())
                         .parameter("source", s.name())
                         .parameter("interval", String.valueOf(s.interval().toMillis()));
+                if (s.discovers()) {
+                    templatedRoute("migwatch-discover-source")
+                            .routeId("discover-" + s.name())
+                            .parameter("source", s.name())
+                            .parameter("interval", String.valueOf(s.discovery().interval().toMillis()));
+                }
             }
         }
     }

@@ -76,10 +76,11 @@ FROM task_error e
 JOIN task t ON t.id = e.task_ref;
 
 -- v_task_latest: one row per task ever polled: its newest state (null: never polled OK), its newest poll
--- (successful or not) and its newest reported error.
+-- (successful or not) and its newest reported error. A source's failed listings (pseudo-task '*') are not a task.
 --   sampled_at, last_ok_poll_at        time of the newest successful poll
 --   last_poll_*                        the newest poll and, when it failed, the call that decided it
 --   last_error_*                       the error last seen most recently
+--   discovered_at, gone_at, gone_reason  discovery: first listed; no longer watched since, and why (V5)
 CREATE VIEW v_task_latest AS
 SELECT t.source, t.provider, t.task_id, t.last_ok_at AS sampled_at, t.task_name, t.task_type, s.raw_status,
        s.status, s.running_step, s.progress_pct, s.delay_seconds, s.processed_records, s.total_records,
@@ -88,12 +89,14 @@ SELECT t.source, t.provider, t.task_id, t.last_ok_at AS sampled_at, t.task_name,
        p.http_status AS last_poll_http_status, p.error_code AS last_poll_error_code,
        p.error_message AS last_poll_error_message, t.last_ok_at AS last_ok_poll_at,
        e.last_seen AS last_error_at, e.origin AS last_error_origin, e.origin_name AS last_error_name,
-       e.code AS last_error_code, e.message AS last_error_message
+       e.code AS last_error_code, e.message AS last_error_message,
+       t.discovered_at, t.gone_at, t.gone_reason
 FROM task t
 LEFT JOIN task_state s ON s.task_ref = t.id AND s.polled_at = t.state_at
 LEFT JOIN poll p ON p.task_ref = t.id AND p.polled_at = t.last_polled_at
 LEFT JOIN task_error e ON e.task_ref = t.id AND e.last_seen = t.last_error_at
-      AND e.id = (SELECT MAX(x.id) FROM task_error x WHERE x.task_ref = t.id AND x.last_seen = t.last_error_at);
+      AND e.id = (SELECT MAX(x.id) FROM task_error x WHERE x.task_ref = t.id AND x.last_seen = t.last_error_at)
+WHERE t.task_id <> '*';
 
 -- v_step_latest: the steps of each task as of its newest successful poll. progress_pct is filled from
 -- processed_records/capacity when the provider gives counts only (UDTS), delay_seconds from delay_ms.

@@ -114,7 +114,8 @@ async function showList() {
           <tr class="task" data-task="${esc(t.source)}/${esc(t.taskId)}" data-href="#/task/${enc(t.source)}/${enc(t.taskId)}">
             <td><div class="name"><a href="#/task/${enc(t.source)}/${enc(t.taskId)}">${esc(t.taskName || t.taskId)}</a></div>
                 <div class="sub"><span class="badge prov">${esc(t.provider)}</span> ${esc(t.source)} · <code>${esc(t.taskId)}</code></div></td>
-            <td>${badge(t.status)}<div class="sub">${esc(t.rawStatus || '')}</div></td>
+            <td>${badge(t.status)}<div class="sub">${esc(t.rawStatus || '')}</div>${t.goneAt
+                ? `<div class="sub" title="no longer polled since ${esc(t.goneAt)}">gone: ${esc((t.goneReason || '').toLowerCase())}</div>` : ''}</td>
             <td>${stepsCell(t)}</td>
             <td>${delayText(t)}</td>
             <td>${etaText(t.eta)}</td>

@@ -6,8 +6,10 @@ import dev.migwatch.history.ApiCall;
 import dev.migwatch.poll.ApiRequest;
 import dev.migwatch.poll.ApiResponse;
 import dev.migwatch.poll.BadResponseException;
+import dev.migwatch.poll.ListedTask;
 import dev.migwatch.poll.ProviderAdapter;
 import dev.migwatch.poll.TaskContent;
+import dev.migwatch.poll.TaskListing;
 import dev.migwatch.source.Provider;
 import dev.migwatch.source.SourceConfig;
 
@@ -15,12 +17,14 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Alibaba Cloud DTS: one ListJobStep call per task describes all its steps and sub-steps. Signing and error
- * classification are the shared Alibaba RPC ones; only the mapping is DTS's own ({@link DtsResponseMapper}).
+ * classification are the shared Alibaba RPC ones; only the mapping is DTS's own ({@link DtsResponseMapper}). The account's
+ * jobs are listed with DescribeDtsJobs ({@link DtsListing}).
  */
-public class DtsAdapter implements ProviderAdapter {
+public class DtsAdapter implements ProviderAdapter, TaskListing {
     static final String ACTION = "ListJobStep";
     static final String VERSION = "2020-01-01";
 
@@ -44,6 +48,26 @@ public class DtsAdapter implements ProviderAdapter {
     @Override
     public ApiCall classify(ApiResponse response) {
         return AlibabaResponses.classify(response);
+    }
+
+    @Override
+    public List<ListQuery> queries(SourceConfig source) {
+        return DtsListing.queries(source);
+    }
+
+    @Override
+    public ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
+        return DtsListing.pageRequest(source, query, page, now);
+    }
+
+    @Override
+    public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
+        return DtsListing.readPage(query, response);
+    }
+
+    @Override
+    public Optional<TaskContent> content(ListedTask task) throws BadResponseException {
+        return DtsListing.content(task);
     }
 
     @Override

@@ -19,13 +19,16 @@ public enum NormalizedStatus {
         }
         String word = raw.replaceAll("[^A-Za-z]", "").toLowerCase(Locale.ROOT);
         return switch (word) {
-            case "init", "created", "starting", "notstarted", "pending", "waiting", "prepare" -> PENDING;
+            case "init", "created", "starting", "notstarted", "pending", "waiting", "prepare", "prechecking", "precheckpass",
+                 "notconfigured" -> PENDING;
             case "running", "monitoring", "checking", "dumping", "loading", "syncing", "synced", "started",
-                 "catched", "incrementalsync", "migrating", "processing" -> RUNNING;
+                 "catched", "incrementalsync", "migrating", "processing", "synchronizing", "initializing", "retrying",
+                 "modifying", "runningmodifying", "runningmerging", "runningalarming", "normal" -> RUNNING;
             case "finished", "done", "success", "succeeded", "completed", "complete" -> FINISHED;
             case "failed", "failedunrecoverable", "stoppedunrecoverable", "retrypending", "exception", "error",
-                 "fail" -> FAILED;
-            case "suspend", "suspended", "suspending", "stopping", "stopped", "paused", "released", "deleted" -> STOPPED;
+                 "fail", "migrationfailed", "initializefailed", "precheckfailed", "modifyfailed", "abnormal" -> FAILED;
+            case "suspend", "suspended", "suspending", "stopping", "stopped", "paused", "released", "releasing", "deleted",
+                 "locked" -> STOPPED;
             default -> UNKNOWN;
         };
     }

@@ -2,13 +2,16 @@ package dev.migwatch.history;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything one poll cycle of one task produced: the API calls made (always), and, when every call
  * succeeded, the task's state, steps, components and reported errors. A failed cycle carries only its
  * calls and raw bodies, so it can never leave partial step or component rows behind.
  *
- * @param cycleId unique id of the cycle; the primary key that makes re-writing a cycle a no-op
+ * @param cycleId     unique id of the cycle; the primary key that makes re-writing a cycle a no-op
+ * @param notReported parts of the task the answers did not cover (a list answer recorded for an idle task): they stay
+ *                    as stored, instead of being marked absent
  */
 public record TaskSnapshot(
         String cycleId,
@@ -21,7 +24,8 @@ public record TaskSnapshot(
         List<ComponentSample> components,
         List<ErrorEvent> errors,
         List<ApiCall> calls,
-        List<RawBody> rawBodies) {
+        List<RawBody> rawBodies,
+        Set<TaskPart> notReported) {
 
     public TaskSnapshot {
         steps = List.copyOf(steps);
@@ -29,6 +33,15 @@ public record TaskSnapshot(
         errors = List.copyOf(errors);
         calls = List.copyOf(calls);
         rawBodies = List.copyOf(rawBodies);
+        // journal entries written before the field existed read as null: they reported everything
+        notReported = notReported == null ? Set.of() : Set.copyOf(notReported);
+    }
+
+    /** A cycle whose answers covered the whole task. */
+    public TaskSnapshot(String cycleId, String source, String provider, String taskId, Instant polledAt, TaskState task,
+                        List<StepSample> steps, List<ComponentSample> components, List<ErrorEvent> errors, List<ApiCall> calls,
+                        List<RawBody> rawBodies) {
+        this(cycleId, source, provider, taskId, polledAt, task, steps, components, errors, calls, rawBodies, Set.of());
     }
 
     /** A cycle whose calls did not all succeed: only the poll log and the bodies are kept. */

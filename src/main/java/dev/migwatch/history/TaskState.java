@@ -32,6 +32,13 @@ public record TaskState(
         Instant finishedAt,
         String detailJson) {
 
+    /** The same state under another name (an answer that names no task, shown with the name the account's list gave it). */
+    public TaskState withTaskName(String name) {
+        return new TaskState(name, taskType, rawStatus, status, runningStep, progressPct, delaySeconds, delaySampledAt, processedRecords,
+                totalRecords, elapsedSeconds, providerEtaSeconds, retryCount, maxRetryCount, failedMessage, binlog, createdAt, startedAt,
+                finishedAt, detailJson);
+    }
+
     /** Where an incremental (binlog based) sync is reading; UDTS reports it. */
     public record BinlogPosition(String name, Long position, String gtid) {
     }

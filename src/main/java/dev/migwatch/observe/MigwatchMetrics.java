@@ -56,7 +56,8 @@ public class MigwatchMetrics implements MultiCollector {
     }
 
     private final Map<String, SourceFigures> sources = new LinkedHashMap<>();
-    private final Set<String> watched = new HashSet<>();
+    /** Whether a task is watched now (named, or discovered and not gone): only those have task series. */
+    private final BiPredicate<String, String> watched;
     private final Map<String, TaskFigures> tasks = new ConcurrentHashMap<>();
     /** When each watched task's running full step should finish, as of the last refresh; replaced whole. */
     private volatile Map<String, Instant> finishAt = Map.of();
@@ -68,14 +69,26 @@ public class MigwatchMetrics implements MultiCollector {
 
     public MigwatchMetrics(List<SourceConfig> configured, SourceGuard guard, IntSupplier journalBacklog, EtaReader etaReader,
                            Clock clock) {
+        this(configured, named(configured), guard, journalBacklog, etaReader, clock);
+    }
+
+    /** @param watched whether a task is watched now: with discovery (tasks = *) the set changes as the account's list does */
+    public MigwatchMetrics(List<SourceConfig> configured, BiPredicate<String, String> watched, SourceGuard guard,
+                           IntSupplier journalBacklog, EtaReader etaReader, Clock clock) {
         for (SourceConfig s : configured) {
             sources.put(s.name(), new SourceFigures(s.name(), s.provider().id()));
-            s.tasks().forEach(t -> watched.add(key(s.name(), t)));
         }
+        this.watched = watched;
         this.guard = guard;
         this.journalBacklog = journalBacklog;
         this.etaReader = etaReader;
         this.clock = clock;
+    }
+
+    private static BiPredicate<String, String> named(List<SourceConfig> configured) {
+        Set<String> keys = new HashSet<>();
+        configured.forEach(s -> s.tasks().forEach(t -> keys.add(key(s.name(), t))));
+        return (source, task) -> keys.contains(key(source, task));
     }
 
     static String key(String source, String taskId) {
@@ -97,7 +110,7 @@ public class MigwatchMetrics implements MultiCollector {
         if (s.succeeded()) {
             source.lastOkMillis.accumulateAndGet(s.polledAt().toEpochMilli(), Math::max);
             String key = key(s.source(), s.taskId());
-            if (watched.contains(key)) {
+            if (watched.test(s.source(), s.taskId())) {
                 tasks.put(key, TaskFigures.of(s));
             }
         }
@@ -107,7 +120,7 @@ public class MigwatchMetrics implements MultiCollector {
     public void refreshEtas() {
         Map<String, EtaView> etas;
         try {
-            etas = etaReader.etas((source, task) -> watched.contains(key(source, task)));
+            etas = etaReader.etas(watched);
         } catch (RuntimeException e) {
             if (!etaFailing) {
                 etaFailing = true;
@@ -128,6 +141,8 @@ public class MigwatchMetrics implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
+        // a discovered task that is gone has no series any more
+        tasks.values().removeIf(t -> !watched.test(t.source(), t.taskId()));
         List<TaskFigures> now = List.copyOf(tasks.values());
         List<MetricSnapshot> out = new ArrayList<>(16);
         out.add(taskGauge("migwatch_task_progress_ratio", "Progress of the task as its provider reports it, 0 to 1",

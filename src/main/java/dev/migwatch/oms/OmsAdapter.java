@@ -12,8 +12,10 @@ import dev.migwatch.poll.ApiRequest;
 import dev.migwatch.poll.ApiResponse;
 import dev.migwatch.poll.BadResponseException;
 import dev.migwatch.poll.Json;
+import dev.migwatch.poll.ListedTask;
 import dev.migwatch.poll.ProviderAdapter;
 import dev.migwatch.poll.TaskContent;
+import dev.migwatch.poll.TaskListing;
 import dev.migwatch.source.Provider;
 import dev.migwatch.source.SourceConfig;
 
@@ -22,12 +24,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * OceanBase Migration Service: a task (project) is described by three RPC calls, DescribeProject,
- * DescribeProjectSteps and DescribeProjectComponents, each taking the project id as {@code Id}.
+ * DescribeProjectSteps and DescribeProjectComponents, each taking the project id as {@code Id}. The account's projects
+ * are listed with ListProjects ({@link OmsListing}).
  */
-public class OmsAdapter implements ProviderAdapter {
+public class OmsAdapter implements ProviderAdapter, TaskListing {
     public static final String VERSION = "2019-09-01";
     public static final String DESCRIBE_PROJECT = "DescribeProject";
     public static final String DESCRIBE_PROJECT_STEPS = "DescribeProjectSteps";
@@ -50,6 +54,31 @@ public class OmsAdapter implements ProviderAdapter {
     @Override
     public ApiCall classify(ApiResponse response) {
         return AlibabaResponses.classify(response);
+    }
+
+    @Override
+    public int callsPerCycle() {
+        return APIS.size();
+    }
+
+    @Override
+    public List<ListQuery> queries(SourceConfig source) {
+        return OmsListing.queries(source);
+    }
+
+    @Override
+    public ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
+        return OmsListing.pageRequest(source, query, page, now);
+    }
+
+    @Override
+    public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
+        return OmsListing.readPage(response);
+    }
+
+    @Override
+    public Optional<TaskContent> content(ListedTask task) throws BadResponseException {
+        return OmsListing.content(task);
     }
 
     @Override

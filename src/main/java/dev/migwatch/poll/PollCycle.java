@@ -19,14 +19,25 @@ public final class PollCycle {
     private final Instant startedAt;
     private final List<ApiRequest> requests;
     private final SourceGuard.Refusal refusal;
+    private final Signer signer;
     private final List<ApiResponse> responses = Collections.synchronizedList(new ArrayList<>());
 
-    PollCycle(SourceConfig source, String taskId, Instant startedAt, List<ApiRequest> requests, SourceGuard.Refusal refusal) {
+    /** Signs the cycle's requests afresh for another attempt: a signature carries a timestamp and a nonce used once. */
+    public interface Signer {
+        List<ApiRequest> sign(Instant now);
+    }
+
+    PollCycle(SourceConfig source, String taskId, Instant startedAt, List<ApiRequest> requests, SourceGuard.Refusal refusal, Signer signer) {
         this.source = source;
         this.taskId = taskId;
         this.startedAt = startedAt;
         this.requests = List.copyOf(requests);
         this.refusal = refusal;
+        this.signer = signer;
+    }
+
+    Signer signer() {
+        return signer;
     }
 
     /** Why this cycle makes no calls (source paused or its breaker open), or null. */

@@ -3,6 +3,7 @@ package dev.migwatch.poll;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.RawBody;
 import dev.migwatch.history.TaskSnapshot;
+import dev.migwatch.history.TaskState;
 import dev.migwatch.source.Provider;
 import dev.migwatch.source.SourceConfig;
 import org.apache.camel.Exchange;
@@ -44,6 +45,8 @@ public class PollCycles {
     private final Map<String, Instant> inFlight = new ConcurrentHashMap<>();
     private final LongAdder busyTicks = new LongAdder();
     private final Map<String, Round> rounds = new ConcurrentHashMap<>();
+    /** Per source, the tasks it watches: named ones and discovered ones. */
+    private final Map<String, SourceTasks> watched = new LinkedHashMap<>();
     private final LongAdder cyclesStarted = new LongAdder();
     private final LongAdder cyclesEnded = new LongAdder();
 
@@ -52,6 +55,10 @@ public class PollCycles {
         this.adapters = adapters.stream().collect(Collectors.toMap(ProviderAdapter::provider, Function.identity()));
         this.guard = guard;
         this.clock = clock;
+        for (SourceConfig s : this.sources.values()) {
+            ProviderAdapter a = adapter(s);
+            watched.put(s.name(), new SourceTasks(s, s.discovers() && a instanceof TaskListing l && l.recordsIdleTasks()));
+        }
     }
 
     public List<SourceConfig> sources() {
@@ -59,8 +66,9 @@ public class PollCycles {
     }
 
     /**
-     * The tasks a source's timer polls now, in configured order. The tasks of a source are polled in rounds: a tick
-     * starts a new round only once every task of the previous round has begun its cycle, so that each task gets
+     * The tasks a source's timer polls now: its named tasks, then the discovered ones in list order, each running task
+     * every round and each idle one once per idle interval ({@link SourceTasks#due}). The tasks of a source are polled
+     * in rounds: a tick starts a new round only once every task of the previous round has begun its cycle, so that each task gets
      * one turn per round however long a round takes. A tick that comes while the previous round's tasks still wait
      * for a thread starts nothing new (the interval is too short for the source's load: said once, as a WARN, and
      * counted in {@link #sourceLoads()}), instead of polling again the tasks that happen to be free while the others
@@ -99,7 +107,7 @@ public class PollCycles {
                     round.warned = true;
                     LOG.warn("Source {}: polling its {} tasks took {} s, longer than its interval of {} s: each task is polled every {} s "
                                     + "or so, not every {} s. Lengthen migwatch.sources.{}.interval or spread the tasks over more sources.",
-                            source, config.tasks().size(), seconds(round.lastPeriod), seconds(config.interval()), seconds(round.lastPeriod),
+                            source, round.dueTasks, seconds(round.lastPeriod), seconds(config.interval()), seconds(round.lastPeriod),
                             seconds(config.interval()), source);
                 }
             }
@@ -107,7 +115,10 @@ public class PollCycles {
             round.overrun = false;
             round.rounds++;
             round.owed.clear(); // busy for a whole round: they missed it
-            for (String task : config.tasks()) {
+            List<String> tasks = tasks(source).due(now);
+            round.dueTasks = tasks.size();
+            checkRate(round, config, tasks.size());
+            for (String task : tasks) {
                 String key = source + "\n" + task;
                 if (inFlight.putIfAbsent(key, now) == null || releasedStale(key, config, now)) {
                     dispatch(round, source, task, now, due);
@@ -119,6 +130,33 @@ public class PollCycles {
             }
             return due;
         }
+    }
+
+    /**
+     * The calls a round needs against what max-requests-per-second allows in one interval: when they do not fit, the rate
+     * limit stretches the round (never a burst), and migwatch says so once.
+     */
+    private void checkRate(Round round, SourceConfig config, int dueTasks) {
+        double needed = dueTasks * (double) adapter(config).callsPerCycle() / (config.interval().toMillis() / 1000.0);
+        round.requestsPerSecondNeeded = needed;
+        round.rateLimited = needed > config.maxRequestsPerSecond();
+        if (round.rateLimited && !round.rateWarned) {
+            round.rateWarned = true;
+            double stretched = dueTasks * adapter(config).callsPerCycle() / config.maxRequestsPerSecond();
+            LOG.warn("Source {}: its {} tasks due each round need about {} requests a second at an interval of {} s, more than its "
+                            + "max-requests-per-second of {}: each round is stretched to about {} s instead of bursting. Raise "
+                            + "migwatch.sources.{}.max-requests-per-second if the provider allows it, or lengthen the interval.",
+                    config.name(), dueTasks, Math.round(needed * 10) / 10.0, seconds(config.interval()), config.maxRequestsPerSecond(),
+                    Math.round(stretched), config.name());
+        }
+    }
+
+    private SourceTasks tasks(String source) {
+        SourceTasks t = watched.get(source);
+        if (t == null) {
+            throw new IllegalArgumentException("no source named '" + source + "' is configured");
+        }
+        return t;
     }
 
     private void dispatch(Round round, String source, String task, Instant now, List<PollTarget> due) {
@@ -149,19 +187,33 @@ public class PollCycles {
             Map<String, Object> load = new LinkedHashMap<>();
             load.put("source", config.name());
             load.put("provider", config.provider().id());
-            load.put("tasks", config.tasks().size());
+            SourceTasks tasks = watched.get(config.name());
+            load.put("tasks", tasks.size());
+            load.put("idleTasks", tasks.idleCount());
             load.put("intervalMs", config.interval().toMillis());
+            load.put("idleIntervalMs", config.idleInterval().toMillis());
+            load.put("discovery", config.discovers());
+            if (config.discovers()) {
+                load.put("discoveryIntervalMs", config.discovery().interval().toMillis());
+                load.put("lastListedAt", tasks.lastListedAt() == null ? null : tasks.lastListedAt().toString());
+                load.put("listed", tasks.lastListed());
+            }
+            load.put("maxRequestsPerSecond", config.maxRequestsPerSecond());
             if (round == null) {
                 load.put("rounds", 0L);
                 load.put("ticksSkipped", 0L);
                 load.put("lastRoundMs", null);
                 load.put("intervalTooShort", false);
+                load.put("requestsPerSecondNeeded", null);
+                load.put("rateLimited", false);
             } else {
                 synchronized (round) {
                     load.put("rounds", round.rounds);
                     load.put("ticksSkipped", round.overrunTicks);
                     load.put("lastRoundMs", round.lastPeriod == null ? null : round.lastPeriod.toMillis());
                     load.put("intervalTooShort", round.lastOverran || round.overrun);
+                    load.put("requestsPerSecondNeeded", Math.round(round.requestsPerSecondNeeded * 100) / 100.0);
+                    load.put("rateLimited", round.rateLimited);
                 }
             }
             loads.add(load);
@@ -173,8 +225,14 @@ public class PollCycles {
         return java.math.BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
     }
 
-    private static Duration staleAfter(SourceConfig config) {
-        return config.connectTimeout().plus(config.readTimeout()).multipliedBy(10).plus(config.interval().multipliedBy(10));
+    /**
+     * How long a cycle may take before it counts as lost: every attempt timing out, with backoff, and, under the rate
+     * limit, a whole round's worth of waiting for its turn.
+     */
+    private Duration staleAfter(SourceConfig config) {
+        long roundMillis = (long) (tasks(config.name()).size() * (double) adapter(config).callsPerCycle() * 1000 / config.maxRequestsPerSecond());
+        return config.connectTimeout().plus(config.readTimeout()).multipliedBy(10).plus(config.interval().multipliedBy(10))
+                .plusMillis(2 * roundMillis);
     }
 
     /** The current round of one source's tasks; guarded by itself. */
@@ -190,6 +248,10 @@ public class PollCycles {
         boolean overrun;
         boolean lastOverran;
         boolean warned;
+        int dueTasks;
+        double requestsPerSecondNeeded;
+        boolean rateLimited;
+        boolean rateWarned;
     }
 
     /**
@@ -244,8 +306,12 @@ public class PollCycles {
         begun(target);
         SourceConfig source = source(target.source());
         SourceGuard.Refusal refusal = guard.admit(source.name(), source.interval());
-        List<ApiRequest> requests = refusal != null ? List.of() : adapter(source).requests(source, target.taskId(), clock.instant());
-        exchange.setProperty(CYCLE, new PollCycle(source, target.taskId(), clock.instant(), requests, refusal));
+        Instant now = clock.instant();
+        tasks(source.name()).polled(target.taskId(), now);
+        ProviderAdapter adapter = adapter(source);
+        List<ApiRequest> requests = refusal != null ? List.of() : adapter.requests(source, target.taskId(), now);
+        exchange.setProperty(CYCLE, new PollCycle(source, target.taskId(), now, requests, refusal,
+                at -> adapter.requests(source, target.taskId(), at)));
         return requests;
     }
 
@@ -255,7 +321,7 @@ public class PollCycles {
      */
     public ApiRequest resign(PollCycle cycle, String api) {
         SourceConfig source = cycle.source();
-        return adapter(source).requests(source, cycle.taskId(), clock.instant()).stream()
+        return cycle.signer().sign(clock.instant()).stream()
                 .filter(r -> r.api().equals(api)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("adapter for " + source.provider().id() + " no longer makes a " + api + " call"));
     }
@@ -302,8 +368,11 @@ public class PollCycles {
         if (allOk) {
             try {
                 TaskContent content = adapter.map(source, cycle.taskId(), last);
+                SourceTasks tasks = tasks(source.name());
+                tasks.recorded(cycle.taskId(), adapter.idle(content.task()), cycle.startedAt());
                 snapshot = new TaskSnapshot(cycle.cycleId(), source.name(), provider, cycle.taskId(), cycle.startedAt(),
-                        content.task(), content.steps(), content.components(), content.errors(), calls, bodies);
+                        named(content.task(), tasks.listedName(cycle.taskId())), content.steps(), content.components(), content.errors(),
+                        calls, bodies, content.notReported());
             } catch (BadResponseException | RuntimeException e) {
                 String api = e instanceof BadResponseException b ? b.api() : null;
                 snapshot = TaskSnapshot.failed(cycle.cycleId(), source.name(), provider, cycle.taskId(), cycle.startedAt(),
@@ -315,6 +384,45 @@ public class PollCycles {
         guard.observe(snapshot, source.interval(), retryAfter);
         outcomeLog.log(snapshot);
         return snapshot;
+    }
+
+    /** A task whose status answer carries no name (DTS ListJobStep) is shown with the name the account's list gave it. */
+    private static TaskState named(TaskState t, String listedName) {
+        return t.taskName() != null || listedName == null ? t : t.withTaskName(listedName);
+    }
+
+    /** The tasks a source watches now, named and discovered; for the metrics and the API. */
+    public List<String> watchedTasks(String source) {
+        return tasks(source).ids();
+    }
+
+    public boolean watches(String source, String taskId) {
+        SourceTasks t = watched.get(source);
+        return t != null && t.watches(taskId);
+    }
+
+    SourceTasks sourceTasks(String source) {
+        return tasks(source);
+    }
+
+    SourceConfig config(String source) {
+        return source(source);
+    }
+
+    ProviderAdapter adapterOf(SourceConfig source) {
+        return adapter(source);
+    }
+
+    SourceGuard guard() {
+        return guard;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    PollOutcomeLog outcomeLog() {
+        return outcomeLog;
     }
 
     /**

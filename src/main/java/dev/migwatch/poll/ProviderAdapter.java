@@ -1,6 +1,8 @@
 package dev.migwatch.poll;
 
 import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.NormalizedStatus;
+import dev.migwatch.history.TaskState;
 import dev.migwatch.source.Provider;
 import dev.migwatch.source.SourceConfig;
 
@@ -26,4 +28,22 @@ public interface ProviderAdapter {
 
     /** Maps the responses of a cycle whose calls were all OK. */
     TaskContent map(SourceConfig source, String taskId, List<ApiResponse> responses) throws BadResponseException;
+
+    /**
+     * A task that will not change by itself: finished, failed or stopped. It is polled at the source's idle interval
+     * until a poll or the account's list shows it running again. A provider whose failed tasks retry by themselves
+     * says so here.
+     */
+    default boolean idle(TaskState task) {
+        return idle(task.status());
+    }
+
+    static boolean idle(NormalizedStatus status) {
+        return status == NormalizedStatus.FINISHED || status == NormalizedStatus.FAILED || status == NormalizedStatus.STOPPED;
+    }
+
+    /** The HTTP calls one status cycle of a task makes (OMS three, DTS and UDTS one): what a round costs. */
+    default int callsPerCycle() {
+        return 1;
+    }
 }

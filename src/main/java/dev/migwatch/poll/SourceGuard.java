@@ -1,7 +1,9 @@
 package dev.migwatch.poll;
 
 import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.TaskSnapshot;
+import dev.migwatch.history.TaskState;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.slf4j.Logger;
@@ -10,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -130,6 +133,19 @@ public class SourceGuard {
             }
         }
     }
+
+    /**
+     * A listing of the source's account went through: for the source's health it counts as a successful cycle (it ends
+     * a throttling pause begun before it, and a half-open breaker's probe).
+     */
+    public void listed(String source, Duration interval, Instant startedAt) {
+        observe(new TaskSnapshot("listing", source, null, "*", startedAt, LISTED, List.of(), List.of(), List.of(), List.of(), List.of()),
+                interval, 0);
+    }
+
+    /** Stands for the listing's "task" in {@link #listed}: a snapshot counts as successful when it has a state. */
+    private static final TaskState LISTED = new TaskState(null, null, null, NormalizedStatus.UNKNOWN, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, null, null, null);
 
     public Status status(String source) {
         State s = states.get(source);

@@ -57,10 +57,15 @@ final class AlibabaGateway {
             return null;
         }
         return switch (action) {
-            case "DescribeProject", "DescribeProjectSteps", "DescribeProjectComponents" -> Provider.OMS;
-            case "ListJobStep" -> Provider.DTS;
+            case "DescribeProject", "DescribeProjectSteps", "DescribeProjectComponents", "ListProjects" -> Provider.OMS;
+            case "ListJobStep", "DescribeDtsJobs" -> Provider.DTS;
             default -> null;
         };
+    }
+
+    /** The list APIs: they take no task id. */
+    static boolean isList(String action) {
+        return "ListProjects".equals(action) || "DescribeDtsJobs".equals(action);
     }
 
     Outcome verify(SimRequest r) {

@@ -22,17 +22,25 @@ final class OmsSimulation {
     private static final int EPISODE_LENGTH = 240;
     private static final int SAMPLE_SECONDS = 20;
     private static final int ROW_BYTES = 220;
+    /** ListProjects' documented maximum PageSize. */
+    static final int MAX_PAGE_SIZE = 150;
 
     private final SimulatorSettings settings;
     private final SimClock clock;
+    private final SimTasks tasks;
 
     OmsSimulation(SimulatorSettings settings, SimClock clock) {
+        this(settings, clock, new SimTasks(settings, clock));
+    }
+
+    OmsSimulation(SimulatorSettings settings, SimClock clock, SimTasks tasks) {
         this.settings = settings;
         this.clock = clock;
+        this.tasks = tasks;
     }
 
     boolean knows(String id) {
-        return settings.omsProjects().containsKey(id);
+        return tasks.knows(SimTasks.Service.OMS, id);
     }
 
     /** One step at one instant. */
@@ -40,25 +48,44 @@ final class OmsSimulation {
                 ObjectNode stepInfo, String errorMessage, Instant failedTime) {
     }
 
-    /** The project's whole state at simulated second t. */
-    record Snapshot(String id, OmsScenario scenario, double t, List<Step> steps, Phase phase, long delay, long checkpoint,
-                    long sample, boolean failing, ObjectNode fullInfo, ObjectNode verifyInfo) {
+    /**
+     * The project's whole state at second t of its life.
+     *
+     * @param origin when the project began (its simulated second 0)
+     */
+    record Snapshot(String id, SimTasks.SimTask task, Instant origin, double t, List<Step> steps, Phase phase, long delay,
+                    long checkpoint, long sample, boolean failing, ObjectNode fullInfo, ObjectNode verifyInfo) {
+        OmsScenario scenario() {
+            return (OmsScenario) task.scenario();
+        }
     }
 
-    enum Phase { PRE_CHECK, STRUCT_TRANSFER, FULL_TRANSFER, FULL_VERIFIER, INCR_TRANSFER }
+    enum Phase { PRE_CHECK, STRUCT_TRANSFER, FULL_TRANSFER, FULL_VERIFIER, INCR_TRANSFER, FINISHED }
 
     Snapshot snapshot(String id) {
-        return snapshot(id, clock.elapsedSeconds());
+        SimTasks.Entry e = entry(id);
+        return snapshot(e, tasks.elapsed(e));
     }
 
+    /** The project at second t of its life. */
     Snapshot snapshot(String id, double t) {
-        OmsScenario s = settings.omsProjects().get(id);
+        return snapshot(entry(id), t);
+    }
+
+    private SimTasks.Entry entry(String id) {
+        return tasks.get(SimTasks.Service.OMS, id).orElseThrow(() -> new IllegalArgumentException("no OMS project " + id));
+    }
+
+    private Snapshot snapshot(SimTasks.Entry e, double t) {
+        String id = e.task().id();
+        OmsScenario s = (OmsScenario) e.task().scenario();
+        Instant origin = clock.epoch().plusMillis((long) (e.startAt() * 1000));
         double pre = s.preCheckSeconds;
         double structEnd = pre + s.structSeconds;
         double fullEnd = structEnd + (double) s.rows / s.rps;
         double verifyEnd = fullEnd + (double) s.rows / s.verifyRps;
         Phase phase = t < pre ? Phase.PRE_CHECK : t < structEnd ? Phase.STRUCT_TRANSFER : t < fullEnd ? Phase.FULL_TRANSFER
-                : t < verifyEnd ? Phase.FULL_VERIFIER : Phase.INCR_TRANSFER;
+                : t < verifyEnd ? Phase.FULL_VERIFIER : s.incremental ? Phase.INCR_TRANSFER : Phase.FINISHED;
 
         ObjectNode fullInfo = transferInfo(id, s, t, structEnd, fullEnd, s.rps, "full");
         ObjectNode verifyInfo = transferInfo(id, s, t, fullEnd, verifyEnd, s.verifyRps, "verify");
@@ -66,19 +93,23 @@ final class OmsSimulation {
         long sampleT = (long) Math.floor(t / SAMPLE_SECONDS) * SAMPLE_SECONDS;
         boolean failing = phase == Phase.INCR_TRANSFER && failingAt(id, s, t, verifyEnd);
         long delay = phase == Phase.INCR_TRANSFER ? delayAt(id, s, Math.max(sampleT, verifyEnd), verifyEnd, verifyEnd - structEnd) : 0;
-        long sample = clock.epoch().getEpochSecond() + Math.max(sampleT, (long) verifyEnd);
+        long sample = origin.getEpochSecond() + Math.max(sampleT, (long) verifyEnd);
         long checkpoint = sample - delay;
 
         List<Step> steps = new ArrayList<>();
-        steps.add(simple(1, "PRE_CHECK", "预检查", t, 0, pre));
-        steps.add(simple(2, "STRUCT_TRANSFER", "结构迁移", t, pre, structEnd));
+        steps.add(simple(origin, 1, "PRE_CHECK", "预检查", t, 0, pre));
+        steps.add(simple(origin, 2, "STRUCT_TRANSFER", "结构迁移", t, pre, structEnd));
         // the log pull starts with the full transfer so no change made meanwhile is lost; it then monitors forever
-        steps.add(t < structEnd ? step(3, "INCR_LOG_PULL", "增量日志拉取", "INIT", 0, null, null, null)
-                : step(3, "INCR_LOG_PULL", "增量日志拉取", t < structEnd + 60 ? "RUNNING" : "MONITORING",
-                t < structEnd + 60 ? (int) ((t - structEnd) * 100 / 60) : 100, at(structEnd), null, null));
-        steps.add(measured(4, "FULL_TRANSFER", "全量迁移", t, structEnd, fullEnd, fullInfo));
-        steps.add(measured(5, "FULL_VERIFIER", "全量校验", t, fullEnd, verifyEnd, verifyInfo));
-        if (t < verifyEnd) {
+        if (s.incremental) {
+            steps.add(t < structEnd ? step(3, "INCR_LOG_PULL", "增量日志拉取", "INIT", 0, null, null, null)
+                    : step(3, "INCR_LOG_PULL", "增量日志拉取", t < structEnd + 60 ? "RUNNING" : "MONITORING",
+                    t < structEnd + 60 ? (int) ((t - structEnd) * 100 / 60) : 100, at(origin, structEnd), null, null));
+        }
+        steps.add(measured(origin, 4, "FULL_TRANSFER", "全量迁移", t, structEnd, fullEnd, fullInfo));
+        steps.add(measured(origin, 5, "FULL_VERIFIER", "全量校验", t, fullEnd, verifyEnd, verifyInfo));
+        if (!s.incremental) {
+            // a migration without incremental sync ends with its verification
+        } else if (t < verifyEnd) {
             steps.add(step(6, "INCR_TRANSFER", "增量同步", "INIT", 0, null, null, null));
         } else {
             ObjectNode info = Jsons.obj();
@@ -88,17 +119,20 @@ final class OmsSimulation {
             double backlog = verifyEnd - structEnd;
             String status = failing ? "FAILED" : delay > 60 && t < verifyEnd + backlog ? "RUNNING" : "MONITORING";
             int progress = status.equals("MONITORING") ? 100 : (int) Math.max(0, Math.min(99, 100 - delay * 100 / backlog));
-            Step st = step(6, "INCR_TRANSFER", "增量同步", status, progress, at(verifyEnd), null, info);
+            Step st = step(6, "INCR_TRANSFER", "增量同步", status, progress, at(origin, verifyEnd), null, info);
             if (failing) {
                 double episodeStart = Math.floor(t / EPISODE_WINDOW) * EPISODE_WINDOW;
                 st = new Step(st.order(), st.name(), st.description(), st.status(), st.progress(), st.start(), null, info,
                         "Incr sync connector exited: java.sql.SQLTransientConnectionException: Lock wait timeout exceeded; try restarting transaction",
-                        at(Math.max(episodeStart, verifyEnd)));
+                        at(origin, Math.max(episodeStart, verifyEnd)));
             }
             steps.add(st);
         }
-        steps.add(step(7, "TRANSFER_APP_SWITCH", "正向切换", "INIT", 0, null, null, null));
-        return new Snapshot(id, s, t, steps, phase, delay, checkpoint, sample, failing, fullInfo, verifyInfo);
+        if (s.incremental) {
+            // the switchover follows the incremental sync, as a user action
+            steps.add(step(7, "TRANSFER_APP_SWITCH", "正向切换", "INIT", 0, null, null, null));
+        }
+        return new Snapshot(id, e.task(), origin, t, steps, phase, delay, checkpoint, sample, failing, fullInfo, verifyInfo);
     }
 
     private boolean failingAt(String id, OmsScenario s, double t, double incrStart) {
@@ -165,34 +199,35 @@ final class OmsSimulation {
         return info;
     }
 
-    private Step simple(int order, String name, String description, double t, double start, double end) {
+    private static Step simple(Instant origin, int order, String name, String description, double t, double start, double end) {
         if (t < start) {
             return step(order, name, description, "INIT", 0, null, null, null);
         }
         if (t >= end) {
-            return step(order, name, description, "FINISHED", 100, at(start), at(end), null);
+            return step(order, name, description, "FINISHED", 100, at(origin, start), at(origin, end), null);
         }
-        return step(order, name, description, "RUNNING", (int) ((t - start) * 100 / (end - start)), at(start), null, null);
+        return step(order, name, description, "RUNNING", (int) ((t - start) * 100 / (end - start)), at(origin, start), null, null);
     }
 
-    private Step measured(int order, String name, String description, double t, double start, double end, ObjectNode info) {
+    private static Step measured(Instant origin, int order, String name, String description, double t, double start, double end,
+                                 ObjectNode info) {
         if (t < start) {
             return step(order, name, description, "INIT", 0, null, null, null);
         }
         long processed = info.get("processedRecords").asLong();
         long capacity = info.get("capacity").asLong();
         if (t >= end) {
-            return step(order, name, description, "FINISHED", 100, at(start), at(end), info);
+            return step(order, name, description, "FINISHED", 100, at(origin, start), at(origin, end), info);
         }
-        return step(order, name, description, "RUNNING", (int) Math.min(99, processed * 100 / capacity), at(start), null, info);
+        return step(order, name, description, "RUNNING", (int) Math.min(99, processed * 100 / capacity), at(origin, start), null, info);
     }
 
     private static Step step(int order, String name, String description, String status, int progress, Instant start, Instant finish, ObjectNode info) {
         return new Step(order, name, description, status, progress, start, finish, info, null, null);
     }
 
-    private Instant at(double t) {
-        return clock.epoch().plusMillis((long) (t * 1000));
+    private static Instant at(Instant origin, double t) {
+        return origin.plusMillis((long) (t * 1000));
     }
 
     // ---- answers ---------------------------------------------------------------------------------------
@@ -224,6 +259,76 @@ final class OmsSimulation {
         body.put("Cost", Integer.parseInt(cost(id)) * 12 + 5); // a number here, as in seed 000 ("Cost": 48)
         body.set("Data", data);
         return body;
+    }
+
+    /**
+     * ListProjects (oceanbasepro 2019-09-01): PageNumber (from 1), PageSize (default 10, at most 150, as documented),
+     * Type (MIGRATION / SYNC), Status and LabelIds (JSON arrays, as the official SDK sends list parameters), SearchKey
+     * (part of the project's id or name). Projects come newest first (the documented default order, gmtCreate descend);
+     * each entry is the DescribeProject Data of the project, Steps and ExtraInfo included.
+     */
+    ObjectNode listProjects(java.util.Map<String, String> params) {
+        int pageNumber = InvalidParameter.intParam(params, "PageNumber", 1, 1, Integer.MAX_VALUE, "InvalidParameter");
+        int pageSize = InvalidParameter.intParam(params, "PageSize", 10, 1, MAX_PAGE_SIZE, "InvalidParameter");
+        String type = params.get("Type");
+        java.util.Set<String> statuses = jsonList(params, "Status");
+        java.util.Set<String> labelIds = jsonList(params, "LabelIds");
+        String searchKey = params.get("SearchKey");
+        List<Snapshot> matching = new ArrayList<>();
+        List<SimTasks.Entry> entries = new ArrayList<>(tasks.of(SimTasks.Service.OMS));
+        java.util.Collections.reverse(entries);
+        for (SimTasks.Entry e : entries) {
+            SimTasks.SimTask task = e.task();
+            if (type != null && !type.isEmpty() && !type.equalsIgnoreCase(task.type())) {
+                continue;
+            }
+            if (searchKey != null && !searchKey.isEmpty() && !(task.id().toLowerCase(Locale.ROOT).contains(searchKey.toLowerCase(Locale.ROOT))
+                    || name(task).toLowerCase(Locale.ROOT).contains(searchKey.toLowerCase(Locale.ROOT)))) {
+                continue;
+            }
+            if (!labelIds.isEmpty() && task.labels().stream().map(OmsSimulation::labelId).noneMatch(labelIds::contains)) {
+                continue;
+            }
+            Snapshot snap = snapshot(e, tasks.elapsed(e));
+            if (!statuses.isEmpty() && !statuses.contains(projectStatus(snap))) {
+                continue;
+            }
+            matching.add(snap);
+        }
+        ObjectNode body = envelope(true, matching.size());
+        body.put("PageNumber", pageNumber);
+        body.put("PageSize", pageSize);
+        body.put("Cost", cost("list"));
+        ArrayNode data = body.putArray("Data");
+        long from = (long) (pageNumber - 1) * pageSize;
+        for (long i = from; i < Math.min(matching.size(), from + pageSize); i++) {
+            data.add(projectNode(matching.get((int) i))); // the page only: an entry is some 10 KB of JSON
+        }
+        return body;
+    }
+
+    private static String projectStatus(Snapshot snap) {
+        return snap.phase() == Phase.FINISHED ? "FINISHED" : snap.failing() ? "FAILED" : "RUNNING";
+    }
+
+    /** OMS list parameters arrive as JSON array text (["RUNNING","FAILED"]); a bare word is taken as a one-item list. */
+    private static java.util.Set<String> jsonList(java.util.Map<String, String> params, String name) {
+        String v = params.get(name);
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        if (v == null || v.isBlank()) {
+            return out;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = Jsons.MAPPER.readTree(v);
+            if (n.isArray()) {
+                n.forEach(x -> out.add(x.asText()));
+                return out;
+            }
+        } catch (java.io.IOException notJson) {
+            // a bare word
+        }
+        out.add(v.trim());
+        return out;
     }
 
     /** Unknown project: HTTP 200 with Success=false. Chosen because OMS reports business errors in-band (ErrorDetail), the gateway only uses 4xx for its own checks; unconfirmed. */
@@ -321,18 +426,30 @@ final class OmsSimulation {
         gi.put("AutoRenewal", false);
         gi.put("Expired", false);
         gi.putNull("EndTime");
-        gi.put("GmtCreate", Jsons.oms(clock.epoch().minusSeconds(3600)));
+        gi.put("GmtCreate", Jsons.oms(snap.origin().minusSeconds(3600)));
         d.put("Id", id);
-        d.put("Type", "MIGRATION");
-        d.put("Name", id.replaceFirst("^np_", ""));
-        d.set("Labels", Jsons.arr());
+        d.put("Type", snap.task().type());
+        d.put("Name", name(snap.task()));
+        ArrayNode labels = d.putArray("Labels");
+        for (String label : snap.task().labels()) {
+            ObjectNode l = labels.addObject();
+            l.put("Id", labelId(label));
+            l.put("Name", label);
+            l.put("Type", 1);
+            l.put("Count", 1);
+            l.put("Creator", "oms_sim");
+        }
         d.put("Owner", "oms_sim");
         d.put("Importance", "HIGH");
-        d.put("Status", snap.failing() ? "FAILED" : "RUNNING");
-        d.put("GmtCreate", Jsons.oms(clock.epoch().minusSeconds(600)));
+        d.put("Status", projectStatus(snap));
+        d.put("GmtCreate", Jsons.oms(snap.origin().minusSeconds(600)));
         d.put("GmtModified", Jsons.oms(lastChange(snap)));
-        d.put("GmtStart", Jsons.oms(clock.epoch()));
-        d.putNull("GmtFinish");
+        d.put("GmtStart", Jsons.oms(snap.origin()));
+        if (snap.phase() == Phase.FINISHED) {
+            d.put("GmtFinish", Jsons.oms(runningStep(snap).finish()));
+        } else {
+            d.putNull("GmtFinish");
+        }
         d.put("DestConnId", "c_" + shortId(id, "dest"));
         d.put("IsMerging", false);
         d.put("IsModifying", false);
@@ -383,11 +500,11 @@ final class OmsSimulation {
         full.put("ReadWorkerNum", 32);
         full.put("ThrottleRps", 0);
         full.put("ThrottleIOPS", 0);
-        d.put("EnableIncrTransfer", true);
+        d.put("EnableIncrTransfer", s.incremental);
         d.put("EnableIncrVerify", false);
         d.put("EnableReverseIncrTransfer", false);
         ObjectNode incr = d.putObject("IncrTransferConfig");
-        incr.put("StartTimestamp", clock.epoch().getEpochSecond());
+        incr.put("StartTimestamp", snap.origin().getEpochSecond());
         incr.putArray("RecordTypeWhiteList").add("INSERT").add("UPDATE").add("DELETE");
         incr.put("StoreLogKeptHour", 24);
         incr.put("EnableSequencingWithinTxn", false);
@@ -408,9 +525,9 @@ final class OmsSimulation {
         extra.put("MonitoringIncr", snap.phase() == Phase.INCR_TRANSFER);
         extra.putArray("Subtopics").add("null");
         extra.putArray("ReverseSubtopics").add("null");
-        boolean logPull = snap.t() >= s.preCheckSeconds + s.structSeconds;
+        boolean logPull = s.incremental && snap.t() >= s.preCheckSeconds + s.structSeconds;
         if (logPull) {
-            extra.put("LogServiceStartCheckpoint", clock.epoch().getEpochSecond() + s.preCheckSeconds + s.structSeconds);
+            extra.put("LogServiceStartCheckpoint", snap.origin().getEpochSecond() + s.preCheckSeconds + s.structSeconds);
         } else {
             extra.putNull("LogServiceStartCheckpoint");
         }
@@ -473,7 +590,7 @@ final class OmsSimulation {
         double structEnd = s.preCheckSeconds + s.structSeconds;
         ObjectNode d = Jsons.obj();
         ArrayNode stores = d.putArray("StoreList");
-        if (snap.t() >= structEnd) {
+        if (s.incremental && snap.t() >= structEnd) {
             ObjectNode st = stores.addObject();
             st.put("Name", "10.0.3.17-7145:MYSQL_" + id + "_store:0000000097");
             st.put("Ip", "10.0.3.17");
@@ -490,10 +607,10 @@ final class OmsSimulation {
             st.put("ToSwitch", false);
             st.put("Port", 2883);
             st.put("StorePort", 2882);
-            st.put("BeginCheckpoint", Jsons.oms(at(structEnd)));
+            st.put("BeginCheckpoint", Jsons.oms(at(snap.origin(), structEnd)));
             st.put("EndCheckpoint", Jsons.oms(now.minusSeconds(2)));
             st.putNull("ErrMsg");
-            st.put("GmtCreate", Jsons.oms(at(structEnd)));
+            st.put("GmtCreate", Jsons.oms(at(snap.origin(), structEnd)));
             st.put("GmtModified", Jsons.oms(now));
             st.put("LatelyHeartbeatTimeSec", nowSec - SimRandom.between(settings.seed(), id, "hb", bucket, 0, 5));
         }
@@ -527,7 +644,7 @@ final class OmsSimulation {
             long processed = snap.fullInfo().get("processedRecords").asLong();
             c.put("Progress", (int) Math.min(99, processed * 100 / s.rows));
             c.put("Status", "RUNNING");
-            c.put("GmtCreate", Jsons.oms(at(structEnd)));
+            c.put("GmtCreate", Jsons.oms(at(snap.origin(), structEnd)));
             c.put("GmtModify", Jsons.oms(now));
             c.set("ErrorDetails", Jsons.arr());
         }
@@ -544,7 +661,7 @@ final class OmsSimulation {
             c.put("Tps", snap.failing() ? 0 : SimRandom.between(settings.seed(), id, "incrTps", (long) (snap.t() / 10), 20, 700));
             c.put("Delay", snap.delay());
             c.put("CheckpointSampleTimestamp", snap.sample());
-            c.put("GmtCreate", Jsons.oms(snap.steps().get(5).start()));
+            c.put("GmtCreate", Jsons.oms(stepNamed(snap, "INCR_TRANSFER").start()));
             c.put("GmtModify", Jsons.oms(now));
             ArrayNode errors = c.putArray("ErrorDetails");
             if (snap.failing()) {
@@ -556,18 +673,33 @@ final class OmsSimulation {
     }
 
     private Step runningStep(Snapshot snap) {
-        return switch (snap.phase()) {
-            case PRE_CHECK -> snap.steps().get(0);
-            case STRUCT_TRANSFER -> snap.steps().get(1);
-            case FULL_TRANSFER -> snap.steps().get(3);
-            case FULL_VERIFIER -> snap.steps().get(4);
-            case INCR_TRANSFER -> snap.steps().get(5);
-        };
+        return stepNamed(snap, switch (snap.phase()) {
+            case PRE_CHECK -> "PRE_CHECK";
+            case STRUCT_TRANSFER -> "STRUCT_TRANSFER";
+            case FULL_TRANSFER -> "FULL_TRANSFER";
+            case FULL_VERIFIER, FINISHED -> "FULL_VERIFIER";
+            case INCR_TRANSFER -> "INCR_TRANSFER";
+        });
+    }
+
+    private static Step stepNamed(Snapshot snap, String name) {
+        return snap.steps().stream().filter(st -> st.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no step " + name));
+    }
+
+    /** The display name: the one given at creation, else the id without its np_ prefix. */
+    static String name(SimTasks.SimTask task) {
+        return task.name() != null ? task.name() : task.id().replaceFirst("^np_", "");
+    }
+
+    /** OMS label ids look like l_4w3a****: derived from the name, so that one label has one id across projects. */
+    static String labelId(String label) {
+        return "l_" + Long.toString(Math.abs((long) label.hashCode()), 36);
     }
 
     private Instant lastChange(Snapshot snap) {
         Step r = runningStep(snap);
-        return r.start() == null ? clock.epoch() : r.start();
+        return r.start() == null ? snap.origin() : r.start();
     }
 
     static ObjectNode errorDetail(String code, String level, String message, String proposal) {

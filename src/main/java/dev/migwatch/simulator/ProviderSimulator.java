@@ -46,6 +46,8 @@ public final class ProviderSimulator implements AutoCloseable {
     private final OmsSimulation oms;
     private final DtsSimulation dts;
     private final UdtsSimulation udts;
+    private final SimTasks tasks;
+    private final AccountRateLimit rateLimit = new AccountRateLimit(System::nanoTime);
     private final FaultInjector faults = new FaultInjector();
     private final SimulatorStats.Counter stats = new SimulatorStats.Counter();
     private final Set<HttpExchange> hung = ConcurrentHashMap.newKeySet();
@@ -64,9 +66,10 @@ public final class ProviderSimulator implements AutoCloseable {
         this.clock = clock;
         this.alibaba = new AlibabaGateway(settings, wallClock);
         this.ucloud = new UcloudGateway(settings);
-        this.oms = new OmsSimulation(settings, clock);
-        this.dts = new DtsSimulation(settings, clock);
-        this.udts = new UdtsSimulation(settings, clock);
+        this.tasks = new SimTasks(settings, clock);
+        this.oms = new OmsSimulation(settings, clock, tasks);
+        this.dts = new DtsSimulation(settings, clock, tasks);
+        this.udts = new UdtsSimulation(settings, clock, tasks);
     }
 
     public synchronized ProviderSimulator start() throws IOException {
@@ -123,6 +126,29 @@ public final class ProviderSimulator implements AutoCloseable {
         return faults;
     }
 
+    /** The accounts' tasks: create, delete or restart tasks while the simulator runs. */
+    public SimTasks tasks() {
+        return tasks;
+    }
+
+    /**
+     * Enforces the providers' per-account rate limit: beyond {@code perSecond} requests of one account within any one
+     * second, Alibaba answers HTTP 400 Throttling.User and UCloud a RetCode of 2000 or more (0: no limit, the default).
+     */
+    public void limitRequestsPerSecond(int perSecond) {
+        rateLimit.limit(perSecond);
+    }
+
+    /** The most requests one account sent within any one second since start (or the last stats reset), limit or not. */
+    public int peakRequestsPerSecond() {
+        return rateLimit.peakPerSecond();
+    }
+
+    /** Requests refused by the per-account rate limit since start (or the last stats reset). */
+    public long refusedByRateLimit() {
+        return rateLimit.refused();
+    }
+
     public SimulatorStats stats() {
         return stats.snapshot();
     }
@@ -134,6 +160,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
     public void resetStats() {
         stats.reset();
+        rateLimit.reset();
     }
 
     // ---- request handling -------------------------------------------------------------------------------
@@ -168,6 +195,17 @@ public final class ProviderSimulator implements AutoCloseable {
             return;
         }
         AlibabaGateway.Call call = o.call();
+        stats.action(call.action());
+        if (!rateLimit.admit(settings.accessKeyId())) {
+            SimAnswer a = AlibabaGateway.error(r, call.provider(), 400, "Throttling.User", "Request was denied due to user flow control.");
+            stats.record(taskOf(call.params()), a.outcome());
+            send(ex, a);
+            return;
+        }
+        if (AlibabaGateway.isList(call.action())) {
+            answer(ex, null, call.action(), false, () -> listAnswer(r, call));
+            return;
+        }
         String param = call.provider() == AlibabaGateway.Provider.OMS ? "Id" : "DtsJobId";
         String task = call.params().get(param);
         if (task == null || task.isEmpty()) {
@@ -177,6 +215,14 @@ public final class ProviderSimulator implements AutoCloseable {
             return;
         }
         answer(ex, task, call.action(), false, () -> alibabaAnswer(r, call, task));
+    }
+
+    private SimAnswer listAnswer(SimRequest r, AlibabaGateway.Call call) {
+        try {
+            return ok(call.provider() == AlibabaGateway.Provider.OMS ? oms.listProjects(call.params()) : dts.describeDtsJobs(call.params()), true);
+        } catch (InvalidParameter e) {
+            return AlibabaGateway.error(r, call.provider(), 400, e.code(), e.getMessage());
+        }
     }
 
     private SimAnswer alibabaAnswer(SimRequest r, AlibabaGateway.Call call, String task) {
@@ -204,6 +250,24 @@ public final class ProviderSimulator implements AutoCloseable {
             Map<String, Object> p = UcloudGateway.params(r);
             stats.record(p == null || p.get("TaskId") == null ? null : p.get("TaskId").toString(), o.refusal().outcome());
             send(ex, o.refusal());
+            return;
+        }
+        stats.action(String.valueOf(o.params().get("Action")));
+        if (!rateLimit.admit(settings.ucloudPublicKey())) {
+            // unconfirmed wording, as for the THROTTLE fault; the SDKs retry any RetCode >= 2000
+            SimAnswer a = UcloudGateway.refusal(2000, "Request too frequently, please try again later");
+            stats.record(o.params().get("TaskId") == null ? null : o.params().get("TaskId").toString(), a.outcome());
+            send(ex, a);
+            return;
+        }
+        if (UcloudGateway.LIST.equals(o.params().get("Action"))) {
+            answer(ex, null, UcloudGateway.LIST, true, () -> {
+                try {
+                    return ok(udts.listTasks(o.params()), false);
+                } catch (InvalidParameter e) {
+                    return UcloudGateway.refusal(Integer.parseInt(e.code()), "Params [" + e.param() + "] not available");
+                }
+            });
             return;
         }
         String task = o.params().get("TaskId").toString();
@@ -346,6 +410,19 @@ public final class ProviderSimulator implements AutoCloseable {
                     applyFaultCommand(Jsons.MAPPER.readTree(r.body()));
                     sendJson(ex, 200, Jsons.obj().put("ok", true).put("pending", faults.pending()));
                 }
+                case "tasks" -> {
+                    if ("POST".equals(r.method())) {
+                        applyTaskCommand(Jsons.MAPPER.readTree(r.body()));
+                    }
+                    sendJson(ex, 200, Jsons.obj().put("tasks", tasks.size()));
+                }
+                case "limits" -> {
+                    if ("POST".equals(r.method())) {
+                        limitRequestsPerSecond(Jsons.MAPPER.readTree(r.body()).path("requestsPerSecond").asInt(0));
+                    }
+                    sendJson(ex, 200, Jsons.obj().put("requestsPerSecond", rateLimit.limit()).put("peakPerSecond", peakRequestsPerSecond())
+                            .put("refused", refusedByRateLimit()));
+                }
                 case "clock" -> {
                     if ("POST".equals(r.method())) {
                         JsonNode cmd = Jsons.MAPPER.readTree(r.body());
@@ -358,6 +435,45 @@ public final class ProviderSimulator implements AutoCloseable {
             }
         } catch (IOException | IllegalArgumentException e) {
             sendJson(ex, 400, Jsons.obj().put("error", e.getMessage()));
+        }
+    }
+
+    /**
+     * {"create":{"service":"oms","id":"np_x","scenario":"FULL_ONLY","name":"orders","type":"MIGRATION","labels":["prod"],
+     * "ageSeconds":7200}} | {"delete":"np_x"} | {"restart":"np_x"}
+     */
+    void applyTaskCommand(JsonNode cmd) {
+        JsonNode create = cmd.get("create");
+        if (create != null) {
+            SimTasks.Service service = SimTasks.Service.valueOf(create.path("service").asText().toUpperCase(Locale.ROOT));
+            String id = create.path("id").asText();
+            String scenario = create.path("scenario").asText().toUpperCase(Locale.ROOT);
+            SimTasks.SimTask task = switch (service) {
+                case OMS -> SimTasks.SimTask.oms(id, OmsScenario.valueOf(scenario.isEmpty() ? "FULL_THEN_INCREMENTAL" : scenario));
+                case DTS -> SimTasks.SimTask.dts(id, DtsScenario.valueOf(scenario.isEmpty() ? "MIGRATION_WITH_SYNC" : scenario));
+                case UDTS -> SimTasks.SimTask.udts(id, UdtsScenario.valueOf(scenario.isEmpty() ? "FULL_AND_INCREMENTAL" : scenario));
+            };
+            if (id.isEmpty()) {
+                throw new IllegalArgumentException("create needs an id");
+            }
+            if (create.hasNonNull("name")) {
+                task = task.named(create.get("name").asText());
+            }
+            if (create.hasNonNull("type")) {
+                task = task.typed(create.get("type").asText());
+            }
+            if (create.has("labels")) {
+                List<String> labels = new ArrayList<>();
+                create.get("labels").forEach(l -> labels.add(l.asText()));
+                task = task.labelled(labels.toArray(new String[0]));
+            }
+            tasks.add(task.aged(Duration.ofMillis((long) (create.path("ageSeconds").asDouble(0) * 1000))));
+        }
+        if (cmd.hasNonNull("delete")) {
+            tasks.remove(cmd.get("delete").asText());
+        }
+        if (cmd.hasNonNull("restart")) {
+            tasks.restart(cmd.get("restart").asText());
         }
     }
 

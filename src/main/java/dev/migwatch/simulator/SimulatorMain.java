@@ -8,7 +8,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the demo simulator standalone: {@code --port N} (default 8099, 0 = any), {@code --speed X}
  * (simulated seconds per real second, default 60), {@code --seed N}, {@code --oms-projects N} (N more OMS projects,
- * np_load0001 to np_loadN). Logs key ids, never secrets.
+ * np_load0001 to np_loadN), {@code --finished-oms-projects N} (N more that finished a day ago, np_done0001 to
+ * np_doneN) and {@code --rate-limit N} (requests per second an account may send; 0, the default, for no limit).
+ * Logs key ids, never secrets.
  */
 public final class SimulatorMain {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatorMain.class);
@@ -25,8 +27,17 @@ public final class SimulatorMain {
         return s;
     }
 
+    /** {@code --finished-oms-projects N}: N OMS projects np_done0001..N that finished a day ago (idle tasks). */
+    static void addFinishedOmsProjects(SimTasks tasks, int n) {
+        for (int i = 1; i <= n; i++) {
+            tasks.add(SimTasks.SimTask.oms(String.format("np_done%04d", i), OmsScenario.FULL_ONLY).aged(java.time.Duration.ofDays(1)));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int port = 8099;
+        int finished = 0;
+        int rateLimit = 0;
         SimulatorSettings settings = SimulatorSettings.demo();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -40,10 +51,16 @@ public final class SimulatorMain {
                 case "--speed" -> settings = settings.withSpeed(Double.parseDouble(value));
                 case "--seed" -> settings = settings.withSeed(Long.parseLong(value));
                 case "--oms-projects" -> settings = withOmsProjects(settings, Integer.parseInt(value));
-                default -> throw new IllegalArgumentException("unknown option " + name + " (use --port, --speed, --seed, --oms-projects)");
+                case "--finished-oms-projects" -> finished = Integer.parseInt(value);
+                case "--rate-limit" -> rateLimit = Integer.parseInt(value);
+                default -> throw new IllegalArgumentException("unknown option " + name
+                        + " (use --port, --speed, --seed, --oms-projects, --finished-oms-projects, --rate-limit)");
             }
         }
-        ProviderSimulator sim = new ProviderSimulator(settings, port).start();
+        ProviderSimulator sim = new ProviderSimulator(settings, port);
+        addFinishedOmsProjects(sim.tasks(), finished);
+        sim.limitRequestsPerSecond(rateLimit);
+        sim.start();
         if (settings.omsProjects().size() > 10) {
             LOG.info("OMS projects np_load0001 to np_load{} besides the demo ones", String.format("%04d", settings.omsProjects().size() - 2));
         }

@@ -13,7 +13,12 @@ import java.util.concurrent.atomic.LongAdder;
  * Requests served, per task and per outcome ("OK", "NOT_FOUND", the error code or RetCode served, or
  * "fault:KIND"), so tests can compare with what migwatch recorded. Requests without a task id count under "-".
  */
-public record SimulatorStats(long total, Map<String, Map<String, Long>> byTask, Map<String, Long> byOutcome) {
+public record SimulatorStats(long total, Map<String, Map<String, Long>> byTask, Map<String, Long> byOutcome, Map<String, Long> byAction) {
+
+    /** Correctly signed requests for one action (DescribeProject, ListProjects, ...), whatever they were answered. */
+    public long calls(String action) {
+        return byAction.getOrDefault(action, 0L);
+    }
 
     public long count(String task, String outcome) {
         return byTask.getOrDefault(task, Map.of()).getOrDefault(outcome, 0L);
@@ -29,6 +34,11 @@ public record SimulatorStats(long total, Map<String, Map<String, Long>> byTask, 
         static final int TIMES_KEPT = 256;
         private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
         private final Map<String, Deque<Instant>> times = new ConcurrentHashMap<>();
+        private final Map<String, LongAdder> actions = new ConcurrentHashMap<>();
+
+        void action(String action) {
+            actions.computeIfAbsent(String.valueOf(action), k -> new LongAdder()).increment();
+        }
 
         void record(String task, String outcome) {
             String key = task == null ? "-" : task;
@@ -68,12 +78,15 @@ public record SimulatorStats(long total, Map<String, Map<String, Long>> byTask, 
                 }
                 byTask.put(t.getKey(), java.util.Collections.unmodifiableMap(m));
             }
-            return new SimulatorStats(total, byTask, byOutcome);
+            Map<String, Long> byAction = new TreeMap<>();
+            actions.forEach((a, n) -> byAction.put(a, n.sum()));
+            return new SimulatorStats(total, byTask, byOutcome, byAction);
         }
 
         void reset() {
             counts.clear();
             times.clear();
+            actions.clear();
         }
     }
 }

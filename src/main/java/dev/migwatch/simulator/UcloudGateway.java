@@ -13,6 +13,8 @@ import java.util.Map;
  * and verifies the signature with migwatch's {@link UcloudSigning}. Errors are HTTP 200 with a RetCode.
  */
 final class UcloudGateway {
+    static final String STATUS = "GetUDTSTaskStatus";
+    static final String LIST = "ListUDTSTask";
     private final SimulatorSettings settings;
 
     UcloudGateway(SimulatorSettings settings) {
@@ -24,7 +26,7 @@ final class UcloudGateway {
     }
 
     static boolean isUcloud(SimRequest r) {
-        if ("GetUDTSTaskStatus".equals(r.params().get("Action"))) {
+        if (STATUS.equals(r.params().get("Action")) || LIST.equals(r.params().get("Action"))) {
             return true;
         }
         String body = r.bodyText().stripLeading();
@@ -59,7 +61,10 @@ final class UcloudGateway {
                 signature.toString().getBytes(StandardCharsets.UTF_8))) {
             return new Outcome(null, refusal(171, "Signature VerifyAC Error"));
         }
-        if (!"GetUDTSTaskStatus".equals(p.get("Action"))) {
+        if (LIST.equals(p.get("Action"))) {
+            return new Outcome(p, null);
+        }
+        if (!STATUS.equals(p.get("Action"))) {
             // unconfirmed wording for an action this simulator does not serve
             return new Outcome(null, refusal(160, "Action [" + p.get("Action") + "] not found"));
         }

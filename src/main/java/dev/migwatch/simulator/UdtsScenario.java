@@ -6,6 +6,8 @@ public enum UdtsScenario {
     FULL_AND_INCREMENTAL,
     /** Fails during the dump (Failed, RetryPending, Starting, twice, CurRetryCount counting), then recovers. */
     FAIL_THEN_RECOVER,
+    /** Full migration only: Created → Dumping → Loading → Done (after 1,520 simulated seconds). */
+    FULL_ONLY,
     /** Incremental only: no full-migration Progress (empty object), Created → Syncing → Synced. */
     INCREMENTAL_ONLY
 }

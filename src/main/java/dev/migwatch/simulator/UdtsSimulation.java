@@ -17,16 +17,55 @@ final class UdtsSimulation {
     private static final int MAX_RETRY = 3;
     private static final String GTID_UUID = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
 
+    /** Unconfirmed: the largest Limit ListUDTSTask accepts is not documented (the SDK says the default is 20). */
+    static final int MAX_LIMIT = 100;
+
     private final SimulatorSettings settings;
     private final SimClock clock;
+    private final SimTasks tasks;
 
     UdtsSimulation(SimulatorSettings settings, SimClock clock) {
+        this(settings, clock, new SimTasks(settings, clock));
+    }
+
+    UdtsSimulation(SimulatorSettings settings, SimClock clock, SimTasks tasks) {
         this.settings = settings;
         this.clock = clock;
+        this.tasks = tasks;
     }
 
     boolean knows(String id) {
-        return settings.udtsTasks().containsKey(id);
+        return tasks.knows(SimTasks.Service.UDTS, id);
+    }
+
+    /**
+     * ListUDTSTask: Offset (default 0) and Limit (default 20) as the official SDK documents them; Data is one
+     * ListDataItem per task (TaskId, Name, Type, Status, CreateTime, CurRetryCount, MaxRetryCount, Progress) in
+     * creation order, and there is no total: a client pages until a page comes back short.
+     */
+    ObjectNode listTasks(java.util.Map<String, Object> params) {
+        int offset = InvalidParameter.intParam(params, "Offset", 0, 0, Integer.MAX_VALUE, "230");
+        int limit = InvalidParameter.intParam(params, "Limit", 20, 1, MAX_LIMIT, "230");
+        java.util.List<SimTasks.Entry> all = tasks.of(SimTasks.Service.UDTS);
+        ObjectNode body = Jsons.obj();
+        body.put("Action", "ListUDTSTaskResponse");
+        com.fasterxml.jackson.databind.node.ArrayNode data = body.putArray("Data");
+        for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
+            SimTasks.Entry e = all.get(i);
+            ObjectNode status = (ObjectNode) status(e, tasks.elapsed(e)).get("Data");
+            ObjectNode item = data.addObject();
+            item.put("TaskId", e.task().id());
+            item.put("Name", e.task().name() != null ? e.task().name() : e.task().id());
+            item.put("Type", e.task().type());
+            item.put("Status", status.get("Status").asText());
+            item.put("CreateTime", clock.epoch().plusMillis((long) (e.startAt() * 1000)).minusSeconds(60).getEpochSecond());
+            item.put("CurRetryCount", status.get("CurRetryCount").asInt());
+            item.put("MaxRetryCount", status.get("MaxRetryCount").asInt());
+            item.set("Progress", status.get("Progress"));
+        }
+        body.put("Message", "");
+        body.put("RetCode", 0);
+        return body;
     }
 
     /** A phase of a task's life: status between from and to (simulated seconds). */
@@ -34,11 +73,22 @@ final class UdtsSimulation {
     }
 
     ObjectNode status(String id) {
-        return status(id, clock.elapsedSeconds());
+        SimTasks.Entry e = entry(id);
+        return status(e, tasks.elapsed(e));
     }
 
+    /** The task's status at second t of its life. */
     ObjectNode status(String id, double t) {
-        UdtsScenario scenario = settings.udtsTasks().get(id);
+        return status(entry(id), t);
+    }
+
+    private SimTasks.Entry entry(String id) {
+        return tasks.get(SimTasks.Service.UDTS, id).orElseThrow(() -> new IllegalArgumentException("no UDTS task " + id));
+    }
+
+    private ObjectNode status(SimTasks.Entry e, double t) {
+        String id = e.task().id();
+        UdtsScenario scenario = (UdtsScenario) e.task().scenario();
         Phase p = phaseAt(scenario, t);
         double dumpStart = scenario == UdtsScenario.FAIL_THEN_RECOVER ? 460 : 20;
         double loadStart = dumpStart + 300;
@@ -70,7 +120,7 @@ final class UdtsSimulation {
             long startOffset = 154 + SimRandom.between(settings.seed(), id, "pos", 0, 0, 500_000_000);
             long startFile = 6 + SimRandom.between(settings.seed(), id, "file", 0, 0, 40);
             // a write rate that swings ±30 % over 10 minutes; integrated, so the position never goes back
-            double dt = Math.max(0, t - syncStart);
+            double dt = scenario == UdtsScenario.FULL_ONLY ? 0 : Math.max(0, t - syncStart);
             long written = Math.round(BINLOG_BYTES_PER_SECOND * (dt + 0.3 * 600 / (2 * Math.PI) * Math.sin(2 * Math.PI * dt / 600)));
             long absolute = startOffset + written;
             sync.put("BinlogName", String.format("mysql-bin.%06d", startFile + absolute / BINLOG_SIZE));
@@ -85,6 +135,11 @@ final class UdtsSimulation {
     private Phase phaseAt(UdtsScenario scenario, double t) {
         return switch (scenario) {
             case FULL_AND_INCREMENTAL -> full(t, 20, 0);
+            case FULL_ONLY -> {
+                Phase p = full(t, 20, 0);
+                // without incremental sync the task is Done once its data is loaded
+                yield p.status().equals("Syncing") || p.status().equals("Synced") ? new Phase("Done", 1520, Double.MAX_VALUE, 0, null) : p;
+            }
             case INCREMENTAL_ONLY -> t < 20 ? new Phase("Created", 0, 20, 0, null)
                     : t < 200 ? new Phase("Syncing", 20, 200, 0, null) : new Phase("Synced", 200, Double.MAX_VALUE, 0, null);
             case FAIL_THEN_RECOVER -> {

@@ -20,6 +20,24 @@ public enum Provider {
         };
     }
 
+    /**
+     * The request budget of a source when migwatch.sources.<name>.max-requests-per-second is not set. DTS documents 20
+     * calls a second per account and region for DescribeDtsJobs (40 for DescribeDtsJobDetail); OMS and UDTS publish no
+     * figure. Half of DTS's documented limit leaves room for the console and other tools of the same account.
+     */
+    public double defaultMaxRequestsPerSecond() {
+        return 10;
+    }
+
+    /** The task types the provider's list API knows, as discover.type takes them (upper case). */
+    public java.util.Set<String> taskTypes() {
+        return switch (this) {
+            case OMS -> java.util.Set.of("MIGRATION", "SYNC");
+            case DTS -> java.util.Set.of("MIGRATION", "SYNC", "SUBSCRIBE");
+            case UDTS -> java.util.Set.of("FULL", "INCREMENTAL", "FULL+INCREMENTAL");
+        };
+    }
+
     public static Provider parse(String text) {
         for (Provider p : values()) {
             if (p.id().equalsIgnoreCase(text == null ? "" : text.trim())) {

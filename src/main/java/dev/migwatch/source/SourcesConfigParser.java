@@ -22,11 +22,17 @@ public final class SourcesConfigParser {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final Pattern SOURCE_KEY = Pattern.compile("migwatch\\.sources\\.([A-Za-z0-9_-]+)\\.([a-z-]+)");
+    private static final Pattern SOURCE_KEY = Pattern.compile("migwatch\\.sources\\.([A-Za-z0-9_-]+)\\.([a-z.-]+)");
+    /** Discovery: tasks = * (alone or among ids). */
+    public static final String ALL_TASKS = "*";
+    private static final List<String> DISCOVERY_KEYS = List.of("discovery-interval", "discover.status", "discover.name", "discover.type",
+            "discover.labels");
     /** The keys of a source, as in migwatch.sources.<name>.<key>. */
     public static final Set<String> SOURCE_KEYS = Set.of("provider", "endpoint", "region", "tasks", "interval",
             "access-key-id", "access-key-secret", "security-token", "signature-method",
-            "public-key", "private-key", "project-id", "connect-timeout", "read-timeout");
+            "public-key", "private-key", "project-id", "connect-timeout", "read-timeout",
+            "discovery-interval", "discover.status", "discover.name", "discover.type", "discover.labels",
+            "max-requests-per-second", "idle-interval");
 
     private SourcesConfigParser() {
     }
@@ -90,13 +96,25 @@ public final class SourcesConfigParser {
         if (provider == Provider.DTS && region == null) {
             problems.add(p + "region is missing: DTS's ListJobStep needs RegionId, e.g. " + p + "region = cn-hangzhou");
         }
-        List<String> tasks = keys.containsKey("tasks")
+        List<String> given = keys.containsKey("tasks")
                 ? Arrays.stream(keys.get("tasks").split(",")).map(String::trim).filter(t -> !t.isEmpty()).distinct().toList()
                 : List.of();
-        if (tasks.isEmpty()) {
-            problems.add(p + "tasks is missing or empty: list the task ids to watch, comma-separated");
+        if (given.isEmpty()) {
+            problems.add(p + "tasks is missing or empty: list the task ids to watch, comma-separated, or * to watch all the account's tasks");
         }
+        boolean discover = given.contains(ALL_TASKS);
+        List<String> tasks = given.stream().filter(t -> !t.equals(ALL_TASKS)).toList();
         Duration interval = duration(keys, "interval", DEFAULT_INTERVAL, p, problems);
+        Duration idleInterval = duration(keys, "idle-interval", SourceConfig.DEFAULT_IDLE_INTERVAL, p, problems);
+        double maxRequestsPerSecond = rate(keys, provider, p, problems);
+        Discovery discovery = discover ? discovery(keys, provider, p, problems) : null;
+        if (!discover) {
+            for (String k : DISCOVERY_KEYS) {
+                if (keys.containsKey(k)) {
+                    problems.add(p + k + " is set but " + p + "tasks has no *: add * to tasks to watch the account's tasks");
+                }
+            }
+        }
         Duration connectTimeout = duration(keys, "connect-timeout", DEFAULT_CONNECT_TIMEOUT, p, problems);
         Duration readTimeout = duration(keys, "read-timeout", DEFAULT_READ_TIMEOUT, p, problems);
 
@@ -133,7 +151,71 @@ public final class SourcesConfigParser {
             return null;
         }
         return new SourceConfig(name, provider, endpoint, region, tasks, interval, keyId, secret, token, method,
-                blankToNull(keys.get("project-id")), connectTimeout, readTimeout);
+                blankToNull(keys.get("project-id")), connectTimeout, readTimeout, discovery, maxRequestsPerSecond, idleInterval);
+    }
+
+    private static double rate(Map<String, String> keys, Provider provider, String p, List<String> problems) {
+        String v = keys.get("max-requests-per-second");
+        if (v == null) {
+            return provider.defaultMaxRequestsPerSecond();
+        }
+        try {
+            double r = Double.parseDouble(v);
+            if (r > 0 && r <= 100_000) {
+                return r;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(p + "max-requests-per-second '" + v + "' is not a number of requests above 0: write it like 10 or 2.5");
+        return provider.defaultMaxRequestsPerSecond();
+    }
+
+    private static Discovery discovery(Map<String, String> keys, Provider provider, String p, List<String> problems) {
+        Duration every = duration(keys, "discovery-interval", Discovery.DEFAULT_INTERVAL, p, problems);
+        Set<String> statuses = new TreeSet<>();
+        for (String st : list(keys, "discover.status")) {
+            if (!knownStatus(st)) {
+                problems.add(p + "discover.status '" + st + "' is not a status migwatch knows: use PENDING, RUNNING, FINISHED, FAILED, STOPPED "
+                        + "or one of the provider's words (README, \"Normalized status\")");
+            }
+            statuses.add(st);
+        }
+        List<Glob> names = new ArrayList<>();
+        for (String g : list(keys, "discover.name")) {
+            try {
+                names.add(Glob.of(g));
+            } catch (IllegalArgumentException e) {
+                problems.add(p + "discover.name '" + g + "' is not a valid glob: " + e.getMessage() + " (use * and ? as wildcards, [a-z] for a set)");
+            }
+        }
+        Set<String> types = new TreeSet<>();
+        for (String t : list(keys, "discover.type")) {
+            String upper = t.toUpperCase(java.util.Locale.ROOT);
+            if (!provider.taskTypes().contains(upper)) {
+                problems.add(p + "discover.type '" + t + "' is not a " + provider.id() + " task type: use " + new TreeSet<>(provider.taskTypes()));
+            }
+            types.add(upper);
+        }
+        List<String> labels = list(keys, "discover.labels");
+        if (!labels.isEmpty() && provider == Provider.UDTS) {
+            problems.add(p + "discover.labels is set, but UDTS tasks carry no labels: remove it");
+        }
+        return new Discovery(every, statuses, names, types, Set.copyOf(labels));
+    }
+
+    private static boolean knownStatus(String word) {
+        for (dev.migwatch.history.NormalizedStatus s : dev.migwatch.history.NormalizedStatus.values()) {
+            if (s.name().equalsIgnoreCase(word.trim()) && s != dev.migwatch.history.NormalizedStatus.UNKNOWN) {
+                return true;
+            }
+        }
+        return dev.migwatch.history.NormalizedStatus.of(word) != dev.migwatch.history.NormalizedStatus.UNKNOWN;
+    }
+
+    private static List<String> list(Map<String, String> keys, String key) {
+        String v = keys.get(key);
+        return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).distinct().toList();
     }
 
     private static Duration duration(Map<String, String> keys, String key, Duration dflt, String p, List<String> problems) {

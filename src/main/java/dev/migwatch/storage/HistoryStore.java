@@ -3,6 +3,7 @@ package dev.migwatch.storage;
 import dev.migwatch.history.ComponentSample;
 import dev.migwatch.history.RawBody;
 import dev.migwatch.history.StepSample;
+import dev.migwatch.history.TaskPart;
 import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.history.TaskState;
 import dev.migwatch.storage.SqlRow.Col.Kind;
@@ -130,8 +131,13 @@ public class HistoryStore {
             } else {
                 updateTaskInfo(c, task, s.task());
                 stateAt = writeTaskState(c, task, at, s.task());
-                writeSteps(c, task, at, s.steps());
-                writeComponents(c, task, at, s.components());
+                // a part the answers did not cover at all (an idle task recorded from its list entry) stays as stored
+                if (!s.notReported().contains(TaskPart.STEPS)) {
+                    writeSteps(c, task, at, s.steps());
+                }
+                if (!s.notReported().contains(TaskPart.COMPONENTS)) {
+                    writeComponents(c, task, at, s.components());
+                }
                 task.lastOkAt = at;
             }
             ErrorLedger.record(c, task, at, s.errors(), late);
@@ -225,8 +231,9 @@ public class HistoryStore {
     }
 
     private static void updateTaskInfo(Connection c, KnownTask task, TaskState t) throws SQLException {
-        List<Object> info = values(SqlRow.clip(t.taskName(), 500), SqlRow.clip(t.taskType(), 100), SqlRow.micros(t.createdAt()),
-                t.detailJson());
+        // a value this answer does not carry keeps the last one known: DTS's ListJobStep has no name, its list entry has
+        List<Object> info = values(orKnown(SqlRow.clip(t.taskName(), 500), task, 0), orKnown(SqlRow.clip(t.taskType(), 100), task, 1),
+                orKnown(SqlRow.micros(t.createdAt()), task, 2), orKnown(t.detailJson(), task, 3));
         if (info.equals(task.info)) {
             return;
         }
@@ -237,6 +244,10 @@ public class HistoryStore {
             ps.executeUpdate();
         }
         task.info = info;
+    }
+
+    private static Object orKnown(Object value, KnownTask task, int index) {
+        return value != null || task.info == null ? value : task.info.get(index);
     }
 
     /**

@@ -2,7 +2,11 @@ package dev.migwatch.trends;
 
 import java.time.Instant;
 
-/** One row of v_task_latest: a task's newest sample, newest poll and newest error. */
+/**
+ * One row of v_task_latest: a task's newest sample, newest poll and newest error.
+ *
+ * @param goneAt     a discovered task no longer watched since (null: watched), and {@code goneReason} why
+ */
 public record TaskRow(
         String source,
         String provider,
@@ -33,5 +37,7 @@ public record TaskRow(
         String lastErrorOrigin,
         String lastErrorName,
         String lastErrorCode,
-        String lastErrorMessage) {
+        String lastErrorMessage,
+        Instant goneAt,
+        String goneReason) {
 }

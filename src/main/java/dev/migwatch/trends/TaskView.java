@@ -6,6 +6,9 @@ import java.util.List;
 /**
  * A task as the API and the dashboard show it: the newest sample, the running steps' progress, the ETA,
  * the delay figures and the last poll and error.
+ *
+ * @param goneAt a discovered task that the account's list no longer shows (or discover.* no longer keeps) is not
+ *               polled since then; its history stays. Null while it is watched; {@code goneReason} says why
  */
 public record TaskView(
         String source,
@@ -28,7 +31,9 @@ public record TaskView(
         LastError lastError,
         List<StepProgress> runningSteps,
         EtaView eta,
-        DelayStats.Stats delay) {
+        DelayStats.Stats delay,
+        Instant goneAt,
+        String goneReason) {
 
     /** The newest provider call. */
     public record LastPoll(Instant at, String api, String outcome, Integer httpStatus, String errorCode,

@@ -99,7 +99,7 @@ public class TrendsService {
         return new TaskView(r.source(), r.provider(), r.taskId(), r.taskName(), r.taskType(), r.status(),
                 r.rawStatus(), r.runningStep(), r.progressPct(), r.delaySeconds(), r.processedRecords(),
                 r.totalRecords(), r.startedAt(), r.finishedAt(), r.failedMessage(), r.sampledAt(), lastPoll,
-                lastError, running, eta, delay);
+                lastError, running, eta, delay, r.goneAt(), r.goneReason());
     }
 
     /** The ETA of each task; the samples of the tasks whose full transfer runs are read in one batch. */

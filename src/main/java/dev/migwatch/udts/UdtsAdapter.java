@@ -2,12 +2,16 @@ package dev.migwatch.udts;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.NormalizedStatus;
+import dev.migwatch.history.TaskState;
 import dev.migwatch.poll.ApiRequest;
 import dev.migwatch.poll.ApiResponse;
 import dev.migwatch.poll.BadResponseException;
 import dev.migwatch.poll.Json;
+import dev.migwatch.poll.ListedTask;
 import dev.migwatch.poll.ProviderAdapter;
 import dev.migwatch.poll.TaskContent;
+import dev.migwatch.poll.TaskListing;
 import dev.migwatch.source.Provider;
 import dev.migwatch.source.SourceConfig;
 
@@ -15,12 +19,14 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * UCloud UDTS: one GetUDTSTaskStatus call per task, sent as the official SDKs send it (POST, JSON body,
  * parameters and Signature in the body). Errors arrive as HTTP 200 with a non-zero RetCode ({@link UdtsResponses}).
+ * The account's tasks are listed with ListUDTSTask ({@link UdtsListing}).
  */
-public class UdtsAdapter implements ProviderAdapter {
+public class UdtsAdapter implements ProviderAdapter, TaskListing {
     static final String ACTION = "GetUDTSTaskStatus";
 
     public UdtsAdapter() {
@@ -33,14 +39,21 @@ public class UdtsAdapter implements ProviderAdapter {
 
     @Override
     public List<ApiRequest> requests(SourceConfig source, String taskId, Instant now) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("TaskId", taskId);
+        return List.of(signed(source, ACTION, params));
+    }
+
+    /** A signed UCloud API call: Action, PublicKey, ProjectId and the given parameters, with Signature, as a JSON body. */
+    static ApiRequest signed(SourceConfig source, String action, Map<String, Object> actionParams) {
         if (source.secret() == null) {
             throw new IllegalStateException("source " + source.name() + " has no UCloud private key to sign with");
         }
         // insertion order is only for a readable body; the signature sorts the names itself
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("Action", ACTION);
+        params.put("Action", action);
         params.put("PublicKey", source.keyId());
-        params.put("TaskId", taskId);
+        params.putAll(actionParams);
         if (source.projectId() != null && !source.projectId().isBlank()) {
             params.put("ProjectId", source.projectId());
         }
@@ -48,7 +61,55 @@ public class UdtsAdapter implements ProviderAdapter {
         ObjectNode body = Json.MAPPER.createObjectNode();
         params.forEach((k, v) -> body.put(k, v.toString()));
         body.put("Signature", signature);
-        return List.of(new ApiRequest(ACTION, "POST", "", Map.of("Content-Type", "application/json"), body.toString()));
+        return new ApiRequest(action, "POST", "", Map.of("Content-Type", "application/json"), body.toString());
+    }
+
+    /**
+     * UDTS retries a failed task by itself (RetryPending, then Starting) until CurRetryCount reaches MaxRetryCount: only
+     * a failure with no retry left is idle.
+     */
+    @Override
+    public boolean idle(TaskState task) {
+        return idle(task.rawStatus(), task.retryCount(), task.maxRetryCount());
+    }
+
+    static boolean idle(String rawStatus, Integer retryCount, Integer maxRetryCount) {
+        NormalizedStatus status = NormalizedStatus.of(rawStatus);
+        if (!ProviderAdapter.idle(status)) {
+            return false;
+        }
+        String word = rawStatus == null ? "" : rawStatus.replaceAll("[^A-Za-z]", "");
+        if (word.equalsIgnoreCase("RetryPending")) {
+            return false;
+        }
+        boolean retriesLeft = retryCount != null && maxRetryCount != null && retryCount < maxRetryCount;
+        return !(status == NormalizedStatus.FAILED && word.equalsIgnoreCase("Failed") && retriesLeft);
+    }
+
+    @Override
+    public List<ListQuery> queries(SourceConfig source) {
+        return UdtsListing.queries();
+    }
+
+    @Override
+    public ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
+        return UdtsListing.pageRequest(source, page);
+    }
+
+    @Override
+    public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
+        return UdtsListing.readPage(response);
+    }
+
+    /** Not from the list: its entries lack the binlog position and failure message a status call gives. */
+    @Override
+    public Optional<TaskContent> content(ListedTask task) {
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean recordsIdleTasks() {
+        return false;
     }
 
     @Override

@@ -78,6 +78,9 @@ final class FaultTestSupport {
         private void common(String name, String provider, String interval, String tasks) {
             set(name, "provider", provider).set(name, "endpoint", sim.baseUri().toString()).set(name, "tasks", tasks)
                     .set(name, "interval", interval);
+            // these tests poll every few hundred milliseconds for other reasons than the rate limit: a budget that never
+            // binds (RateLimitTest and the discovery tests set their own)
+            set(name, "max-requests-per-second", "1000");
         }
 
         /** The properties; SimulatedSourcesTest installs them when the class runs, never at class loading. */

@@ -104,6 +104,9 @@ class SoakTest extends SimulatedSourcesTest {
                 .toList().forEach(prefix -> {
                     String name = prefix.substring("migwatch.sources.".length());
                     sources.set(name, "read-timeout", "1s").set(name, "connect-timeout", "1s");
+                    // the flaky projects' FAILED episodes and the finished DTS jobs are polled as before: the soak
+                    // measures steady polling, not the idle interval
+                    sources.set(name, "idle-interval", "1s");
                 });
         PROPS = sources
                 .global("migwatch.retry.base-delay", "200ms")

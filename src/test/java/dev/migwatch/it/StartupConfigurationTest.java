@@ -56,6 +56,23 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void discoveryMistakesAreNamedWithTheOthers() throws Exception {
+        Run run = start(List.of("-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                "-Dmigwatch.sources.o.tasks=*", "-Dmigwatch.sources.o.access-key-id=id",
+                "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.sources.o.discover.name=orders-[eu",
+                "-Dmigwatch.sources.o.discovery-interval=hourly", "-Dmigwatch.sources.o.discover.tags=prod",
+                "-Dmigwatch.sources.o.max-requests-per-second=fast", "-Dmigwatch.sources.o.idle-interval=-1m"));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.sources.o.discover.name 'orders-[eu' is not a valid glob"), run.output);
+        assertTrue(run.output.contains("migwatch.sources.o.discovery-interval 'hourly' is not a duration"), run.output);
+        assertTrue(run.output.contains("unknown property 'migwatch.sources.o.discover.tags'"), run.output);
+        assertTrue(run.output.contains("migwatch.sources.o.max-requests-per-second 'fast' is not a number"), run.output);
+        assertTrue(run.output.contains("migwatch.sources.o.idle-interval '-1m' is not a duration"), run.output);
+        assertFalse(run.output.contains(SECRET), "the secret never appears");
+        assertFalse(run.output.contains("Started poll-"), "no polling started");
+    }
+
+    @Test
     void missingCredentialsAndUnknownPropertiesAreNamed() throws Exception {
         Run run = start(List.of("-Dmigwatch.sources.u.provider=udts", "-Dmigwatch.sources.u.tasks=udts-1",
                 "-Dmigwatch.sources.u.public-key=pk", "-Dmigwatch.db.uri=jdbc:h2:mem:x"));

@@ -95,7 +95,7 @@ class BadResponsesTest {
                 new SourceGuard(SourceGuard.Settings.defaults(), Clock.systemUTC()), Clock.systemUTC());
         List<ApiRequest> requests = cycles.open(new PollTarget(source.name(), "t1"), new org.apache.camel.support.DefaultExchange(
                 new org.apache.camel.impl.DefaultCamelContext()));
-        PollCycle cycle = new PollCycle(source, "t1", Instant.now(), requests, null);
+        PollCycle cycle = new PollCycle(source, "t1", Instant.now(), requests, null, at -> requests);
         for (ApiRequest r : requests) {
             boolean replaced = r.api().equals(api);
             cycle.add(new ApiResponse(r.api(), 1, Instant.now(), 5, replaced ? status : 200, replaced ? contentType : "application/json",

@@ -76,6 +76,32 @@ final class SimClient {
         return http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** An OMS or DTS list call, signed with ACS3 by migwatch's builder; list parameters as the caller gives them. */
+    HttpResponse<String> list(Provider p, Map<String, String> params) throws Exception {
+        SourceConfig source = alibaba(p, SimulatorSettings.DEFAULT_ACCESS_KEY_ID, SimulatorSettings.DEFAULT_ACCESS_KEY_SECRET,
+                SignatureMethod.ACS3_HMAC_SHA256);
+        return p == Provider.OMS ? alibaba(source, "ListProjects", "2019-09-01", params, Instant.now())
+                : alibaba(source, "DescribeDtsJobs", "2020-01-01", params, Instant.now());
+    }
+
+    HttpResponse<String> udtsList(int offset, int limit) throws Exception {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("Action", "ListUDTSTask");
+        p.put("PublicKey", SimulatorSettings.DEFAULT_PUBLIC_KEY);
+        p.put("Offset", Integer.toString(offset));
+        p.put("Limit", Integer.toString(limit));
+        p.put("Signature", UcloudSigning.signature(p, SimulatorSettings.DEFAULT_PRIVATE_KEY));
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/")).timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Jsons.MAPPER.writeValueAsString(p))).build();
+        return http.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> control(String what, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/_simulator/" + what)).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> udts(String taskId) throws Exception {
         return udts(taskId, SimulatorSettings.DEFAULT_PUBLIC_KEY, SimulatorSettings.DEFAULT_PRIVATE_KEY);
     }

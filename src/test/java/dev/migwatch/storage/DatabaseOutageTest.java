@@ -86,6 +86,7 @@ class DatabaseOutageTest {
                 Clock.systemUTC());
         camel.getRegistry().bind("pollCycles", cycles);
         camel.getRegistry().bind("providerCalls", new ProviderCalls(cycles, RetryPolicy.defaults(), Clock.systemUTC()));
+        camel.getRegistry().bind("rateLimits", new dev.migwatch.poll.RateLimits(List.of()));
         camel.getRegistry().bind("migwatchMetrics", new MigwatchMetrics(List.of(), new SourceGuard(SourceGuard.Settings.defaults(),
                 Clock.systemUTC()), spool.journal()::pending, watched -> java.util.Map.of(), Clock.systemUTC()));
         // loaded in one go, as camel-main does with routes/*.camel.yaml: the route configurations of every file are
