@@ -1,6 +1,10 @@
 package dev.migwatch;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.cluster.ClusterNodes;
+import dev.migwatch.cluster.ClusterServices;
+import dev.migwatch.cluster.ClusterSettings;
+import dev.migwatch.cluster.PollClaims;
 import dev.migwatch.dts.DtsAdapter;
 import dev.migwatch.oms.OmsAdapter;
 import dev.migwatch.poll.PollCycles;
@@ -34,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -65,6 +70,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
         TrendsSettings trendsSettings = collect(problems, null, settings::trendsSettings);
         collect(problems, null, settings::journalReplayInterval);
         Retention retention = collect(problems, null, settings::retention);
+        ClusterSettings cluster = collect(problems, ClusterSettings.none(), settings::clusterSettings);
         collect(problems, null, settings::retentionInterval);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -74,16 +80,33 @@ public class MigwatchConfiguration implements CamelConfiguration {
         }
         HikariDataSource dataSource = openDatabase(settings, context);
         context.getRegistry().bind("migwatchDataSource", dataSource);
-        HistoryStore historyStore = new HistoryStore(dataSource);
+        Clock clock = Clock.systemUTC();
+        HistoryStore historyStore = new HistoryStore(dataSource, clock, cluster.nodeId());
         // while the database is unavailable, snapshots wait in a local journal (routes/migwatch-journal.camel.yaml)
         context.getRegistry().bind("snapshotSpool", SnapshotSpool.open(settings.get("migwatch.journal.dir", SnapshotJournal.DEFAULT_DIR),
                 historyStore));
-        Clock clock = Clock.systemUTC();
         PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()),
                 new SourceGuard(guardSettings, clock), clock);
+        java.util.function.Supplier<List<Map<String, Object>>> sourceLoads = pollCycles::sourceLoads;
+        if (cluster.enabled()) {
+            // only the leader of a source's namespace runs its timer (the master: endpoints of SourceRoutes)
+            try {
+                context.addService(ClusterServices.create(cluster, context));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot add the " + cluster.type() + " cluster service", e);
+            }
+            ClusterNodes nodes = new ClusterNodes(context, dataSource, cluster, sources.stream().map(SourceConfig::name).toList(), clock);
+            context.getRegistry().bind("clusterNodes", nodes);
+            context.getRegistry().bind("pollClaims", PollClaims.shared(dataSource, cluster.nodeId(), sources, retryPolicy, clock));
+            sourceLoads = () -> nodes.annotate(pollCycles.sourceLoads());
+            LOG.info("Node {} of a {} cluster: polls the sources it leads; another node takes over a source within its interval + {} s",
+                    cluster.nodeId(), cluster.type().name().toLowerCase(java.util.Locale.ROOT), cluster.takeoverBound().toSeconds());
+        } else {
+            context.getRegistry().bind("pollClaims", PollClaims.single());
+        }
         // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
         context.getRegistry().bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(dataSource), trendsSettings),
-                pollCycles::sourceLoads));
+                sourceLoads));
         context.getRegistry().bind("historyStore", historyStore);
         // rollups and retention in the background (routes/migwatch-maintenance.camel.yaml)
         context.getRegistry().bind("historyMaintenance", new HistoryMaintenance(dataSource, retention, clock, Duration.ofSeconds(20)));
@@ -92,7 +115,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
         // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back
         context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
                 new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
-        context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources));
+        context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources, cluster));
         // the database is closed last: after Camel's graceful shutdown let the cycles under way finish and be written
         context.addLifecycleStrategy(new CloseDatabaseLast(dataSource, pollCycles));
         sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}, every {} s", s.name(), s.provider().id(),
@@ -193,9 +216,11 @@ public class MigwatchConfiguration implements CamelConfiguration {
     /** Creates the per-source polling routes once the YAML templates are loaded. */
     static final class SourceRoutes extends RouteBuilder {
         private final List<SourceConfig> sources;
+        private final ClusterSettings cluster;
 
-        SourceRoutes(List<SourceConfig> sources) {
+        SourceRoutes(List<SourceConfig> sources, ClusterSettings cluster) {
             this.sources = sources;
+            this.cluster = cluster;
         }
 
         @Override
@@ -204,7 +229,13 @@ public class MigwatchConfiguration implements CamelConfiguration {
                 templatedRoute("migwatch-poll-source")
                         .routeId("poll-" + s.name())
                         .parameter("source", s.name())
-                        .parameter("interval", String.valueOf(s.interval().toMillis()));
+                        .parameter("interval", String.valueOf(s.interval().toMillis()))
+                        .parameter("leadership", cluster.enabled() ? "master:" + ClusterSettings.namespace(s.name()) + ":" : "");
+            }
+            if (cluster.enabled()) {
+                templatedRoute("migwatch-cluster-node")
+                        .routeId("migwatch-cluster-node")
+                        .parameter("period", String.valueOf(ClusterNodes.heartbeatPeriod(cluster).toMillis()));
             }
         }
     }
