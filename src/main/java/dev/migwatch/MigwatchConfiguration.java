@@ -6,6 +6,7 @@ import dev.migwatch.cluster.ClusterServices;
 import dev.migwatch.cluster.ClusterSettings;
 import dev.migwatch.cluster.PollClaims;
 import dev.migwatch.dts.DtsAdapter;
+import dev.migwatch.http.HttpAccess;
 import dev.migwatch.oms.OmsAdapter;
 import dev.migwatch.poll.PollCycles;
 import dev.migwatch.poll.ProviderCalls;
@@ -71,6 +72,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
         collect(problems, null, settings::journalReplayInterval);
         Retention retention = collect(problems, null, settings::retention);
         ClusterSettings cluster = collect(problems, ClusterSettings.none(), settings::clusterSettings);
+        HttpAccess httpAccess = collect(problems, null, () -> HttpAccess.parse(settings.global(), serverHost(context)));
         collect(problems, null, settings::retentionInterval);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -78,6 +80,8 @@ public class MigwatchConfiguration implements CamelConfiguration {
         if (sources.isEmpty()) {
             throw new ConfigException(HOW_TO_CONFIGURE);
         }
+        // before the embedded HTTP server answers anything
+        context.addLifecycleStrategy(httpAccess.installer());
         HikariDataSource dataSource = openDatabase(settings, context);
         context.getRegistry().bind("migwatchDataSource", dataSource);
         Clock clock = Clock.systemUTC();
@@ -120,6 +124,15 @@ public class MigwatchConfiguration implements CamelConfiguration {
         context.addLifecycleStrategy(new CloseDatabaseLast(dataSource, pollCycles));
         sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}, every {} s", s.name(), s.provider().id(),
                 s.endpoint(), s.tasks(), s.interval().toMillis() / 1000.0));
+    }
+
+    /** camel.server.host when the embedded HTTP server is on (Camel's default host is every interface), else null. */
+    private static String serverHost(CamelContext context) {
+        var pc = context.getPropertiesComponent();
+        if (!"true".equalsIgnoreCase(pc.resolveProperty("camel.server.enabled").orElse("false"))) {
+            return null;
+        }
+        return pc.resolveProperty("camel.server.host").orElse("0.0.0.0");
     }
 
     /** Runs one part of the validation, adding its problems to the others' so that all are reported at once. */

@@ -41,7 +41,9 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             "migwatch.trends.eta-min-span", "migwatch.trends.delay-window", "migwatch.trends.delay-threshold-seconds",
             "migwatch.trends.delay-lookback", "migwatch.trends.stall-after", "migwatch.trends.max-points",
             "migwatch.cluster.type", "migwatch.cluster.node-id", "migwatch.cluster.file.root", "migwatch.cluster.file.lock-interval",
-            "migwatch.cluster.zookeeper.nodes", "migwatch.cluster.session-timeout");
+            "migwatch.cluster.zookeeper.nodes", "migwatch.cluster.session-timeout",
+            "migwatch.http.auth", "migwatch.http.user", "migwatch.http.password", "migwatch.http.token",
+            "migwatch.http.allow-anonymous", "migwatch.http.open-paths");
 
     public static MigwatchSettings read(CamelContext context) {
         PropertiesComponent pc = context.getPropertiesComponent();
