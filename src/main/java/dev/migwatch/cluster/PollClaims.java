@@ -82,7 +82,8 @@ public class PollClaims {
         long slot = now.toEpochMilli() / source.interval().toMillis();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            boolean won = take(c, target, slot, now, now.minus(lease(source))) || create(c, target, slot, now);
+            boolean won = take(c, target, slot, now, now.minus(lease(source)), now.minus(source.interval().dividedBy(2)))
+                    || create(c, target, slot, now);
             if (won) {
                 exchange.setProperty(CLAIM, new Claim(target.source(), target.taskId(), slot));
             } else {
@@ -98,9 +99,15 @@ public class PollClaims {
         }
     }
 
-    private boolean take(Connection c, PollTarget t, long slot, Instant now, Instant staleBefore) throws SQLException {
+    /**
+     * Takes the task's row for a later slot, if its last cycle has ended (or its node died) and began at least half an
+     * interval ago: two nodes whose timers tick at different moments of the interval would otherwise poll the task at the
+     * end of one slot and at the start of the next, a few milliseconds apart.
+     */
+    private boolean take(Connection c, PollTarget t, long slot, Instant now, Instant staleBefore, Instant spacedAfter)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE poll_claim SET slot = ?, node = ?, claimed_at = ?, ended_at = NULL "
-                + "WHERE source = ? AND task_id = ? AND slot < ? AND (ended_at IS NOT NULL OR claimed_at < ?)")) {
+                + "WHERE source = ? AND task_id = ? AND slot < ? AND (ended_at IS NOT NULL OR claimed_at < ?) AND claimed_at <= ?")) {
             ps.setLong(1, slot);
             ps.setString(2, node);
             ps.setObject(3, utc(now));
@@ -108,6 +115,7 @@ public class PollClaims {
             ps.setString(5, t.taskId());
             ps.setLong(6, slot);
             ps.setObject(7, utc(staleBefore));
+            ps.setObject(8, utc(spacedAfter));
             return ps.executeUpdate() == 1;
         }
     }

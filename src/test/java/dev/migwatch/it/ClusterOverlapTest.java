@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Two nodes that both believe they lead every source (a split brain, forced here by giving each its own cluster
  * directory) on one history database: the database's claims (PollClaims, poll_claim) let one of them poll each task in
- * each poll slot, so no poll is stored twice and no two cycles of a task overlap, while both nodes do poll.
+ * each poll slot, so no poll is stored twice and no two cycles of a task overlap, while both nodes try all along.
  */
 class ClusterOverlapTest {
     private static final int INTERVAL_MS = 400;
@@ -85,6 +85,8 @@ class ClusterOverlapTest {
                 from = Instant.now();
                 Thread.sleep(8_000);
                 to = Instant.now();
+                // the split brain this test is about: each node leads the source all along
+                assertTrue(leads(a) && leads(b), "both nodes lead the source");
             } finally {
                 b.stop();
                 a.stop();
@@ -99,17 +101,19 @@ class ClusterOverlapTest {
                     nodes.add(p.get("NODE"));
                     byTask.computeIfAbsent((String) p.get("TASK_ID"), k -> new ArrayList<>()).add(p);
                 }
-                assertEquals(Set.of("node-a", "node-b"), nodes, "both nodes polled (both led), each poll names its node");
+                // which node wins a slot depends on the phase of the two timers: often one of them wins them all
+                assertTrue(Set.of("node-a", "node-b").containsAll(nodes) && !nodes.isEmpty(), "each poll names its node: " + nodes);
                 assertEquals(Set.copyOf(TASKS), byTask.keySet());
                 List<String> duplicates = new ArrayList<>();
                 List<String> overlaps = new ArrayList<>();
                 for (var e : byTask.entrySet()) {
-                    Set<Long> slots = new TreeSet<>();
                     Map<String, Object> previous = null;
                     for (Map<String, Object> p : e.getValue()) {
                         Instant at = utc(p.get("POLLED_AT"));
-                        if (!slots.add(at.toEpochMilli() / INTERVAL_MS)) {
-                            duplicates.add(e.getKey() + " at " + at);
+                        // a poll is stored at the start of its cycle, shortly after its slot was claimed: two polls of
+                        // one slot, or of adjacent slots a moment apart, are closer than a quarter interval
+                        if (previous != null && Duration.between(utc(previous.get("POLLED_AT")), at).toMillis() < INTERVAL_MS / 4) {
+                            duplicates.add(e.getKey() + " at " + utc(previous.get("POLLED_AT")) + " and " + at);
                         }
                         if (previous != null) {
                             Instant previousEnd = utc(previous.get("POLLED_AT")).plusMillis(((Number) previous.get("DURATION_MS")).longValue());
@@ -124,7 +128,7 @@ class ClusterOverlapTest {
                     assertTrue(e.getValue().size() <= maxPolls + 4, e.getKey() + ": " + e.getValue().size() + " polls in "
                             + Duration.between(from, to) + " at most one per " + INTERVAL_MS + " ms slot expected");
                 }
-                assertEquals(List.of(), duplicates, "polls of one task in one slot");
+                assertEquals(List.of(), duplicates, "polls of one task less than a quarter interval apart");
                 assertEquals(List.of(), overlaps, "cycles of one task that overlapped");
             }
             long refused = claimsA.refused() + claimsB.refused();
@@ -136,6 +140,10 @@ class ClusterOverlapTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
+    }
+
+    private static boolean leads(Main m) {
+        return m.getCamelContext().getRegistry().lookupByNameAndType("clusterNodes", dev.migwatch.cluster.ClusterNodes.class).leads("ov");
     }
 
     private static PollClaims claims(Main m) {

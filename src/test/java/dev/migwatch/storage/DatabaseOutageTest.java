@@ -84,6 +84,7 @@ class DatabaseOutageTest {
         PollCycles cycles = new PollCycles(List.of(), List.of(), new SourceGuard(SourceGuard.Settings.defaults(), Clock.systemUTC()),
                 Clock.systemUTC());
         camel.getRegistry().bind("pollCycles", cycles);
+        camel.getRegistry().bind("pollClaims", dev.migwatch.cluster.PollClaims.single());
         camel.getRegistry().bind("providerCalls", new ProviderCalls(cycles, RetryPolicy.defaults(), Clock.systemUTC()));
         // loaded in one go, as camel-main does with routes/*.camel.yaml: the route configurations of every file are
         // added before any route, so migwatch-store finds migwatch-store-errors although it lives in the other file
