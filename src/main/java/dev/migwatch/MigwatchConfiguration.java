@@ -1,12 +1,17 @@
 package dev.migwatch;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.cluster.ClusterNodes;
+import dev.migwatch.cluster.ClusterServices;
+import dev.migwatch.cluster.ClusterSettings;
+import dev.migwatch.cluster.PollClaims;
 import dev.migwatch.dts.DtsAdapter;
 import dev.migwatch.observe.DatabaseHealthCheck;
 import dev.migwatch.observe.JournalHealthCheck;
 import dev.migwatch.observe.MigwatchMetrics;
 import dev.migwatch.observe.Observability;
 import dev.migwatch.observe.SourceHealthCheck;
+import dev.migwatch.http.HttpAccess;
 import dev.migwatch.oms.OmsAdapter;
 import dev.migwatch.poll.PollCycles;
 import dev.migwatch.poll.ProviderCalls;
@@ -43,6 +48,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -74,6 +80,8 @@ public class MigwatchConfiguration implements CamelConfiguration {
         TrendsSettings trendsSettings = collect(problems, null, settings::trendsSettings);
         collect(problems, null, settings::journalReplayInterval);
         Retention retention = collect(problems, null, settings::retention);
+        ClusterSettings cluster = collect(problems, ClusterSettings.none(), settings::clusterSettings);
+        HttpAccess httpAccess = collect(problems, null, () -> HttpAccess.parse(settings.global(), serverHost(context)));
         collect(problems, null, settings::retentionInterval);
         Integer journalBacklogMax = collect(problems, 0, settings::healthJournalBacklog);
         Duration databaseTimeout = collect(problems, null, settings::healthDatabaseTimeout);
@@ -84,18 +92,37 @@ public class MigwatchConfiguration implements CamelConfiguration {
         if (sources.isEmpty()) {
             throw new ConfigException(HOW_TO_CONFIGURE);
         }
+        // before the embedded HTTP server answers anything
+        context.addLifecycleStrategy(httpAccess.installer());
         HikariDataSource dataSource = openDatabase(settings, context);
         context.getRegistry().bind("migwatchDataSource", dataSource);
-        HistoryStore historyStore = new HistoryStore(dataSource);
+        Clock clock = Clock.systemUTC();
+        HistoryStore historyStore = new HistoryStore(dataSource, clock, cluster.nodeId());
         // while the database is unavailable, snapshots wait in a local journal (routes/migwatch-journal.camel.yaml)
         SnapshotSpool spool = SnapshotSpool.open(settings.get("migwatch.journal.dir", SnapshotJournal.DEFAULT_DIR), historyStore);
         context.getRegistry().bind("snapshotSpool", spool);
-        Clock clock = Clock.systemUTC();
         SourceGuard guard = new SourceGuard(guardSettings, clock);
         PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()), guard, clock);
+        java.util.function.Supplier<List<Map<String, Object>>> sourceLoads = pollCycles::sourceLoads;
+        if (cluster.enabled()) {
+            // only the leader of a source's namespace runs its timer (the master: endpoints of SourceRoutes)
+            try {
+                context.addService(ClusterServices.create(cluster, context));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot add the " + cluster.type() + " cluster service", e);
+            }
+            ClusterNodes nodes = new ClusterNodes(context, dataSource, cluster, sources.stream().map(SourceConfig::name).toList(), clock);
+            context.getRegistry().bind("clusterNodes", nodes);
+            context.getRegistry().bind("pollClaims", PollClaims.shared(dataSource, cluster.nodeId(), sources, retryPolicy, clock));
+            sourceLoads = () -> nodes.annotate(pollCycles.sourceLoads());
+            LOG.info("Node {} of a {} cluster: polls the sources it leads; another node takes over a source within its interval + {} s",
+                    cluster.nodeId(), cluster.type().name().toLowerCase(java.util.Locale.ROOT), cluster.takeoverBound().toSeconds());
+        } else {
+            context.getRegistry().bind("pollClaims", PollClaims.single());
+        }
         TrendsService trends = new TrendsService(new TrendQueries(dataSource), trendsSettings);
         // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
-        context.getRegistry().bind("trendsApi", new TrendsApi(trends, pollCycles::sourceLoads));
+        context.getRegistry().bind("trendsApi", new TrendsApi(trends, sourceLoads));
         // /observe/metrics and /observe/health (routes/migwatch-polling.camel.yaml feeds the metrics, migwatch-observe the ETAs)
         MigwatchMetrics metrics = new MigwatchMetrics(sources, pollCycles::watches, guard, spool.journal()::pending, trends::etas, clock);
         context.getRegistry().bind("migwatchMetrics", metrics);
@@ -117,13 +144,22 @@ public class MigwatchConfiguration implements CamelConfiguration {
         // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back
         context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
                 new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
-        context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources));
+        context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources, cluster));
         // the database is closed last: after Camel's graceful shutdown let the cycles under way finish and be written
         context.addLifecycleStrategy(new CloseDatabaseLast(dataSource, pollCycles));
         sources.forEach(s -> LOG.info("Watching source {}: {} at {}, tasks {}{}, every {} s (idle tasks every {} s), at most {} requests a second",
                 s.name(), s.provider().id(), s.endpoint(), s.tasks(),
                 s.discovers() ? " and the account's tasks listed every " + s.discovery().interval().toMillis() / 1000.0 + " s" : "",
                 s.interval().toMillis() / 1000.0, s.idleInterval().toMillis() / 1000.0, s.maxRequestsPerSecond()));
+    }
+
+    /** camel.server.host when the embedded HTTP server is on (Camel's default host is every interface), else null. */
+    private static String serverHost(CamelContext context) {
+        var pc = context.getPropertiesComponent();
+        if (!"true".equalsIgnoreCase(pc.resolveProperty("camel.server.enabled").orElse("false"))) {
+            return null;
+        }
+        return pc.resolveProperty("camel.server.host").orElse("0.0.0.0");
     }
 
     /** Runs one part of the validation, adding its problems to the others' so that all are reported at once. */
@@ -220,9 +256,11 @@ public class MigwatchConfiguration implements CamelConfiguration {
     /** Creates the per-source polling routes once the YAML templates are loaded. */
     static final class SourceRoutes extends RouteBuilder {
         private final List<SourceConfig> sources;
+        private final ClusterSettings cluster;
 
-        SourceRoutes(List<SourceConfig> sources) {
+        SourceRoutes(List<SourceConfig> sources, ClusterSettings cluster) {
             this.sources = sources;
+            this.cluster = cluster;
         }
 
         @Override
@@ -231,13 +269,19 @@ public class MigwatchConfiguration implements CamelConfiguration {
                 templatedRoute("migwatch-poll-source")
                         .routeId("poll-" + s.name())
                         .parameter("source", s.name())
-                        .parameter("interval", String.valueOf(s.interval().toMillis()));
+                        .parameter("interval", String.valueOf(s.interval().toMillis()))
+                        .parameter("leadership", cluster.enabled() ? "master:" + ClusterSettings.namespace(s.name()) + ":" : "");
                 if (s.discovers()) {
                     templatedRoute("migwatch-discover-source")
                             .routeId("discover-" + s.name())
                             .parameter("source", s.name())
                             .parameter("interval", String.valueOf(s.discovery().interval().toMillis()));
                 }
+            }
+            if (cluster.enabled()) {
+                templatedRoute("migwatch-cluster-node")
+                        .routeId("migwatch-cluster-node")
+                        .parameter("period", String.valueOf(ClusterNodes.heartbeatPeriod(cluster).toMillis()));
             }
         }
     }

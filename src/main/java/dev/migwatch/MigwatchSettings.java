@@ -1,5 +1,6 @@
 package dev.migwatch;
 
+import dev.migwatch.cluster.ClusterSettings;
 import dev.migwatch.poll.RetryPolicy;
 import dev.migwatch.poll.SourceGuard;
 import dev.migwatch.source.ConfigException;
@@ -39,7 +40,11 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             "migwatch.trends.eta-window", "migwatch.trends.eta-max-samples", "migwatch.trends.eta-min-samples",
             "migwatch.trends.eta-min-span", "migwatch.trends.delay-window", "migwatch.trends.delay-threshold-seconds",
             "migwatch.trends.delay-lookback", "migwatch.trends.stall-after", "migwatch.trends.max-points",
-            "migwatch.health.journal-backlog", "migwatch.health.database-timeout", "migwatch.metrics.eta-interval");
+            "migwatch.health.journal-backlog", "migwatch.health.database-timeout", "migwatch.metrics.eta-interval",
+            "migwatch.cluster.type", "migwatch.cluster.node-id", "migwatch.cluster.file.root", "migwatch.cluster.file.lock-interval",
+            "migwatch.cluster.zookeeper.nodes", "migwatch.cluster.session-timeout",
+            "migwatch.http.auth", "migwatch.http.user", "migwatch.http.password", "migwatch.http.token",
+            "migwatch.http.allow-anonymous", "migwatch.http.open-paths");
 
     public static MigwatchSettings read(CamelContext context) {
         PropertiesComponent pc = context.getPropertiesComponent();
@@ -127,6 +132,10 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
     /** Checked here so that a bad value is reported with the others; the maintenance route reads the raw property. */
     public Duration retentionInterval() {
         return duration("migwatch.retention.interval", Duration.ofMinutes(1));
+    }
+
+    public ClusterSettings clusterSettings() {
+        return ClusterSettings.parse(global, System.getenv());
     }
 
     public SourceGuard.Settings guardSettings() {

@@ -53,10 +53,10 @@ JOIN component k ON k.id = s.component_ref
 JOIN task t ON t.id = k.task_ref
 WHERE s.present = TRUE;
 
--- v_poll_log: every poll cycle, newest first when ordered by polled_at DESC.
+-- v_poll_log: every poll cycle, newest first when ordered by polled_at DESC; node: which migwatch node polled.
 CREATE VIEW v_poll_log AS
 SELECT t.source, t.provider, t.task_id, p.id AS poll_id, p.polled_at, p.outcome, p.calls, p.duration_ms, p.api,
-       p.http_status, p.request_id, p.error_code, p.error_message
+       p.http_status, p.request_id, p.error_code, p.error_message, p.node
 FROM poll p
 JOIN task t ON t.id = p.task_ref;
 

@@ -44,6 +44,8 @@ public class HistoryStore {
 
     private final DataSource dataSource;
     private final java.time.Clock clock;
+    /** This node's migwatch.cluster.node-id, recorded with each poll; null for a single node without one. */
+    private final String node;
     private final Map<String, KnownTask> known = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private volatile Boolean h2;
@@ -54,8 +56,17 @@ public class HistoryStore {
 
     /** @param clock tells a cycle written late (whose rollup bucket may be computed already) from a current one */
     public HistoryStore(DataSource dataSource, java.time.Clock clock) {
+        this(dataSource, clock, null);
+    }
+
+    /**
+     * @param node the node whose polls this store writes: a journal is replayed by the node that spooled it, so the
+     *             writer's node is the poller's
+     */
+    public HistoryStore(DataSource dataSource, java.time.Clock clock, String node) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.node = node;
     }
 
     /** True when the database answers at all; tells an outage from a snapshot it keeps refusing. */
@@ -95,6 +106,11 @@ public class HistoryStore {
                 c.setAutoCommit(false);
                 try {
                     KnownTask task = known.get(key);
+                    if (task != null && node != null && !stillOurs(c, task)) {
+                        // several nodes write this history: what this one remembers of the task is stale once another
+                        // node stored a poll of it (a failover), and storing only the changes needs the newest values
+                        task = null;
+                    }
                     if (task == null) {
                         task = load(c, s);
                     }
@@ -105,6 +121,10 @@ public class HistoryStore {
                     }
                     writeCycle(c, task, s);
                     c.commit();
+                    Instant at = SqlRow.micros(s.polledAt());
+                    if (task.lastPolledAt == null || at.isAfter(task.lastPolledAt)) {
+                        task.lastPolledAt = at;
+                    }
                     known.put(key, task);
                     return true;
                 } catch (SQLException | RuntimeException e) {
@@ -118,9 +138,22 @@ public class HistoryStore {
         }
     }
 
+    /**
+     * Whether the task's row still points at the newest poll this writer stored; locks the row, so that the task's writes
+     * from several nodes follow one another.
+     */
+    private static boolean stillOurs(Connection c, KnownTask task) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_polled_at FROM task WHERE id = ? FOR UPDATE")) {
+            ps.setInt(1, task.id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && java.util.Objects.equals(SqlRow.read(rs, 1, Kind.TIME), task.lastPolledAt);
+            }
+        }
+    }
+
     private void writeCycle(Connection c, KnownTask task, TaskSnapshot s) throws SQLException {
         Instant at = SqlRow.micros(s.polledAt());
-        long pollId = PollLog.insert(c, task.id, at, s);
+        long pollId = PollLog.insert(c, task.id, at, s, node);
         writeRaw(c, task, at, s.rawBodies());
         boolean late = task.lastOkAt != null && !at.isAfter(task.lastOkAt);
         Instant stateAt = null;
@@ -152,8 +185,8 @@ public class HistoryStore {
 
     private KnownTask load(Connection c, TaskSnapshot s) throws SQLException {
         KnownTask task;
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, task_name, task_type, created_at, detail_json, last_ok_at "
-                + "FROM task WHERE source = ? AND task_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, task_name, task_type, created_at, detail_json, last_ok_at, "
+                + "last_polled_at FROM task WHERE source = ? AND task_id = ?")) {
             new SqlRow(ps).str(s.source()).str(s.taskId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -162,6 +195,7 @@ public class HistoryStore {
                 task = new KnownTask(rs.getInt(1));
                 task.info = values(rs.getString(2), rs.getString(3), SqlRow.read(rs, 4, Kind.TIME), rs.getString(5));
                 task.lastOkAt = (Instant) SqlRow.read(rs, 6, Kind.TIME);
+                task.lastPolledAt = (Instant) SqlRow.read(rs, 7, Kind.TIME);
             }
         }
         try (PreparedStatement ps = c.prepareStatement(StateTable.TASK.latestSql("task"))) {

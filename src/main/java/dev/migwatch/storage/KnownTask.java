@@ -20,6 +20,8 @@ final class KnownTask {
     List<Object> info;
     List<Object> state;
     Instant lastOkAt;
+    /** task.last_polled_at as this writer left it: when the row says otherwise, another node wrote the task since. */
+    Instant lastPolledAt;
     final Map<String, Entity> steps = new HashMap<>();
     final Map<String, Entity> components = new HashMap<>();
     /** Fingerprints of the errors of the newest successful poll: the ones that are updated, not looked up. */

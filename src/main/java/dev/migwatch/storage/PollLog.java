@@ -18,7 +18,7 @@ final class PollLog {
     private PollLog() {
     }
 
-    static long insert(Connection c, int taskRef, Instant at, TaskSnapshot s) throws SQLException {
+    static long insert(Connection c, int taskRef, Instant at, TaskSnapshot s, String node) throws SQLException {
         ApiCall d = s.decisiveCall();
         int httpCalls = 0;
         Instant end = at;
@@ -32,12 +32,17 @@ final class PollLog {
             }
         }
         long pollId;
+        // a single node without a name writes what it wrote before V6
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO poll (task_ref, polled_at, outcome, calls, duration_ms, api, "
-                + "http_status, request_id, error_code, error_message) VALUES (?,?,?,?,?,?,?,?,?,?)", new String[]{"id"})) {
-            new SqlRow(ps).integer(taskRef).time(at).str(d == null ? "OK" : d.outcome()).integer(httpCalls)
+                + "http_status, request_id, error_code, error_message" + (node == null ? ") VALUES (?,?,?,?,?,?,?,?,?,?)"
+                : ", node) VALUES (?,?,?,?,?,?,?,?,?,?,?)"), new String[]{"id"})) {
+            SqlRow row = new SqlRow(ps).integer(taskRef).time(at).str(d == null ? "OK" : d.outcome()).integer(httpCalls)
                     .num(Duration.between(at, end).toMillis()).str(d == null ? null : SqlRow.clip(d.api(), 64))
                     .integer(d == null ? null : d.httpStatus()).str(d == null ? null : SqlRow.clip(d.requestId(), 100))
                     .str(d == null ? null : SqlRow.clip(d.errorCode(), 200)).str(d == null ? null : SqlRow.clip(d.errorMessage(), 2000));
+            if (node != null) {
+                row.str(node);
+            }
             ps.executeUpdate();
             pollId = HistoryStore.generatedId(ps);
         }

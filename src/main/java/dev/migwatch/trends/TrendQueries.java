@@ -777,7 +777,7 @@ public class TrendQueries {
     public List<PollRow> polls(PollFilter f) {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT source, provider, task_id, poll_id, polled_at, outcome, calls,"
-                + " duration_ms, api, http_status, request_id, error_code, error_message FROM v_poll_log WHERE 1 = 1");
+                + " duration_ms, api, http_status, request_id, error_code, error_message, node FROM v_poll_log WHERE 1 = 1");
         if (f.source() != null) {
             sql.append(" AND source = ?");
             args.add(f.source());
@@ -793,7 +793,7 @@ public class TrendQueries {
         sql.append(timeFilter("polled_at", f.from(), f.to(), args)).append(" ORDER BY polled_at DESC, poll_id DESC");
         return query(sql.toString(), args, f.limit(), rs -> new PollRow(rs.getString(1), rs.getString(2),
                 rs.getString(3), rs.getLong(4), instant(rs, 5), rs.getString(6), rs.getInt(7), rs.getLong(8),
-                rs.getString(9), integer(rs, 10), rs.getString(11), rs.getString(12), rs.getString(13)));
+                rs.getString(9), integer(rs, 10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14)));
     }
 
     /** One answer of a provider as it was received (decoded from raw_body). */

@@ -51,7 +51,8 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
     static final String STS_TOKEN = "StsToken-CAIS-5e8a1c";
     static final String PRIVATE_KEY = "UcloudPrivate-2a7d6b";
     static final String DB_PASSWORD = "DbPassword-4c1e8f";
-    static final List<String> SECRETS = List.of(ALIBABA_SECRET, WRONG_SECRET, STS_TOKEN, PRIVATE_KEY, DB_PASSWORD);
+    static final String HTTP_PASSWORD = "HttpPassword-6e0b93";
+    static final List<String> SECRETS = List.of(ALIBABA_SECRET, WRONG_SECRET, STS_TOKEN, PRIVATE_KEY, DB_PASSWORD, HTTP_PASSWORD);
     static final ListAppender<ILoggingEvent> LOG = capture();
     static final ProviderSimulator SIMULATOR = start();
     static final int HTTP_PORT = freePort();
@@ -148,11 +149,15 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
         assertEquals(List.of(), leaks, "database columns holding a secret");
 
         HttpClient http = HttpClient.newHttpClient();
+        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + "/api/tasks"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("viewer:wrong".getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         for (String path : List.of("/api/tasks", "/api/polls?limit=5000", "/api/tasks/sec-sts/np_sec_1",
                 "/api/tasks/sec-udts/udts-sec-1", "/api/tasks/sec-sts/np_sec_1/errors", "/observe/metrics",
                 "/observe/health?exposureLevel=full&data=true&stackTrace=true", "/observe/health/ready?data=true")) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("viewer:" + HTTP_PASSWORD)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
             // the sources with wrong secrets make readiness DOWN (503), and say so
             int expected = path.startsWith("/observe/health") ? 503 : 200;
             assertEquals(expected, r.statusCode(), path + " " + r.body());
@@ -201,6 +206,9 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
                 // the history database has a password too (H2 sets it on the in-memory database's first connection)
                 .global("migwatch.db.user", "sa")
                 .global("migwatch.db.password", DB_PASSWORD)
+                // the HTTP credentials are secrets like the providers' (a 401 is asked for below, so that they are used)
+                .global("migwatch.http.auth", "basic").global("migwatch.http.user", "viewer")
+                .global("migwatch.http.password", HTTP_PASSWORD)
                 .oms("sec-sts", "300ms", "np_sec_1").set("sec-sts", "security-token", STS_TOKEN)
                 .oms("sec-sha1", "300ms", "np_sec_1").set("sec-sha1", "security-token", STS_TOKEN)
                 .set("sec-sha1", "signature-method", "HMAC-SHA1")

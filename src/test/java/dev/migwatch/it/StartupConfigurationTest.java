@@ -137,6 +137,53 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void anonymousAccessFromOtherMachinesIsRefusedUnlessAllowed() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> source = List.of("-Dcamel.server.enabled=true", "-Dcamel.server.host=0.0.0.0", "-Dcamel.server.port=" + port,
+                "-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                "-Dmigwatch.sources.o.tasks=np_1", "-Dmigwatch.sources.o.access-key-id=id",
+                "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.db.url=jdbc:h2:mem:anon");
+        Run run = start(source);
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("camel.server.host = 0.0.0.0 lets other machines read the API"), run.output);
+        assertTrue(run.output.contains("migwatch.http.allow-anonymous = true"), run.output);
+        assertFalse(run.output.contains("Started poll-"), "no polling started");
+
+        List<String> basicWithoutPassword = new ArrayList<>(source);
+        basicWithoutPassword.add("-Dmigwatch.http.auth=basic");
+        basicWithoutPassword.add("-Dmigwatch.http.user=viewer");
+        run = start(basicWithoutPassword);
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.http.auth = basic needs migwatch.http.user and migwatch.http.password"), run.output);
+    }
+
+    @Test
+    void clusterSettingsAreChecked() throws Exception {
+        Run run = start(List.of("-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                "-Dmigwatch.sources.o.tasks=np_1", "-Dmigwatch.sources.o.access-key-id=id",
+                "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.cluster.type=file",
+                "-Dmigwatch.cluster.file.lock-interval=often"));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.cluster.file.root is missing"), run.output);
+        assertTrue(run.output.contains("migwatch.cluster.file.lock-interval 'often' is not a duration"), run.output);
+
+        run = start(List.of("-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                "-Dmigwatch.sources.o.tasks=np_1", "-Dmigwatch.sources.o.access-key-id=id",
+                "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.cluster.type=raft"));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.cluster.type 'raft' is not known: set it to none, file, zookeeper or kubernetes"), run.output);
+
+        run = start(List.of("-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                "-Dmigwatch.sources.o.tasks=np_1", "-Dmigwatch.sources.o.access-key-id=id",
+                "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.cluster.type=kubernetes"));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("build it with mvn -B -Pkubernetes package"), run.output);
+    }
+
+    @Test
     void sourcesCanComeFromEnvironmentVariables() throws Exception {
         Run run = start(List.of(), Map.of(
                 "MIGWATCH_SOURCES_ENV_DTS_PROVIDER", "dts",

@@ -187,6 +187,18 @@ final class AppProcess implements AutoCloseable {
         return s.length() > 2000 ? s.substring(0, 2000) + "…" : s;
     }
 
+    /** SIGKILL, as a crash or a power cut: nothing of the process runs after it. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            throw new AssertionError(name + " survived SIGKILL for 20 s");
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM (camel-main shuts down gracefully), then kill after 20 s; children too. */
     @Override
     public void close() throws InterruptedException {

@@ -119,6 +119,17 @@ class FatJarContentsIT {
                 }
                 return;
             }
+            if (name.startsWith("META-INF/maven/com.google.guava/") && jars.size() == 2
+                    && jars.stream().anyMatch(j -> j.getFileName().toString().startsWith("curator-client-"))) {
+                // curator-client's copy of a Guava jar's Maven metadata is left out (pom.xml): the jar's own survives
+                Path own = jars.stream().filter(j -> !j.getFileName().toString().startsWith("curator-client-")).findFirst().orElseThrow();
+                try (ZipFile z = new ZipFile(own.toFile())) {
+                    if (!java.util.Objects.equals(read(merged, name), read(z, name))) {
+                        problems.add(name + " is not the copy of " + own.getFileName());
+                    }
+                }
+                return;
+            }
             if (leftOut(name, jars)) {
                 if (merged.getEntry(name) != null) {
                     problems.add(name + " should be left out of the jar (shipped by " + names(jars) + ") but is in it");

@@ -85,6 +85,7 @@ class DatabaseOutageTest {
         PollCycles cycles = new PollCycles(List.of(), List.of(), new SourceGuard(SourceGuard.Settings.defaults(), Clock.systemUTC()),
                 Clock.systemUTC());
         camel.getRegistry().bind("pollCycles", cycles);
+        camel.getRegistry().bind("pollClaims", dev.migwatch.cluster.PollClaims.single());
         camel.getRegistry().bind("providerCalls", new ProviderCalls(cycles, RetryPolicy.defaults(), Clock.systemUTC()));
         camel.getRegistry().bind("rateLimits", new dev.migwatch.poll.RateLimits(List.of()));
         camel.getRegistry().bind("migwatchMetrics", new MigwatchMetrics(List.of(), new SourceGuard(SourceGuard.Settings.defaults(),

@@ -78,8 +78,9 @@ class RawPartitionsTest {
     void daysOfRawAnswersArePartitionsThatRetentionDrops() throws Exception {
         // two days written by the release before partitions (schema version 3)
         Flyway.configure().dataSource(db).locations("classpath:db/migwatch").table("migwatch_schema_history")
-                // the views of today's repeatable migration need later columns (V5): a schema of version 3 had its own
-                .placeholders(HistoryDatabase.placeholders(db)).target("3").repeatableSqlMigrationPrefix("NOT_IN_V3__").load().migrate();
+                .placeholders(HistoryDatabase.placeholders(db)).target("3")
+                // today's views (R__) name columns of later versions (V5, V6); that release had its own
+                .repeatableSqlMigrationPrefix("NOT_IN_V3__").load().migrate();
         HistoryStore before = new HistoryStore(db, clock);
         Instant start = TODAY.minusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant();
         write(before, start, start.plus(Duration.ofDays(2)));
