@@ -81,7 +81,8 @@ class PrometheusIT {
                 assertEquals("oms", polls.get(0).path("metric").path("provider").asText(), polls.toString());
                 assertTrue(polls.get(0).path("value").get(1).asDouble() > 0, polls.toString());
                 // every demo task has exactly one current status
-                JsonNode statuses = awaitResult(api, "sum by (source, task_id) (migwatch_task_status) == 1");
+                // (a task's series appear with its first successful poll, and a scrape can come between two tasks' first polls)
+                JsonNode statuses = awaitResult(api, "sum by (source, task_id) (migwatch_task_status) == 1", 5);
                 assertEquals(5, statuses.size(), statuses.toString());
 
                 // the example rules are loaded and evaluate without error against migwatch's series
@@ -119,12 +120,17 @@ class PrometheusIT {
 
     /** Until the instant query has a non-empty result (bounded), which it returns. */
     private static JsonNode awaitResult(String api, String query) throws Exception {
+        return awaitResult(api, query, 1);
+    }
+
+    /** Until the instant query has at least minSize results (bounded), which it returns. */
+    private static JsonNode awaitResult(String api, String query, int minSize) throws Exception {
         Instant end = Instant.now().plusSeconds(60);
         String last = "";
         while (Instant.now().isBefore(end)) {
             last = AppProcess.get(api + "query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)).body();
             JsonNode result = JSON.readTree(last).path("data").path("result");
-            if (result.size() > 0) {
+            if (result.size() >= minSize) {
                 return result;
             }
             Thread.sleep(500);
