@@ -23,9 +23,10 @@ import java.util.Objects;
  * its own short transaction, so that polling (which writes through other connections) is never held up.
  * A run stops after its time budget; the next run goes on where it stopped.
  *
- * <p>Samples are deleted only where a rollup covers them, and a state row is kept while it is the row in
- * force at the retention limit (the newest row of its entity before the limit): a step that finished two
- * months ago and never changed since still reads FINISHED.
+ * <p>Samples and polls are deleted only where both rollups cover them (the hours are computed from them too), and
+ * a state row is kept while it is the row in force at the retention limit (the newest row of its entity before the
+ * limit): a step that finished two months ago and never changed since still reads FINISHED. Rollups are change-only
+ * as well, so the same holds for them: the newest row of each series before the rollup limit stays.
  */
 public class HistoryMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryMaintenance.class);
