@@ -124,7 +124,8 @@ public class MigwatchConfiguration implements CamelConfiguration {
         // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
         context.getRegistry().bind("trendsApi", new TrendsApi(trends, sourceLoads));
         // /observe/metrics and /observe/health (routes/migwatch-polling.camel.yaml feeds the metrics, migwatch-observe the ETAs)
-        MigwatchMetrics metrics = new MigwatchMetrics(sources, pollCycles::watches, guard, spool.journal()::pending, trends::etas, clock);
+        MigwatchMetrics metrics = new MigwatchMetrics(sources, pollCycles::watches, guard, spool.journal()::pending, trends::etas, clock)
+                .withSourceLoads(pollCycles::sourceLoads);
         context.getRegistry().bind("migwatchMetrics", metrics);
         Observability.serveMetrics(context, metrics);
         Observability.bindHealthChecks(context, List.of(

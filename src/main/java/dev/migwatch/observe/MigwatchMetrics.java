@@ -66,6 +66,8 @@ public class MigwatchMetrics implements MultiCollector {
     private final EtaReader etaReader;
     private final Clock clock;
     private volatile boolean etaFailing;
+    /** Each source's polling load (PollCycles.sourceLoads): whether its rounds are stretched; none until set. */
+    private volatile java.util.function.Supplier<List<Map<String, Object>>> sourceLoads = List::of;
 
     public MigwatchMetrics(List<SourceConfig> configured, SourceGuard guard, IntSupplier journalBacklog, EtaReader etaReader,
                            Clock clock) {
@@ -73,6 +75,12 @@ public class MigwatchMetrics implements MultiCollector {
     }
 
     /** @param watched whether a task is watched now: with discovery (tasks = *) the set changes as the account's list does */
+    /** Adds the per-source load gauges (rate limited, interval too short) from PollCycles.sourceLoads. */
+    public MigwatchMetrics withSourceLoads(java.util.function.Supplier<List<Map<String, Object>>> loads) {
+        this.sourceLoads = java.util.Objects.requireNonNull(loads);
+        return this;
+    }
+
     public MigwatchMetrics(List<SourceConfig> configured, BiPredicate<String, String> watched, SourceGuard guard,
                            IntSupplier journalBacklog, EtaReader etaReader, Clock clock) {
         for (SourceConfig s : configured) {
@@ -173,6 +181,19 @@ public class MigwatchMetrics implements MultiCollector {
         }
         out.add(lastOk.build());
         out.add(paused.build());
+        GaugeSnapshot.Builder rateLimited = GaugeSnapshot.builder().name("migwatch_source_rate_limited")
+                .help("1 while a round of the source needs more requests a second than its max-requests-per-second, so it is stretched");
+        GaugeSnapshot.Builder tooShort = GaugeSnapshot.builder().name("migwatch_source_interval_too_short")
+                .help("1 while a round of the source takes longer than its interval, so each task is polled less often");
+        for (Map<String, Object> load : sourceLoads.get()) {
+            SourceFigures s = sources.get(String.valueOf(load.get("source")));
+            if (s != null) {
+                rateLimited.dataPoint(point(Boolean.TRUE.equals(load.get("rateLimited")) ? 1 : 0, s.labels));
+                tooShort.dataPoint(point(Boolean.TRUE.equals(load.get("intervalTooShort")) ? 1 : 0, s.labels));
+            }
+        }
+        out.add(rateLimited.build());
+        out.add(tooShort.build());
         out.add(GaugeSnapshot.builder().name("migwatch_journal_backlog")
                 .help("Snapshots waiting in the local journal for the history database")
                 .dataPoint(point(journalBacklog.getAsInt(), Labels.EMPTY)).build());

@@ -7,6 +7,8 @@ import dev.migwatch.simulator.ProviderSimulator;
 import dev.migwatch.simulator.SimTasks.SimTask;
 import dev.migwatch.simulator.SimulatorSettings;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import dev.migwatch.observe.MigwatchMetrics;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -67,5 +69,12 @@ class RateLimitTest extends SimulatedSourcesTest {
         assertEquals(true, load.get("rateLimited"), load.toString());
         assertTrue((Double) load.get("requestsPerSecondNeeded") > LIMIT, load.toString());
         assertEquals((double) LIMIT, load.get("maxRequestsPerSecond"));
+        // and said as a metric
+        MigwatchMetrics metrics = context.getRegistry().lookupByNameAndType("migwatchMetrics", MigwatchMetrics.class);
+        GaugeSnapshot limited = (GaugeSnapshot) metrics.collect().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals("migwatch_source_rate_limited")).findFirst().orElseThrow();
+        assertEquals(1, limited.getDataPoints().size());
+        assertEquals("busy", limited.getDataPoints().get(0).getLabels().get("source"));
+        assertEquals(1.0, limited.getDataPoints().get(0).getValue());
     }
 }
