@@ -1,6 +1,7 @@
 package dev.migwatch.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.MovableClock;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.RawBody;
 import dev.migwatch.history.TaskSnapshot;
@@ -28,10 +29,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,7 +110,7 @@ class HistoryGrowthBenchmarkTest {
 
     private void run(String name, HikariDataSource db, Size size) throws Exception {
         HistoryDatabase.migrate(db);
-        MutableClock clock = new MutableClock(EPOCH.plusSeconds((long) START));
+        MovableClock clock = new MovableClock(EPOCH.plusSeconds((long) START));
         HistoryStore store = new HistoryStore(db, clock);
         HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofMinutes(10));
         Map<String, OmsScenario> projects = new LinkedHashMap<>();
@@ -212,33 +211,5 @@ class HistoryGrowthBenchmarkTest {
             }
         }
         return rows;
-    }
-
-    /** Simulated time for the writer's and the maintenance's "now". */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

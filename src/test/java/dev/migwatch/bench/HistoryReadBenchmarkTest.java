@@ -90,7 +90,7 @@ class HistoryReadBenchmarkTest {
 
     private void oneTask(String name, HikariDataSource db) throws Exception {
         HistoryDatabase.migrate(db);
-        HistoryGrowthBenchmarkTest.MutableClock clock = new HistoryGrowthBenchmarkTest.MutableClock(T0);
+        dev.migwatch.MovableClock clock = new dev.migwatch.MovableClock(T0);
         HistoryStore store = new HistoryStore(db, clock);
         HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofHours(1));
         TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());
@@ -124,7 +124,7 @@ class HistoryReadBenchmarkTest {
 
     private void manyTasks(String name, HikariDataSource db) throws Exception {
         HistoryDatabase.migrate(db);
-        HistoryGrowthBenchmarkTest.MutableClock clock = new HistoryGrowthBenchmarkTest.MutableClock(T0);
+        dev.migwatch.MovableClock clock = new dev.migwatch.MovableClock(T0);
         HistoryStore store = new HistoryStore(db, clock);
         HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofHours(1));
         TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());

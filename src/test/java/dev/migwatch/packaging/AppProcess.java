@@ -46,23 +46,13 @@ final class AppProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaArgs);
-        return startCommand(name, workDir, command, env);
+        return command(name, workDir, command, env);
     }
 
-    /** Any program (Prometheus, say), with its output in target/it-logs/NAME.log like the JVMs'. */
-    static AppProcess startCommand(String name, Path workDir, List<String> command, Map<String, String> env) throws IOException {
-        Files.createDirectories(LOG_DIR);
-        Path log = LOG_DIR.resolve(name + ".log");
-        // the command goes into the log (no secret is ever on it: passwords go through the environment)
-        Files.writeString(log, "$ " + String.join(" ", command) + "\n(in " + workDir + ")\n\n", StandardCharsets.UTF_8);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().keySet().removeIf(k -> k.startsWith("MIGWATCH_"));
-        builder.environment().putAll(env);
-        return new AppProcess(name, log, builder.start());
-    }
-
-    /** Any command (a launcher script), its output logged like start's; the same environment rules. */
+    /**
+     * Any command (java, a launcher script), its output in the log after the command line (no secret is ever on it:
+     * passwords go through the environment); the environment keeps no MIGWATCH_* variable but those in env.
+     */
     static AppProcess command(String name, Path workDir, List<String> command, Map<String, String> env) throws IOException {
         Files.createDirectories(LOG_DIR);
         Path log = LOG_DIR.resolve(name + ".log");

@@ -68,7 +68,7 @@ class PrometheusIT {
         Path appDir = Files.createDirectories(dir.resolve("app"));
         try (AppProcess app = AppProcess.start("prometheus-demo", appDir,
                 List.of("-Dcamel.server.port=" + appPort, "-jar", AppProcess.migwatchJar().toString(), "--demo"), Map.of());
-             AppProcess server = AppProcess.startCommand("prometheus", dir, List.of(prometheus.toString(),
+             AppProcess server = AppProcess.command("prometheus", dir, List.of(prometheus.toString(),
                      "--config.file=prometheus.yml", "--storage.tsdb.path=" + dir.resolve("tsdb"),
                      "--web.listen-address=127.0.0.1:" + promPort), Map.of())) {
             try {

@@ -1,6 +1,7 @@
 package dev.migwatch.storage;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.MovableClock;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.RawBody;
@@ -15,7 +16,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -44,7 +44,7 @@ class RawPartitionsTest {
     private String schema;
     /** Every raw answer written, by poll time: what a read must give back while it is within retention. */
     private final Map<Instant, String> written = new TreeMap<>();
-    private final MutableClock clock = new MutableClock();
+    private final MovableClock clock = new MovableClock(Instant.now());
 
     @BeforeEach
     void open() throws SQLException {
@@ -99,11 +99,11 @@ class RawPartitionsTest {
         for (int d = 0; d < 40; d++) {
             Instant to = from.plus(Duration.ofHours(6));
             write(store, from, to);
-            clock.now = to;
+            clock.set(to);
             new HistoryMaintenance(db, retention, clock, Duration.ofMinutes(5)).run();
             from = to;
         }
-        Instant now = clock.now; // TODAY + 11 days, 00:00
+        Instant now = clock.instant(); // TODAY + 11 days, 00:00
         LocalDate oldestKept = LocalDate.ofInstant(now.minus(retention.raw()), ZoneOffset.UTC);
         List<String> partitions = partitions();
         assertFalse(partitions.stream().anyMatch(p -> p.startsWith("raw_body_until_")), "the old rows went as a whole: " + partitions);
@@ -117,11 +117,11 @@ class RawPartitionsTest {
         Instant ahead = now.plus(Duration.ofDays(20));
         write(store, ahead, ahead.plus(Duration.ofHours(1)));
         assertTrue(count("SELECT COUNT(*) FROM raw_body_default") > 0);
-        clock.now = ahead.plus(Duration.ofHours(2));
+        clock.set(ahead.plus(Duration.ofHours(2)));
         new HistoryMaintenance(db, retention, clock, Duration.ofMinutes(5)).run();
         assertEquals(0, count("SELECT COUNT(*) FROM raw_body_default"));
         assertTrue(partitions().contains("raw_body_p" + day(LocalDate.ofInstant(ahead, ZoneOffset.UTC))));
-        expected.keySet().removeIf(t -> t.isBefore(clock.now.minus(retention.raw())));
+        expected.keySet().removeIf(t -> t.isBefore(clock.instant().minus(retention.raw())));
         expected.putAll(new TreeMap<>(written).tailMap(ahead));
         assertEquals(expected, readAll());
     }
@@ -178,24 +178,5 @@ class RawPartitionsTest {
 
     private static String day(LocalDate d) {
         return d.toString().replace("-", "");
-    }
-
-    private static final class MutableClock extends Clock {
-        volatile Instant now = Instant.now();
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
