@@ -84,7 +84,13 @@ class ClusterFailoverIT {
                 Map<String, String> after = awaitLeaders(Map.of(survivor, ports.get(survivor)), Duration.ofSeconds(60),
                         l -> l.keySet().equals(Set.copyOf(SOURCES)));
                 System.out.println("Leaders after the kill: " + after);
-                Thread.sleep(3_000); // a few polls of s1 by the survivor
+                // a victim killed in the middle of a cycle holds s1's claim until its lease ends, up to CLAIM_LEASE after
+                // the takeover: wait for the survivor's first poll of s1 (or the bound), then for a few more of its polls
+                Instant deadline = killedAt.plus(INTERVAL).plus(TAKEOVER).plus(CLAIM_LEASE).plus(MARGIN).plus(MARGIN);
+                while (!polledSince(pg, "s1", survivor, killedAt) && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(250);
+                }
+                Thread.sleep(3_000);
 
                 try (Connection c = DriverManager.getConnection(pg.schemaUrl, pg.user, pg.password)) {
                     List<Instant> s1 = new ArrayList<>();
@@ -114,7 +120,8 @@ class ClusterFailoverIT {
                     assertEquals(Set.copyOf(SOURCES), bySource.keySet(), "every source was polled");
 
                     Instant lastBefore = s1.stream().filter(t -> t.isBefore(killedAt)).max(Instant::compareTo).orElseThrow();
-                    Instant firstAfter = s1.stream().filter(t -> t.isAfter(killedAt)).min(Instant::compareTo).orElseThrow();
+                    Instant firstAfter = s1.stream().filter(t -> t.isAfter(killedAt)).min(Instant::compareTo)
+                            .orElseThrow(() -> new AssertionError("s1 not polled after the kill at " + killedAt + " until " + Instant.now()));
                     assertEquals(victim, s1Nodes.get(lastBefore), "the victim polled s1 before the kill");
                     assertEquals(survivor, s1Nodes.get(firstAfter), "the survivor polls s1 after the kill");
                     Duration gap = Duration.between(lastBefore, firstAfter);
@@ -132,6 +139,21 @@ class ClusterFailoverIT {
                 for (AppProcess app : nodes.values()) {
                     app.close();
                 }
+            }
+        }
+    }
+
+    /** True once the poll log holds a poll of the source's task by the node, made after the instant. */
+    private static boolean polledSince(TestPostgres pg, String source, String node, Instant after) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.schemaUrl, pg.user, pg.password);
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT COUNT(*) FROM v_poll_log WHERE source = ? AND task_id = ? AND node = ? AND polled_at > ?")) {
+            ps.setString(1, source);
+            ps.setString(2, TASK);
+            ps.setString(3, node);
+            ps.setObject(4, LocalDateTime.ofInstant(after, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
             }
         }
     }
