@@ -2,8 +2,8 @@ package dev.migwatch.alibaba;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migwatch.history.ApiCall;
-import dev.migwatch.poll.ApiResponse;
-import dev.migwatch.poll.Json;
+import dev.migwatch.provider.ApiResponse;
+import dev.migwatch.provider.Json;
 
 /**
  * Classifies Alibaba Cloud RPC answers (OMS and DTS share the gateway): errors come as HTTP 4xx/5xx with

@@ -1,6 +1,6 @@
 package dev.migwatch.alibaba;
 
-import dev.migwatch.poll.ApiRequest;
+import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.source.SignatureMethod;
 import dev.migwatch.source.SourceConfig;
 

@@ -6,9 +6,9 @@ import dev.migwatch.history.ErrorEvent;
 import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.StepSample;
 import dev.migwatch.history.TaskState;
-import dev.migwatch.poll.BadResponseException;
-import dev.migwatch.poll.Json;
-import dev.migwatch.poll.TaskContent;
+import dev.migwatch.provider.BadResponseException;
+import dev.migwatch.provider.Json;
+import dev.migwatch.provider.TaskContent;
 
 import java.util.ArrayList;
 import java.util.Comparator;

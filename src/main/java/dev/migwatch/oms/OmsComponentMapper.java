@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migwatch.history.ComponentSample;
 import dev.migwatch.history.ErrorEvent;
 import dev.migwatch.history.NormalizedStatus;
-import dev.migwatch.poll.Json;
+import dev.migwatch.provider.Json;
 
 import java.util.ArrayList;
 import java.util.Collections;

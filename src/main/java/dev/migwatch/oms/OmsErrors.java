@@ -3,7 +3,7 @@ package dev.migwatch.oms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migwatch.history.ErrorEvent;
-import dev.migwatch.poll.Json;
+import dev.migwatch.provider.Json;
 
 import java.util.List;
 import java.util.Locale;

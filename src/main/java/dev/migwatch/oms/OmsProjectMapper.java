@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.StepSample;
 import dev.migwatch.history.TaskState;
-import dev.migwatch.poll.Json;
+import dev.migwatch.provider.Json;
 
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.provider.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

@@ -1,5 +1,7 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.provider.ApiResponse;
+import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.source.SourceConfig;
 
 import java.time.Instant;

@@ -1,5 +1,11 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.provider.TaskContent;
+import dev.migwatch.provider.BadResponseException;
+import dev.migwatch.provider.ApiResponse;
+import dev.migwatch.provider.ApiRequest;
+import dev.migwatch.provider.TaskListing;
+import dev.migwatch.provider.ProviderAdapter;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.RawBody;
 import dev.migwatch.history.TaskSnapshot;

@@ -1,5 +1,7 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.provider.ApiResponse;
+import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.source.SourceConfig;
 import org.apache.camel.Exchange;

@@ -1,5 +1,6 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.provider.ApiResponse;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;

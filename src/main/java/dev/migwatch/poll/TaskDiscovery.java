@@ -1,11 +1,19 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.provider.Json;
+import dev.migwatch.provider.ListedTask;
+import dev.migwatch.provider.TaskContent;
+import dev.migwatch.provider.BadResponseException;
+import dev.migwatch.provider.ApiResponse;
+import dev.migwatch.provider.ApiRequest;
+import dev.migwatch.provider.TaskListing;
+import dev.migwatch.provider.ProviderAdapter;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.ListedTasks;
 import dev.migwatch.history.RawBody;
 import dev.migwatch.history.TaskSnapshot;
-import dev.migwatch.poll.TaskListing.ListQuery;
-import dev.migwatch.poll.TaskListing.ListedPage;
+import dev.migwatch.provider.TaskListing.ListQuery;
+import dev.migwatch.provider.TaskListing.ListedPage;
 import dev.migwatch.source.SourceConfig;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;

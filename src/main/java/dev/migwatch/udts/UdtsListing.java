@@ -2,13 +2,13 @@ package dev.migwatch.udts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migwatch.history.NormalizedStatus;
-import dev.migwatch.poll.ApiRequest;
-import dev.migwatch.poll.ApiResponse;
-import dev.migwatch.poll.BadResponseException;
-import dev.migwatch.poll.Json;
-import dev.migwatch.poll.ListedTask;
-import dev.migwatch.poll.TaskListing.ListQuery;
-import dev.migwatch.poll.TaskListing.ListedPage;
+import dev.migwatch.provider.ApiRequest;
+import dev.migwatch.provider.ApiResponse;
+import dev.migwatch.provider.BadResponseException;
+import dev.migwatch.provider.Json;
+import dev.migwatch.provider.ListedTask;
+import dev.migwatch.provider.TaskListing.ListQuery;
+import dev.migwatch.provider.TaskListing.ListedPage;
 import dev.migwatch.source.SourceConfig;
 
 import java.util.ArrayList;

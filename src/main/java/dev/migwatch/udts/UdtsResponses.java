@@ -2,8 +2,8 @@ package dev.migwatch.udts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migwatch.history.ApiCall;
-import dev.migwatch.poll.ApiResponse;
-import dev.migwatch.poll.Json;
+import dev.migwatch.provider.ApiResponse;
+import dev.migwatch.provider.Json;
 
 /**
  * Classifies UCloud API answers. UCloud reports errors as HTTP 200 with {@code {"RetCode": n, "Message": "..."}},

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.migwatch.MigwatchConfiguration;
 import dev.migwatch.alibaba.AlibabaRpcRequests;
 import dev.migwatch.oms.OmsAdapter;
-import dev.migwatch.poll.ApiRequest;
+import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.simulator.FaultInjector.Fault;
 import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;

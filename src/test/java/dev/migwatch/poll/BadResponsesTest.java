@@ -1,5 +1,7 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.provider.ApiResponse;
+import dev.migwatch.provider.ApiRequest;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.dts.DtsAdapter;
 import dev.migwatch.history.ApiCall;

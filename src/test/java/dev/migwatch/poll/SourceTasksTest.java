@@ -1,5 +1,6 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.provider.ListedTask;
 import dev.migwatch.history.GoneReason;
 import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.source.Discovery;

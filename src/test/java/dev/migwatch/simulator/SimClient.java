@@ -2,7 +2,7 @@ package dev.migwatch.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migwatch.alibaba.AlibabaRpcRequests;
-import dev.migwatch.poll.ApiRequest;
+import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.source.Provider;
 import dev.migwatch.source.Secret;
 import dev.migwatch.source.SignatureMethod;

@@ -1,4 +1,4 @@
-package dev.migwatch.poll;
+package dev.migwatch.provider;
 
 /** A response that arrived but cannot be understood (not JSON, truncated, missing the data it must have). */
 public class BadResponseException extends Exception {

@@ -1,4 +1,4 @@
-package dev.migwatch.poll;
+package dev.migwatch.provider;
 
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.NormalizedStatus;
@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * What migwatch needs to know about one provider's task-status API. One implementation per provider
- * package; the routes and {@link PollCycle} are the same for all of them.
+ * package; the routes and the poll cycle are the same for all of them.
  */
 public interface ProviderAdapter {
 

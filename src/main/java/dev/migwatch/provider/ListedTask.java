@@ -1,4 +1,4 @@
-package dev.migwatch.poll;
+package dev.migwatch.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migwatch.history.NormalizedStatus;

@@ -1,4 +1,4 @@
-package dev.migwatch.poll;
+package dev.migwatch.provider;
 
 import dev.migwatch.source.SourceConfig;
 
