@@ -1,5 +1,6 @@
 package dev.migwatch.it;
 
+import dev.migwatch.TestEnvironment;
 import dev.migwatch.cluster.PollClaims;
 import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
@@ -24,8 +25,6 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two nodes that both believe they lead every source (a split brain, forced here by giving each its own cluster
@@ -47,11 +46,7 @@ class ClusterOverlapTest {
 
     @Test
     void twoLeadersOnOnePostgresqlDatabaseNeverPollATaskTwiceInASlot() throws Exception {
-        String base = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (base == null && "true".equals(System.getenv("CI"))) {
-            fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
-        }
-        assumeTrue(base != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database (see .ci/run)");
+        String base = TestEnvironment.postgresUrl();
         String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
         String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
         String schema = "ov" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -1,5 +1,6 @@
 package dev.migwatch.packaging;
 
+import dev.migwatch.TestEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -19,11 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A real Prometheus (Debian's package; .ci/run installs it) with the example rules of docs/: promtool checks and
+ * A real Prometheus (Debian's package; bin/test installs it) with the example rules of docs/: promtool checks and
  * unit-tests the rules, then Prometheus scrapes {@code java -jar target/migwatch.jar --demo} at /observe/metrics and
  * a migwatch metric is read back through its HTTP query API. In CI a missing prometheus fails the test; elsewhere
  * it is skipped.
@@ -36,10 +35,7 @@ class PrometheusIT {
     void prometheusScrapesTheDemoAndTheRulesHold(@TempDir Path dir) throws Exception {
         Path prometheus = onPath("prometheus");
         Path promtool = onPath("promtool");
-        if ((prometheus == null || promtool == null) && "true".equals(System.getenv("CI"))) {
-            fail("prometheus and promtool are not installed: .ci/run must install Debian's prometheus package for this test");
-        }
-        assumeTrue(prometheus != null && promtool != null, "install Debian's prometheus package to run this test (see .ci/run)");
+        TestEnvironment.require(prometheus != null && promtool != null, "prometheus or promtool is not installed (Debian's prometheus package)");
 
         // the rules as shipped: valid, and each example alert fires when its description says (rules-test.yml)
         Files.copy(RULES, dir.resolve("prometheus-rules.yml"));

@@ -1,16 +1,15 @@
 package dev.migwatch.packaging;
 
+import dev.migwatch.TestEnvironment;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A throw-away schema in the PostgreSQL that .ci/run starts (MIGWATCH_TEST_POSTGRES_URL, _USER,
+ * A throw-away schema in the PostgreSQL that bin/test starts (MIGWATCH_TEST_POSTGRES_URL, _USER,
  * _PASSWORD), so parallel runs never share tables. As in PostgresTest: in CI (CI=true) a missing
  * database fails the test; on a developer machine without one the test is skipped.
  */
@@ -30,11 +29,7 @@ final class TestPostgres implements AutoCloseable {
     }
 
     static TestPostgres createSchema() throws SQLException {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null && "true".equals(System.getenv("CI"))) {
-            fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
-        }
-        assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database (see .ci/run)");
+        String url = TestEnvironment.postgresUrl();
         String schema = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         TestPostgres pg = new TestPostgres(url, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
                 System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"), schema);

@@ -1,5 +1,6 @@
 package dev.migwatch.storage;
 
+import dev.migwatch.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.NormalizedStatus;
@@ -169,11 +170,7 @@ class HistoryMaintenanceTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2})
     void rollupsReadBackWithCarryForwardOnPostgresql(long seed) throws Exception {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null && "true".equals(System.getenv("CI"))) {
-            org.junit.jupiter.api.Assertions.fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database");
+        String url = TestEnvironment.postgresUrl();
         String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
         String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");

@@ -1,5 +1,6 @@
 package dev.migwatch.storage;
 
+import dev.migwatch.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.trends.Metric;
 import dev.migwatch.trends.PollFilter;
@@ -16,12 +17,10 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The production database: migrations, transactional writes, views, the README's queries and the REST
- * API's queries on a real PostgreSQL. .ci/run installs and starts PostgreSQL and sets
+ * API's queries on a real PostgreSQL. bin/test installs and starts PostgreSQL and sets
  * MIGWATCH_TEST_POSTGRES_URL (and _USER, _PASSWORD); in CI a missing database fails the test, on a
  * developer machine without one it is reported as skipped.
  */
@@ -29,11 +28,7 @@ class PostgresTest {
 
     @Test
     void theHistoryWorksOnPostgresql() throws Exception {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null && "true".equals(System.getenv("CI"))) {
-            fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
-        }
-        assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database (see .ci/run)");
+        String url = TestEnvironment.postgresUrl();
         String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (HikariDataSource admin = HistoryDatabase.open(url, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
                 System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"))) {

@@ -1,5 +1,6 @@
 package dev.migwatch.storage;
 
+import dev.migwatch.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.MovableClock;
 import dev.migwatch.history.ApiCall;
@@ -29,8 +30,6 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * PostgreSQL's day partitions of raw_body: the upgrade from the plain table keeps every answer readable, retention
@@ -48,11 +47,7 @@ class RawPartitionsTest {
 
     @BeforeEach
     void open() throws SQLException {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null && "true".equals(System.getenv("CI"))) {
-            fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
-        }
-        assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database (see .ci/run)");
+        String url = TestEnvironment.postgresUrl();
         String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
         String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
         schema = "p" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -1,5 +1,6 @@
 package dev.migwatch.storage;
 
+import dev.migwatch.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.RawBody;
@@ -46,7 +47,6 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The upgrade path: a database written by release 0.1, migrated by the current migrations, then read, without losing
@@ -70,11 +70,7 @@ class UpgradeFromV01Test {
 
     @Test
     void upgradesAPostgresqlDatabaseOfRelease01() throws Exception {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null && "true".equals(System.getenv("CI"))) {
-            fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
-        }
-        assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database (see .ci/run)");
+        String url = TestEnvironment.postgresUrl();
         String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
         String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
         String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -1,5 +1,6 @@
 package dev.migwatch.trends;
 
+import dev.migwatch.TestEnvironment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * are polled every second instead of every 5 s (-D wins over the demo's own properties) so the charts have
  * enough points after a few seconds.
  *
- * <p>Chromium is required, not optional: .ci/run installs it; a missing browser fails the test.
+ * <p>Chromium is required under bin/test, which installs it; a missing browser fails the test there (TestEnvironment).
  */
 class DashboardBrowserTest {
 
@@ -63,10 +64,8 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void startDemoApp() throws Exception {
-        if (!Files.isExecutable(CHROMIUM)) {
-            fail("headless Chromium not found at " + CHROMIUM + ": this test needs a real browser. Install it with "
-                    + "`apt-get install chromium chromium-driver` (.ci/run installs them when missing).");
-        }
+        TestEnvironment.require(Files.isExecutable(CHROMIUM), "headless Chromium not found at " + CHROMIUM
+                + " (Debian's chromium and chromium-driver): this test needs a real browser");
         int port = freePort();
         base = "http://127.0.0.1:" + port;
         Path workDir = tempDir("migwatch-demo-app");
