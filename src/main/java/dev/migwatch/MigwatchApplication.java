@@ -38,7 +38,7 @@ public final class MigwatchApplication {
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:migwatch/routes/*.camel.yaml");
         main.configure().addConfiguration(new MigwatchConfiguration());
         main.addMainListener(new HttpPortCheck());
-        DemoMode demoMode = demo ? DemoMode.start(main) : null;
+        AutoCloseable demoMode = demo ? startDemo(main) : null;
         try {
             int code = main.run(camelArgs);
             System.exit(code);
@@ -51,8 +51,29 @@ public final class MigwatchApplication {
             System.exit(2);
         } finally {
             if (demoMode != null) {
-                demoMode.stop();
+                demoMode.close();
             }
+        }
+    }
+
+    /**
+     * The simulator and its demo sources (dev.migwatch.simulator.DemoMode) are in target/migwatch.jar but not in
+     * migwatch-core.jar, the jar for embedding, which carries no test double: looked up by name, not linked.
+     */
+    private static AutoCloseable startDemo(Main main) throws Exception {
+        Class<?> demo;
+        try {
+            demo = Class.forName("dev.migwatch.simulator.DemoMode");
+        } catch (ClassNotFoundException e) {
+            LOG.error("migwatch cannot start: --demo needs the built-in simulator, which is in target/migwatch.jar "
+                    + "(java -jar target/migwatch.jar --demo, or bin/migwatch --demo) but not in migwatch-core.jar.");
+            System.exit(2);
+            throw e;
+        }
+        try {
+            return (AutoCloseable) demo.getMethod("start", Main.class).invoke(null, main);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 

@@ -10,14 +10,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The embedding path as a host application gets it (README, "Embedding migwatch in an existing Camel
  * application"): the thin target/migwatch-core.jar plus its runtime dependencies on the classpath of a
  * separate JVM, a plain camel-main host (HostApplication) whose application.properties adds
- * MigwatchConfiguration and the routes from the jar, against PostgreSQL, polling the simulator.
+ * MigwatchConfiguration and the routes from the jar, against PostgreSQL, polling the simulator (a process of its own,
+ * from target/migwatch-core-simulator.jar: the thin jar carries no test double).
  */
 class EmbeddedThinJarIT {
 
@@ -29,6 +33,12 @@ class EmbeddedThinJarIT {
             // the host's own class only (target/test-classes), no test library: the rest is what a host would declare
             Path hostClasses = Path.of(HostApplication.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             String classpath = String.join(File.pathSeparator, core.toString(), dependencies, hostClasses.toString());
+            try (JarFile jar = new JarFile(core.toFile())) {
+                List<String> simulatorClasses = jar.stream().map(JarEntry::getName).filter(n -> n.startsWith("dev/migwatch/simulator/")).toList();
+                assertEquals(List.of(), simulatorClasses, "the jar for embedding carries no simulator");
+            }
+            Path simulatorJar = AppProcess.requiredFile("migwatch.simulator.jar", "target/migwatch-core-simulator.jar");
+            String simulatorClasspath = String.join(File.pathSeparator, simulatorJar.toString(), classpath);
 
             int simPort = AppProcess.freePort();
             int port = AppProcess.freePort();
@@ -52,7 +62,7 @@ class EmbeddedThinJarIT {
                     "migwatch.sources.host-oms.tasks = np_demo_orders",
                     "migwatch.sources.host-oms.interval = 2s",
                     ""));
-            try (AppProcess simulator = AppProcess.start("thin-simulator", workDir, List.of("-cp", classpath,
+            try (AppProcess simulator = AppProcess.start("thin-simulator", workDir, List.of("-cp", simulatorClasspath,
                     "dev.migwatch.simulator.SimulatorMain", "--port", String.valueOf(simPort), "--speed", "60"), Map.of());
                  AppProcess host = AppProcess.start("thin-host-postgresql", workDir,
                          List.of("-cp", classpath, HostApplication.class.getName()), Map.of("HOST_DB_PASSWORD", pg.password))) {

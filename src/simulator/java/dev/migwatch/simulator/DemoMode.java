@@ -1,7 +1,5 @@
-package dev.migwatch;
+package dev.migwatch.simulator;
 
-import dev.migwatch.simulator.ProviderSimulator;
-import dev.migwatch.simulator.SimulatorSettings;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +12,11 @@ import java.util.Map;
  * --demo: starts the built-in simulator and points three demo sources (OMS, DTS, UDTS) at it, with
  * the simulator's test credentials, so migwatch can be seen working with no configuration at all.
  * The demo history goes to its own database, never into the production one.
+ *
+ * <p>It lives with the simulator, outside migwatch-core.jar: {@code MigwatchApplication} finds it by name, so that the
+ * jar an embedding application puts on its classpath carries no test double.
  */
-final class DemoMode {
+public final class DemoMode implements AutoCloseable {
     static final String DEMO_DB_URL = "jdbc:h2:file:./data/migwatch-demo";
     /** Simulated time runs 60 times faster: a failed demo task that recovers is seen doing so within seconds. */
     static final String DEMO_IDLE_INTERVAL = "10s";
@@ -26,7 +27,7 @@ final class DemoMode {
         this.simulator = simulator;
     }
 
-    static DemoMode start(Main main) throws IOException {
+    public static DemoMode start(Main main) throws IOException {
         SimulatorSettings settings = SimulatorSettings.demo();
         ProviderSimulator simulator = new ProviderSimulator(settings, 0).start();
         demoProperties(settings, simulator.baseUri().toString()).forEach(main::addOverrideProperty);
@@ -68,7 +69,8 @@ final class DemoMode {
         return p;
     }
 
-    void stop() {
+    @Override
+    public void close() {
         simulator.stop();
     }
 }
