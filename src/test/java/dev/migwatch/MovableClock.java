@@ -17,6 +17,10 @@ public final class MovableClock extends Clock {
         this.now = now;
     }
 
+    public void advance(long millis) {
+        now = now.plusMillis(millis);
+    }
+
     @Override
     public ZoneId getZone() {
         return ZoneOffset.UTC;

@@ -1,5 +1,6 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.MovableClock;
 import dev.migwatch.oms.OmsAdapter;
 import dev.migwatch.source.Provider;
 import dev.migwatch.source.Secret;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +21,7 @@ class InFlightTest {
     void aTaskIsLeftOutWhileItsCycleRunsAndPolledAgainWhenTheCycleWasLost() {
         SourceConfig source = new SourceConfig("s", Provider.OMS, URI.create("https://x"), null, List.of("np_1"), Duration.ofSeconds(30),
                 "id", Secret.of("secret"), null, SignatureMethod.ACS3_HMAC_SHA256, null, Duration.ofSeconds(5), Duration.ofSeconds(10));
-        SourceGuardTest.MovableClock clock = new SourceGuardTest.MovableClock();
+        MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
         PollCycles cycles = new PollCycles(List.of(source), List.of(new OmsAdapter()), new SourceGuard(SourceGuard.Settings.defaults(), clock),
                 clock);
         assertEquals(1, cycles.targets("s").size());

@@ -1,14 +1,13 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.MovableClock;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.TaskSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,30 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class SourceGuardTest {
     static final Duration INTERVAL = Duration.ofMillis(200);
 
-    /** A clock the test moves by hand. */
-    static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(long millis) {
-            now = now.plusMillis(millis);
-        }
-    }
-
     private static TaskSnapshot failed(Instant at, String outcome, String code) {
         return TaskSnapshot.failed("c-" + at.toEpochMilli() + outcome, "s", "oms", "t", at,
                 List.of(new ApiCall("DescribeProject", 1, at, 5, 500, null, outcome, code, "m")), List.of());
@@ -50,7 +25,7 @@ class SourceGuardTest {
 
     @Test
     void aThrottledOrRefusedHalfOpenProbeDoesNotWedgeTheBreaker() {
-        MovableClock clock = new MovableClock();
+        MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
         SourceGuard guard = new SourceGuard(new SourceGuard.Settings(2, Duration.ofSeconds(1), Duration.ofMillis(500),
                 Duration.ofSeconds(5)), clock);
         for (int i = 0; i < 2; i++) {
