@@ -6,7 +6,6 @@ import dev.migwatch.history.ApiCall;
 import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.provider.ApiResponse;
 import dev.migwatch.provider.BadResponseException;
-import dev.migwatch.provider.ListedTask;
 import dev.migwatch.provider.ProviderAdapter;
 import dev.migwatch.provider.TaskContent;
 import dev.migwatch.provider.TaskListing;
@@ -24,7 +23,8 @@ import java.util.Optional;
  * classification are the shared Alibaba RPC ones; only the mapping is DTS's own ({@link DtsResponseMapper}). The account's
  * jobs are listed with DescribeDtsJobs ({@link DtsListing}).
  */
-public class DtsAdapter implements ProviderAdapter, TaskListing {
+public class DtsAdapter implements ProviderAdapter {
+    private static final TaskListing LISTING = new DtsListing();
     static final String ACTION = "ListJobStep";
     static final String VERSION = "2020-01-01";
 
@@ -46,28 +46,13 @@ public class DtsAdapter implements ProviderAdapter, TaskListing {
     }
 
     @Override
+    public Optional<TaskListing> listing() {
+        return Optional.of(LISTING);
+    }
+
+    @Override
     public ApiCall classify(ApiResponse response) {
         return AlibabaResponses.classify(response);
-    }
-
-    @Override
-    public List<ListQuery> queries(SourceConfig source) {
-        return DtsListing.queries(source);
-    }
-
-    @Override
-    public ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
-        return DtsListing.pageRequest(source, query, page, now);
-    }
-
-    @Override
-    public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
-        return DtsListing.readPage(query, response);
-    }
-
-    @Override
-    public Optional<TaskContent> content(ListedTask task) throws BadResponseException {
-        return DtsListing.content(task);
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.migwatch.provider.Json;
 import dev.migwatch.provider.ListedTask;
 import dev.migwatch.provider.ProviderAdapter;
 import dev.migwatch.provider.TaskContent;
+import dev.migwatch.provider.TaskListing;
 import dev.migwatch.provider.TaskListing.ListQuery;
 import dev.migwatch.provider.TaskListing.ListedPage;
 import dev.migwatch.source.SourceConfig;
@@ -32,22 +33,21 @@ import java.util.Set;
  * name), Region required, PageNumber from 1 and PageSize 30 (the largest value the current reference allows; an
  * older one allowed 100). An entry carries the job's Status, Delay, Checkpoint and Performance, but not its steps.
  */
-final class DtsListing {
+final class DtsListing implements TaskListing {
     static final String DESCRIBE_DTS_JOBS = "DescribeDtsJobs";
     static final int PAGE_SIZE = 30;
     /** Change tracking (SUBSCRIBE) jobs have no migration steps to watch: listed only when discover.type asks. */
     static final List<String> DEFAULT_TYPES = List.of("MIGRATION", "SYNC");
 
-    private DtsListing() {
-    }
-
-    static List<ListQuery> queries(SourceConfig source) {
+    @Override
+    public List<ListQuery> queries(SourceConfig source) {
         Set<String> types = source.discovery() == null ? Set.of() : source.discovery().types();
         return (types.isEmpty() ? DEFAULT_TYPES : types.stream().sorted().toList()).stream()
                 .map(t -> new ListQuery(DESCRIBE_DTS_JOBS, t)).toList();
     }
 
-    static ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
+    @Override
+    public ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("Region", source.region());
         params.put("RegionId", source.region());
@@ -57,7 +57,8 @@ final class DtsListing {
         return AlibabaRpcRequests.build(source, DESCRIBE_DTS_JOBS, DtsAdapter.VERSION, params, now);
     }
 
-    static ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
+    @Override
+    public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
         JsonNode body = Json.object(DESCRIBE_DTS_JOBS, response.body());
         JsonNode jobs = body.get("DtsJobList");
         if (jobs == null || !jobs.isArray()) {
@@ -93,7 +94,8 @@ final class DtsListing {
      * The job as a whole: status, delay, full-migration progress, error. Its steps (ListJobStep) are not in the entry and
      * stay as stored; the checkpoint and RPS, which migwatch keeps per step, go to the task's detail_json.
      */
-    static Optional<TaskContent> content(ListedTask task) throws BadResponseException {
+    @Override
+    public Optional<TaskContent> content(ListedTask task) throws BadResponseException {
         JsonNode job = task.entry();
         if (job == null || !job.isObject()) {
             throw new BadResponseException(DESCRIBE_DTS_JOBS, "no list entry to record " + task.taskId() + " from");

@@ -12,7 +12,6 @@ import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.provider.ApiResponse;
 import dev.migwatch.provider.BadResponseException;
 import dev.migwatch.provider.Json;
-import dev.migwatch.provider.ListedTask;
 import dev.migwatch.provider.ProviderAdapter;
 import dev.migwatch.provider.TaskContent;
 import dev.migwatch.provider.TaskListing;
@@ -31,7 +30,8 @@ import java.util.Optional;
  * DescribeProjectSteps and DescribeProjectComponents, each taking the project id as {@code Id}. The account's projects
  * are listed with ListProjects ({@link OmsListing}).
  */
-public class OmsAdapter implements ProviderAdapter, TaskListing {
+public class OmsAdapter implements ProviderAdapter {
+    private static final TaskListing LISTING = new OmsListing();
     public static final String VERSION = "2019-09-01";
     public static final String DESCRIBE_PROJECT = "DescribeProject";
     public static final String DESCRIBE_PROJECT_STEPS = "DescribeProjectSteps";
@@ -52,6 +52,11 @@ public class OmsAdapter implements ProviderAdapter, TaskListing {
     }
 
     @Override
+    public Optional<TaskListing> listing() {
+        return Optional.of(LISTING);
+    }
+
+    @Override
     public ApiCall classify(ApiResponse response) {
         return AlibabaResponses.classify(response);
     }
@@ -59,26 +64,6 @@ public class OmsAdapter implements ProviderAdapter, TaskListing {
     @Override
     public int callsPerCycle() {
         return APIS.size();
-    }
-
-    @Override
-    public List<ListQuery> queries(SourceConfig source) {
-        return OmsListing.queries(source);
-    }
-
-    @Override
-    public ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
-        return OmsListing.pageRequest(source, query, page, now);
-    }
-
-    @Override
-    public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
-        return OmsListing.readPage(response);
-    }
-
-    @Override
-    public Optional<TaskContent> content(ListedTask task) throws BadResponseException {
-        return OmsListing.content(task);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.migwatch.provider.Json;
 import dev.migwatch.provider.ListedTask;
 import dev.migwatch.provider.ProviderAdapter;
 import dev.migwatch.provider.TaskContent;
+import dev.migwatch.provider.TaskListing;
 import dev.migwatch.provider.TaskListing.ListQuery;
 import dev.migwatch.provider.TaskListing.ListedPage;
 import dev.migwatch.source.SourceConfig;
@@ -32,21 +33,20 @@ import java.util.Set;
  * maximum), newest first. Each entry is the project as DescribeProject describes it, Steps and ExtraInfo (SyncDelay)
  * included, so an idle project is recorded from its entry; components are not in it.
  */
-final class OmsListing {
+final class OmsListing implements TaskListing {
     static final String LIST_PROJECTS = "ListProjects";
     static final int PAGE_SIZE = 150;
 
-    private OmsListing() {
-    }
-
     /** One query for all projects, or one per type when discover.type names some (the API takes one Type a call). */
-    static List<ListQuery> queries(SourceConfig source) {
+    @Override
+    public List<ListQuery> queries(SourceConfig source) {
         Set<String> types = source.discovery() == null ? Set.of() : source.discovery().types();
         return types.isEmpty() ? List.of(new ListQuery(LIST_PROJECTS, null))
                 : types.stream().sorted().map(t -> new ListQuery(LIST_PROJECTS, t)).toList();
     }
 
-    static ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
+    @Override
+    public ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("PageNumber", Integer.toString(page + 1));
         params.put("PageSize", Integer.toString(PAGE_SIZE));
@@ -54,7 +54,8 @@ final class OmsListing {
         return AlibabaRpcRequests.build(source, LIST_PROJECTS, OmsAdapter.VERSION, params, now);
     }
 
-    static ListedPage readPage(ApiResponse response) throws BadResponseException {
+    @Override
+    public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
         JsonNode body = Json.object(LIST_PROJECTS, response.body());
         JsonNode data = body.get("Data");
         if (data == null || !data.isArray()) {
@@ -85,7 +86,8 @@ final class OmsListing {
     }
 
     /** The project and its steps, as DescribeProject and DescribeProjectSteps give them; its components stay as stored. */
-    static Optional<TaskContent> content(ListedTask task) throws BadResponseException {
+    @Override
+    public Optional<TaskContent> content(ListedTask task) throws BadResponseException {
         JsonNode entry = task.entry();
         if (entry == null || !entry.isObject()) {
             throw new BadResponseException(LIST_PROJECTS, "no list entry to record " + task.taskId() + " from");

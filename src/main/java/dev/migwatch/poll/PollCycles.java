@@ -63,7 +63,7 @@ public class PollCycles {
         this.clock = clock;
         for (SourceConfig s : this.sources.values()) {
             ProviderAdapter a = adapter(s);
-            watched.put(s.name(), new SourceTasks(s, s.discovers() && a instanceof TaskListing l && l.recordsIdleTasks()));
+            watched.put(s.name(), new SourceTasks(s, s.discovers() && a.listing().map(TaskListing::recordsIdleTasks).orElse(false)));
         }
     }
 

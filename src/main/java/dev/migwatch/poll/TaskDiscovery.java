@@ -95,7 +95,8 @@ public class TaskDiscovery {
             exchange.setProperty(MORE_PAGES, false);
             return;
         }
-        TaskListing lister = (TaskListing) cycles.adapterOf(config);
+        TaskListing lister = cycles.adapterOf(config).listing().orElseThrow(() -> new IllegalStateException(
+                "source " + config.name() + ": provider " + config.provider() + " has no list API, so tasks = * cannot be watched"));
         Listing listing = new Listing(config, lister, cycles.clock().instant());
         exchange.setProperty(LISTING, listing);
         nextPage(listing, exchange);

@@ -8,6 +8,7 @@ import dev.migwatch.source.SourceConfig;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What migwatch needs to know about one provider's task-status API. One implementation per provider
@@ -40,6 +41,11 @@ public interface ProviderAdapter {
 
     static boolean idle(NormalizedStatus status) {
         return status == NormalizedStatus.FINISHED || status == NormalizedStatus.FAILED || status == NormalizedStatus.STOPPED;
+    }
+
+    /** The provider's list API, for sources that watch a whole account ({@code tasks = *}); empty if it has none. */
+    default Optional<TaskListing> listing() {
+        return Optional.empty();
     }
 
     /** The HTTP calls one status cycle of a task makes (OMS three, DTS and UDTS one): what a round costs. */

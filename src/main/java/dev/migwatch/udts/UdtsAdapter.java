@@ -8,7 +8,6 @@ import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.provider.ApiResponse;
 import dev.migwatch.provider.BadResponseException;
 import dev.migwatch.provider.Json;
-import dev.migwatch.provider.ListedTask;
 import dev.migwatch.provider.ProviderAdapter;
 import dev.migwatch.provider.TaskContent;
 import dev.migwatch.provider.TaskListing;
@@ -26,7 +25,8 @@ import java.util.Optional;
  * parameters and Signature in the body). Errors arrive as HTTP 200 with a non-zero RetCode ({@link UdtsResponses}).
  * The account's tasks are listed with ListUDTSTask ({@link UdtsListing}).
  */
-public class UdtsAdapter implements ProviderAdapter, TaskListing {
+public class UdtsAdapter implements ProviderAdapter {
+    private static final TaskListing LISTING = new UdtsListing();
     static final String ACTION = "GetUDTSTaskStatus";
 
     public UdtsAdapter() {
@@ -87,29 +87,8 @@ public class UdtsAdapter implements ProviderAdapter, TaskListing {
     }
 
     @Override
-    public List<ListQuery> queries(SourceConfig source) {
-        return UdtsListing.queries();
-    }
-
-    @Override
-    public ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
-        return UdtsListing.pageRequest(source, page);
-    }
-
-    @Override
-    public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
-        return UdtsListing.readPage(response);
-    }
-
-    /** Not from the list: its entries lack the binlog position and failure message a status call gives. */
-    @Override
-    public Optional<TaskContent> content(ListedTask task) {
-        return Optional.empty();
-    }
-
-    @Override
-    public boolean recordsIdleTasks() {
-        return false;
+    public Optional<TaskListing> listing() {
+        return Optional.of(LISTING);
     }
 
     @Override

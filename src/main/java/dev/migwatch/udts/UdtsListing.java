@@ -7,14 +7,18 @@ import dev.migwatch.provider.ApiResponse;
 import dev.migwatch.provider.BadResponseException;
 import dev.migwatch.provider.Json;
 import dev.migwatch.provider.ListedTask;
+import dev.migwatch.provider.TaskContent;
+import dev.migwatch.provider.TaskListing;
 import dev.migwatch.provider.TaskListing.ListQuery;
 import dev.migwatch.provider.TaskListing.ListedPage;
 import dev.migwatch.source.SourceConfig;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,25 +27,25 @@ import java.util.Set;
  * Entries hold TaskId, Name, Type, Status, retry counts and Progress, but not the binlog position or the failure
  * message of GetUDTSTaskStatus: idle UDTS tasks are still polled with their own call.
  */
-final class UdtsListing {
+final class UdtsListing implements TaskListing {
     static final String LIST_UDTS_TASK = "ListUDTSTask";
     static final int LIMIT = 20;
 
-    private UdtsListing() {
-    }
-
-    static List<ListQuery> queries() {
+    @Override
+    public List<ListQuery> queries(SourceConfig source) {
         return List.of(new ListQuery(LIST_UDTS_TASK, null));
     }
 
-    static ApiRequest pageRequest(SourceConfig source, int page) {
+    @Override
+    public ApiRequest pageRequest(SourceConfig source, ListQuery query, int page, Instant now) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("Offset", Integer.toString(page * LIMIT));
         params.put("Limit", Integer.toString(LIMIT));
         return UdtsAdapter.signed(source, LIST_UDTS_TASK, params);
     }
 
-    static ListedPage readPage(ApiResponse response) throws BadResponseException {
+    @Override
+    public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
         JsonNode body = Json.object(LIST_UDTS_TASK, response.body());
         JsonNode data = body.get("Data");
         if (data == null || data.isNull()) {
@@ -62,5 +66,16 @@ final class UdtsListing {
                     UdtsAdapter.idle(status, Json.intValue(t, "CurRetryCount"), Json.intValue(t, "MaxRetryCount")), LIST_UDTS_TASK, t));
         }
         return new ListedPage(tasks, data.size() < LIMIT);
+    }
+
+    /** Not from the list: its entries lack the binlog position and failure message a status call gives. */
+    @Override
+    public Optional<TaskContent> content(ListedTask task) {
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean recordsIdleTasks() {
+        return false;
     }
 }
