@@ -17,12 +17,7 @@ public final class AlibabaResponses {
         if (r.httpStatus() == null) {
             return r.noAnswer();
         }
-        JsonNode body;
-        try {
-            body = r.body() == null || r.body().isBlank() ? null : Json.parse(r.body());
-        } catch (Exception e) {
-            body = null;
-        }
+        JsonNode body = r.json();
         String requestId = body == null ? null : Json.text(body, "RequestId");
         int status = r.httpStatus();
         if (body == null || !body.isObject()) {

@@ -59,6 +59,6 @@ public class DtsAdapter implements ProviderAdapter {
     public TaskContent map(SourceConfig source, String taskId, List<ApiResponse> responses) throws BadResponseException {
         ApiResponse response = responses.stream().filter(r -> ACTION.equals(r.api())).findFirst()
                 .orElseThrow(() -> new BadResponseException(ACTION, "no " + ACTION + " response in the cycle"));
-        return DtsResponseMapper.map(response.body());
+        return DtsResponseMapper.map(response);
     }
 }

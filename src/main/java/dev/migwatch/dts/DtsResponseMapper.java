@@ -6,6 +6,7 @@ import dev.migwatch.history.ErrorEvent;
 import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.StepSample;
 import dev.migwatch.history.TaskState;
+import dev.migwatch.provider.ApiResponse;
 import dev.migwatch.provider.BadResponseException;
 import dev.migwatch.provider.Json;
 import dev.migwatch.provider.TaskContent;
@@ -25,8 +26,8 @@ final class DtsResponseMapper {
     private DtsResponseMapper() {
     }
 
-    static TaskContent map(String body) throws BadResponseException {
-        JsonNode root = Json.object(DtsAdapter.ACTION, body);
+    static TaskContent map(ApiResponse response) throws BadResponseException {
+        JsonNode root = Json.object(response);
         JsonNode jobSteps = root.get("JobSteps");
         if (jobSteps == null || !jobSteps.isArray()) {
             // a successful answer always has the array; without it there is nothing true to record

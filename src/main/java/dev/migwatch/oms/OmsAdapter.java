@@ -97,6 +97,6 @@ public class OmsAdapter implements ProviderAdapter {
                 .filter(r -> api.equals(r.api()))
                 .max(Comparator.comparingInt(ApiResponse::attempt))
                 .orElseThrow(() -> new BadResponseException(api, api + " response missing from the cycle"));
-        return Json.object(api, response.body());
+        return Json.object(response);
     }
 }

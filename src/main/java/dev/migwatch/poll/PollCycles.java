@@ -362,7 +362,7 @@ public class PollCycles {
             calls.add(adapter.classify(r));
             if (r.body() != null) {
                 // one body per API and cycle: the last attempt's, which is the one mapped
-                bodyByApi.put(r.api(), new RawBody(r.api(), ContentHash.of(r.body()), r.contentType(), r.body()));
+                bodyByApi.put(r.api(), new RawBody(r.api(), ContentHash.of(r), r.contentType(), r.body()));
             }
             retryAfter = Math.max(retryAfter, RetryPolicy.retryAfterMillis(r.retryAfter()));
         }

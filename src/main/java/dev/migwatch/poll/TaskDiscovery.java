@@ -171,7 +171,7 @@ public class TaskDiscovery {
         for (ApiResponse r : cycle.responses()) {
             calls.add(adapter.classify(r));
             if (r.body() != null) {
-                body = new RawBody(r.api(), ContentHash.of(r.body()), r.contentType(), r.body());
+                body = new RawBody(r.api(), ContentHash.of(r), r.contentType(), r.body());
             }
             retryAfter = Math.max(retryAfter, RetryPolicy.retryAfterMillis(r.retryAfter()));
         }

@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param retryAfter  how long the provider asked to wait, in milliseconds (from x-acs-retry-after, in ms, or
  *                    Retry-After, in seconds or an HTTP date), null when it did not say
  * @param failure     the exception class and masked message when no answer came, otherwise null
+ * @param parsed      the body's JSON tree, parsed at most once for all its readers ({@link #json()})
  */
 public record ApiResponse(
         String api,
@@ -19,7 +20,18 @@ public record ApiResponse(
         String contentType,
         String retryAfter,
         String body,
-        String failure) {
+        String failure,
+        JsonBody parsed) {
+
+    public ApiResponse(String api, int attempt, Instant calledAt, long durationMs, Integer httpStatus, String contentType,
+                       String retryAfter, String body, String failure) {
+        this(api, attempt, calledAt, durationMs, httpStatus, contentType, retryAfter, body, failure, new JsonBody(body));
+    }
+
+    /** The body as JSON, parsed once; null when it is empty or not JSON. Read it, never modify it. */
+    public com.fasterxml.jackson.databind.JsonNode json() {
+        return parsed.tree();
+    }
 
     /** How a body that is not UTF-8 text travels: its bytes, base64-encoded, behind this marker. */
     public static final String NOT_UTF8 = "base64:";

@@ -47,6 +47,21 @@ public final class Json {
         return node;
     }
 
+    /** {@link #object(String, String)} for a response whose body is parsed already (or is, once, now). */
+    public static JsonNode object(ApiResponse response) throws BadResponseException {
+        String api = response.api();
+        JsonNode node = response.json();
+        if (node == null) {
+            String problem = response.parsed().problem();
+            throw new BadResponseException(api, "empty".equals(problem) ? api + " response body is empty"
+                    : api + " response is not JSON: " + problem);
+        }
+        if (!node.isObject()) {
+            throw new BadResponseException(api, api + " response is not a JSON object");
+        }
+        return node;
+    }
+
     /** Text, trimmed; null for missing, JSON null, blank or the string "null". Numbers and booleans as text. */
     public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);

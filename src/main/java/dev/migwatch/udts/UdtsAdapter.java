@@ -100,6 +100,6 @@ public class UdtsAdapter implements ProviderAdapter {
     public TaskContent map(SourceConfig source, String taskId, List<ApiResponse> responses) throws BadResponseException {
         ApiResponse response = responses.stream().filter(r -> ACTION.equals(r.api())).findFirst()
                 .orElseThrow(() -> new BadResponseException(ACTION, "no " + ACTION + " response in the cycle"));
-        return UdtsStatusMapper.map(response.body());
+        return UdtsStatusMapper.map(response);
     }
 }

@@ -27,12 +27,7 @@ final class UdtsResponses {
             return r.noAnswer();
         }
         int status = r.httpStatus();
-        JsonNode body;
-        try {
-            body = r.body() == null || r.body().isBlank() ? null : Json.parse(r.body());
-        } catch (Exception e) {
-            body = null;
-        }
+        JsonNode body = r.json();
         if (body != null && !body.isObject()) {
             body = null;
         }

@@ -6,6 +6,7 @@ import dev.migwatch.history.ErrorEvent;
 import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.StepSample;
 import dev.migwatch.history.TaskState;
+import dev.migwatch.provider.ApiResponse;
 import dev.migwatch.provider.BadResponseException;
 import dev.migwatch.provider.Json;
 import dev.migwatch.provider.TaskContent;
@@ -26,8 +27,8 @@ final class UdtsStatusMapper {
     private UdtsStatusMapper() {
     }
 
-    static TaskContent map(String body) throws BadResponseException {
-        JsonNode root = Json.object(UdtsAdapter.ACTION, body);
+    static TaskContent map(ApiResponse response) throws BadResponseException {
+        JsonNode root = Json.object(response);
         JsonNode data = root.get("Data");
         if (data == null || !data.isObject()) {
             // RetCode 0 without Data is no status at all; recording UNKNOWN would hide a broken answer

@@ -54,6 +54,9 @@ class DatabaseFailuresTest {
         assertEquals("jdbc:h2:mem:x", HistoryDatabase.closedLast("jdbc:h2:mem:x"));
         assertEquals("jdbc:h2:tcp://localhost/mem:x", HistoryDatabase.closedLast("jdbc:h2:tcp://localhost/mem:x"));
         assertEquals("jdbc:postgresql://db/migwatch", HistoryDatabase.closedLast("jdbc:postgresql://db/migwatch"));
+        assertEquals("jdbc:h2:file:./x;QUERY_CACHE_SIZE=64", HistoryDatabase.withStatementCache("jdbc:h2:file:./x"));
+        assertEquals("jdbc:h2:file:./x;query_cache_size=4", HistoryDatabase.withStatementCache("jdbc:h2:file:./x;query_cache_size=4"));
+        assertEquals("jdbc:postgresql://db/migwatch", HistoryDatabase.withStatementCache("jdbc:postgresql://db/migwatch"));
     }
 
     private static void assertUnavailable(Throwable t) {
