@@ -264,6 +264,11 @@ public class MigwatchConfiguration implements CamelConfiguration {
             this.cluster = cluster;
         }
 
+        /** The prefix of a source's timers: with several nodes they run only on the leader of the source's namespace. */
+        private String leadership(SourceConfig s) {
+            return cluster.enabled() ? "master:" + ClusterSettings.namespace(s.name()) + ":" : "";
+        }
+
         @Override
         public void configure() {
             for (SourceConfig s : sources) {
@@ -271,12 +276,13 @@ public class MigwatchConfiguration implements CamelConfiguration {
                         .routeId("poll-" + s.name())
                         .parameter("source", s.name())
                         .parameter("interval", String.valueOf(s.interval().toMillis()))
-                        .parameter("leadership", cluster.enabled() ? "master:" + ClusterSettings.namespace(s.name()) + ":" : "");
+                        .parameter("leadership", leadership(s));
                 if (s.discovers()) {
                     templatedRoute("migwatch-discover-source")
                             .routeId("discover-" + s.name())
                             .parameter("source", s.name())
-                            .parameter("interval", String.valueOf(s.discovery().interval().toMillis()));
+                            .parameter("interval", String.valueOf(s.discovery().interval().toMillis()))
+                            .parameter("leadership", leadership(s));
                 }
             }
             if (cluster.enabled()) {

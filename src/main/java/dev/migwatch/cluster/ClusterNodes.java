@@ -68,6 +68,20 @@ public class ClusterNodes {
         return "poll-" + source;
     }
 
+    /** The listing route of a source with tasks = * (MigwatchConfiguration.SourceRoutes names it). */
+    static String discoveryRouteId(String source) {
+        return "discover-" + source;
+    }
+
+    /**
+     * The routes whose master: consumers hold the source's namespace: its polling timer and, with tasks = *, its listing
+     * timer. Camel's cluster service counts the consumers of a namespace and gives the leadership up only when none is
+     * left, so stepping back stops them all.
+     */
+    private List<String> routesOf(String source) {
+        return java.util.stream.Stream.of(routeId(source), discoveryRouteId(source)).filter(id -> context.getRoute(id) != null).toList();
+    }
+
     /** Whether this node leads the source now. */
     public boolean leads(String source) {
         Route route = context.getRoute(routeId(source));
@@ -140,16 +154,21 @@ public class ClusterNodes {
                 sources.size(), liveNodes, source);
         ScheduledExecutorService executor = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this,
                 "migwatch-cluster-share");
+        List<String> routes = routesOf(source);
         executor.execute(() -> {
             try {
-                context.getRouteController().stopRoute(routeId(source));
+                for (String route : routes) {
+                    context.getRouteController().stopRoute(route);
+                }
             } catch (Exception e) {
                 LOG.warn("Could not step back from source {}: {}", source, e.getMessage());
             }
         });
         executor.schedule(() -> {
             try {
-                context.getRouteController().startRoute(routeId(source));
+                for (String route : routes) {
+                    context.getRouteController().startRoute(route);
+                }
             } catch (Exception e) {
                 LOG.warn("Could not stand for source {} again: {}", source, e.getMessage());
             } finally {
