@@ -113,6 +113,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
             }
             ClusterNodes nodes = new ClusterNodes(context, dataSource, cluster, sources.stream().map(SourceConfig::name).toList(), clock);
             context.getRegistry().bind("clusterNodes", nodes);
+            context.addLifecycleStrategy(nodes.drainOnShutdown());
             context.getRegistry().bind("pollClaims", PollClaims.shared(dataSource, cluster.nodeId(), sources, retryPolicy, clock));
             sourceLoads = () -> nodes.annotate(pollCycles.sourceLoads());
             LOG.info("Node {} of a {} cluster: polls the sources it leads; another node takes over a source within its interval + {} s",

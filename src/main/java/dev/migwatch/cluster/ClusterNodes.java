@@ -2,6 +2,7 @@ package dev.migwatch.cluster;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.component.master.MasterConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  */
 public class ClusterNodes {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNodes.class);
+    /** Longest wait for a round under way before a node hands its source over (cycles are bounded by their timeouts). */
+    private static final Duration ROUND_DRAIN = Duration.ofMinutes(2);
 
     private final CamelContext context;
     private final DataSource dataSource;
@@ -157,25 +160,73 @@ public class ClusterNodes {
         List<String> routes = routesOf(source);
         executor.execute(() -> {
             try {
-                for (String route : routes) {
-                    context.getRouteController().stopRoute(route);
-                }
+                stepBack(source, routes);
             } catch (Exception e) {
                 LOG.warn("Could not step back from source {}: {}", source, e.getMessage());
             }
-        });
-        executor.schedule(() -> {
-            try {
-                for (String route : routes) {
-                    context.getRouteController().startRoute(route);
+            // counted from the release: by then a node standing for the source has taken it
+            executor.schedule(() -> {
+                try {
+                    for (String route : routes) {
+                        context.getRouteController().startRoute(route);
+                    }
+                } catch (Exception e) {
+                    LOG.warn("Could not stand for source {} again: {}", source, e.getMessage());
+                } finally {
+                    steppedBack.remove(source);
+                    context.getExecutorServiceManager().shutdown(executor);
                 }
-            } catch (Exception e) {
-                LOG.warn("Could not stand for source {} again: {}", source, e.getMessage());
-            } finally {
-                steppedBack.remove(source);
-                context.getExecutorServiceManager().shutdown(executor);
+            }, heartbeat.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Releases the source's namespace without cutting a round short (see {@link #drain}), then stops its routes. */
+    private void stepBack(String source, List<String> routes) throws Exception {
+        if (!drain(routes, ROUND_DRAIN)) {
+            LOG.warn("Source {}: its round still runs after {} s; handing it over anyway", source, ROUND_DRAIN.toSeconds());
+        }
+        for (String id : routes) {
+            context.getRouteController().stopRoute(id);
+        }
+    }
+
+    /**
+     * Suspends the routes' timers and waits, at most {@code max}, until no round or listing of theirs is under way; false
+     * if one still is. Stopping a master: route stops its processors at once (Camel's MasterConsumer is not Suspendable,
+     * so a route stop or a shutdown does not wait for it to drain): the rest of a round under way would be refused and its
+     * tasks left marked busy.
+     */
+    boolean drain(List<String> routes, Duration max) throws InterruptedException {
+        for (String id : routes) {
+            Route route = context.getRoute(id);
+            if (route != null && route.getConsumer() instanceof ServiceSupport consumer && consumer.isStarted()) {
+                consumer.suspend();
             }
-        }, heartbeat.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
+        }
+        long until = System.nanoTime() + max.toNanos();
+        while (routes.stream().anyMatch(id -> context.getInflightRepository().size(id) > 0)) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /** At shutdown: every source's rounds under way finish (within the shutdown timeout) before Camel stops the routes. */
+    public org.apache.camel.spi.LifecycleStrategy drainOnShutdown() {
+        return new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                List<String> routes = sources.stream().flatMap(s -> routesOf(s).stream()).toList();
+                try {
+                    drain(routes, Duration.ofMillis(stopping.getShutdownStrategy().getTimeUnit().toMillis(
+                            stopping.getShutdownStrategy().getTimeout())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
     }
 
     private boolean someoneLeadsFewer(int share) {
