@@ -94,8 +94,9 @@ final class ClusterRun implements AutoCloseable {
     }
 
     private List<String> command(String node, int port) {
-        List<String> c = new ArrayList<>();
-        c.add("-Xmx128m");
+        // the JVM options bin/migwatch gives (serial GC, C1 only): three nodes start side by side on a two-core machine
+        List<String> c = new ArrayList<>(List.of("-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:ReservedCodeCacheSize=32m"));
         c.add("-Dmigwatch.db.url=" + pg.schemaUrl);
         c.add("-Dmigwatch.db.user=" + pg.user);
         c.addAll(clusterProperties);
