@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * This node among the others: which sources it leads (asked of each polling route's master: consumer), its heartbeat in
  * cluster_node, and keeping its share. Camel's cluster services give a namespace to whichever node asks first, so the
  * first node up would lead every source; a node that leads more sources than its share while another live node leads
- * fewer stops one source's route for a few heartbeats, which releases its leadership to the nodes still standing,
+ * fewer stops one source's routes for a few heartbeats, which releases its leadership to the nodes still standing,
  * then starts it again as a candidate.
  */
 public class ClusterNodes {
