@@ -113,6 +113,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
             }
             ClusterNodes nodes = new ClusterNodes(context, dataSource, cluster, sources.stream().map(SourceConfig::name).toList(), clock);
             context.getRegistry().bind("clusterNodes", nodes);
+            context.addLifecycleStrategy(nodes.drainOnShutdown());
             context.getRegistry().bind("pollClaims", PollClaims.shared(dataSource, cluster.nodeId(), sources, retryPolicy, clock));
             sourceLoads = () -> nodes.annotate(pollCycles.sourceLoads());
             LOG.info("Node {} of a {} cluster: polls the sources it leads; another node takes over a source within its interval + {} s",
@@ -264,6 +265,11 @@ public class MigwatchConfiguration implements CamelConfiguration {
             this.cluster = cluster;
         }
 
+        /** The prefix of a source's timers: with several nodes they run only on the leader of the source's namespace. */
+        private String leadership(SourceConfig s) {
+            return cluster.enabled() ? "master:" + ClusterSettings.namespace(s.name()) + ":" : "";
+        }
+
         @Override
         public void configure() {
             for (SourceConfig s : sources) {
@@ -271,12 +277,13 @@ public class MigwatchConfiguration implements CamelConfiguration {
                         .routeId("poll-" + s.name())
                         .parameter("source", s.name())
                         .parameter("interval", String.valueOf(s.interval().toMillis()))
-                        .parameter("leadership", cluster.enabled() ? "master:" + ClusterSettings.namespace(s.name()) + ":" : "");
+                        .parameter("leadership", leadership(s));
                 if (s.discovers()) {
                     templatedRoute("migwatch-discover-source")
                             .routeId("discover-" + s.name())
                             .parameter("source", s.name())
-                            .parameter("interval", String.valueOf(s.discovery().interval().toMillis()));
+                            .parameter("interval", String.valueOf(s.discovery().interval().toMillis()))
+                            .parameter("leadership", leadership(s));
                 }
             }
             if (cluster.enabled()) {

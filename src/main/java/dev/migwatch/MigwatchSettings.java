@@ -42,7 +42,7 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             "migwatch.trends.delay-lookback", "migwatch.trends.stall-after", "migwatch.trends.max-points",
             "migwatch.health.journal-backlog", "migwatch.health.database-timeout", "migwatch.metrics.eta-interval",
             "migwatch.cluster.type", "migwatch.cluster.node-id", "migwatch.cluster.file.root", "migwatch.cluster.file.lock-interval",
-            "migwatch.cluster.zookeeper.nodes", "migwatch.cluster.session-timeout",
+            "migwatch.cluster.zookeeper.nodes", "migwatch.cluster.zookeeper.base-path", "migwatch.cluster.session-timeout",
             "migwatch.http.auth", "migwatch.http.user", "migwatch.http.password", "migwatch.http.token",
             "migwatch.http.allow-anonymous", "migwatch.http.open-paths");
 

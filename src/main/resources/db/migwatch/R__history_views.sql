@@ -81,6 +81,7 @@ JOIN task t ON t.id = e.task_ref;
 --   last_poll_*                        the newest poll and, when it failed, the call that decided it
 --   last_error_*                       the error last seen most recently
 --   discovered_at, gone_at, gone_reason  discovery: first listed; no longer watched since, and why (V5)
+--   last_poll_node                     the node that made the newest poll (V6; NULL on a single node without an id)
 CREATE VIEW v_task_latest AS
 SELECT t.source, t.provider, t.task_id, t.last_ok_at AS sampled_at, t.task_name, t.task_type, s.raw_status,
        s.status, s.running_step, s.progress_pct, s.delay_seconds, s.processed_records, s.total_records,
@@ -90,7 +91,7 @@ SELECT t.source, t.provider, t.task_id, t.last_ok_at AS sampled_at, t.task_name,
        p.error_message AS last_poll_error_message, t.last_ok_at AS last_ok_poll_at,
        e.last_seen AS last_error_at, e.origin AS last_error_origin, e.origin_name AS last_error_name,
        e.code AS last_error_code, e.message AS last_error_message,
-       t.discovered_at, t.gone_at, t.gone_reason
+       t.discovered_at, t.gone_at, t.gone_reason, p.node AS last_poll_node
 FROM task t
 LEFT JOIN task_state s ON s.task_ref = t.id AND s.polled_at = t.state_at
 LEFT JOIN poll p ON p.task_ref = t.id AND p.polled_at = t.last_polled_at

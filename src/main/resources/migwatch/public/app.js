@@ -94,8 +94,37 @@ function stepsCell(t) {
   return t.progressPct != null ? bar(t.progressPct, 'task progress') : '<span class="muted">—</span>';
 }
 
+// With several nodes (or a node id): which node polls each source. /api/sources says whether the node serving this
+// page leads a source; for the others the node of the source's newest poll is the best word this node has.
+function sourcesCard(sources, tasks) {
+  const newest = new Map();
+  tasks.forEach((t) => {
+    const p = t.lastPoll;
+    if (p && p.node && (!newest.has(t.source) || Date.parse(newest.get(t.source).at) < Date.parse(p.at))) newest.set(t.source, p);
+  });
+  if (!sources.some((s) => s.leader != null) && !newest.size) return '';
+  const cells = sources.map((s) => {
+    const p = newest.get(s.source);
+    let node, text;
+    if (s.leader === true) {
+      node = s.node;
+      text = `led by <b>${esc(node)}</b> <span class="sub">(this node)</span>`;
+    } else if (s.leader === false) {
+      node = p && p.node !== s.node ? p.node : '';
+      text = node ? `led by <b>${esc(node)}</b>` : 'led by another node';
+    } else {
+      node = p ? p.node : '';
+      text = node ? `polled by <b>${esc(node)}</b>` : '<span class="muted">not polled yet</span>';
+    }
+    const last = p ? `<div class="sub">newest poll ${ago(p.at)} by ${esc(p.node)}</div>` : '';
+    return `<div class="source" data-source="${esc(s.source)}" data-node="${esc(node)}"><b>${esc(s.source)}</b> ${text}${last}</div>`;
+  });
+  return `<div class="card"><h2>Sources and their nodes</h2><div class="sources">${cells.join('')}</div></div>`;
+}
+
 async function showList() {
-  const data = await api('/api/tasks');
+  // the task list is what matters: without /api/sources it shows no source card
+  const [data, loads] = await Promise.all([api('/api/tasks'), api('/api/sources').catch(() => ({ sources: [] }))]);
   const tasks = data.tasks;
   const count = (st) => tasks.filter((t) => t.status === st).length;
   const failingPolls = tasks.filter((t) => t.lastPoll && t.lastPoll.outcome !== 'OK').length;
@@ -107,6 +136,7 @@ async function showList() {
       <div class="tile"><span class="muted">failed</span><b style="color:var(--red)">${count('FAILED')}</b></div>
       <div class="tile"><span class="muted">polls failing</span><b style="color:var(--amber)">${failingPolls}</b></div>
     </div>
+    ${sourcesCard(loads.sources || [], tasks)}
     <div class="card">
       <table id="tasks">
         <thead><tr><th>Task</th><th>Status</th><th>Running step / progress</th><th>Delay</th><th>ETA</th><th>Last poll</th><th>Last error</th></tr></thead>
@@ -119,7 +149,8 @@ async function showList() {
             <td>${stepsCell(t)}</td>
             <td>${delayText(t)}</td>
             <td>${etaText(t.eta)}</td>
-            <td>${t.lastPoll ? `${ago(t.lastPoll.at)}<div class="sub">${esc(t.lastPoll.outcome)}</div>` : '—'}</td>
+            <td class="lastpoll" data-node="${esc(t.lastPoll && t.lastPoll.node)}">${t.lastPoll ? `${ago(t.lastPoll.at)}<div class="sub">${esc(t.lastPoll.outcome)}${
+                t.lastPoll.node ? ' · by ' + esc(t.lastPoll.node) : ''}</div>` : '—'}</td>
             <td>${lastErrorText(t)}</td>
           </tr>`).join('') || '<tr><td colspan="7" class="empty">No task polled yet.</td></tr>'}
         </tbody>
@@ -245,7 +276,8 @@ async function showTask(source, taskId) {
         <div><span>progress</span><b>${t.progressPct == null ? '—' : fmtNum(t.progressPct) + ' %'}</b></div>
         <div><span>delay</span><b>${delayText(t)}</b></div>
         <div><span>ETA (recent rate)</span><b>${etaText(t.eta)}</b></div>
-        <div><span>last poll</span><b>${t.lastPoll ? ago(t.lastPoll.at) + ' · ' + esc(t.lastPoll.outcome) : '—'}</b></div>
+        <div><span>last poll</span><b>${t.lastPoll ? ago(t.lastPoll.at) + ' · ' + esc(t.lastPoll.outcome) : '—'}</b>${
+          t.lastPoll && t.lastPoll.node ? `<div class="sub">by ${esc(t.lastPoll.node)}</div>` : ''}</div>
         <div><span>started</span><b>${fmtTime(t.startedAt)}</b></div>
       </div>
     </div>

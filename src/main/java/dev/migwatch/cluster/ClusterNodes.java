@@ -2,6 +2,7 @@ package dev.migwatch.cluster;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.component.master.MasterConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +30,13 @@ import java.util.concurrent.TimeUnit;
  * This node among the others: which sources it leads (asked of each polling route's master: consumer), its heartbeat in
  * cluster_node, and keeping its share. Camel's cluster services give a namespace to whichever node asks first, so the
  * first node up would lead every source; a node that leads more sources than its share while another live node leads
- * fewer stops one source's route for a few heartbeats, which releases its leadership to the nodes still standing,
+ * fewer stops one source's routes for a few heartbeats, which releases its leadership to the nodes still standing,
  * then starts it again as a candidate.
  */
 public class ClusterNodes {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNodes.class);
+    /** Longest wait for a round under way before a node hands its source over (cycles are bounded by their timeouts). */
+    private static final Duration ROUND_DRAIN = Duration.ofMinutes(2);
 
     private final CamelContext context;
     private final DataSource dataSource;
@@ -66,6 +69,20 @@ public class ClusterNodes {
     /** The polling route of a source (MigwatchConfiguration.SourceRoutes names it). */
     static String routeId(String source) {
         return "poll-" + source;
+    }
+
+    /** The listing route of a source with tasks = * (MigwatchConfiguration.SourceRoutes names it). */
+    static String discoveryRouteId(String source) {
+        return "discover-" + source;
+    }
+
+    /**
+     * The routes whose master: consumers hold the source's namespace: its polling timer and, with tasks = *, its listing
+     * timer. Camel's cluster service counts the consumers of a namespace and gives the leadership up only when none is
+     * left, so stepping back stops them all.
+     */
+    private List<String> routesOf(String source) {
+        return java.util.stream.Stream.of(routeId(source), discoveryRouteId(source)).filter(id -> context.getRoute(id) != null).toList();
     }
 
     /** Whether this node leads the source now. */
@@ -140,23 +157,76 @@ public class ClusterNodes {
                 sources.size(), liveNodes, source);
         ScheduledExecutorService executor = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this,
                 "migwatch-cluster-share");
+        List<String> routes = routesOf(source);
         executor.execute(() -> {
             try {
-                context.getRouteController().stopRoute(routeId(source));
+                stepBack(source, routes);
             } catch (Exception e) {
                 LOG.warn("Could not step back from source {}: {}", source, e.getMessage());
             }
+            // counted from the release: by then a node standing for the source has taken it
+            executor.schedule(() -> {
+                try {
+                    for (String route : routes) {
+                        context.getRouteController().startRoute(route);
+                    }
+                } catch (Exception e) {
+                    LOG.warn("Could not stand for source {} again: {}", source, e.getMessage());
+                } finally {
+                    steppedBack.remove(source);
+                    context.getExecutorServiceManager().shutdown(executor);
+                }
+            }, heartbeat.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
         });
-        executor.schedule(() -> {
-            try {
-                context.getRouteController().startRoute(routeId(source));
-            } catch (Exception e) {
-                LOG.warn("Could not stand for source {} again: {}", source, e.getMessage());
-            } finally {
-                steppedBack.remove(source);
-                context.getExecutorServiceManager().shutdown(executor);
+    }
+
+    /** Releases the source's namespace without cutting a round short (see {@link #drain}), then stops its routes. */
+    private void stepBack(String source, List<String> routes) throws Exception {
+        if (!drain(routes, ROUND_DRAIN)) {
+            LOG.warn("Source {}: its round still runs after {} s; handing it over anyway", source, ROUND_DRAIN.toSeconds());
+        }
+        for (String id : routes) {
+            context.getRouteController().stopRoute(id);
+        }
+    }
+
+    /**
+     * Suspends the routes' timers and waits, at most {@code max}, until no round or listing of theirs is under way; false
+     * if one still is. Stopping a master: route stops its processors at once (Camel's MasterConsumer is not Suspendable,
+     * so a route stop or a shutdown does not wait for it to drain): the rest of a round under way would be refused and its
+     * tasks left marked busy.
+     */
+    boolean drain(List<String> routes, Duration max) throws InterruptedException {
+        for (String id : routes) {
+            Route route = context.getRoute(id);
+            if (route != null && route.getConsumer() instanceof ServiceSupport consumer && consumer.isStarted()) {
+                consumer.suspend();
             }
-        }, heartbeat.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
+        }
+        long until = System.nanoTime() + max.toNanos();
+        while (routes.stream().anyMatch(id -> context.getInflightRepository().size(id) > 0)) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /** At shutdown: every source's rounds under way finish (within the shutdown timeout) before Camel stops the routes. */
+    public org.apache.camel.spi.LifecycleStrategy drainOnShutdown() {
+        return new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                List<String> routes = sources.stream().flatMap(s -> routesOf(s).stream()).toList();
+                try {
+                    drain(routes, Duration.ofMillis(stopping.getShutdownStrategy().getTimeUnit().toMillis(
+                            stopping.getShutdownStrategy().getTimeout())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
     }
 
     private boolean someoneLeadsFewer(int share) {

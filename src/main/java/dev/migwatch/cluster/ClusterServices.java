@@ -30,7 +30,7 @@ public final class ClusterServices {
                 ZooKeeperClusterService zk = new ZooKeeperClusterService();
                 zk.setId(s.nodeId());
                 zk.setNodes(s.zookeeperNodes());
-                zk.setBasePath("/migwatch/cluster");
+                zk.setBasePath(s.zookeeperPath());
                 zk.setSessionTimeout(s.sessionTimeout().toMillis());
                 zk.setConnectTimeout(Math.min(15_000, s.sessionTimeout().toMillis()));
                 yield zk;

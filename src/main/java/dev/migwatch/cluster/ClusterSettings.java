@@ -18,17 +18,22 @@ import java.util.Map;
  *
  * @param lockInterval  file: how often a node tries the lock of a source it does not lead (and the leader writes its heartbeat)
  * @param sessionTimeout zookeeper: the ZooKeeper session; kubernetes: the Lease duration (migwatch.cluster.session-timeout)
+ * @param zookeeperPath  zookeeper: the znode under which the sources' elections live (migwatch.cluster.zookeeper.base-path):
+ *                       two migwatch installations on one ensemble need two paths, or they elect each other's nodes
  */
 public record ClusterSettings(Type type, String nodeId, String fileRoot, Duration lockInterval, String zookeeperNodes,
-                              Duration sessionTimeout) {
+                              Duration sessionTimeout, String zookeeperPath) {
     public static final String KUBERNETES_SERVICE = "org.apache.camel.component.kubernetes.cluster.KubernetesClusterService";
     /** Camel's FileLockClusterService takes a lock over once the leader's heartbeat is this many lock intervals old. */
     static final int FILE_HEARTBEAT_MULTIPLIER = 5;
+    /** Shorter sessions or leases are lost to a garbage-collection pause or a busy machine, and leadership flaps. */
+    static final Duration MIN_SESSION = Duration.ofSeconds(1);
+    static final String DEFAULT_ZOOKEEPER_PATH = "/migwatch/cluster";
 
     public enum Type { NONE, FILE, ZOOKEEPER, KUBERNETES }
 
     public static ClusterSettings none() {
-        return new ClusterSettings(Type.NONE, null, null, null, null, null);
+        return new ClusterSettings(Type.NONE, null, null, null, null, null, null);
     }
 
     public boolean enabled() {
@@ -65,7 +70,7 @@ public record ClusterSettings(Type type, String nodeId, String fileRoot, Duratio
         if (type == Type.NONE) {
             // a node id alone still names the node in the poll log
             String node = global.get("migwatch.cluster.node-id");
-            return new ClusterSettings(Type.NONE, node == null || node.isBlank() ? null : node.trim(), null, null, null, null);
+            return new ClusterSettings(Type.NONE, node == null || node.isBlank() ? null : node.trim(), null, null, null, null, null);
         }
         String nodeId = value(global, "migwatch.cluster.node-id", null);
         if (nodeId == null) {
@@ -82,6 +87,12 @@ public record ClusterSettings(Type type, String nodeId, String fileRoot, Duratio
                 type == Type.KUBERNETES ? Duration.ofSeconds(15) : Duration.ofSeconds(30), problems);
         String root = value(global, "migwatch.cluster.file.root", null);
         String zk = value(global, "migwatch.cluster.zookeeper.nodes", null);
+        String zkPath = value(global, "migwatch.cluster.zookeeper.base-path", DEFAULT_ZOOKEEPER_PATH);
+        if ((type == Type.ZOOKEEPER || type == Type.KUBERNETES) && session != null && session.compareTo(MIN_SESSION) < 0) {
+            problems.add("migwatch.cluster.session-timeout = " + global.get("migwatch.cluster.session-timeout")
+                    + " is too short: at least 1s (a shorter " + (type == Type.ZOOKEEPER ? "session" : "lease")
+                    + " is lost to a pause of the JVM and leadership flaps)");
+        }
         switch (type) {
             case FILE -> {
                 if (root == null) {
@@ -99,6 +110,10 @@ public record ClusterSettings(Type type, String nodeId, String fileRoot, Duratio
                     problems.add("migwatch.cluster.zookeeper.nodes is missing: migwatch.cluster.type = zookeeper needs the "
                             + "ensemble, such as migwatch.cluster.zookeeper.nodes = zk1:2181,zk2:2181,zk3:2181");
                 }
+                if (!zkPath.matches("(/[A-Za-z0-9._-]+)+")) {
+                    problems.add("migwatch.cluster.zookeeper.base-path = " + zkPath + " is not a znode path such as "
+                            + DEFAULT_ZOOKEEPER_PATH + " (a / before each name, none at the end)");
+                }
             }
             case KUBERNETES -> {
                 if (!onClasspath(KUBERNETES_SERVICE)) {
@@ -111,7 +126,7 @@ public record ClusterSettings(Type type, String nodeId, String fileRoot, Duratio
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ClusterSettings(type, nodeId, root, lockInterval, zk, session);
+        return new ClusterSettings(type, nodeId, root, lockInterval, zk, session, zkPath);
     }
 
     private static boolean onClasspath(String className) {

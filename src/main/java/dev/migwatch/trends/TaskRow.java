@@ -6,6 +6,7 @@ import java.time.Instant;
  * One row of v_task_latest: a task's newest sample, newest poll and newest error.
  *
  * @param goneAt     a discovered task no longer watched since (null: watched), and {@code goneReason} why
+ * @param lastPollNode the node that made the newest poll (migwatch.cluster.node-id; null on a single node without one)
  */
 public record TaskRow(
         String source,
@@ -39,5 +40,6 @@ public record TaskRow(
         String lastErrorCode,
         String lastErrorMessage,
         Instant goneAt,
-        String goneReason) {
+        String goneReason,
+        String lastPollNode) {
 }

@@ -35,9 +35,9 @@ public record TaskView(
         Instant goneAt,
         String goneReason) {
 
-    /** The newest provider call. */
+    /** The newest poll; node: the migwatch node that made it (null on a single node without a node id). */
     public record LastPoll(Instant at, String api, String outcome, Integer httpStatus, String errorCode,
-                           String errorMessage, Instant lastOkAt) {
+                           String errorMessage, Instant lastOkAt, String node) {
     }
 
     /** The newest reported error. */

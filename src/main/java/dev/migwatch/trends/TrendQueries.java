@@ -30,7 +30,7 @@ public class TrendQueries {
             + " total_records, elapsed_seconds, provider_eta_seconds, failed_message, started_at, finished_at,"
             + " last_poll_at, last_poll_api, last_poll_outcome, last_poll_http_status, last_poll_error_code,"
             + " last_poll_error_message, last_ok_poll_at, last_error_at, last_error_origin, last_error_name,"
-            + " last_error_code, last_error_message, gone_at, gone_reason FROM v_task_latest";
+            + " last_error_code, last_error_message, gone_at, gone_reason, last_poll_node FROM v_task_latest";
 
     /** A step's progress: the provider's percent, else processed / capacity (UDTS gives counts only). */
     private static final String STATE_PROGRESS =
@@ -910,7 +910,7 @@ public class TrendQueries {
                 lng(rs, 11), lng(rs, 12), lng(rs, 13), lng(rs, 14), lng(rs, 15), rs.getString(16), instant(rs, 17),
                 instant(rs, 18), instant(rs, 19), rs.getString(20), rs.getString(21), integer(rs, 22),
                 rs.getString(23), rs.getString(24), instant(rs, 25), instant(rs, 26), rs.getString(27),
-                rs.getString(28), rs.getString(29), rs.getString(30), instant(rs, 31), rs.getString(32));
+                rs.getString(28), rs.getString(29), rs.getString(30), instant(rs, 31), rs.getString(32), rs.getString(33));
     }
 
     static Instant instant(ResultSet rs, int col) throws SQLException {

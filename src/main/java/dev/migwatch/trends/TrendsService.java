@@ -92,7 +92,7 @@ public class TrendsService {
                 .toList();
         TaskView.LastPoll lastPoll = r.lastPollAt() == null ? null
                 : new TaskView.LastPoll(r.lastPollAt(), r.lastPollApi(), r.lastPollOutcome(), r.lastPollHttpStatus(),
-                r.lastPollErrorCode(), r.lastPollErrorMessage(), r.lastOkPollAt());
+                r.lastPollErrorCode(), r.lastPollErrorMessage(), r.lastOkPollAt(), r.lastPollNode());
         TaskView.LastError lastError = r.lastErrorAt() == null ? null
                 : new TaskView.LastError(r.lastErrorAt(), r.lastErrorOrigin(), r.lastErrorName(), r.lastErrorCode(),
                 r.lastErrorMessage());

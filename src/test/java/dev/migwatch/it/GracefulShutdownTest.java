@@ -27,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SIGTERM (Process.destroy) while cycles are under way, in a real JVM with a file H2 database: the cycles under
- * way finish and are written to the database, nothing is left in the journal, and the database is closed last.
+ * way finish and are written to the database, nothing is left in the journal, and the database is closed last. Alike
+ * for a node of a cluster, whose source timers sit behind master: endpoints (Camel stops a master: route's processors
+ * with its consumer, so ClusterNodes lets the rounds drain first).
  */
 class GracefulShutdownTest {
     private static final int TASKS = 12;
@@ -44,6 +46,16 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermLetsTheCyclesUnderWayFinishAndWritesThemToTheDatabase() throws Exception {
+        sigtermWhilePolling(List.of());
+    }
+
+    @Test
+    void sigtermLetsANodeOfAClusterFinishItsRoundsToo() throws Exception {
+        sigtermWhilePolling(List.of("-Dmigwatch.cluster.type=file", "-Dmigwatch.cluster.file.root=" + workDir.resolve("cluster"),
+                "-Dmigwatch.cluster.file.lock-interval=200ms", "-Dmigwatch.cluster.node-id=solo"));
+    }
+
+    private void sigtermWhilePolling(List<String> clusterProperties) throws Exception {
         SimulatorSettings settings = SimulatorSettings.defaults().withSpeed(60);
         List<String> tasks = new ArrayList<>();
         for (int i = 0; i < TASKS; i++) {
@@ -65,8 +77,9 @@ class GracefulShutdownTest {
                     "-Dmigwatch.sources.s.access-key-id=" + settings.accessKeyId(),
                     "-Dmigwatch.sources.s.access-key-secret=" + settings.accessKeySecret(),
                     "-Dmigwatch.sources.s.tasks=" + String.join(",", tasks),
-                    "-Dmigwatch.sources.s.interval=200ms",
-                    "dev.migwatch.MigwatchApplication"));
+                    "-Dmigwatch.sources.s.interval=200ms"));
+            command.addAll(clusterProperties);
+            command.add("dev.migwatch.MigwatchApplication");
             Path log = workDir.resolve("out.log");
             Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {

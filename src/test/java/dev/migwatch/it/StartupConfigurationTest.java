@@ -181,6 +181,16 @@ class StartupConfigurationTest {
                 "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.cluster.type=kubernetes"));
         assertEquals(2, run.exitCode, run.output);
         assertTrue(run.output.contains("build it with mvn -B -Pkubernetes package"), run.output);
+
+        // all of a ZooKeeper node's problems at once
+        run = start(List.of("-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                "-Dmigwatch.sources.o.tasks=np_1", "-Dmigwatch.sources.o.access-key-id=id",
+                "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.cluster.type=zookeeper",
+                "-Dmigwatch.cluster.session-timeout=200ms", "-Dmigwatch.cluster.zookeeper.base-path=migwatch/"));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.cluster.zookeeper.nodes is missing"), run.output);
+        assertTrue(run.output.contains("migwatch.cluster.session-timeout = 200ms is too short: at least 1s"), run.output);
+        assertTrue(run.output.contains("migwatch.cluster.zookeeper.base-path = migwatch/ is not a znode path"), run.output);
     }
 
     @Test

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * routes come from classpath:migwatch/routes/, copied there by the pom), in a fresh temporary working directory (so
  * its ./data/migwatch-demo database starts empty), with its output in target/demo-app.log. The demo sources
  * are polled every second instead of every 5 s (-D wins over the demo's own properties) so the charts have
- * enough points after a few seconds.
+ * enough points after a few seconds. It runs as a one-node file cluster named {@value #NODE}, so the dashboard must show
+ * which node leads each source and made each task's newest poll.
  *
  * <p>Chromium is required under bin/test, which installs it; a missing browser fails the test there (TestEnvironment).
  */
@@ -55,6 +56,8 @@ class DashboardBrowserTest {
     /** Samples of one step the progress chart must have before the browser looks at it. */
     private static final int MIN_SAMPLES = 5;
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
+    private static final String NODE = "dash-node";
+    private static final Set<String> DEMO_SOURCES = Set.of("demo-oms", "demo-dts", "demo-udts");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,9 +76,11 @@ class DashboardBrowserTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-Dcamel.server.port=" + port));
-        for (String source : List.of("demo-oms", "demo-dts", "demo-udts")) {
+        for (String source : DEMO_SOURCES) {
             cmd.add("-Dmigwatch.sources." + source + ".interval=1s");
         }
+        cmd.addAll(List.of("-Dmigwatch.cluster.type=file", "-Dmigwatch.cluster.file.root=" + workDir.resolve("cluster"),
+                "-Dmigwatch.cluster.file.lock-interval=200ms", "-Dmigwatch.cluster.node-id=" + NODE));
         cmd.addAll(List.of("dev.migwatch.MigwatchApplication", "--demo"));
         app = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(APP_LOG.toFile()).start();
@@ -110,6 +115,21 @@ class DashboardBrowserTest {
             rows.add(m.group(1));
         }
         assertEquals(new TreeSet<>(DEMO_TASKS), rows, "task rows");
+        // the node that made each task's newest poll, and the node leading each source
+        Matcher polls = Pattern.compile("class=\"lastpoll\" data-node=\"([^\"]*)\"").matcher(dom);
+        List<String> pollNodes = new ArrayList<>();
+        while (polls.find()) {
+            pollNodes.add(polls.group(1));
+        }
+        assertEquals(java.util.Collections.nCopies(DEMO_TASKS.size(), NODE), pollNodes, "node of each task's newest poll");
+        Set<String> led = new TreeSet<>();
+        Matcher sources = Pattern.compile("class=\"source\" data-source=\"([^\"]+)\" data-node=\"([^\"]*)\"").matcher(dom);
+        while (sources.find()) {
+            assertEquals(NODE, sources.group(2), "leader of " + sources.group(1));
+            led.add(sources.group(1));
+        }
+        assertEquals(new TreeSet<>(DEMO_SOURCES), led, "sources shown with their leader");
+        assertTrue(dom.contains("led by <b>" + NODE + "</b>"), "the leader named: " + excerpt(dom));
         assertTrue(Files.size(png) > 10_000, "screenshot written: " + png);
     }
 
