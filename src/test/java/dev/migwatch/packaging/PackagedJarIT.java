@@ -145,6 +145,29 @@ class PackagedJarIT {
         }
     }
 
+    /** tasks = * from the jar: the account's projects come from ListProjects, none is named in the configuration. */
+    @Test
+    void theJarDiscoversTheAccountsTasks(@TempDir Path workDir) throws Exception {
+        String url = "jdbc:h2:file:" + workDir.resolve("history").resolve("migwatch");
+        int port = AppProcess.freePort();
+        List<String> command = new ArrayList<>(userCommand(jar, url, null, simulatorUrl, port));
+        command.replaceAll(a -> a.startsWith("-Dmigwatch.sources.sim-oms.tasks=") ? "-Dmigwatch.sources.sim-oms.tasks=*" : a);
+        command.add(command.indexOf("-jar"), "-Dmigwatch.sources.sim-oms.discovery-interval=5s");
+        try (AppProcess app = AppProcess.start("jar-discovery", workDir, command, Map.of())) {
+            try {
+                app.awaitSampledTasks(port, SIM_TASKS, WAIT);
+                JsonNode sources = new ObjectMapper().readTree(AppProcess.get("http://127.0.0.1:" + port + "/api/sources").body());
+                JsonNode simOms = sources.path("sources").get(0);
+                assertEquals("sim-oms", simOms.path("source").asText(), sources.toString());
+                assertTrue(simOms.path("discovery").asBoolean(), sources.toString());
+                assertTrue(simOms.path("listed").asInt() >= SIM_TASKS.size(), sources.toString());
+            } catch (Throwable t) {
+                app.printOutput();
+                throw t;
+            }
+        }
+    }
+
     @Test
     void theJarRunsTheDemo(@TempDir Path workDir) throws Exception {
         int port = AppProcess.freePort();
