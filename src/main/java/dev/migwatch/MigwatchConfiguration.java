@@ -96,6 +96,10 @@ public class MigwatchConfiguration implements CamelConfiguration {
         collect(problems, null, settings::metricsEtaInterval);
         AlertsConfig alerts = collect(problems, AlertsConfig.none(), () -> AlertsConfigParser.parse(settings.alertProperties(),
                 scheme -> hasComponent(context, scheme), dashboardUrl(context)));
+        // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back (provider calls
+        // and alert channels alike; bound before the channels' endpoints are made below)
+        context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
+                new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
         problems.addAll(channelEndpointProblems(context, alerts));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -162,9 +166,6 @@ public class MigwatchConfiguration implements CamelConfiguration {
         // tasks = *: the account's list, every discovery-interval (migwatch-discover-source)
         context.getRegistry().bind("taskDiscovery", new TaskDiscovery(pollCycles));
         context.getRegistry().bind("taskLedger", new TaskLedger(dataSource));
-        // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back
-        context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
-                new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
         context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources, cluster));
         // the database is closed last: after Camel's graceful shutdown let the cycles under way finish and be written
         context.addLifecycleStrategy(new CloseDatabaseLast(dataSource, pollCycles));
@@ -196,7 +197,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
         List<String> out = new ArrayList<>();
         for (AlertChannel c : alerts.channels().values()) {
             try {
-                context.getEndpoint(c.uri());
+                context.getEndpoint(c.endpointUri());
             } catch (RuntimeException e) {
                 out.add(AlertsConfigParser.PREFIX + "channels." + c.name() + ".uri '" + c.shownUri() + "' is not an endpoint Camel can make: "
                         + c.mask(MigwatchSettings.rootMessage(e)));

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class AlertDelivery {
     /** The notification being delivered (the body becomes its message). */
     public static final String NOTIFICATION = "migwatchAlertNotification";
+    /** How many times it was sent so far. */
+    static final String ATTEMPTS = "migwatchAlertAttempts";
     private static final Logger LOG = LoggerFactory.getLogger(AlertDelivery.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,6 +64,11 @@ public class AlertDelivery {
                 m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=UTF-8");
             }
         }
+    }
+
+    /** One more attempt to send it (the first, or a retry of the channel's error handler). */
+    public void attempt(Exchange ex) {
+        ex.setProperty(ATTEMPTS, attempts(ex) + 1);
     }
 
     /**
@@ -108,8 +115,7 @@ public class AlertDelivery {
     }
 
     private static int attempts(Exchange ex) {
-        Integer redelivered = ex.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return 1 + (redelivered == null ? 0 : redelivered);
+        return ex.getProperty(ATTEMPTS, 0, Integer.class);
     }
 
     private AlertChannel channel(Notification n) {
@@ -122,7 +128,7 @@ public class AlertDelivery {
 
     private String webhookQuery(Exchange ex, AlertChannel channel) {
         return webhookQueries.computeIfAbsent(channel.name(), k -> {
-            Endpoint e = ex.getContext().getEndpoint(channel.uri());
+            Endpoint e = ex.getContext().getEndpoint(channel.endpointUri());
             String q = e instanceof HttpCommonEndpoint http ? http.getHttpUri().getRawQuery() : null;
             return q == null ? "" : q;
         });

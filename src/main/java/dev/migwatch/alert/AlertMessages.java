@@ -49,7 +49,7 @@ public final class AlertMessages {
         StringBuilder text = new StringBuilder();
         text.append('*').append(slackEscape(headline(n))).append("* ").append(slackEscape(n.taskLabel()));
         if (n.provider() != null) {
-            text.append(" (").append(slackEscape(n.provider())).append(')');
+            text.append(" · ").append(slackEscape(n.provider()));
         }
         text.append('\n').append(slackEscape(n.message()));
         text.append("\ncondition ").append(n.condition().id());

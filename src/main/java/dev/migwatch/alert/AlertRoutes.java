@@ -35,7 +35,7 @@ public final class AlertRoutes extends RouteBuilder {
             templatedRoute("migwatch-alert-send")
                     .routeId("alert-send-" + c.name())
                     .parameter("channel", c.name())
-                    .parameter("uri", c.uri());
+                    .parameter("uri", c.endpointUri());
         }
     }
 }
