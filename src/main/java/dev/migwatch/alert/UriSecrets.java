@@ -49,13 +49,23 @@ public final class UriSecrets {
                 }
             }
             if (q >= 0) {
-                for (String pair : uri.substring(q + 1).split("&")) {
-                    int eq = pair.indexOf('=');
-                    if (eq > 0 && SECRET_NAME.matcher(pair.substring(0, eq).toLowerCase(Locale.ROOT)).matches()) {
-                        String value = pair.substring(eq + 1);
+                String query = uri.substring(q + 1);
+                int i = 0;
+                while (i < query.length()) {
+                    int eq = query.indexOf('=', i);
+                    int amp = query.indexOf('&', i);
+                    if (eq < 0 || (amp >= 0 && amp < eq)) {
+                        i = amp < 0 ? query.length() : amp + 1;
+                        continue;
+                    }
+                    String name = query.substring(i, eq);
+                    int end = valueEnd(query, eq + 1);
+                    String value = query.substring(eq + 1, end);
+                    if (SECRET_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches()) {
                         Matcher raw = RAW.matcher(value);
                         found.add(raw.matches() ? raw.group(1) : value);
                     }
+                    i = end + 1;
                 }
             }
         }
@@ -77,6 +87,20 @@ public final class UriSecrets {
         // short values ("1", "on") would mask half of every message; longest first, so a value inside another is not split
         return new UriSecrets(forms.stream().filter(f -> f.length() >= 4)
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList());
+    }
+
+    /** Where a query value ends: at the next &, or for Camel's RAW(...) / RAW{...} at its closing bracket. */
+    private static int valueEnd(String query, int start) {
+        for (String[] raw : new String[][]{{"RAW(", ")"}, {"RAW{", "}"}}) {
+            if (query.startsWith(raw[0], start)) {
+                int close = query.indexOf(raw[1], start + raw[0].length());
+                if (close >= 0) {
+                    return close + 1;
+                }
+            }
+        }
+        int amp = query.indexOf('&', start);
+        return amp < 0 ? query.length() : amp;
     }
 
     /** The text with every secret replaced by ****. */
