@@ -94,13 +94,12 @@ public class MigwatchConfiguration implements CamelConfiguration {
         Integer journalBacklogMax = collect(problems, 0, settings::healthJournalBacklog);
         Duration databaseTimeout = collect(problems, null, settings::healthDatabaseTimeout);
         collect(problems, null, settings::metricsEtaInterval);
-        AlertsConfig alerts = collect(problems, AlertsConfig.none(), () -> AlertsConfigParser.parse(settings.alertProperties(),
-                scheme -> hasComponent(context, scheme), dashboardUrl(context)));
         // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back (provider calls
         // and alert channels alike; bound before the channels' endpoints are made below)
         context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
                 new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
-        problems.addAll(channelEndpointProblems(context, alerts));
+        AlertsConfig alerts = collect(problems, AlertsConfig.none(), () -> AlertsConfigParser.parse(settings.alertProperties(),
+                scheme -> hasComponent(context, scheme), c -> endpointProblem(context, c), dashboardUrl(context)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -190,20 +189,16 @@ public class MigwatchConfiguration implements CamelConfiguration {
     }
 
     /**
-     * A channel URI Camel cannot make an endpoint of (an option its component does not have, a malformed address) is a
-     * configuration problem like the others, named at start with the URI masked, not a stack trace when a route starts.
+     * Why Camel cannot make a channel's endpoint (an option its component does not have, a malformed address), or null:
+     * a configuration problem like the others, named at start, not a stack trace when its route starts.
      */
-    private static List<String> channelEndpointProblems(CamelContext context, AlertsConfig alerts) {
-        List<String> out = new ArrayList<>();
-        for (AlertChannel c : alerts.channels().values()) {
-            try {
-                context.getEndpoint(c.endpointUri());
-            } catch (RuntimeException e) {
-                out.add(AlertsConfigParser.PREFIX + "channels." + c.name() + ".uri '" + c.shownUri() + "' is not an endpoint Camel can make: "
-                        + c.mask(MigwatchSettings.rootMessage(e)));
-            }
+    private static String endpointProblem(CamelContext context, AlertChannel c) {
+        try {
+            context.getEndpoint(c.endpointUri());
+            return null;
+        } catch (RuntimeException e) {
+            return MigwatchSettings.rootMessage(e);
         }
-        return out;
     }
 
     /** The dashboard's address for the url of a notification, unless migwatch.alerts.dashboard-url says otherwise. */

@@ -49,6 +49,15 @@ public final class AlertsConfigParser {
      * @throws ConfigException listing every problem found
      */
     public static AlertsConfig parse(Map<String, String> props, Predicate<String> knownScheme, String defaultDashboardUrl) {
+        return parse(props, knownScheme, c -> null, defaultDashboardUrl);
+    }
+
+    /**
+     * @param endpointProblem why Camel cannot make the endpoint of a channel's URI (an option its component lacks, a malformed
+     *                        address), or null when it can: named with the others, the URI masked
+     */
+    public static AlertsConfig parse(Map<String, String> props, Predicate<String> knownScheme,
+                                     java.util.function.Function<AlertChannel, String> endpointProblem, String defaultDashboardUrl) {
         List<String> problems = new ArrayList<>();
         Map<String, Map<String, String>> rules = new TreeMap<>();
         Map<String, Map<String, String>> channels = new TreeMap<>();
@@ -75,7 +84,10 @@ public final class AlertsConfigParser {
         Map<String, AlertChannel> parsedChannels = new LinkedHashMap<>();
         channels.forEach((name, keys) -> {
             AlertChannel c = channel(name, keys, knownScheme, problems);
-            if (c != null) {
+            String why = c == null ? null : endpointProblem.apply(c);
+            if (why != null) {
+                problems.add(PREFIX + "channels." + name + ".uri '" + c.shownUri() + "' is not an endpoint Camel can make: " + c.mask(why));
+            } else if (c != null) {
                 parsedChannels.put(name, c);
             }
         });
