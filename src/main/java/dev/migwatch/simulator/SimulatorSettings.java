@@ -10,8 +10,7 @@ import java.util.Map;
  * the seed of every "random" value and the tasks it knows. Immutable; change it with the with-ers.
  *
  * @param securityToken the one STS token accepted (null: requests carrying a token are refused)
- * @param speed         simulated seconds per real second (60 for the demo, thousands in tests); 0 stops simulated time,
- *                      which then moves only when advanced (POST /_simulator/clock), so a test steps tasks from phase to phase
+ * @param speed         simulated seconds per real second (60 for the demo, thousands in tests)
  * @param threads       worker threads kept; a hang holds one more for its duration, so a few are enough
  * @param nonceWindow   how long a SignatureNonce counts as used
  */
@@ -35,8 +34,8 @@ public record SimulatorSettings(
     public static final String DEFAULT_PRIVATE_KEY = "sim-private-key";
 
     public SimulatorSettings {
-        if (!(speed >= 0) || Double.isInfinite(speed)) {
-            throw new IllegalArgumentException("speed must be >= 0: " + speed);
+        if (!(speed > 0)) {
+            throw new IllegalArgumentException("speed must be > 0: " + speed);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1: " + threads);
