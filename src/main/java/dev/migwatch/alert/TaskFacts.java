@@ -32,9 +32,4 @@ public record TaskFacts(String source, String provider, String taskId, String ta
                 t.lastPoll() == null ? null : t.lastPoll().errorCode(), t.lastPoll() == null ? null : t.lastPoll().errorMessage(),
                 "OK".equals(outcome) ? null : failingSince);
     }
-
-    /** source/taskId, and the name when it differs. */
-    public String label() {
-        return source + "/" + taskId + (taskName != null && !taskName.equals(taskId) ? " (" + taskName + ")" : "");
-    }
 }
