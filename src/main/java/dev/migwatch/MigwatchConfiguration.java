@@ -1,6 +1,14 @@
 package dev.migwatch;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.alert.AlertChannel;
+import dev.migwatch.alert.AlertDelivery;
+import dev.migwatch.alert.AlertEvaluator;
+import dev.migwatch.alert.AlertRoutes;
+import dev.migwatch.alert.AlertStore;
+import dev.migwatch.alert.AlertsApi;
+import dev.migwatch.alert.AlertsConfig;
+import dev.migwatch.alert.AlertsConfigParser;
 import dev.migwatch.cluster.ClusterNodes;
 import dev.migwatch.cluster.ClusterServices;
 import dev.migwatch.cluster.ClusterSettings;
@@ -86,6 +94,12 @@ public class MigwatchConfiguration implements CamelConfiguration {
         Integer journalBacklogMax = collect(problems, 0, settings::healthJournalBacklog);
         Duration databaseTimeout = collect(problems, null, settings::healthDatabaseTimeout);
         collect(problems, null, settings::metricsEtaInterval);
+        // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back (provider calls
+        // and alert channels alike; bound before the channels' endpoints are made below)
+        context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
+                new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
+        AlertsConfig alerts = collect(problems, AlertsConfig.none(), () -> AlertsConfigParser.parse(settings.alertProperties(),
+                scheme -> hasComponent(context, scheme), c -> endpointProblem(context, c), dashboardUrl(context)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -127,6 +141,15 @@ public class MigwatchConfiguration implements CamelConfiguration {
         // /observe/metrics and /observe/health (routes/migwatch-polling.camel.yaml feeds the metrics, migwatch-observe the ETAs)
         MigwatchMetrics metrics = new MigwatchMetrics(sources, pollCycles::watches, guard, spool.journal()::pending, trends::etas, clock)
                 .withSourceLoads(pollCycles::sourceLoads);
+        // alert rules against the history, notifications to any Camel endpoint (routes/migwatch-alerts.camel.yaml)
+        AlertStore alertStore = new AlertStore(dataSource);
+        AlertEvaluator alertEvaluator = new AlertEvaluator(alerts, alertStore, trends::tasks, pollCycles::watches,
+                trendsSettings.stallAfter(), clock);
+        context.getRegistry().bind("alertEvaluator", alertEvaluator);
+        context.getRegistry().bind("alertDelivery", new AlertDelivery(alerts.channels(), alertStore, clock));
+        context.getRegistry().bind("alertsApi", new AlertsApi(alertStore, alerts));
+        context.getRegistry().bind("migwatchAlertRoutes", new AlertRoutes(alerts, cluster.enabled()));
+        metrics.withAlerts(alertEvaluator::firingByRule);
         context.getRegistry().bind("migwatchMetrics", metrics);
         Observability.serveMetrics(context, metrics);
         Observability.bindHealthChecks(context, List.of(
@@ -143,9 +166,6 @@ public class MigwatchConfiguration implements CamelConfiguration {
         // tasks = *: the account's list, every discovery-interval (migwatch-discover-source)
         context.getRegistry().bind("taskDiscovery", new TaskDiscovery(pollCycles));
         context.getRegistry().bind("taskLedger", new TaskLedger(dataSource));
-        // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back
-        context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
-                new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
         context.getRegistry().bind("migwatchSourceRoutes", new SourceRoutes(sources, cluster));
         // the database is closed last: after Camel's graceful shutdown let the cycles under way finish and be written
         context.addLifecycleStrategy(new CloseDatabaseLast(dataSource, pollCycles));
@@ -153,6 +173,50 @@ public class MigwatchConfiguration implements CamelConfiguration {
                 s.name(), s.provider().id(), s.endpoint(), s.tasks(),
                 s.discovers() ? " and the account's tasks listed every " + s.discovery().interval().toMillis() / 1000.0 + " s" : "",
                 s.interval().toMillis() / 1000.0, s.idleInterval().toMillis() / 1000.0, s.maxRequestsPerSecond()));
+        alerts.channels().values().forEach(c -> LOG.info("Alert channel {}: {} to {}", c.name(), c.format().id(), c.shownUri()));
+        alerts.rules().forEach(r -> LOG.info("Alert rule {}: {}{}{} on {}, to {}{}", r.name(), r.condition().id(),
+                r.threshold().duration() != null ? " " + r.threshold().duration().toSeconds() + " s"
+                        : r.threshold().at() != null ? " " + r.threshold().at() : "",
+                r.pendingFor().isZero() ? "" : " for " + r.pendingFor().toSeconds() + " s", r.tasks(),
+                r.channels().isEmpty() ? "no channel (recorded only)" : r.channels(),
+                r.repeat() == null ? "" : ", again every " + r.repeat().toSeconds() + " s while firing"));
+    }
+
+    /** Whether Camel has a component for a URI scheme: shipped in the jar (its service file), or bound by an embedding application. */
+    private static boolean hasComponent(CamelContext context, String scheme) {
+        return context.hasComponent(scheme) != null
+                || context.getRegistry().lookupByNameAndType(scheme, org.apache.camel.Component.class) != null
+                || MigwatchConfiguration.class.getClassLoader().getResource("META-INF/services/org/apache/camel/component/" + scheme) != null;
+    }
+
+    /**
+     * Why Camel cannot make a channel's endpoint (an option its component does not have, a malformed address), or null:
+     * a configuration problem like the others, named at start, not a stack trace when its route starts.
+     */
+    private static String endpointProblem(CamelContext context, AlertChannel c) {
+        try {
+            context.getEndpoint(c.endpointUri());
+            return null;
+        } catch (RuntimeException e) {
+            return MigwatchSettings.rootMessage(e);
+        }
+    }
+
+    /** The dashboard's address for the url of a notification, unless migwatch.alerts.dashboard-url says otherwise. */
+    private static String dashboardUrl(CamelContext context) {
+        String host = serverHost(context);
+        if (host == null) {
+            return null;
+        }
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":"
+                + context.getPropertiesComponent().resolveProperty("camel.server.port").orElse("8080") + "/";
     }
 
     /** camel.server.host when the embedded HTTP server is on (Camel's default host is every interface), else null. */

@@ -1,5 +1,6 @@
 package dev.migwatch;
 
+import dev.migwatch.alert.AlertsConfigParser;
 import dev.migwatch.cluster.ClusterSettings;
 import dev.migwatch.poll.RetryPolicy;
 import dev.migwatch.poll.SourceGuard;
@@ -24,11 +25,12 @@ import java.util.TreeSet;
 
 /**
  * Every {@code migwatch.*} property, read from application.properties, environment variables
- * ({@code MIGWATCH_DB_URL}, {@code MIGWATCH_SOURCES_<NAME>_<KEY>}) and -D system properties, in rising precedence, with placeholders such as {{env:ALIBABA_CLOUD_ACCESS_KEY_SECRET}} resolved.
+ * ({@code MIGWATCH_DB_URL}, {@code MIGWATCH_SOURCES_<NAME>_<KEY>}, {@code MIGWATCH_ALERTS_DASHBOARD_URL}) and -D system properties, in rising precedence, with placeholders such as {{env:ALIBABA_CLOUD_ACCESS_KEY_SECRET}} resolved.
  * A key migwatch does not know is a problem, because a typo would otherwise silently change nothing;
  * problems are collected so that all of them are reported at once.
  */
-public record MigwatchSettings(Map<String, String> sourceProperties, Map<String, String> global, List<String> problems) {
+public record MigwatchSettings(Map<String, String> sourceProperties, Map<String, String> alertProperties, Map<String, String> global,
+                               List<String> problems) {
     static final Set<String> GLOBAL_KEYS = Set.of(
             "migwatch.db.url", "migwatch.db.user", "migwatch.db.password",
             "migwatch.journal.dir", "migwatch.journal.replay-interval",
@@ -56,6 +58,7 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             }
         });
         Map<String, String> sources = new TreeMap<>();
+        Map<String, String> alerts = new TreeMap<>();
         Map<String, String> global = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         for (String key : new TreeSet<>(raw.stringPropertyNames())) {
@@ -70,14 +73,17 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             }
             if (key.startsWith(SourcesConfigParser.PREFIX)) {
                 sources.put(key, value);
+            } else if (key.startsWith(AlertsConfigParser.PREFIX)) {
+                // checked, all at once, by AlertsConfigParser
+                alerts.put(key, value);
             } else if (GLOBAL_KEYS.contains(key)) {
                 global.put(key, value);
             } else {
                 problems.add("unknown property '" + key + "': migwatch knows " + new TreeSet<>(GLOBAL_KEYS)
-                        + " and migwatch.sources.<name>.<key>");
+                        + ", migwatch.sources.<name>.<key> and migwatch.alerts.*");
             }
         }
-        return new MigwatchSettings(sources, global, List.copyOf(problems));
+        return new MigwatchSettings(sources, alerts, global, List.copyOf(problems));
     }
 
     /**
@@ -92,6 +98,11 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             for (String key : GLOBAL_KEYS) {
                 if (name.equals(envName(key))) {
                     keys.put(key, value);
+                }
+            }
+            for (String key : AlertsConfigParser.GLOBAL_KEYS) {
+                if (name.equals(envName(AlertsConfigParser.PREFIX + key))) {
+                    keys.put(AlertsConfigParser.PREFIX + key, value);
                 }
             }
             if (name.startsWith(sourcesPrefix)) {

@@ -122,9 +122,26 @@ function sourcesCard(sources, tasks) {
   return `<div class="card"><h2>Sources and their nodes</h2><div class="sources">${cells.join('')}</div></div>`;
 }
 
+// Firing alerts (GET /api/alerts) by source/taskId; none when the API cannot say (an older server, a database hiccup)
+async function firingAlerts() {
+  const data = await api('/api/alerts?state=FIRING').catch(() => ({ alerts: [] }));
+  const byTask = new Map();
+  (data.alerts || []).forEach((a) => {
+    const k = a.source + '/' + a.taskId;
+    if (!byTask.has(k)) byTask.set(k, []);
+    byTask.get(k).push(a);
+  });
+  return { all: data.alerts || [], byTask };
+}
+
+function alertBadges(alerts) {
+  return (alerts || []).map((a) => `<span class="alert" data-rule="${esc(a.rule)}" title="${esc(a.message)} (since ${fmtTime(a.since)})">&#9888; ${esc(a.rule)}</span>`).join('');
+}
+
 async function showList() {
-  // the task list is what matters: without /api/sources it shows no source card
-  const [data, loads] = await Promise.all([api('/api/tasks'), api('/api/sources').catch(() => ({ sources: [] }))]);
+  // the task list is what matters: without /api/sources it shows no source card, without /api/alerts no badge
+  const [data, loads, firing] = await Promise.all([api('/api/tasks'), api('/api/sources').catch(() => ({ sources: [] })),
+    firingAlerts()]);
   const tasks = data.tasks;
   const count = (st) => tasks.filter((t) => t.status === st).length;
   const failingPolls = tasks.filter((t) => t.lastPoll && t.lastPoll.outcome !== 'OK').length;
@@ -135,6 +152,7 @@ async function showList() {
       <div class="tile"><span class="muted">finished</span><b style="color:var(--green)">${count('FINISHED')}</b></div>
       <div class="tile"><span class="muted">failed</span><b style="color:var(--red)">${count('FAILED')}</b></div>
       <div class="tile"><span class="muted">polls failing</span><b style="color:var(--amber)">${failingPolls}</b></div>
+      <div class="tile"><span class="muted">alerts firing</span><b id="alerts-firing" style="color:var(--red)">${firing.all.length}</b></div>
     </div>
     ${sourcesCard(loads.sources || [], tasks)}
     <div class="card">
@@ -143,7 +161,8 @@ async function showList() {
         <tbody>${tasks.map((t) => `
           <tr class="task" data-task="${esc(t.source)}/${esc(t.taskId)}" data-href="#/task/${enc(t.source)}/${enc(t.taskId)}">
             <td><div class="name"><a href="#/task/${enc(t.source)}/${enc(t.taskId)}">${esc(t.taskName || t.taskId)}</a></div>
-                <div class="sub"><span class="badge prov">${esc(t.provider)}</span> ${esc(t.source)} · <code>${esc(t.taskId)}</code></div></td>
+                <div class="sub"><span class="badge prov">${esc(t.provider)}</span> ${esc(t.source)} · <code>${esc(t.taskId)}</code></div>
+                ${alertBadges(firing.byTask.get(t.source + '/' + t.taskId))}</td>
             <td>${badge(t.status)}<div class="sub">${esc(t.rawStatus || '')}</div>${t.goneAt
                 ? `<div class="sub" title="no longer polled since ${esc(t.goneAt)}">gone: ${esc((t.goneReason || '').toLowerCase())}</div>` : ''}</td>
             <td>${stepsCell(t)}</td>
@@ -160,6 +179,7 @@ async function showList() {
     if (e.target.tagName !== 'A') location.hash = tr.dataset.href;
   }));
   view.dataset.tasks = String(tasks.length);
+  view.dataset.alerts = String(firing.all.length);
 }
 
 // Tick labels as fine as the time range needs: a few minutes of history (a task just started, the demo)
@@ -260,8 +280,13 @@ function drawTimeline(spans) {
 async function showTask(source, taskId) {
   const range = localStorage.getItem('migwatch.range') || '24h';
   const base = `/api/tasks/${enc(source)}/${enc(taskId)}`;
-  const d = await api(base);
+  const [d, firing] = await Promise.all([api(base), firingAlerts()]);
   const t = d.task;
+  const alerts = firing.byTask.get(t.source + '/' + t.taskId) || [];
+  const alertCard = alerts.length ? `<div class="card alerts" id="task-alerts" data-alerts="${alerts.length}"><h2>Alerts firing</h2><table>
+      <thead><tr><th>Rule</th><th>Condition</th><th>Since</th><th>Fired</th><th>Message</th></tr></thead>
+      <tbody>${alerts.map((a) => `<tr><td>${alertBadges([a])}</td><td><code>${esc(a.condition)}</code></td><td>${fmtTime(a.since)}</td>
+        <td>${fmtTime(a.firedAt)}</td><td>${esc(a.message)}</td></tr>`).join('')}</tbody></table></div>` : '';
   const stallWarn = t.eta && t.eta.stall && t.eta.stall.stalled
     ? `<div class="warn">${esc(t.eta.stepName)} has not moved since ${fmtTime(t.eta.stall.unchangedSince)} while RUNNING.</div>` : '';
   view.innerHTML = `
@@ -281,6 +306,7 @@ async function showTask(source, taskId) {
         <div><span>started</span><b>${fmtTime(t.startedAt)}</b></div>
       </div>
     </div>
+    ${alertCard}
     <div class="card"><h2>Steps now</h2><table>
       <thead><tr><th>#</th><th>Step</th><th>Status</th><th>Progress</th><th>Records</th><th>RPS src / dst</th><th>Delay</th><th>Error</th></tr></thead>
       <tbody>${d.steps.map((s) => `<tr>

@@ -16,6 +16,7 @@ class MigwatchSettingsTest {
                 "MIGWATCH_SOURCES_PROD_OMS_ACCESS_KEY_ID", "id",
                 "MIGWATCH_SOURCES_PROD_OMS_ACCESS_KEY_SECRET", "secret",
                 "MIGWATCH_SOURCES_UC_PRIVATE_KEY", "pk",
+                "MIGWATCH_ALERTS_DASHBOARD_URL", "https://migwatch.internal/",
                 "MIGWATCH_TEST_POSTGRES_URL", "not ours",
                 "PATH", "/usr/bin"));
         assertEquals(Map.of(
@@ -23,6 +24,7 @@ class MigwatchSettingsTest {
                 "migwatch.sources.prod-oms.provider", "oms",
                 "migwatch.sources.prod-oms.access-key-id", "id",
                 "migwatch.sources.prod-oms.access-key-secret", "secret",
-                "migwatch.sources.uc.private-key", "pk"), keys);
+                "migwatch.sources.uc.private-key", "pk",
+                "migwatch.alerts.dashboard-url", "https://migwatch.internal/"), keys);
     }
 }

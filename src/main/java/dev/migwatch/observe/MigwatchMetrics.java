@@ -66,6 +66,8 @@ public class MigwatchMetrics implements MultiCollector {
     private final EtaReader etaReader;
     private final Clock clock;
     private volatile boolean etaFailing;
+    /** How many alerts of each configured rule fire (AlertEvaluator.firingByRule); none until set. */
+    private volatile java.util.function.Supplier<Map<String, Integer>> alertsFiring = Map::of;
     /** Each source's polling load (PollCycles.sourceLoads): whether its rounds are stretched; none until set. */
     private volatile java.util.function.Supplier<List<Map<String, Object>>> sourceLoads = List::of;
 
@@ -78,6 +80,12 @@ public class MigwatchMetrics implements MultiCollector {
     /** Adds the per-source load gauges (rate limited, interval too short) from PollCycles.sourceLoads. */
     public MigwatchMetrics withSourceLoads(java.util.function.Supplier<List<Map<String, Object>>> loads) {
         this.sourceLoads = java.util.Objects.requireNonNull(loads);
+        return this;
+    }
+
+    /** Adds migwatch_alerts_firing{rule}: every configured rule, with the number of its alerts that fire. */
+    public MigwatchMetrics withAlerts(java.util.function.Supplier<Map<String, Integer>> firingByRule) {
+        this.alertsFiring = java.util.Objects.requireNonNull(firingByRule);
         return this;
     }
 
@@ -194,6 +202,10 @@ public class MigwatchMetrics implements MultiCollector {
         }
         out.add(rateLimited.build());
         out.add(tooShort.build());
+        GaugeSnapshot.Builder firing = GaugeSnapshot.builder().name("migwatch_alerts_firing")
+                .help("Alerts of the rule (migwatch.alerts.rules.<rule>) that fire now");
+        alertsFiring.get().forEach((rule, n) -> firing.dataPoint(point(n, Labels.of("rule", rule))));
+        out.add(firing.build());
         out.add(GaugeSnapshot.builder().name("migwatch_journal_backlog")
                 .help("Snapshots waiting in the local journal for the history database")
                 .dataPoint(point(journalBacklog.getAsInt(), Labels.EMPTY)).build());

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Validation of request parameters; every failure is a 400 naming the parameter and what is expected. */
-final class ApiParams {
+public final class ApiParams {
 
     private static final Pattern DIGITS = Pattern.compile("-?\\d{1,15}");
     private static final Pattern OUTCOME = Pattern.compile("[A-Z_]{1,20}");
@@ -15,7 +15,26 @@ final class ApiParams {
     private ApiParams() {
     }
 
-    static String required(String name, Object value) {
+    /**
+     * A query parameter, read from the query string itself: platform-http also turns every HTTP request
+     * header into a message header, and a header named "limit" (or "From") must not pass for ?limit= (?from=).
+     */
+    public static String query(org.apache.camel.Exchange ex, String name) {
+        String q = ex.getIn().getHeader(org.apache.camel.Exchange.HTTP_QUERY, String.class);
+        if (q == null || q.isEmpty()) {
+            return null;
+        }
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+            if (key.equals(name)) {
+                return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    public static String required(String name, Object value) {
         String v = optional(name, value);
         if (v == null) {
             throw ApiProblem.badRequest(name + " is required");
@@ -23,7 +42,7 @@ final class ApiParams {
         return v;
     }
 
-    static String optional(String name, Object value) {
+    public static String optional(String name, Object value) {
         if (value == null) {
             return null;
         }
@@ -38,7 +57,7 @@ final class ApiParams {
     }
 
     /** An ISO-8601 instant (2026-05-01T10:00:00Z, offsets allowed) or epoch milliseconds. */
-    static Instant instant(String name, Object value) {
+    public static Instant instant(String name, Object value) {
         String v = optional(name, value);
         if (v == null) {
             return null;
@@ -54,13 +73,13 @@ final class ApiParams {
         }
     }
 
-    static void range(Instant from, Instant to) {
+    public static void range(Instant from, Instant to) {
         if (from != null && to != null && from.isAfter(to)) {
             throw ApiProblem.badRequest("from must not be after to");
         }
     }
 
-    static int integer(String name, Object value, int dflt, int min, int max) {
+    public static int integer(String name, Object value, int dflt, int min, int max) {
         String v = optional(name, value);
         if (v == null) {
             return dflt;

@@ -184,23 +184,9 @@ public class TrendsApi {
         return ex.getIn().getHeader(name);
     }
 
-    /**
-     * A query parameter, read from the query string itself: platform-http also turns every HTTP request
-     * header into a message header, and a header named "limit" must not pass for ?limit=.
-     */
+    /** A query parameter (ApiParams.query: from the query string, never a request header). */
     private static String query(Exchange ex, String name) {
-        String q = ex.getIn().getHeader(Exchange.HTTP_QUERY, String.class);
-        if (q == null || q.isEmpty()) {
-            return null;
-        }
-        for (String pair : q.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
-            if (key.equals(name)) {
-                return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-            }
-        }
-        return null;
+        return ApiParams.query(ex, name);
     }
 
     private void knownTask(String source, String taskId) {

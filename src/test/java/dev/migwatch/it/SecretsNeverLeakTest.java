@@ -38,8 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Access key secrets, private keys and security tokens are used for signing and nowhere else: after
- * polling with right and wrong credentials, none of them (nor the history database's password) is in any log line,
- * any database column, any REST answer, /observe/metrics or /observe/health (with its details).
+ * polling with right and wrong credentials, none of them (nor the history database's password, nor the tokens and passwords
+ * of alert channels, whose failed deliveries quote their URIs) is in any log line, any database column, any REST answer,
+ * /observe/metrics or /observe/health (with its details).
  */
 @CamelMainTest(configurationClasses = MigwatchConfiguration.class, propertyPlaceholderLocations = "classpath:migwatch/application.properties", properties = {
         "camel.main.routes-include-pattern=file:routes/migwatch-*.camel.yaml",
@@ -52,10 +53,16 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
     static final String PRIVATE_KEY = "UcloudPrivate-2a7d6b";
     static final String DB_PASSWORD = "DbPassword-4c1e8f";
     static final String HTTP_PASSWORD = "HttpPassword-6e0b93";
-    static final List<String> SECRETS = List.of(ALIBABA_SECRET, WRONG_SECRET, STS_TOKEN, PRIVATE_KEY, DB_PASSWORD, HTTP_PASSWORD);
+    static final String ROBOT_TOKEN = "RobotToken-3d9f21";
+    static final String ROBOT_SECRET = "SECRobotSecret-8a4c07";
+    static final String MAIL_PASSWORD = "MailPassword-b71e5a";
+    static final List<String> SECRETS = List.of(ALIBABA_SECRET, WRONG_SECRET, STS_TOKEN, PRIVATE_KEY, DB_PASSWORD, HTTP_PASSWORD,
+            ROBOT_TOKEN, ROBOT_SECRET, MAIL_PASSWORD);
     static final ListAppender<ILoggingEvent> LOG = capture();
     static final ProviderSimulator SIMULATOR = start();
     static final int HTTP_PORT = freePort();
+    /** Nothing listens there: the alert channels fail, and their failures are logged and stored. */
+    static final int DOWN_PORT = freePort();
     static final Map<String, String> PROPERTIES = properties();
 
 
@@ -75,6 +82,9 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
         assertTrue(new NotifyBuilder(context).from("timer:*").whenDone(30).wereSentTo("direct:migwatch-store").create()
                 .matches(60, TimeUnit.SECONDS));
         DataSource db = context.getRegistry().lookupByNameAndType("migwatchDataSource", DataSource.class);
+        // the refused source's polls all fail: an alert to two channels that are down, whose failures quote their URIs
+        assertTrue(FaultTestSupport.awaitSql(30_000, () -> FaultTestSupport.count(db,
+                "SELECT COUNT(DISTINCT channel) FROM alert_notification WHERE outcome = 'FAILED'") == 2), "both alert channels failed");
         assertTrue(PollingIntegrationTest.count(db, "SELECT COUNT(*) FROM task_sample WHERE source = 'sec-sts'") > 0,
                 "the STS source polls successfully");
         assertTrue(PollingIntegrationTest.count(db, "SELECT COUNT(*) FROM api_call WHERE source = 'sec-wrong' AND outcome = 'AUTH'") > 0,
@@ -153,7 +163,7 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
                 .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("viewer:wrong".getBytes(
                         java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         for (String path : List.of("/api/tasks", "/api/polls?limit=5000", "/api/tasks/sec-sts/np_sec_1",
-                "/api/tasks/sec-udts/udts-sec-1", "/api/tasks/sec-sts/np_sec_1/errors", "/observe/metrics",
+                "/api/tasks/sec-udts/udts-sec-1", "/api/tasks/sec-sts/np_sec_1/errors", "/api/alerts", "/observe/metrics",
                 "/observe/health?exposureLevel=full&data=true&stackTrace=true", "/observe/health/ready?data=true")) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path))
                     .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("viewer:" + HTTP_PASSWORD)
@@ -209,6 +219,18 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
                 // the HTTP credentials are secrets like the providers' (a 401 is asked for below, so that they are used)
                 .global("migwatch.http.auth", "basic").global("migwatch.http.user", "viewer")
                 .global("migwatch.http.password", HTTP_PASSWORD)
+                // alert channels with a token, a signing secret and a mail password in their URIs, both down
+                .global("migwatch.alerts.interval", "300ms")
+                .global("migwatch.alerts.delivery.retries", "1")
+                .global("migwatch.alerts.delivery.backoff", "100ms")
+                .global("migwatch.alerts.rules.refused.condition", "polls-failing")
+                .global("migwatch.alerts.rules.refused.tasks", "sec-wrong/*")
+                .global("migwatch.alerts.rules.refused.channels", "robot,mail")
+                .global("migwatch.alerts.channels.robot.uri", "http://127.0.0.1:" + DOWN_PORT + "/robot/send?access_token=" + ROBOT_TOKEN)
+                .global("migwatch.alerts.channels.robot.format", "dingtalk")
+                .global("migwatch.alerts.channels.robot.secret", ROBOT_SECRET)
+                .global("migwatch.alerts.channels.mail.uri", "smtp://alerts:" + MAIL_PASSWORD + "@127.0.0.1:" + DOWN_PORT + "?to=dba@example.com")
+                .global("migwatch.alerts.channels.mail.format", "email")
                 .oms("sec-sts", "300ms", "np_sec_1").set("sec-sts", "security-token", STS_TOKEN)
                 .oms("sec-sha1", "300ms", "np_sec_1").set("sec-sha1", "security-token", STS_TOKEN)
                 .set("sec-sha1", "signature-method", "HMAC-SHA1")

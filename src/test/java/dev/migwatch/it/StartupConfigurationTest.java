@@ -194,6 +194,33 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void alertRuleAndChannelMistakesAreNamedWithTheOthersAndNoChannelSecretIsShown() throws Exception {
+        Run run = start(List.of("-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                "-Dmigwatch.sources.o.tasks=np_1", "-Dmigwatch.sources.o.access-key-id=id",
+                "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.sources.o.interval=soon",
+                "-Dmigwatch.alerts.rules.lagging.condition=delay-above", "-Dmigwatch.alerts.rules.lagging.threshold=5 minutes",
+                "-Dmigwatch.alerts.rules.lagging.channels=ops,dba-mail", "-Dmigwatch.alerts.rules.lagging.repeet=1h",
+                "-Dmigwatch.alerts.rules.odd.condition=slow",
+                "-Dmigwatch.alerts.channels.ops.uri=https://oapi.dingtalk.com/robot/send?access_token=" + SECRET,
+                "-Dmigwatch.alerts.channels.ops.format=teams",
+                "-Dmigwatch.alerts.channels.mail.uri=smtp://alerts:" + SECRET + "@mail.internal:25?to=dba@example.com&colour=red"));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.sources.o.interval 'soon' is not a duration"), "with the sources' problems: " + run.output);
+        assertTrue(run.output.contains("migwatch.alerts.rules.lagging.threshold '5 minutes' is not a duration"), run.output);
+        assertTrue(run.output.contains("migwatch.alerts.rules.lagging.channels names 'dba-mail', which is not a channel"), run.output);
+        assertTrue(run.output.contains("unknown property 'migwatch.alerts.rules.lagging.repeet'"), run.output);
+        assertTrue(run.output.contains("migwatch.alerts.rules.odd.condition 'slow' is not known: use one of delay-above, failed, "
+                + "stalled, polls-failing, eta-after, finished"), run.output);
+        assertTrue(run.output.contains("migwatch.alerts.channels.ops.format 'teams' is not known: use json, dingtalk, slack, email"), run.output);
+        // an option camel-mail does not have: Camel cannot make the endpoint, said at start with the URI masked
+        assertTrue(run.output.contains("migwatch.alerts.channels.mail.uri 'smtp://alerts:****@mail.internal:25?to=dba@example.com&colour=red' "
+                + "is not an endpoint Camel can make"), run.output);
+        assertTrue(run.output.contains("colour"), run.output);
+        assertFalse(run.output.contains(SECRET), "the secret never appears");
+        assertFalse(run.output.contains("Started poll-"), "no polling started");
+    }
+
+    @Test
     void sourcesCanComeFromEnvironmentVariables() throws Exception {
         Run run = start(List.of(), Map.of(
                 "MIGWATCH_SOURCES_ENV_DTS_PROVIDER", "dts",

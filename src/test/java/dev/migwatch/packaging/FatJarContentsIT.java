@@ -130,7 +130,18 @@ class FatJarContentsIT {
                 }
                 return;
             }
-            if (leftOut(name, jars)) {
+            if (name.startsWith("META-INF/javamail.") && jars.size() == 2
+                    && jars.stream().anyMatch(j -> j.getFileName().toString().startsWith("camel-mail-"))) {
+                // camel-mail's copy of angus-mail's Jakarta Mail provider files is left out (pom.xml): angus-mail's own survives
+                Path own = jars.stream().filter(j -> j.getFileName().toString().startsWith("angus-mail-")).findFirst().orElseThrow();
+                try (ZipFile z = new ZipFile(own.toFile())) {
+                    if (!java.util.Objects.equals(read(merged, name), read(z, name))) {
+                        problems.add(name + " is not the copy of " + own.getFileName());
+                    }
+                }
+                return;
+            }
+                        if (leftOut(name, jars)) {
                 if (merged.getEntry(name) != null) {
                     problems.add(name + " should be left out of the jar (shipped by " + names(jars) + ") but is in it");
                 }

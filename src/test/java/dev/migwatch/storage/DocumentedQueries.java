@@ -64,6 +64,32 @@ final class DocumentedQueries {
         // and the rollups of that hour, as the maintenance route computes them
         new HistoryMaintenance(db, Retention.defaults(), java.time.Clock.fixed(Instant.parse("2026-01-01T12:00:00Z"),
                 java.time.ZoneOffset.UTC), Duration.ofMinutes(1)).run();
+        fillAlerts(db);
+    }
+
+    /** An alert that fired and resolved, told to two channels, one of which failed; and one that still fires. */
+    private static void fillAlerts(DataSource db) {
+        dev.migwatch.alert.AlertStore alerts = new dev.migwatch.alert.AlertStore(db);
+        Instant since = Instant.parse("2026-05-02T10:00:00Z");
+        List<String> channels = List.of("ops", "mail");
+        dev.migwatch.alert.Reading above = new dev.migwatch.alert.Reading(true, "412", "300", null, "delay 6 min 52 s, above 5 min");
+        alerts.apply(List.of(new dev.migwatch.alert.Transition(null, "lagging", dev.migwatch.alert.AlertCondition.DELAY_ABOVE,
+                "prod-oms", "np_4w3a1", dev.migwatch.alert.AlertState.FIRING, since, true,
+                dev.migwatch.alert.NotificationKind.FIRING, channels, above),
+                new dev.migwatch.alert.Transition(null, "failed", dev.migwatch.alert.AlertCondition.FAILED, "ucloud", "udts-ixdp441",
+                        dev.migwatch.alert.AlertState.FIRING, since, true, dev.migwatch.alert.NotificationKind.FIRING, channels,
+                        new dev.migwatch.alert.Reading(true, "Failed", null, null, "the task is FAILED"))), since);
+        long id = alerts.open().values().stream().filter(a -> a.rule().equals("lagging")).findFirst().orElseThrow().id();
+        alerts.apply(List.of(new dev.migwatch.alert.Transition(id, "lagging", dev.migwatch.alert.AlertCondition.DELAY_ABOVE, "prod-oms",
+                "np_4w3a1", dev.migwatch.alert.AlertState.RESOLVED, since, false, dev.migwatch.alert.NotificationKind.RESOLVED, channels,
+                new dev.migwatch.alert.Reading(false, "12", "300", null, "delay 12 s, not above 5 min"))), since.plusSeconds(720));
+        for (dev.migwatch.alert.Notification n : alerts.queued(0, (s, t) -> null)) {
+            if (n.channel().equals("ops")) {
+                alerts.delivered(n.id(), 1, n.at().plusSeconds(1));
+            } else {
+                alerts.failed(n.id(), 4, n.at().plusSeconds(36), "MailConnectException: Couldn't connect to host, port: mail.internal, 25");
+            }
+        }
     }
 
     private static void fillPolls(HistoryStore store) throws Exception {

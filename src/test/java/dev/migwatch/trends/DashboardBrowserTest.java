@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Loads the dashboard of the real application in demo mode in headless Chromium: the task list must show the
- * five simulated tasks, a task page's progress chart must have drawn points (app.js sets data-drawn on each
- * chart box), and screenshots go to target/dashboard-tasks.png and target/dashboard-task.png.
+ * five simulated tasks (and one of a source nobody answers, whose alert fires: on its row and on its page), a task
+ * page's progress chart must have drawn points (app.js sets data-drawn on each chart box), and screenshots go to
+ * target/dashboard-tasks.png, target/dashboard-task.png and target/dashboard-task-alert.png.
  *
  * <p>The application runs as {@code MigwatchApplication --demo} in a child JVM on the test classpath (so the
  * routes come from classpath:migwatch/routes/, copied there by the pom), in a fresh temporary working directory (so
@@ -49,15 +50,19 @@ class DashboardBrowserTest {
 
     private static final Path CHROMIUM = Path.of(System.getProperty("migwatch.chromium", "/usr/bin/chromium"));
     private static final Path APP_LOG = Path.of("target/demo-app.log").toAbsolutePath();
-    /** SimulatorSettings.demo() with the sources DemoMode.demoProperties gives them. */
+    /**
+     * SimulatorSettings.demo() with the sources DemoMode.demoProperties gives them, and one source added here whose endpoint
+     * nobody answers: its task's polls all fail, so that the alert rule added here fires for it.
+     */
+    private static final String BROKEN_TASK = "demo-broken/np_broken";
     private static final Set<String> DEMO_TASKS = Set.of("demo-oms/np_demo_orders", "demo-oms/np_demo_users",
-            "demo-dts/dtsdemo01", "demo-udts/udts-demo01", "demo-udts/udts-demo02");
+            "demo-dts/dtsdemo01", "demo-udts/udts-demo01", "demo-udts/udts-demo02", BROKEN_TASK);
     private static final String CHART_TASK = "demo-oms/np_demo_orders";
     /** Samples of one step the progress chart must have before the browser looks at it. */
     private static final int MIN_SAMPLES = 5;
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
     private static final String NODE = "dash-node";
-    private static final Set<String> DEMO_SOURCES = Set.of("demo-oms", "demo-dts", "demo-udts");
+    private static final Set<String> DEMO_SOURCES = Set.of("demo-oms", "demo-dts", "demo-udts", "demo-broken");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,6 +86,12 @@ class DashboardBrowserTest {
         }
         cmd.addAll(List.of("-Dmigwatch.cluster.type=file", "-Dmigwatch.cluster.file.root=" + workDir.resolve("cluster"),
                 "-Dmigwatch.cluster.file.lock-interval=200ms", "-Dmigwatch.cluster.node-id=" + NODE));
+        int nobody = freePort();
+        for (String p : List.of("provider=oms", "endpoint=http://127.0.0.1:" + nobody, "access-key-id=id", "access-key-secret=secret",
+                "tasks=np_broken", "interval=1s")) {
+            cmd.add("-Dmigwatch.sources.demo-broken." + p);
+        }
+        cmd.addAll(List.of("-Dmigwatch.alerts.rules.unreachable.condition=polls-failing", "-Dmigwatch.alerts.interval=1s"));
         cmd.addAll(List.of("dev.migwatch.MigwatchApplication", "--demo"));
         app = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(APP_LOG.toFile()).start();
@@ -130,7 +141,19 @@ class DashboardBrowserTest {
         }
         assertEquals(new TreeSet<>(DEMO_SOURCES), led, "sources shown with their leader");
         assertTrue(dom.contains("led by <b>" + NODE + "</b>"), "the leader named: " + excerpt(dom));
+        assertEquals(1, intAttr(dom, "data-alerts"), "alerts firing");
+        Matcher brokenRow = Pattern.compile("<tr[^>]*data-task=\"" + BROKEN_TASK + "\".*?</tr>", Pattern.DOTALL).matcher(dom);
+        assertTrue(brokenRow.find() && brokenRow.group().contains("data-rule=\"unreachable\""), "the firing alert on its task's row");
         assertTrue(Files.size(png) > 10_000, "screenshot written: " + png);
+    }
+
+    @Test
+    void taskPageShowsItsFiringAlerts() throws Exception {
+        Path png = Path.of("target/dashboard-task-alert.png").toAbsolutePath();
+        String dom = chromium(base + "/#/task/" + BROKEN_TASK, png, 900);
+        assertTrue(dom.contains("data-state=\"ready\""), "task page finished loading: " + excerpt(dom));
+        assertEquals(1, chartAttr(dom, "task-alerts", "data-alerts"), "the alerts card lists the firing alert");
+        assertTrue(dom.contains("data-rule=\"unreachable\"") && dom.contains("every poll has failed since"), excerpt(dom));
     }
 
     @Test
@@ -145,7 +168,7 @@ class DashboardBrowserTest {
         assertTrue(Files.size(png) > 10_000, "screenshot written: " + png);
     }
 
-    /** Until /api/tasks lists the five demo tasks and the chart task has MIN_SAMPLES samples of a step. */
+    /** Until /api/tasks lists the demo tasks, the chart task has MIN_SAMPLES samples of a step and the alert fires. */
     private static void waitForDemoData() throws Exception {
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
         String seen = "nothing yet";
@@ -166,8 +189,9 @@ class DashboardBrowserTest {
                         samples = Math.max(samples, s.path("points").size());
                     }
                 }
-                seen = "tasks " + listed + ", " + samples + " progress samples of " + CHART_TASK;
-                if (samples >= MIN_SAMPLES) {
+                int firing = JSON.readTree(get("/api/alerts?state=FIRING")).path("alerts").size();
+                seen = "tasks " + listed + ", " + samples + " progress samples of " + CHART_TASK + ", " + firing + " alert(s) firing";
+                if (samples >= MIN_SAMPLES && firing == 1) {
                     return;
                 }
             } catch (IOException e) {
@@ -175,7 +199,7 @@ class DashboardBrowserTest {
             }
             Thread.sleep(500);
         }
-        fail("the demo app did not show the five demo tasks with " + MIN_SAMPLES + " samples within "
+        fail("the demo app did not show the demo tasks with " + MIN_SAMPLES + " samples and a firing alert within "
                 + STARTUP_LIMIT.toSeconds() + " s (last seen: " + seen + "); end of " + APP_LOG + ":\n" + logTail());
     }
 

@@ -22,6 +22,8 @@ final class RestTestApp implements AutoCloseable {
     RestTestApp(DataSource ds) throws Exception {
         this.port = freePort();
         main.bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(ds), TrendsSettings.defaults())));
+        main.bind("alertsApi", new dev.migwatch.alert.AlertsApi(new dev.migwatch.alert.AlertStore(ds),
+                dev.migwatch.alert.AlertsConfig.none()));
         main.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/migwatch-rest.camel.yaml");
         main.addOverrideProperty("camel.server.enabled", "true");
         main.addOverrideProperty("camel.server.host", "127.0.0.1");

@@ -1,0 +1,121 @@
+package dev.migwatch.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.migwatch.simulator.ProviderSimulator;
+import dev.migwatch.simulator.SimClock;
+import dev.migwatch.simulator.SimulatorSettings;
+import dev.migwatch.simulator.UdtsScenario;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The alert state lives in the database, not in a process: two nodes of a cluster (file cluster service, one H2 file
+ * database) run the real routes against the simulator, and one of them alone evaluates the rules (master:). When that
+ * node stops, the other takes the evaluation over from the stored alerts: it does not tell the firing alert again, and
+ * it tells its resolution. A plain restart of a single node goes through the same path (a new evaluator reading the
+ * stored alerts); AlertEvaluatorTest checks it, queued notifications included, step by step.
+ */
+class AlertsAcrossNodesTest {
+    static final String TASK = "udts-nodes";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void oneNodeEvaluatesAndTheNextGoesOnFromTheStoredAlerts() throws Exception {
+        SimClock frozen = new SimClock(Instant.now(), 1, () -> 0L);
+        try (ProviderSimulator sim = new ProviderSimulator(SimulatorSettings.defaults().withUdtsTask(TASK, UdtsScenario.FAIL_THEN_RECOVER),
+                0, frozen, Clock.systemUTC()).start(); RecordingReceiver hook = new RecordingReceiver()) {
+            frozen.advance(Duration.ofSeconds(210)); // Failed: the dump was refused
+            String db = "jdbc:h2:file:" + dir.resolve("history");
+            Main a = node("node-a", db, sim, hook);
+            a.start();
+            Main b = null;
+            try {
+                assertTrue(FaultTestSupport.await(30_000, () -> hook.requests("/hook").size() == 1), "node-a fires: " + hook.all());
+                b = node("node-b", db, sim, hook);
+                b.start();
+                NotifyBuilder evaluatedByA = new NotifyBuilder(a.getCamelContext()).fromRoute("migwatch-alerts-evaluate").whenDone(5).create();
+                NotifyBuilder evaluatedByB = new NotifyBuilder(b.getCamelContext()).fromRoute("migwatch-alerts-evaluate").whenDone(1).create();
+                assertTrue(evaluatedByA.matches(30, TimeUnit.SECONDS), "node-a goes on evaluating");
+                assertTrue(!evaluatedByB.matches(0, TimeUnit.SECONDS), "node-b, not the leader of migwatch.alerts, does not evaluate");
+                assertEquals(1, hook.requests("/hook").size(), "told once: " + hook.all());
+
+                // node-a stops: node-b leads the evaluation, from the alert node-a stored
+                a.stop();
+                assertTrue(evaluatedByB.matches(30, TimeUnit.SECONDS), "node-b takes the evaluation over");
+                NotifyBuilder moreByB = new NotifyBuilder(b.getCamelContext()).fromRoute("migwatch-alerts-evaluate").whenDone(3).create();
+                assertTrue(moreByB.matches(30, TimeUnit.SECONDS));
+                assertEquals(1, hook.requests("/hook").size(), "the firing alert is not told again: " + hook.all());
+
+                frozen.advance(Duration.ofSeconds(115)); // Starting: it retries
+                assertTrue(FaultTestSupport.await(30_000, () -> hook.requests("/hook").size() == 2), "node-b tells the resolution");
+                List<String> told = new ArrayList<>();
+                for (RecordingReceiver.Request r : hook.requests("/hook")) {
+                    JsonNode n = JSON.readTree(r.body());
+                    told.add(n.path("rule").asText() + " " + n.path("state").asText() + " " + n.path("taskId").asText());
+                }
+                assertEquals(List.of("failed FIRING " + TASK, "failed RESOLVED " + TASK), told);
+            } finally {
+                if (b != null) {
+                    b.stop();
+                }
+                a.stop();
+            }
+        }
+    }
+
+    private Main node(String id, String db, ProviderSimulator sim, RecordingReceiver hook) throws IOException {
+        Main m = new Main();
+        m.setDefaultPropertyPlaceholderLocation("classpath:migwatch/application.properties");
+        m.addOverrideProperty("camel.main.name", id);
+        m.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/migwatch-*.camel.yaml");
+        m.addOverrideProperty("camel.server.port", String.valueOf(freePort()));
+        m.addOverrideProperty("camel.main.shutdownTimeout", "5");
+        m.configure().addConfiguration(new dev.migwatch.MigwatchConfiguration());
+        m.addOverrideProperty("migwatch.db.url", db);
+        m.addOverrideProperty("migwatch.journal.dir", dir.resolve("journal-" + id).toString());
+        // both nodes in one cluster (one shared directory): one of them leads the evaluation of the alert rules
+        m.addOverrideProperty("migwatch.cluster.type", "file");
+        m.addOverrideProperty("migwatch.cluster.file.root", dir.resolve("cluster").toString());
+        m.addOverrideProperty("migwatch.cluster.file.lock-interval", "200ms");
+        m.addOverrideProperty("migwatch.cluster.node-id", id);
+        String p = "migwatch.sources.nodes.";
+        m.addOverrideProperty(p + "provider", "udts");
+        m.addOverrideProperty(p + "endpoint", sim.baseUri().toString());
+        m.addOverrideProperty(p + "public-key", sim.settings().ucloudPublicKey());
+        m.addOverrideProperty(p + "private-key", sim.settings().ucloudPrivateKey());
+        m.addOverrideProperty(p + "tasks", TASK);
+        m.addOverrideProperty(p + "interval", "200ms");
+        m.addOverrideProperty("migwatch.alerts.interval", "300ms");
+        m.addOverrideProperty("migwatch.alerts.channels.hook.uri", hook.url("/hook"));
+        m.addOverrideProperty("migwatch.alerts.rules.failed.condition", "failed");
+        m.addOverrideProperty("migwatch.alerts.rules.failed.channels", "hook");
+        return m;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
