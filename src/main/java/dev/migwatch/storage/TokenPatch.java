@@ -258,7 +258,8 @@ final class TokenPatch {
 
     /**
      * A changed token in the first compact kind that gives back exactly its bytes, else as a literal: the same
-     * choices, in the same order, as when this worked on strings (TokenPatchTest compares with that encoder).
+     * choices, in the same order, as when this worked on strings (TokenPatchSameBytesTest compares with that
+     * encoder).
      */
     private static void writeChange(ByteArrayOutputStream out, int gap, byte[] o, int os, int oe, byte[] t, int ts, int te) {
         if (isInteger(o, os, oe) && isInteger(t, ts, te)) {
@@ -357,35 +358,20 @@ final class TokenPatch {
 
     /**
      * The seconds from the date-time token at o[os] to the one at t[ts] (21 bytes each, the same separator), or
-     * NOT_A_TIME: as {@link #dateTime(String)} and {@link #formatDateTime} decided it, without their strings for
-     * the usual tokens of digits.
+     * NOT_A_TIME: what the string encoder decided with {@link #dateTime(String)} and {@link #formatDateTime}. That
+     * parse took ASCII digits where the pattern has them and a real date and time, nothing else in 21 characters
+     * (a signed year needs more), and formatting such a time gives back its characters.
      */
     private static long secondsBetween(byte[] o, int os, byte[] t, int ts) {
         long then = epochSecond(o, os);
         long at = epochSecond(t, ts);
-        if (then != NOT_A_TIME && at != NOT_A_TIME) {
-            return at - then;
-        }
-        if (!digitsShaped(o, os) || !digitsShaped(t, ts)) {
-            // anything else (a sign, a letter, another character) as it always was decided
-            String old = new String(o, os, 21, StandardCharsets.UTF_8);
-            String now = new String(t, ts, 21, StandardCharsets.UTF_8);
-            LocalDateTime from = dateTime(old);
-            LocalDateTime to = dateTime(now);
-            if (from != null && to != null && old.charAt(11) == now.charAt(11)) {
-                long seconds = java.time.Duration.between(from, to).getSeconds();
-                if (formatDateTime(from.plusSeconds(seconds), old.charAt(11)).equals(now)) {
-                    return seconds;
-                }
-            }
-        }
-        return NOT_A_TIME;
+        return then == NOT_A_TIME || at == NOT_A_TIME ? NOT_A_TIME : at - then;
     }
 
     /** "yyyy-MM-ddTHH:mm:ss" or with a space, quoted, all digits where the pattern has them. */
     private static boolean digitsShaped(byte[] s, int from) {
-        if (s[from] != '"' || s[from + 20] != '"' || s[from + 5] != '-' || s[from + 8] != '-' || (s[from + 11] != 'T' && s[from + 11] != ' ')
-                || s[from + 14] != ':' || s[from + 17] != ':') {
+        if (s[from] != '"' || s[from + 20] != '"' || s[from + 5] != '-' || s[from + 8] != '-'
+                || (s[from + 11] != 'T' && s[from + 11] != ' ') || s[from + 14] != ':' || s[from + 17] != ':') {
             return false;
         }
         for (int i : DIGITS_AT) {
