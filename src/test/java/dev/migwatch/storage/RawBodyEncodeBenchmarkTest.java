@@ -6,6 +6,7 @@ import dev.migwatch.simulator.OmsScenario;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,9 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  * What encoding a poll's raw answers costs on the polling path (HistoryStore.writeRaw): RawBodyCodec.encode of the
  * three OMS answers of a poll as a delta against the task's keyframe, now and as it was before it worked on UTF-8
  * bytes ({@link RawBodyEncoderBefore}), turn by turn in one JVM so that both see the same load; every record of
- * both is compared byte for byte. The answers are the simulator's, for -Dbench.tasks projects (default 20) started
- * apart so that every phase occurs (pre-check to incremental sync), polled every 20 simulated seconds, a keyframe
- * and {@value RawBodyCodec#MAX_DELTAS} deltas each, as the writer does. Prints figures; run with
+ * both is compared byte for byte. The answers are the simulator's, for -Dbench.tasks projects (default 20) polled
+ * every 20 simulated seconds, a keyframe and {@value RawBodyCodec#MAX_DELTAS} deltas each, as the writer does: once
+ * with keyframes spread over all phases (pre-check to incremental sync, so some answers change structure and are
+ * deflated), once all in full transfer (every answer a token patch). Prints figures; run with
  * {@code mvn -B -Pbenchmark test -Dtest=RawBodyEncodeBenchmarkTest} (add
  * -DargLine="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" for the compiler of bin/migwatch; its 96 MB heap
  * is too small for the answers this keeps).
@@ -33,18 +35,28 @@ class RawBodyEncodeBenchmarkTest {
     private static final int INTERVAL = 20;
     private static final Instant EPOCH = Instant.parse("2026-06-01T00:00:00Z");
 
+    /** Keyframes all through the first 3 simulated hours: every phase, and answers whose structure changes (deflated). */
     @Test
-    void encodeBeforeAndNow() {
+    void throughAllPhases() {
+        measure("all phases", 60, 10_800, OmsScenario.values());
+    }
+
+    /** Projects in full transfer for the whole run (as HistoryGrowthBenchmarkTest): every answer a token patch. */
+    @Test
+    void inFullTransfer() {
+        measure("full transfer", 800, 0, OmsScenario.SLOW_FLAKY);
+    }
+
+    private static void measure(String name, double first, double spread, OmsScenario... scenarios) {
         Map<String, OmsScenario> projects = new LinkedHashMap<>();
         for (int t = 0; t < TASKS; t++) {
-            projects.put(String.format("np_load%04d", t + 1), OmsScenario.values()[t % OmsScenario.values().length]);
+            projects.put(String.format("np_load%04d", t + 1), scenarios[t % scenarios.length]);
         }
         OmsAnswers answers = new OmsAnswers(projects, EPOCH);
         List<Run> runs = new ArrayList<>();
         int t = 0;
         for (String project : projects.keySet()) {
-            // keyframes spread over the first 3 simulated hours: all phases, and the moment a phase changes
-            double start = 60 + 10_800.0 * t++ / TASKS;
+            double start = first + spread * t++ / TASKS;
             List<List<RawBody>> polls = new ArrayList<>();
             for (int p = 0; p <= RawBodyCodec.MAX_DELTAS; p++) {
                 List<RawBody> bodies = new ArrayList<>();
@@ -59,6 +71,7 @@ class RawBodyEncodeBenchmarkTest {
         long[] keyframes = new long[ROUNDS];
         long bytesBefore = 0;
         long bytesNow = 0;
+        long deflated = 0;
         // round 0 is the warm-up (and the byte-for-byte check); the turns alternate so that a busy moment hits both
         for (int round = 0; round <= ROUNDS; round++) {
             long b = 0;
@@ -89,6 +102,9 @@ class RawBodyEncodeBenchmarkTest {
                         assertArrayEquals(run.records[0][p], run.records[1][p], "record of poll " + p);
                         bytesBefore += run.records[0][p].length;
                         bytesNow += run.records[1][p].length;
+                        for (RawBody body : run.polls.get(p)) {
+                            deflated += TokenPatch.diff(keyframe.bodies().get(body.api()), body.body().getBytes(StandardCharsets.UTF_8)) == null ? 1 : 0;
+                        }
                     }
                 }
             }
@@ -114,12 +130,12 @@ class RawBodyEncodeBenchmarkTest {
         int bodies = runs.get(0).polls.get(0).size();
         // per body: the Base object (12-byte header, two references and an int with compressed oops) and its int[] of samples
         double indexBytes = ((double) TASKS * bodies * (24 + 16) + samples * 4) / TASKS;
-        System.out.printf("RawBodyCodec.encode of a poll's %d OMS answers as a delta against its keyframe (%d tasks x %d deltas, "
-                        + "median of %d rounds, CPU time): before %.1f us, now %.1f us (%.1fx); range before %.1f-%.1f, now %.1f-%.1f us. "
+        System.out.printf("%s: RawBodyCodec.encode of a poll's %d OMS answers as a delta against its keyframe (%d tasks x %d deltas, "
+                        + "%.0f %% of the answers of another structure than the keyframe's, deflated; median of %d rounds, CPU time): before %.1f us, now %.1f us (%.1fx); range before %.1f-%.1f, now %.1f-%.1f us. "
                         + "Records: %.1f bytes a poll before, %.1f now (%s). Keyframe in memory: %.0f bytes of answers a task, "
                         + "plus %.0f bytes of token samples a task (every %d tokens); building it: %.1f us a task "
                         + "(%s, %d cores, Java %s, %s, load %s)%n",
-                bodies, TASKS, RawBodyCodec.MAX_DELTAS, ROUNDS, usBefore, usNow, usBefore / usNow, before[0] / 1e3 / deltas,
+                name, bodies, TASKS, RawBodyCodec.MAX_DELTAS, 100.0 * deflated / deltas / bodies, ROUNDS, usBefore, usNow, usBefore / usNow, before[0] / 1e3 / deltas,
                 before[ROUNDS - 1] / 1e3 / deltas, now[0] / 1e3 / deltas, now[ROUNDS - 1] / 1e3 / deltas,
                 bytesBefore / (double) deltas, bytesNow / (double) deltas, bytesBefore == bytesNow ? "byte for byte the same" : "DIFFERENT",
                 bodyBytes / (double) TASKS, indexBytes, TokenPatch.Base.SAMPLE, keyframes[ROUNDS / 2] / 1e3 / TASKS,
