@@ -42,8 +42,11 @@ final class RawBodyCodec {
     private RawBodyCodec() {
     }
 
-    /** The bodies of a keyframe, by API, as the dictionary of later deltas, with their content types. */
-    record Keyframe(java.time.Instant at, Map<String, byte[]> bodies, List<String> types, int size) {
+    /**
+     * The bodies of a keyframe, by API, as the base of later deltas (the dictionary of deflated ones), with their
+     * content types.
+     */
+    record Keyframe(java.time.Instant at, Map<String, TokenPatch.Base> bodies, List<String> types, int size) {
     }
 
     static byte[] encode(List<RawBody> bodies, Keyframe base) {
@@ -55,9 +58,9 @@ final class RawBodyCodec {
             List<String> keyApis = base == null ? List.of() : new ArrayList<>(base.bodies().keySet());
             for (RawBody b : bodies) {
                 byte[] text = b.body() == null ? new byte[0] : b.body().getBytes(StandardCharsets.UTF_8);
-                byte[] dictionary = base == null ? null : base.bodies().get(b.api());
-                byte[] packed = dictionary == null || b.body() == null ? null
-                        : TokenPatch.diff(new String(dictionary, StandardCharsets.UTF_8), b.body());
+                TokenPatch.Base keyBody = base == null ? null : base.bodies().get(b.api());
+                byte[] dictionary = keyBody == null ? null : keyBody.utf8;
+                byte[] packed = keyBody == null || b.body() == null ? null : TokenPatch.diff(keyBody, text);
                 // a patch of many changes (a body that drifted far) may lose to deflate, which finds repeats within it
                 if (packed != null && packed.length > PATCH_OR_DEFLATE) {
                     byte[] deflated = deflate(text, dictionary);
@@ -119,7 +122,8 @@ final class RawBodyCodec {
                 int length = varint(d);
                 byte[] packed = new byte[varint(d)];
                 d.readFully(packed);
-                byte[] dictionary = base == null ? null : base.bodies().get(api);
+                TokenPatch.Base keyBody = base == null ? null : base.bodies().get(api);
+                byte[] dictionary = keyBody == null ? null : keyBody.utf8;
                 String body;
                 if (mode == PATCHED) {
                     if (dictionary == null) {
@@ -167,10 +171,10 @@ final class RawBodyCodec {
     }
 
     static Keyframe keyframe(java.time.Instant at, List<RawBody> bodies, int encodedSize) {
-        Map<String, byte[]> byApi = new LinkedHashMap<>();
+        Map<String, TokenPatch.Base> byApi = new LinkedHashMap<>();
         Map<String, String> types = new LinkedHashMap<>();
         for (RawBody b : bodies) {
-            byApi.put(b.api(), b.body() == null ? new byte[0] : b.body().getBytes(StandardCharsets.UTF_8));
+            byApi.put(b.api(), TokenPatch.Base.of(b.body() == null ? new byte[0] : b.body().getBytes(StandardCharsets.UTF_8)));
             types.put(b.api(), b.contentType() == null ? "" : b.contentType());
         }
         return new Keyframe(at, byApi, List.copyOf(types.values()), encodedSize);
