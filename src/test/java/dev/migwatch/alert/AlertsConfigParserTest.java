@@ -129,4 +129,20 @@ class AlertsConfigParserTest {
         assertEquals(List.of(), c.rules());
         assertNull(c.taskUrl("s", "t"), "no dashboard: no url");
     }
+
+    @Test
+    void aNameLongerThanItsColumnIsAConfigurationProblem() {
+        // alert.rule and alert_notification.channel hold 100 characters: a longer name failed every evaluation's
+        // transaction, so that no rule at all was evaluated
+        String longName = "r".repeat(101);
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("migwatch.alerts.rules." + longName + ".condition", "failed");
+        p.put("migwatch.alerts.rules." + longName + ".channels", "c".repeat(101));
+        p.put("migwatch.alerts.channels." + "c".repeat(101) + ".uri", "log:alerts");
+        p.put("migwatch.alerts.rules." + "r".repeat(100) + ".condition", "failed");
+        ConfigException e = assertThrows(ConfigException.class, () -> AlertsConfigParser.parse(p, SCHEMES::contains, null));
+        assertEquals(List.of(
+                "migwatch.alerts.channels." + "c".repeat(101) + ": a channel name has at most 100 characters (it has 101)",
+                "migwatch.alerts.rules." + longName + ": a rule name has at most 100 characters (it has 101)"), e.problems());
+    }
 }
