@@ -145,4 +145,19 @@ class AlertsConfigParserTest {
                 "migwatch.alerts.channels." + "c".repeat(101) + ": a channel name has at most 100 characters (it has 101)",
                 "migwatch.alerts.rules." + longName + ": a rule name has at most 100 characters (it has 101)"), e.problems());
     }
+
+    @Test
+    void aDurationTooLargeForJavaIsNamedNotThrown() {
+        // a number beyond a long, or days beyond what a Duration holds, threw out of the parser: a stack trace at start
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("migwatch.alerts.interval", "99999999999999999999s");
+        p.put("migwatch.alerts.rules.r.condition", "failed");
+        p.put("migwatch.alerts.rules.r.repeat", "999999999999999d");
+        p.put("migwatch.alerts.delivery.backoff", "P999999999999D");
+        ConfigException e = assertThrows(ConfigException.class, () -> AlertsConfigParser.parse(p, SCHEMES::contains, null));
+        assertEquals(List.of(
+                "migwatch.alerts.rules.r.repeat '999999999999999d' is not a duration: write it like 30s, 5m, 1h or 500ms",
+                "migwatch.alerts.interval '99999999999999999999s' is not a duration: write it like 30s, 5m, 1h or 500ms",
+                "migwatch.alerts.delivery.backoff 'P999999999999D' is not a duration: write it like 30s, 5m, 1h or 500ms"), e.problems());
+    }
 }
