@@ -143,8 +143,11 @@ public class MigwatchConfiguration implements CamelConfiguration {
                 .withSourceLoads(pollCycles::sourceLoads);
         // alert rules against the history, notifications to any Camel endpoint (routes/migwatch-alerts.camel.yaml)
         AlertStore alertStore = new AlertStore(dataSource);
-        AlertEvaluator alertEvaluator = new AlertEvaluator(alerts, alertStore, trends::tasks, pollCycles::watches,
-                trendsSettings.stallAfter(), clock);
+        // which tasks the rules look at comes from the configuration and the task table, not from pollCycles::watches: the
+        // evaluating node's memory holds no listing of a source another node leads, nor any before its first listing
+        Map<String, SourceConfig> sourceByName = sources.stream().collect(java.util.stream.Collectors.toMap(SourceConfig::name, s -> s));
+        AlertEvaluator alertEvaluator = new AlertEvaluator(alerts, alertStore, trends::tasks,
+                (source, task) -> sourceByName.containsKey(source) && sourceByName.get(source).covers(task), trendsSettings.stallAfter(), clock);
         context.getRegistry().bind("alertEvaluator", alertEvaluator);
         context.getRegistry().bind("alertDelivery", new AlertDelivery(alerts.channels(), alertStore, clock));
         context.getRegistry().bind("alertsApi", new AlertsApi(alertStore, alerts));

@@ -51,13 +51,8 @@ public class AlertDelivery {
         switch (channel.format()) {
             case JSON -> json(m, AlertMessages.json(n));
             case SLACK -> json(m, AlertMessages.slack(n));
-            case DINGTALK -> {
-                json(m, AlertMessages.dingtalk(n));
-                if (channel.secret() != null) {
-                    m.setHeader(Exchange.HTTP_QUERY, DingTalkSigning.signedQuery(webhookQuery(ex, channel), channel.secret().reveal(),
-                            clock.millis()));
-                }
-            }
+            // a signed robot's query is made by each attempt (see attempt)
+            case DINGTALK -> json(m, AlertMessages.dingtalk(n));
             case EMAIL -> {
                 m.setBody(AlertMessages.emailBody(n));
                 m.setHeader("Subject", AlertMessages.emailSubject(n));
@@ -66,9 +61,18 @@ public class AlertDelivery {
         }
     }
 
-    /** One more attempt to send it (the first, or a retry of the channel's error handler). */
+    /**
+     * One more attempt to send it (the first, or a retry of the channel's error handler). A DingTalk robot with a secret
+     * gets its signature here, at the time of the attempt: the robot refuses a timestamp an hour old, and the retries
+     * (their backoff doubling) can run longer than that.
+     */
     public void attempt(Exchange ex) {
         ex.setProperty(ATTEMPTS, attempts(ex) + 1);
+        AlertChannel channel = channel(ex.getProperty(NOTIFICATION, Notification.class));
+        if (channel.format() == ChannelFormat.DINGTALK && channel.secret() != null) {
+            ex.getMessage().setHeader(Exchange.HTTP_QUERY, DingTalkSigning.signedQuery(webhookQuery(ex, channel),
+                    channel.secret().reveal(), clock.millis()));
+        }
     }
 
     /**

@@ -40,7 +40,8 @@ public class AlertEvaluator {
 
     /**
      * @param tasks      every task in the history (TrendsService.tasks: SQL)
-     * @param watched    whether a task is watched now (configured, or discovered and not gone)
+     * @param watched    whether the configuration takes the task in (SourceConfig.covers); a discovered task the list
+     *                   dropped is left out by its goneAt
      * @param stallAfter migwatch.trends.stall-after, for the stalled condition's "since"
      */
     public AlertEvaluator(AlertsConfig config, AlertStore store, Supplier<List<TaskView>> tasks, BiPredicate<String, String> watched,

@@ -1,6 +1,12 @@
 package dev.migwatch.alert;
 
+import dev.migwatch.source.ConfigException;
+import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.Model;
+
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The alert routes from the templates of routes/migwatch-alerts.camel.yaml: the evaluation (when any rule is configured;
@@ -16,6 +22,24 @@ public final class AlertRoutes extends RouteBuilder {
     public AlertRoutes(AlertsConfig config, boolean clustered) {
         this.config = config;
         this.clustered = clustered;
+    }
+
+    /**
+     * camel-main adds the templated routes once every routes file is loaded: a missing template here means the file is
+     * not among them (a routes/ folder from before the alerts, an embedding application's include pattern), which is
+     * said as a configuration problem rather than Camel's "Cannot find RouteTemplate" stack trace.
+     */
+    @Override
+    public void addTemplatedRoutesToCamelContext(CamelContext context) throws Exception {
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        boolean needed = !config.rules().isEmpty() || !config.channels().isEmpty();
+        if (needed && Stream.of("migwatch-alerts-evaluate", "migwatch-alert-channel", "migwatch-alert-send")
+                .anyMatch(id -> model.getRouteTemplateDefinition(id) == null)) {
+            throw new ConfigException(List.of("migwatch.alerts.* needs the routes of migwatch-alerts.camel.yaml, which are not "
+                    + "loaded: copy it into the routes/ folder beside application.properties, or add "
+                    + "classpath:migwatch/routes/migwatch-alerts.camel.yaml to camel.main.routes-include-pattern"));
+        }
+        super.addTemplatedRoutesToCamelContext(context);
     }
 
     @Override

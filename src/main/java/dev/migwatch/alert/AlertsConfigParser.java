@@ -37,6 +37,8 @@ public final class AlertsConfigParser {
     /** The keys migwatch.alerts.<key> outside rules and channels. */
     public static final Set<String> GLOBAL_KEYS = Set.of("dashboard-url", "interval", "delivery.retries", "delivery.backoff");
     private static final Pattern BLOCK_KEY = Pattern.compile("migwatch\\.alerts\\.(rules|channels)\\.([A-Za-z0-9_-]+)\\.([a-z.-]+)");
+    /** The width of alert.rule and alert_notification.channel (V7). */
+    static final int NAME_MAX = 100;
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):.+", Pattern.DOTALL);
 
     private AlertsConfigParser() {
@@ -83,6 +85,7 @@ public final class AlertsConfigParser {
         }
         Map<String, AlertChannel> parsedChannels = new LinkedHashMap<>();
         channels.forEach((name, keys) -> {
+            nameFits("channel", name, problems);
             AlertChannel c = channel(name, keys, knownScheme, problems);
             String why = c == null ? null : endpointProblem.apply(c);
             if (why != null) {
@@ -93,6 +96,7 @@ public final class AlertsConfigParser {
         });
         List<AlertRule> parsedRules = new ArrayList<>();
         rules.forEach((name, keys) -> {
+            nameFits("rule", name, problems);
             AlertRule r = rule(name, keys, channels.keySet(), problems);
             if (r != null) {
                 parsedRules.add(r);
@@ -117,6 +121,14 @@ public final class AlertsConfigParser {
             throw new ConfigException(problems);
         }
         return new AlertsConfig(parsedRules, parsedChannels, dashboardUrl, interval, retries, backoff);
+    }
+
+    /** The name must fit its column (alert.rule, alert_notification.channel): a longer one would fail every evaluation. */
+    private static void nameFits(String what, String name, List<String> problems) {
+        if (name.length() > NAME_MAX) {
+            problems.add(PREFIX + what + "s." + name + ": a " + what + " name has at most " + NAME_MAX + " characters (it has "
+                    + name.length() + ")");
+        }
     }
 
     private static AlertChannel channel(String name, Map<String, String> keys, Predicate<String> knownScheme, List<String> problems) {

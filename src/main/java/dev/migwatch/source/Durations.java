@@ -20,6 +20,7 @@ public final class Durations {
         if (t.startsWith("pt") || t.startsWith("p")) {
             try {
                 Duration d = Duration.parse(text.trim().toUpperCase());
+                d.toMillis(); // beyond a long of milliseconds: thrown, and no duration
                 return d.isNegative() || d.isZero() ? null : d;
             } catch (RuntimeException e) {
                 return null;
@@ -28,19 +29,25 @@ public final class Durations {
         Matcher m = PART.matcher(t);
         Duration total = Duration.ZERO;
         int end = 0;
-        while (m.find()) {
-            if (m.start() != end) {
-                return null;
+        try {
+            while (m.find()) {
+                if (m.start() != end) {
+                    return null;
+                }
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+                end = m.end();
             }
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
-            end = m.end();
+            // the callers take milliseconds (timers, redelivery delays): a duration beyond them is no duration either
+            total.toMillis();
+        } catch (NumberFormatException | ArithmeticException tooLarge) {
+            return null;
         }
         return end == t.length() && end > 0 && !total.isZero() ? total : null;
     }

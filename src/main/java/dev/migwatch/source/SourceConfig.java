@@ -53,6 +53,15 @@ public record SourceConfig(
         return discovery != null;
     }
 
+    /**
+     * Whether the configuration takes the task in: named in tasks, or any task of the account with tasks = * (the task
+     * table's gone_at says which of those the list dropped). Unlike the list a node keeps in memory, the same on every
+     * node and from the start.
+     */
+    public boolean covers(String taskId) {
+        return discovers() || tasks.contains(taskId);
+    }
+
     @Override
     public String toString() {
         // records print every component; spell it out so no secret can slip into a log line

@@ -129,4 +129,35 @@ class AlertsConfigParserTest {
         assertEquals(List.of(), c.rules());
         assertNull(c.taskUrl("s", "t"), "no dashboard: no url");
     }
+
+    @Test
+    void aNameLongerThanItsColumnIsAConfigurationProblem() {
+        // alert.rule and alert_notification.channel hold 100 characters: a longer name failed every evaluation's
+        // transaction, so that no rule at all was evaluated
+        String longName = "r".repeat(101);
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("migwatch.alerts.rules." + longName + ".condition", "failed");
+        p.put("migwatch.alerts.rules." + longName + ".channels", "c".repeat(101));
+        p.put("migwatch.alerts.channels." + "c".repeat(101) + ".uri", "log:alerts");
+        p.put("migwatch.alerts.rules." + "r".repeat(100) + ".condition", "failed");
+        ConfigException e = assertThrows(ConfigException.class, () -> AlertsConfigParser.parse(p, SCHEMES::contains, null));
+        assertEquals(List.of(
+                "migwatch.alerts.channels." + "c".repeat(101) + ": a channel name has at most 100 characters (it has 101)",
+                "migwatch.alerts.rules." + longName + ": a rule name has at most 100 characters (it has 101)"), e.problems());
+    }
+
+    @Test
+    void aDurationTooLargeForJavaIsNamedNotThrown() {
+        // a number beyond a long, or days beyond what a Duration holds, threw out of the parser: a stack trace at start
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("migwatch.alerts.interval", "99999999999999999999s");
+        p.put("migwatch.alerts.rules.r.condition", "failed");
+        p.put("migwatch.alerts.rules.r.repeat", "999999999999999d");
+        p.put("migwatch.alerts.delivery.backoff", "P999999999999D");
+        ConfigException e = assertThrows(ConfigException.class, () -> AlertsConfigParser.parse(p, SCHEMES::contains, null));
+        assertEquals(List.of(
+                "migwatch.alerts.rules.r.repeat '999999999999999d' is not a duration: write it like 30s, 5m, 1h or 500ms",
+                "migwatch.alerts.interval '99999999999999999999s' is not a duration: write it like 30s, 5m, 1h or 500ms",
+                "migwatch.alerts.delivery.backoff 'P999999999999D' is not a duration: write it like 30s, 5m, 1h or 500ms"), e.problems());
+    }
 }

@@ -82,7 +82,52 @@ class AlertsAcrossNodesTest {
         }
     }
 
+    /**
+     * The alerts of a task found by listing the account ({@code tasks = *}) belong to the history, not to the memory of
+     * the node that listed it: a node whose own list of the account is empty (after a start whose listing has not
+     * answered, or in a cluster a source another node leads and lists) must not resolve them as "no longer watched".
+     * Here a single node fires on a discovered task, restarts with the provider unreachable, and evaluates on.
+     */
+    @Test
+    void aRestartWhoseListingFailsKeepsTheFiringAlertOfADiscoveredTask() throws Exception {
+        SimClock frozen = new SimClock(Instant.now(), 1, () -> 0L);
+        String db = "jdbc:h2:file:" + dir.resolve("history");
+        try (ProviderSimulator sim = new ProviderSimulator(SimulatorSettings.defaults().withUdtsTask(TASK, UdtsScenario.FAIL_THEN_RECOVER),
+                0, frozen, Clock.systemUTC()).start(); RecordingReceiver hook = new RecordingReceiver()) {
+            frozen.advance(Duration.ofSeconds(210)); // Failed: the dump was refused
+            Main first = node("node-a", db, sim.baseUri().toString(), "*", false, sim, hook);
+            first.start();
+            try {
+                assertTrue(FaultTestSupport.await(30_000, () -> hook.requests("/hook").size() == 1), "fires on the listed task: " + hook.all());
+                JsonNode told = JSON.readTree(hook.requests("/hook").get(0).body());
+                assertEquals("FIRING " + TASK, told.path("state").asText() + " " + told.path("taskId").asText());
+            } finally {
+                first.stop();
+            }
+
+            // the same history, the provider unreachable: the account cannot be listed, this node knows no task of it
+            Main second = node("node-a", db, "http://127.0.0.1:" + freePort(), "*", false, sim, hook);
+            second.start();
+            try {
+                NotifyBuilder evaluated = new NotifyBuilder(second.getCamelContext()).fromRoute("migwatch-alerts-evaluate").whenDone(5).create();
+                assertTrue(evaluated.matches(30, TimeUnit.SECONDS), "the rules are evaluated after the restart");
+                assertEquals(1, hook.requests("/hook").size(), "nothing resolved the alert of the discovered task: " + hook.all());
+            } finally {
+                second.stop();
+            }
+        }
+    }
+
     private Main node(String id, String db, ProviderSimulator sim, RecordingReceiver hook) throws IOException {
+        return node(id, db, sim.baseUri().toString(), TASK, true, sim, hook);
+    }
+
+    /**
+     * @param tasks     the source's tasks (TASK, or * to list the account)
+     * @param clustered in the file cluster of the test's directory, else a single node
+     */
+    private Main node(String id, String db, String endpoint, String tasks, boolean clustered, ProviderSimulator sim,
+                      RecordingReceiver hook) throws IOException {
         Main m = new Main();
         m.setDefaultPropertyPlaceholderLocation("classpath:migwatch/application.properties");
         m.addOverrideProperty("camel.main.name", id);
@@ -92,17 +137,22 @@ class AlertsAcrossNodesTest {
         m.configure().addConfiguration(new dev.migwatch.MigwatchConfiguration());
         m.addOverrideProperty("migwatch.db.url", db);
         m.addOverrideProperty("migwatch.journal.dir", dir.resolve("journal-" + id).toString());
-        // both nodes in one cluster (one shared directory): one of them leads the evaluation of the alert rules
-        m.addOverrideProperty("migwatch.cluster.type", "file");
-        m.addOverrideProperty("migwatch.cluster.file.root", dir.resolve("cluster").toString());
-        m.addOverrideProperty("migwatch.cluster.file.lock-interval", "200ms");
-        m.addOverrideProperty("migwatch.cluster.node-id", id);
+        if (clustered) {
+            // both nodes in one cluster (one shared directory): one of them leads the evaluation of the alert rules
+            m.addOverrideProperty("migwatch.cluster.type", "file");
+            m.addOverrideProperty("migwatch.cluster.file.root", dir.resolve("cluster").toString());
+            m.addOverrideProperty("migwatch.cluster.file.lock-interval", "200ms");
+            m.addOverrideProperty("migwatch.cluster.node-id", id);
+        }
         String p = "migwatch.sources.nodes.";
         m.addOverrideProperty(p + "provider", "udts");
-        m.addOverrideProperty(p + "endpoint", sim.baseUri().toString());
+        m.addOverrideProperty(p + "endpoint", endpoint);
         m.addOverrideProperty(p + "public-key", sim.settings().ucloudPublicKey());
         m.addOverrideProperty(p + "private-key", sim.settings().ucloudPrivateKey());
-        m.addOverrideProperty(p + "tasks", TASK);
+        m.addOverrideProperty(p + "tasks", tasks);
+        if (tasks.contains("*")) {
+            m.addOverrideProperty(p + "discovery-interval", "500ms");
+        }
         m.addOverrideProperty(p + "interval", "200ms");
         m.addOverrideProperty("migwatch.alerts.interval", "300ms");
         m.addOverrideProperty("migwatch.alerts.channels.hook.uri", hook.url("/hook"));

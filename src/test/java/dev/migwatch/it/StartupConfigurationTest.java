@@ -221,6 +221,25 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void alertRulesWithoutTheAlertRoutesSayWhichFileIsMissing() throws Exception {
+        // a routes/ folder from before the alerts (it wins over the jar's), or an embedding application's pattern without
+        // migwatch-alerts.camel.yaml: the rules' routes have no template to come from
+        Files.createDirectories(workDir.resolve("routes"));
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().equals("migwatch-alerts.camel.yaml")).toList()) {
+                Files.copy(f, workDir.resolve("routes").resolve(f.getFileName()));
+            }
+        }
+        Run run = start(List.of("-Dmigwatch.sources.o.provider=oms", "-Dmigwatch.sources.o.region=cn-hangzhou",
+                "-Dmigwatch.sources.o.tasks=np_1", "-Dmigwatch.sources.o.access-key-id=id",
+                "-Dmigwatch.sources.o.access-key-secret=" + SECRET, "-Dmigwatch.sources.o.endpoint=http://127.0.0.1:1",
+                "-Dmigwatch.alerts.rules.broken.condition=failed"));
+        assertEquals(2, run.exitCode, run.output);
+        assertTrue(run.output.contains("migwatch.alerts.* needs the routes of migwatch-alerts.camel.yaml"), run.output);
+        assertFalse(run.output.contains("Cannot find RouteTemplate"), "no stack trace: " + run.output);
+    }
+
+    @Test
     void sourcesCanComeFromEnvironmentVariables() throws Exception {
         Run run = start(List.of(), Map.of(
                 "MIGWATCH_SOURCES_ENV_DTS_PROVIDER", "dts",
