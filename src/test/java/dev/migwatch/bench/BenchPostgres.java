@@ -33,7 +33,11 @@ final class BenchPostgres {
             try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, user, password)) {
                 body.run(db, schema);
             } finally {
-                exec(admin, "DROP SCHEMA " + schema + " CASCADE");
+                if (Boolean.getBoolean("bench.keep-schema")) {
+                    System.out.println(name + ": schema " + schema + " kept (-Dbench.keep-schema)"); // to look into it
+                } else {
+                    exec(admin, "DROP SCHEMA " + schema + " CASCADE");
+                }
             }
         }
     }
