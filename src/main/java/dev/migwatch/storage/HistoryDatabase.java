@@ -92,7 +92,7 @@ public final class HistoryDatabase {
                 .locations("classpath:db/migwatch")
                 .table("migwatch_schema_history")
                 .placeholders(placeholders(dataSource))
-                .javaMigrations(new V4__PostgresqlStorage())
+                .javaMigrations(new V4__PostgresqlStorage(), new V8__PollKeysAndLatest())
                 .load()
                 .migrate()
                 .migrationsExecuted;

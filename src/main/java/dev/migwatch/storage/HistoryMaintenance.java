@@ -102,9 +102,9 @@ public class HistoryMaintenance {
                 deleted += batches(c, "DELETE FROM task_error WHERE id IN (SELECT id FROM task_error WHERE last_seen < ? "
                         + "FETCH FIRST " + BATCH + " ROWS ONLY)", samplesBefore, deadline);
                 Instant pollsBefore = covered == null ? now.minus(retention.polls()) : min(now.minus(retention.polls()), covered);
-                // poll_call rows go with their poll (ON DELETE CASCADE)
-                deleted += batches(c, "DELETE FROM poll WHERE id IN (SELECT id FROM poll WHERE polled_at < ? "
-                        + "FETCH FIRST " + BATCH + " ROWS ONLY)", pollsBefore, deadline);
+                // through the time index an hour at a time; poll_call rows go with their poll (ON DELETE CASCADE)
+                deleted += slices(c, "poll", "polled_at", "DELETE FROM poll WHERE polled_at >= ? AND polled_at < ?", pollsBefore,
+                        deadline);
                 Instant rawBefore = now.minus(retention.raw());
                 String raw = "raw_body";
                 if (rawPartitioned(c)) {

@@ -61,11 +61,22 @@ enum StateTable {
                 + ", ?".repeat(columns.size()) + ")";
     }
 
-    /** SELECT ref, values... of the newest row of each entity of one task (the dimension's state_at). */
-    String latestSql(String dimension) {
-        return "SELECT d.id, " + columns.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "))
-                + " FROM " + dimension + " d JOIN " + table + " s ON s." + refColumn + " = d.id AND s.polled_at = d.state_at"
-                + " WHERE d." + (this == TASK ? "id" : "task_ref") + " = ?";
+    /**
+     * SELECT ref, values..., polled_at, and for a step or component its state_at, of the newest row of each entity of one
+     * task: for the task, task_latest.state_at; for a step or component its row at the task's newest successful poll if it
+     * changed then, else the row at its state_at (see V8__PollKeysAndLatest and HistoryStore.flushPointers).
+     */
+    String latestSql() {
+        String values = columns.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "));
+        if (this == TASK) {
+            return "SELECT l.task_ref, " + values + ", s.polled_at FROM task_latest l JOIN task_state s ON s.task_ref = l.task_ref "
+                    + "AND s.polled_at = l.state_at WHERE l.task_ref = ?";
+        }
+        String dimension = this == STEP ? "step" : "component";
+        return "SELECT d.id, " + values + ", s.polled_at, d.state_at FROM " + dimension + " d "
+                + "JOIN task_latest l ON l.task_ref = d.task_ref JOIN " + table + " s ON s." + refColumn + " = d.id "
+                + "AND s.polled_at = COALESCE((SELECT n.polled_at FROM " + table + " n WHERE n." + refColumn + " = d.id "
+                + "AND n.polled_at = l.last_ok_at), d.state_at) WHERE d.task_ref = ?";
     }
 
     void bind(PreparedStatement ps, int ref, java.time.Instant polledAt, List<Object> values) throws SQLException {

@@ -382,7 +382,8 @@ public class TrendQueries {
     }
 
     public Optional<TaskKey> taskKey(String source, String taskId) {
-        return query("SELECT id, first_polled_at, last_ok_at FROM task WHERE source = ? AND task_id = ?", List.of(source, taskId),
+        return query("SELECT t.id, t.first_polled_at, l.last_ok_at FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id "
+                        + "WHERE t.source = ? AND t.task_id = ?", List.of(source, taskId),
                 rs -> new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3))).stream().findFirst();
     }
 
@@ -491,7 +492,8 @@ public class TrendQueries {
         if (reads.size() == 1) {
             taskKey(reads.get(0).source(), reads.get(0).taskId()).ifPresent(k -> out.put(id(reads.get(0)), k));
         } else if (!reads.isEmpty()) {
-            query("SELECT id, first_polled_at, last_ok_at, source, task_id FROM task", List.of(), rs -> out.put(
+            query("SELECT t.id, t.first_polled_at, l.last_ok_at, t.source, t.task_id FROM task t LEFT JOIN task_latest l "
+                    + "ON l.task_ref = t.id", List.of(), rs -> out.put(
                     rs.getString(4) + '\u0000' + rs.getString(5), new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3))));
         }
         return out;
@@ -776,7 +778,7 @@ public class TrendQueries {
     /** Poll cycles from the poll log (v_poll_log), newest first. */
     public List<PollRow> polls(PollFilter f) {
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT source, provider, task_id, poll_id, polled_at, outcome, calls,"
+        StringBuilder sql = new StringBuilder("SELECT source, provider, task_id, polled_at, outcome, calls,"
                 + " duration_ms, api, http_status, request_id, error_code, error_message, node FROM v_poll_log WHERE 1 = 1");
         if (f.source() != null) {
             sql.append(" AND source = ?");
@@ -790,10 +792,10 @@ public class TrendQueries {
             sql.append(" AND outcome = ?");
             args.add(f.outcome());
         }
-        sql.append(timeFilter("polled_at", f.from(), f.to(), args)).append(" ORDER BY polled_at DESC, poll_id DESC");
+        sql.append(timeFilter("polled_at", f.from(), f.to(), args)).append(" ORDER BY polled_at DESC, source, task_id");
         return query(sql.toString(), args, f.limit(), rs -> new PollRow(rs.getString(1), rs.getString(2),
-                rs.getString(3), rs.getLong(4), instant(rs, 5), rs.getString(6), rs.getInt(7), rs.getLong(8),
-                rs.getString(9), integer(rs, 10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14)));
+                rs.getString(3), instant(rs, 4), rs.getString(5), rs.getInt(6), rs.getLong(7),
+                rs.getString(8), integer(rs, 9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13)));
     }
 
     /** One answer of a provider as it was received (decoded from raw_body). */

@@ -170,8 +170,10 @@ class HistoryStoreTest {
                 List.of(new ApiCall("DescribeProject", 1, t0.plusSeconds(30), 5, null, null, "TIMEOUT", "SocketTimeoutException", "read")),
                 List.of());
         store.write(failed);
-        assertEquals(1, count("SELECT COUNT(*) FROM task WHERE last_polled_at = TIMESTAMP '2026-03-01 00:00:30'"
-                + " AND last_ok_at = TIMESTAMP '2026-03-01 00:00:00' AND last_error_at IS NULL AND last_outcome = 'TIMEOUT'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM task_latest WHERE last_polled_at = TIMESTAMP '2026-03-01 00:00:30'"
+                + " AND last_ok_at = TIMESTAMP '2026-03-01 00:00:00' AND state_at = TIMESTAMP '2026-03-01 00:00:00'"
+                + " AND last_outcome = 'TIMEOUT'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE last_error_at IS NULL"));
         assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE sampled_at = TIMESTAMP '2026-03-01 00:00:00'"
                 + " AND last_poll_outcome = 'TIMEOUT' AND status = 'RUNNING'"));
     }
@@ -183,8 +185,8 @@ class HistoryStoreTest {
         TaskSnapshot older = snapshot(List.of(), body("{}"), t0.minusSeconds(60));
         store.write(newer);
         store.write(older);
-        assertEquals(1, count("SELECT COUNT(*) FROM task WHERE last_polled_at = TIMESTAMP '2026-03-01 00:01:00'"
-                + " AND last_ok_at = TIMESTAMP '2026-03-01 00:01:00'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM task_latest WHERE last_polled_at = TIMESTAMP '2026-03-01 00:01:00'"
+                + " AND last_ok_at = TIMESTAMP '2026-03-01 00:01:00' AND last_outcome = 'OK'"));
         assertEquals(2, count("SELECT COUNT(*) FROM poll"), "the late cycle is in the poll log");
         assertEquals(1, count("SELECT COUNT(*) FROM task_state"), "but its values do not rewrite the past");
     }
