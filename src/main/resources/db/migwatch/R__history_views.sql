@@ -9,7 +9,8 @@
 -- Where the newest rows are (V8): task_latest holds, per task, its newest poll (last_polled_at, last_outcome), newest
 -- successful poll (last_ok_at) and newest task_state row (state_at). The newest row of a step or component is at the
 -- task's last_ok_at when it changed at that poll, else at its own state_at (which the writer moves only when the entity
--- stops changing, not at every change): COALESCE((row at last_ok_at), state_at) below. Both are key lookups.
+-- stops changing, not at every change): the row n at last_ok_at if there is one, else the row at state_at, below. Both
+-- are key lookups. (The REST API reads the same rows on PostgreSQL with LATERAL lookups, TrendQueries.)
 
 DROP VIEW IF EXISTS v_metric_rollup;
 DROP VIEW IF EXISTS v_step_unchanged;
@@ -86,9 +87,23 @@ JOIN task t ON t.id = e.task_ref;
 --   last_poll_*                        the newest poll and, when it failed, the call that decided it
 --   last_error_*                       the error last seen most recently
 --   discovered_at, gone_at, gone_reason  discovery: first listed; no longer watched since, and why (V5)
+--   processed_records, total_records   an OMS task's are its running full transfer's (FULL_TRANSFER): since V8 they are
+--                                      not repeated in task_state, but taken from that step's newest row
 CREATE VIEW v_task_latest AS
 SELECT t.source, t.provider, t.task_id, l.last_ok_at AS sampled_at, t.task_name, t.task_type, s.raw_status,
-       s.status, s.running_step, s.progress_pct, s.delay_seconds, s.processed_records, s.total_records,
+       s.status, s.running_step, s.progress_pct, s.delay_seconds,
+       COALESCE(s.processed_records, CASE WHEN t.provider = 'oms' THEN
+           (SELECT f.processed_records FROM step fs
+            LEFT JOIN step_state n ON n.step_ref = fs.id AND n.polled_at = l.last_ok_at
+            JOIN step_state f ON f.step_ref = fs.id AND f.polled_at = COALESCE(n.polled_at, fs.state_at)
+            WHERE fs.task_ref = t.id AND UPPER(fs.step_name) = 'FULL_TRANSFER' AND f.status = 'RUNNING' AND f.present = TRUE
+            ORDER BY COALESCE(fs.step_order, 2147483647), fs.step_key FETCH FIRST 1 ROW ONLY) END) AS processed_records,
+       COALESCE(s.total_records, CASE WHEN t.provider = 'oms' THEN
+           (SELECT f.capacity FROM step fs
+            LEFT JOIN step_state n ON n.step_ref = fs.id AND n.polled_at = l.last_ok_at
+            JOIN step_state f ON f.step_ref = fs.id AND f.polled_at = COALESCE(n.polled_at, fs.state_at)
+            WHERE fs.task_ref = t.id AND UPPER(fs.step_name) = 'FULL_TRANSFER' AND f.status = 'RUNNING' AND f.present = TRUE
+            ORDER BY COALESCE(fs.step_order, 2147483647), fs.step_key FETCH FIRST 1 ROW ONLY) END) AS total_records,
        s.elapsed_seconds, s.provider_eta_seconds, s.failed_message, s.started_at, s.finished_at,
        l.last_polled_at AS last_poll_at, p.api AS last_poll_api, l.last_outcome AS last_poll_outcome,
        p.http_status AS last_poll_http_status, p.error_code AS last_poll_error_code,
@@ -118,9 +133,8 @@ SELECT t.source, t.provider, t.task_id, s.polled_at, st.step_key, st.parent_step
 FROM step st
 JOIN task t ON t.id = st.task_ref
 JOIN task_latest l ON l.task_ref = st.task_ref
-JOIN step_state s ON s.step_ref = st.id
- AND s.polled_at = COALESCE((SELECT n.polled_at FROM step_state n WHERE n.step_ref = st.id AND n.polled_at = l.last_ok_at),
-                            st.state_at)
+LEFT JOIN step_state n ON n.step_ref = st.id AND n.polled_at = l.last_ok_at
+JOIN step_state s ON s.step_ref = st.id AND s.polled_at = COALESCE(n.polled_at, st.state_at)
 WHERE s.present = TRUE;
 
 -- v_component_latest: OMS components as of each task's newest successful poll.
@@ -131,9 +145,8 @@ SELECT t.source, t.provider, t.task_id, s.polled_at, k.kind, k.name, s.raw_statu
 FROM component k
 JOIN task t ON t.id = k.task_ref
 JOIN task_latest l ON l.task_ref = k.task_ref
-JOIN component_state s ON s.component_ref = k.id
- AND s.polled_at = COALESCE((SELECT n.polled_at FROM component_state n WHERE n.component_ref = k.id AND n.polled_at = l.last_ok_at),
-                            k.state_at)
+LEFT JOIN component_state n ON n.component_ref = k.id AND n.polled_at = l.last_ok_at
+JOIN component_state s ON s.component_ref = k.id AND s.polled_at = COALESCE(n.polled_at, k.state_at)
 WHERE s.present = TRUE;
 
 -- v_full_transfer_progress: the full data steps over time (OMS FULL_TRANSFER and FULL_VERIFIER, UDTS
@@ -189,9 +202,8 @@ SELECT t.source, t.provider, t.task_id, st.step_key, st.step_name, l.status, tl.
 FROM step st
 JOIN task t ON t.id = st.task_ref
 JOIN task_latest tl ON tl.task_ref = st.task_ref
-JOIN step_state l ON l.step_ref = st.id
- AND l.polled_at = COALESCE((SELECT n.polled_at FROM step_state n WHERE n.step_ref = st.id AND n.polled_at = tl.last_ok_at),
-                            st.state_at)
+LEFT JOIN step_state n ON n.step_ref = st.id AND n.polled_at = tl.last_ok_at
+JOIN step_state l ON l.step_ref = st.id AND l.polled_at = COALESCE(n.polled_at, st.state_at)
 WHERE l.present = TRUE;
 
 -- v_metric_rollup: the rollups with their task, and the step key or component kind/name (name null for the

@@ -163,7 +163,7 @@ public class HistoryStore {
                         + "its values are not", s.cycleId(), s.source(), s.taskId(), at, task.lastOkAt);
             } else {
                 updateTaskInfo(c, task, s.task());
-                stateAt = writeTaskState(c, task, at, s.task());
+                stateAt = writeTaskState(c, task, at, s);
                 // a part the answers did not cover at all (an idle task recorded from its list entry) stays as stored
                 if (!s.notReported().contains(TaskPart.STEPS)) {
                     writeSteps(c, task, at, s.steps());
@@ -344,8 +344,8 @@ public class HistoryStore {
 
     // ---- states
 
-    private static Instant writeTaskState(Connection c, KnownTask task, Instant at, TaskState t) throws SQLException {
-        List<Object> values = StateTable.of(t);
+    private static Instant writeTaskState(Connection c, KnownTask task, Instant at, TaskSnapshot s) throws SQLException {
+        List<Object> values = StateTable.of(s);
         if (values.equals(task.state)) {
             return null;
         }

@@ -2,6 +2,7 @@ package dev.migwatch.storage;
 
 import dev.migwatch.history.ComponentSample;
 import dev.migwatch.history.StepSample;
+import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.history.TaskState;
 import dev.migwatch.storage.SqlRow.Col;
 import dev.migwatch.storage.SqlRow.Col.Kind;
@@ -107,10 +108,37 @@ enum StateTable {
         return SqlRow.clip(s, max);
     }
 
+    /**
+     * The task's values as task_state stores them. An OMS task's processed and total records are those of its running
+     * full transfer (OmsProjectMapper): they change at every poll of it, and stored here as well they would make a
+     * task_state row per poll that repeats the step's row. So they are stored as null when they are the running full
+     * transfer's (always, for OMS), and v_task_latest takes them from that step.
+     */
+    static List<Object> of(TaskSnapshot s) {
+        TaskState t = s.task();
+        StepSample.Throughput full = "oms".equalsIgnoreCase(s.provider()) ? runningFullTransfer(s.steps()) : null;
+        boolean fromStep = full != null && java.util.Objects.equals(full.processedRecords(), t.processedRecords())
+                && java.util.Objects.equals(full.capacity(), t.totalRecords());
+        return of(t, fromStep);
+    }
+
+    /** The throughput of the first RUNNING step named FULL_TRANSFER, as v_task_latest finds it. */
+    private static StepSample.Throughput runningFullTransfer(List<StepSample> steps) {
+        return steps.stream().filter(st -> "FULL_TRANSFER".equalsIgnoreCase(st.stepName()) && st.status().name().equals("RUNNING"))
+                .sorted(java.util.Comparator.comparing((StepSample st) -> st.stepOrder() == null ? Integer.MAX_VALUE : st.stepOrder())
+                        .thenComparing(StepSample::stepKey))
+                .findFirst().map(StepSample::throughput).orElse(null);
+    }
+
     static List<Object> of(TaskState t) {
+        return of(t, false);
+    }
+
+    private static List<Object> of(TaskState t, boolean recordsFromStep) {
         TaskState.BinlogPosition b = t.binlog();
         return values(c(t.rawStatus(), 100), t.status().name(), c(t.runningStep(), 100), t.progressPct(), t.delaySeconds(),
-                t(t.delaySampledAt()), t.processedRecords(), t.totalRecords(), t.elapsedSeconds(), t.providerEtaSeconds(),
+                t(t.delaySampledAt()), recordsFromStep ? null : t.processedRecords(), recordsFromStep ? null : t.totalRecords(),
+                t.elapsedSeconds(), t.providerEtaSeconds(),
                 t.retryCount(), t.maxRetryCount(), c(t.failedMessage(), 4000), b == null ? null : c(b.name(), 200),
                 b == null ? null : b.position(), b == null ? null : c(b.gtid(), 4000), t(t.startedAt()), t(t.finishedAt()));
     }

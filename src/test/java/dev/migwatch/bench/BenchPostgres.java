@@ -42,6 +42,19 @@ final class BenchPostgres {
         }
     }
 
+    /** A schema an earlier run kept (-Dbench.keep-schema), to measure reads again without writing the history again. */
+    static void withExistingSchema(String name, String schema, Body body) throws Exception {
+        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
+        if (url == null) {
+            System.out.println(name + ": MIGWATCH_TEST_POSTGRES_URL not set, not measured");
+            return;
+        }
+        try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
+                System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"))) {
+            body.run(db, schema);
+        }
+    }
+
     static void exec(javax.sql.DataSource db, String sql) throws Exception {
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);

@@ -165,10 +165,14 @@ class HistoryGrowthBenchmarkTest {
         List<String> perQuarter = new ArrayList<>();
         long started = System.nanoTime();
         long written = 0;
+        List<String> names = List.copyOf(projects.keySet());
         for (int p = 0; p < POLLS; p++) {
             double t = START + (double) p * INTERVAL;
-            clock.set(EPOCH.plusMillis((long) (t * 1000)));
-            for (String project : projects.keySet()) {
+            for (int i = 0; i < names.size(); i++) {
+                String project = names.get(i);
+                // the tasks of a round polled one after the other across the interval, as the poller spreads them (not all at
+                // one instant, which would let PostgreSQL's index deduplication store the time of a round once)
+                clock.set(EPOCH.plusMillis((long) ((t + (double) INTERVAL * i / names.size()) * 1000)));
                 Map<String, String> bodies = answers.at(project, t + (project.hashCode() & 7));
                 TaskSnapshot s = snapshot(oms, source, project, clock.instant(), bodies);
                 bodyBytes += bodies.values().stream().mapToLong(String::length).sum();

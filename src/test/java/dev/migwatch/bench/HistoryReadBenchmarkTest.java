@@ -77,6 +77,21 @@ class HistoryReadBenchmarkTest {
 
     @Test
     void postgresqlManyTasks() throws Exception {
+        String kept = System.getProperty("bench.schema");
+        if (kept != null && !kept.isBlank()) {
+            // -Dbench.schema=NAME: the reads again, on a history an earlier run kept (-Dbench.keep-schema); the schema is
+            // brought to the current version first
+            BenchPostgres.withExistingSchema("PostgreSQL", kept, (db, schema) -> {
+                HistoryDatabase.migrate(db);
+                TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());
+                List<String> ids = trends.queries().tasks().stream().map(r -> r.source() + "/" + r.taskId()).toList();
+                Instant newest = trends.queries().tasks().stream().map(r -> r.sampledAt()).filter(java.util.Objects::nonNull)
+                        .max(Instant::compareTo).orElseThrow();
+                measure("PostgreSQL", ids.size() + " tasks of schema " + schema + " (kept)", trends, ids, newest,
+                        HistoryGrowthBenchmarkTest.rowCounts(db).toString());
+            });
+            return;
+        }
         withPostgres("PostgreSQL", this::manyTasks);
     }
 
@@ -159,6 +174,12 @@ class HistoryReadBenchmarkTest {
             assertEquals(expected, trends.tasks().size());
             return null;
         });
+        // what the list's time goes to: the tasks (v_task_latest), their steps (v_step_latest); the rest is the batched
+        // ETA and delay reads
+        double taskRows = median(() -> trends.queries().tasks());
+        double stepRows = median(() -> trends.queries().stepsNowOfAllTasks());
+        System.out.printf("%s, %s: GET /api/tasks %.1f ms, of which the task rows %.1f ms, their steps %.1f ms%n", name, history,
+                apiTasks, taskRows, stepRows);
         int maxPoints = trends.settings().maxPoints();
         double seriesAll = median(() -> Downsampler.downsample(trends.queries().series(first[0], first[1], Metric.DELAY, null, null, null),
                 maxPoints));

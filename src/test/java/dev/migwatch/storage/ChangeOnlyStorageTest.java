@@ -81,7 +81,7 @@ class ChangeOnlyStorageTest {
                 }
                 Instant at = SqlRow.micros(s.polledAt());
                 String when = "as of poll at " + s.polledAt() + " (seed " + seed + ")";
-                assertEquals(StateTable.of(lastOk.task()), asOf(c, StateTable.TASK, "task", task, at).get(task), when);
+                assertEquals(StateTable.of(lastOk), asOf(c, StateTable.TASK, "task", task, at).get(task), when);
                 Map<String, List<Object>> steps = new LinkedHashMap<>();
                 lastOk.steps().forEach(st -> steps.put(st.stepKey(), StateTable.of(st)));
                 assertEquals(steps, byKey(c, StateTable.STEP, "step", "step_key", task, at), "steps " + when);

@@ -111,7 +111,7 @@ final class StoredCycles {
             }
             // every Snapshots cycle changes the task's progress, so each successful one has its own task row
             assertEquals(1, taskRows, "task row of cycle " + n);
-            assertEquals(Map.of("", StateTable.of(s.task())), asOf(c, StateTable.TASK, "task", "''", taskRef, at), "task of cycle " + n);
+            assertEquals(Map.of("", StateTable.of(s)), asOf(c, StateTable.TASK, "task", "''", taskRef, at), "task of cycle " + n);
             Map<String, List<Object>> steps = new LinkedHashMap<>();
             for (StepSample st : s.steps()) {
                 steps.put(st.stepKey(), StateTable.of(st));
