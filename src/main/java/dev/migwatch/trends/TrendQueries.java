@@ -33,14 +33,13 @@ public class TrendQueries {
             + " last_error_code, last_error_message, gone_at, gone_reason FROM v_task_latest";
 
     /**
-     * The newest state row of each step of a task (alias st, task_latest l), as v_step_latest finds it: its row at the
-     * task's newest successful poll if it changed then, else the row at its state_at. LATERAL with LIMIT: PostgreSQL looks
-     * each step's row up by its key instead of hashing the whole table (which it prefers until the table is far larger
-     * than its steps, and which grows with the history); the row is unique either way.
+     * The newest state row of each step (alias st), the one v_step_latest finds through task_latest and state_at: on
+     * PostgreSQL one backward step along the step's primary key. LATERAL with LIMIT makes it look each step's row up by
+     * its key instead of hashing the whole table (which it prefers until the table is far larger than its steps, and which
+     * grows with the history).
      */
-    private static final String STEP_NOW_BY_KEY = " LEFT JOIN LATERAL (SELECT x.polled_at FROM step_state x WHERE x.step_ref = st.id"
-            + " AND x.polled_at = l.last_ok_at LIMIT 1) n ON TRUE JOIN LATERAL (SELECT * FROM step_state x WHERE x.step_ref = st.id"
-            + " AND x.polled_at = COALESCE(n.polled_at, st.state_at) LIMIT 1) s ON TRUE";
+    private static final String STEP_NOW_BY_KEY = " JOIN LATERAL (SELECT * FROM step_state x WHERE x.step_ref = st.id"
+            + " ORDER BY x.polled_at DESC LIMIT 1) s ON TRUE";
 
     /**
      * v_task_latest for all tasks, written for PostgreSQL with each row looked up by its key (see STEP_NOW_BY_KEY); the

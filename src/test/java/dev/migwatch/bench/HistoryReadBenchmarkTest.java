@@ -83,6 +83,14 @@ class HistoryReadBenchmarkTest {
             // brought to the current version first
             BenchPostgres.withExistingSchema("PostgreSQL", kept, (db, schema) -> {
                 HistoryDatabase.migrate(db);
+                QueryTimes times = new QueryTimes();
+                TrendsService timed = new TrendsService(new TrendQueries(times.wrap(db)), TrendsSettings.defaults());
+                for (int i = 0; i < 5; i++) {
+                    timed.tasks();
+                }
+                times.report();
+                timed.tasks();
+                System.out.println("GET /api/tasks, its statements:" + times.report());
                 TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());
                 List<String> ids = trends.queries().tasks().stream().map(r -> r.source() + "/" + r.taskId()).toList();
                 Instant newest = trends.queries().tasks().stream().map(r -> r.sampledAt()).filter(java.util.Objects::nonNull)
