@@ -75,6 +75,13 @@ class HistoryGrowthBenchmarkTest {
         System.out.printf("H2 file after SHUTDOWN COMPACT (live data only): %.1f MB%n", Files.size(file) / 1e6);
     }
 
+    /**
+     * -Dbench.hold-snapshot=true: another session keeps a REPEATABLE READ transaction open through the measured polls, as a
+     * long report or another application's long transaction on the same database does. PostgreSQL then keeps every row
+     * version an UPDATE replaced (no page pruning, no VACUUM can take it): what updates at every poll cost at worst.
+     */
+    private static final boolean HOLD_SNAPSHOT = Boolean.getBoolean("bench.hold-snapshot");
+
     @Test
     void postgresql() throws Exception {
         BenchPostgres.withSchema("PostgreSQL", "growth", (db, schema) ->
@@ -143,6 +150,8 @@ class HistoryGrowthBenchmarkTest {
         long bytes() throws Exception;
     }
 
+    private Connection holder;
+
     private void run(String name, HikariDataSource db, Size size) throws Exception {
         HistoryDatabase.migrate(db);
         MovableClock clock = new MovableClock(EPOCH.plusSeconds((long) START));
@@ -194,6 +203,14 @@ class HistoryGrowthBenchmarkTest {
             }
             if (p + 1 == warmup) {
                 Thread.sleep(IDLE_MS); // past H2's chunk retention time (45 s): what its own compaction leaves
+                if (HOLD_SNAPSHOT && holder == null) {
+                    holder = db.getConnection();
+                    holder.setAutoCommit(false);
+                    holder.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                    try (Statement st = holder.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM poll")) {
+                        rs.next(); // the snapshot is taken at the first statement
+                    }
+                }
                 sizeAtWarmup = size.bytes();
                 started = System.nanoTime(); // the pace starts again after the pause
                 written = 0;
@@ -205,6 +222,12 @@ class HistoryGrowthBenchmarkTest {
         Thread.sleep(IDLE_MS); // let H2's background writer compact what it will by itself
         System.setProperty("bench.printing-sizes", "true");
         long end = size.bytes();
+        if (holder != null) {
+            holder.rollback();
+            holder.close();
+            holder = null;
+            System.out.println("(a REPEATABLE READ snapshot was held open from task-poll " + (long) warmup * TASKS + " to the end)");
+        }
         System.clearProperty("bench.printing-sizes");
         long polls = (long) (POLLS - warmup) * TASKS;
         Map<String, Long> rows = rowCounts(db);
