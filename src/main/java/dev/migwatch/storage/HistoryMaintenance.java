@@ -45,6 +45,8 @@ public class HistoryMaintenance {
     /** Rollup rows before this are pruned to the row in force of each series (null: not yet since the start). */
     private volatile Instant rollupsPrunedUntil;
     private volatile Instant lastRollupRecheck;
+    /** When H2's statistics were last refreshed (null: not since the start). */
+    private volatile Instant lastAnalyze;
 
     public HistoryMaintenance(DataSource dataSource, Retention retention, Clock clock, Duration budget) {
         this.dataSource = Objects.requireNonNull(dataSource);
@@ -125,6 +127,7 @@ public class HistoryMaintenance {
                         + "AND encoding = 'deflate' AND NOT EXISTS (SELECT 1 FROM " + raw + " d WHERE d.task_ref = " + raw + ".task_ref "
                         + "AND d.base_at = " + raw + ".received_at)", rawBefore, deadline);
                 deleted += deleteRollups(c, now.minus(retention.rollups()), now, deadline);
+                analyzeH2(c, now);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -301,6 +304,25 @@ public class HistoryMaintenance {
             }
         }
         return total;
+    }
+
+    /**
+     * H2 chooses between the indexes of a table from statistics it gathers after the table's first few thousand rows and
+     * rarely again: with the state tables' early statistics it looked each step's newest row up through the index of its
+     * reference alone, reading every row of the step, instead of through its primary key (step, time). Refreshed hourly
+     * (ANALYZE samples each table). PostgreSQL's autovacuum keeps its own statistics.
+     */
+    private void analyzeH2(Connection c, Instant now) throws SQLException {
+        if (lastAnalyze != null && now.isBefore(lastAnalyze.plus(Duration.ofHours(1)))) {
+            return;
+        }
+        if (c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("h2")) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("ANALYZE");
+            }
+            c.commit();
+        }
+        lastAnalyze = now;
     }
 
     private boolean rawPartitioned(Connection c) throws SQLException {

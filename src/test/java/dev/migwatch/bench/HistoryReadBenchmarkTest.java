@@ -170,6 +170,10 @@ class HistoryReadBenchmarkTest {
             }
         }
         double writeSeconds = (System.nanoTime() - start) / 1e9;
+        QueryTimes times = new QueryTimes();
+        TrendsService timed = new TrendsService(new TrendQueries(times.wrap(db)), TrendsSettings.defaults());
+        timed.tasks();
+        System.out.println(name + ": GET /api/tasks once after the writes, its statements:" + times.report());
         measure(name, MANY_TASKS + " tasks x " + MANY_TASK_DAYS + " days every " + MANY_TASK_INTERVAL + " s (" + pollsPerTask * MANY_TASKS
                 + " polls written at " + Math.round(pollsPerTask * MANY_TASKS / writeSeconds) + "/s)", trends, ids.subList(0, 1),
                 clock.instant(), HistoryGrowthBenchmarkTest.rowCounts(db).toString());
