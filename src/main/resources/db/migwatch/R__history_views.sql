@@ -5,6 +5,12 @@
 -- The *_sample views read like the 0.1 tables (source, task_id, names on every row), but a row exists
 -- only where some value changed: the value "as of t" is the newest row at or before t. The v_*_latest
 -- views are the state as of each task's newest successful poll.
+--
+-- Where the newest rows are (V8): task_latest holds, per task, its newest poll (last_polled_at, last_outcome), newest
+-- successful poll (last_ok_at) and newest task_state row (state_at). The newest row of a step or component is at the
+-- task's last_ok_at when it changed at that poll, else at its own state_at (which the writer moves only when the entity
+-- stops changing, not at every change): the row n at last_ok_at if there is one, else the row at state_at, below. Both
+-- are key lookups. (The REST API reads the same rows on PostgreSQL with LATERAL lookups, TrendQueries.)
 
 DROP VIEW IF EXISTS v_metric_rollup;
 DROP VIEW IF EXISTS v_step_unchanged;
@@ -54,19 +60,19 @@ JOIN task t ON t.id = k.task_ref
 WHERE s.present = TRUE;
 
 -- v_poll_log: every poll cycle, newest first when ordered by polled_at DESC; node: which migwatch node polled.
+-- A poll is identified by its task and polled_at.
 CREATE VIEW v_poll_log AS
-SELECT t.source, t.provider, t.task_id, p.id AS poll_id, p.polled_at, p.outcome, p.calls, p.duration_ms, p.api,
+SELECT t.source, t.provider, t.task_id, p.polled_at, p.outcome, p.calls, p.duration_ms, p.api,
        p.http_status, p.request_id, p.error_code, p.error_message, p.node
 FROM poll p
 JOIN task t ON t.id = p.task_ref;
 
--- api_call: each call that did not succeed, attempt by attempt.
+-- api_call: each call that did not succeed, attempt by attempt; polled_at is its poll's.
 CREATE VIEW api_call AS
-SELECT t.source, t.provider, t.task_id, c.poll_id, p.polled_at, c.api, c.attempt, c.called_at, c.duration_ms,
+SELECT t.source, t.provider, t.task_id, c.polled_at, c.api, c.attempt, c.called_at, c.duration_ms,
        c.http_status, c.request_id, c.outcome, c.error_code, c.error_message
 FROM poll_call c
-JOIN poll p ON p.id = c.poll_id
-JOIN task t ON t.id = p.task_ref;
+JOIN task t ON t.id = c.task_ref;
 
 -- v_errors: each distinct reported error once, with when it was first and last seen and how often.
 CREATE VIEW v_errors AS
@@ -82,21 +88,37 @@ JOIN task t ON t.id = e.task_ref;
 --   last_error_*                       the error last seen most recently
 --   discovered_at, gone_at, gone_reason  discovery: first listed; no longer watched since, and why (V5)
 --   last_poll_node                     the node that made the newest poll (V6; NULL on a single node without an id)
+--   processed_records, total_records   an OMS task's are its running full transfer's (FULL_TRANSFER): since V8 they are
+--                                      not repeated in task_state, but taken from that step's newest row
 CREATE VIEW v_task_latest AS
-SELECT t.source, t.provider, t.task_id, t.last_ok_at AS sampled_at, t.task_name, t.task_type, s.raw_status,
-       s.status, s.running_step, s.progress_pct, s.delay_seconds, s.processed_records, s.total_records,
+SELECT t.source, t.provider, t.task_id, l.last_ok_at AS sampled_at, t.task_name, t.task_type, s.raw_status,
+       s.status, s.running_step, s.progress_pct, s.delay_seconds,
+       COALESCE(s.processed_records, CASE WHEN t.provider = 'oms' THEN
+           (SELECT f.processed_records FROM step fs
+            LEFT JOIN step_state n ON n.step_ref = fs.id AND n.polled_at = l.last_ok_at
+            JOIN step_state f ON f.step_ref = fs.id AND f.polled_at = COALESCE(n.polled_at, fs.state_at)
+            WHERE fs.task_ref = t.id AND UPPER(fs.step_name) = 'FULL_TRANSFER' AND f.status = 'RUNNING' AND f.present = TRUE
+            ORDER BY COALESCE(fs.step_order, 2147483647), fs.step_key FETCH FIRST 1 ROW ONLY) END) AS processed_records,
+       COALESCE(s.total_records, CASE WHEN t.provider = 'oms' THEN
+           (SELECT f.capacity FROM step fs
+            LEFT JOIN step_state n ON n.step_ref = fs.id AND n.polled_at = l.last_ok_at
+            JOIN step_state f ON f.step_ref = fs.id AND f.polled_at = COALESCE(n.polled_at, fs.state_at)
+            WHERE fs.task_ref = t.id AND UPPER(fs.step_name) = 'FULL_TRANSFER' AND f.status = 'RUNNING' AND f.present = TRUE
+            ORDER BY COALESCE(fs.step_order, 2147483647), fs.step_key FETCH FIRST 1 ROW ONLY) END) AS total_records,
        s.elapsed_seconds, s.provider_eta_seconds, s.failed_message, s.started_at, s.finished_at,
-       t.last_polled_at AS last_poll_at, p.api AS last_poll_api, t.last_outcome AS last_poll_outcome,
+       l.last_polled_at AS last_poll_at, p.api AS last_poll_api, l.last_outcome AS last_poll_outcome,
        p.http_status AS last_poll_http_status, p.error_code AS last_poll_error_code,
-       p.error_message AS last_poll_error_message, t.last_ok_at AS last_ok_poll_at,
+       p.error_message AS last_poll_error_message, l.last_ok_at AS last_ok_poll_at,
        e.last_seen AS last_error_at, e.origin AS last_error_origin, e.origin_name AS last_error_name,
        e.code AS last_error_code, e.message AS last_error_message,
        t.discovered_at, t.gone_at, t.gone_reason, p.node AS last_poll_node
 FROM task t
-LEFT JOIN task_state s ON s.task_ref = t.id AND s.polled_at = t.state_at
-LEFT JOIN poll p ON p.task_ref = t.id AND p.polled_at = t.last_polled_at
-LEFT JOIN task_error e ON e.task_ref = t.id AND e.last_seen = t.last_error_at
-      AND e.id = (SELECT MAX(x.id) FROM task_error x WHERE x.task_ref = t.id AND x.last_seen = t.last_error_at)
+LEFT JOIN task_latest l ON l.task_ref = t.id
+LEFT JOIN task_state s ON s.task_ref = t.id AND s.polled_at = l.state_at
+LEFT JOIN poll p ON p.task_ref = t.id AND p.polled_at = l.last_polled_at
+LEFT JOIN task_error e ON e.task_ref = t.id
+      AND e.id = (SELECT MAX(x.id) FROM task_error x WHERE x.task_ref = t.id
+                  AND x.last_seen = (SELECT MAX(y.last_seen) FROM task_error y WHERE y.task_ref = t.id))
 WHERE t.task_id <> '*';
 
 -- v_step_latest: the steps of each task as of its newest successful poll. progress_pct is filled from
@@ -111,7 +133,9 @@ SELECT t.source, t.provider, t.task_id, s.polled_at, st.step_key, st.parent_step
        s.started_at, s.finished_at, s.error_code, s.error_message
 FROM step st
 JOIN task t ON t.id = st.task_ref
-JOIN step_state s ON s.step_ref = st.id AND s.polled_at = st.state_at
+JOIN task_latest l ON l.task_ref = st.task_ref
+LEFT JOIN step_state n ON n.step_ref = st.id AND n.polled_at = l.last_ok_at
+JOIN step_state s ON s.step_ref = st.id AND s.polled_at = COALESCE(n.polled_at, st.state_at)
 WHERE s.present = TRUE;
 
 -- v_component_latest: OMS components as of each task's newest successful poll.
@@ -121,7 +145,9 @@ SELECT t.source, t.provider, t.task_id, s.polled_at, k.kind, k.name, s.raw_statu
        s.checkpoint_at, s.heartbeat_at, s.error_message
 FROM component k
 JOIN task t ON t.id = k.task_ref
-JOIN component_state s ON s.component_ref = k.id AND s.polled_at = k.state_at
+JOIN task_latest l ON l.task_ref = k.task_ref
+LEFT JOIN component_state n ON n.component_ref = k.id AND n.polled_at = l.last_ok_at
+JOIN component_state s ON s.component_ref = k.id AND s.polled_at = COALESCE(n.polled_at, k.state_at)
 WHERE s.present = TRUE;
 
 -- v_full_transfer_progress: the full data steps over time (OMS FULL_TRANSFER and FULL_VERIFIER, UDTS
@@ -153,7 +179,7 @@ WHERE t.delay_seconds >= 0;
 -- v_poll_failures: every poll cycle that did not succeed (outcome ERROR, THROTTLED, AUTH, TIMEOUT,
 -- NETWORK, BAD_RESPONSE, NOT_FOUND, SKIPPED); api_call has each failed attempt of it.
 CREATE VIEW v_poll_failures AS
-SELECT l.source, l.provider, l.task_id, l.poll_id, l.polled_at, l.outcome, l.calls, l.duration_ms, l.api,
+SELECT l.source, l.provider, l.task_id, l.polled_at, l.outcome, l.calls, l.duration_ms, l.api,
        l.http_status, l.request_id, l.error_code, l.error_message
 FROM v_poll_log l
 WHERE l.outcome <> 'OK';
@@ -164,7 +190,7 @@ WHERE l.outcome <> 'OK';
 --   SELECT * FROM v_step_unchanged WHERE status = 'RUNNING' AND unchanged_since < <now - 30 min>
 -- unchanged_since is a lower bound: the first state row we have with the current value.
 CREATE VIEW v_step_unchanged AS
-SELECT t.source, t.provider, t.task_id, st.step_key, st.step_name, l.status, t.last_ok_at AS polled_at,
+SELECT t.source, t.provider, t.task_id, st.step_key, st.step_name, l.status, tl.last_ok_at AS polled_at,
        l.processed_records, l.progress_pct,
        (SELECT MIN(s.polled_at) FROM step_state s
          WHERE s.step_ref = st.id
@@ -176,7 +202,9 @@ SELECT t.source, t.provider, t.task_id, st.step_key, st.step_name, l.status, t.l
                TIMESTAMP '1900-01-01 00:00:00')) AS unchanged_since
 FROM step st
 JOIN task t ON t.id = st.task_ref
-JOIN step_state l ON l.step_ref = st.id AND l.polled_at = st.state_at
+JOIN task_latest tl ON tl.task_ref = st.task_ref
+LEFT JOIN step_state n ON n.step_ref = st.id AND n.polled_at = tl.last_ok_at
+JOIN step_state l ON l.step_ref = st.id AND l.polled_at = COALESCE(n.polled_at, st.state_at)
 WHERE l.present = TRUE;
 
 -- v_metric_rollup: the rollups with their task, and the step key or component kind/name (name null for the

@@ -14,8 +14,12 @@ final class OmsProjectMapper {
     /** Small, non-charted project facts kept in detail_json; the big structures (TransferMapping, configs) stay in the raw body. */
     private static final List<String> DETAIL_FIELDS = List.of("Labels", "Importance", "Owner", "SourceEndpointType",
             "SinkEndpointType", "AlarmStats");
-    /** ExtraInfo parts that can hold a row per table and column: already in the raw body, too big to repeat per poll. */
-    private static final List<String> EXTRA_INFO_DROPPED = List.of("SubDbs", "SubConds");
+    /**
+     * ExtraInfo parts that can hold a row per table and column: already in the raw body, too big to repeat per poll; and
+     * the figures the task's columns hold, which change while the task runs (a copy here would rewrite the task's row).
+     */
+    private static final List<String> EXTRA_INFO_DROPPED = List.of("SubDbs", "SubConds", "RunningStep", "RunningProgress",
+            "SyncDelay", "SyncDelaySampleTimestamp");
 
     private OmsProjectMapper() {
     }

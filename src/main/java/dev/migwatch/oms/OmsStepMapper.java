@@ -24,6 +24,12 @@ final class OmsStepMapper {
 
     /** ExtraInfo fields that have their own column or error rows; the rest of ExtraInfo goes to detail_json. */
     private static final Set<String> EXTRA_INFO_MAPPED = Set.of("ErrorDetails", "ErrorCode", "ErrorMsg");
+    /** StepInfo fields of a full data step that have their own column (throughput); the rest goes to detail_json. */
+    private static final Set<String> THROUGHPUT_MAPPED = Set.of("processedRecords", "capacity", "srcRps", "srcRt", "srcIops",
+            "dstRps", "dstRt", "dstIops", "srcRpsRef", "dstRpsRef", "dstRtRef");
+    /** StepInfo fields of an incremental step that have their own column. */
+    private static final Set<String> INCREMENTAL_MAPPED = Set.of("incrTimestampCheckpoint", "checkpointSampleTimestamp",
+            "enableIncrStatistics");
 
     private OmsStepMapper() {
     }
@@ -59,7 +65,8 @@ final class OmsStepMapper {
                 rawStatus, NormalizedStatus.of(rawStatus), Json.doubleValue(step, "Progress"),
                 Json.instant(step, "StartTime"), Json.instant(step, "FinishTime"),
                 full ? throughput(info) : null, incr ? incremental(info) : null,
-                Json.text(extra, "ErrorCode"), Json.text(extra, "ErrorMsg"), detail(info, extra));
+                Json.text(extra, "ErrorCode"), Json.text(extra, "ErrorMsg"),
+                detail(info, full ? THROUGHPUT_MAPPED : incr ? INCREMENTAL_MAPPED : Set.of(), extra));
     }
 
     /** The step name is the key (unique in OMS); a nameless or repeated step still needs a distinct primary key. */
@@ -96,9 +103,20 @@ final class OmsStepMapper {
         return new StepSample.Incremental(checkpoint, sampled, delay, null, Json.bool(info, "enableIncrStatistics"));
     }
 
-    private static String detail(JsonNode info, JsonNode extra) {
+    /**
+     * The step's facts that have no column. Not the figures its columns hold: those change at every poll of a running
+     * step, and a copy of them here would rewrite the step's row at every poll (the values are in the state rows, their
+     * text as sent in the raw answers).
+     */
+    private static String detail(JsonNode info, Set<String> mapped, JsonNode extra) {
         ObjectNode d = Json.MAPPER.createObjectNode();
-        if (info != null && !info.isNull()) {
+        if (info != null && info.isObject()) {
+            ObjectNode rest = info.deepCopy();
+            rest.remove(mapped);
+            if (!rest.isEmpty()) {
+                d.set("StepInfo", rest);
+            }
+        } else if (info != null && !info.isNull()) {
             d.set("StepInfo", info);
         }
         if (extra != null && extra.isObject()) {

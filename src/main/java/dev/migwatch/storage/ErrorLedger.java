@@ -30,8 +30,8 @@ final class ErrorLedger {
     /** The fingerprints of the errors seen in the task's newest successful poll. */
     static Set<String> standing(Connection c, KnownTask task) throws SQLException {
         Set<String> out = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT e.fingerprint FROM task_error e JOIN task t ON t.id = e.task_ref "
-                + "WHERE e.task_ref = ? AND e.last_seen = t.last_ok_at")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT e.fingerprint FROM task_error e JOIN task_latest l ON l.task_ref = e.task_ref "
+                + "WHERE e.task_ref = ? AND e.last_seen = l.last_ok_at")) {
             ps.setInt(1, task.id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

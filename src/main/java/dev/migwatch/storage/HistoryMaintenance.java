@@ -45,6 +45,8 @@ public class HistoryMaintenance {
     /** Rollup rows before this are pruned to the row in force of each series (null: not yet since the start). */
     private volatile Instant rollupsPrunedUntil;
     private volatile Instant lastRollupRecheck;
+    /** When H2's statistics were last refreshed (null: not since the start). */
+    private volatile Instant lastAnalyze;
 
     public HistoryMaintenance(DataSource dataSource, Retention retention, Clock clock, Duration budget) {
         this.dataSource = Objects.requireNonNull(dataSource);
@@ -102,9 +104,9 @@ public class HistoryMaintenance {
                 deleted += batches(c, "DELETE FROM task_error WHERE id IN (SELECT id FROM task_error WHERE last_seen < ? "
                         + "FETCH FIRST " + BATCH + " ROWS ONLY)", samplesBefore, deadline);
                 Instant pollsBefore = covered == null ? now.minus(retention.polls()) : min(now.minus(retention.polls()), covered);
-                // poll_call rows go with their poll (ON DELETE CASCADE)
-                deleted += batches(c, "DELETE FROM poll WHERE id IN (SELECT id FROM poll WHERE polled_at < ? "
-                        + "FETCH FIRST " + BATCH + " ROWS ONLY)", pollsBefore, deadline);
+                // through the time index an hour at a time; poll_call rows go with their poll (ON DELETE CASCADE)
+                deleted += slices(c, "poll", "polled_at", "DELETE FROM poll WHERE polled_at >= ? AND polled_at < ?", pollsBefore,
+                        deadline);
                 Instant rawBefore = now.minus(retention.raw());
                 String raw = "raw_body";
                 if (rawPartitioned(c)) {
@@ -125,6 +127,7 @@ public class HistoryMaintenance {
                         + "AND encoding = 'deflate' AND NOT EXISTS (SELECT 1 FROM " + raw + " d WHERE d.task_ref = " + raw + ".task_ref "
                         + "AND d.base_at = " + raw + ".received_at)", rawBefore, deadline);
                 deleted += deleteRollups(c, now.minus(retention.rollups()), now, deadline);
+                analyzeH2(c, now);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -301,6 +304,25 @@ public class HistoryMaintenance {
             }
         }
         return total;
+    }
+
+    /**
+     * H2 chooses between the indexes of a table from statistics it gathers after the table's first few thousand rows and
+     * rarely again: with the state tables' early statistics it looked each step's newest row up through the index of its
+     * reference alone, reading every row of the step, instead of through its primary key (step, time). Refreshed hourly
+     * (ANALYZE samples each table). PostgreSQL's autovacuum keeps its own statistics.
+     */
+    private void analyzeH2(Connection c, Instant now) throws SQLException {
+        if (lastAnalyze != null && now.isBefore(lastAnalyze.plus(Duration.ofHours(1)))) {
+            return;
+        }
+        if (c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("h2")) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("ANALYZE");
+            }
+            c.commit();
+        }
+        lastAnalyze = now;
     }
 
     private boolean rawPartitioned(Connection c) throws SQLException {

@@ -139,11 +139,11 @@ public class HistoryStore {
     }
 
     /**
-     * Whether the task's row still points at the newest poll this writer stored; locks the row, so that the task's writes
-     * from several nodes follow one another.
+     * Whether the task's newest poll is still the newest this writer stored; locks the task's task_latest row, so that the
+     * task's writes from several nodes follow one another.
      */
     private static boolean stillOurs(Connection c, KnownTask task) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT last_polled_at FROM task WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_polled_at FROM task_latest WHERE task_ref = ? FOR UPDATE")) {
             ps.setInt(1, task.id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && java.util.Objects.equals(SqlRow.read(rs, 1, Kind.TIME), task.lastPolledAt);
@@ -153,7 +153,7 @@ public class HistoryStore {
 
     private void writeCycle(Connection c, KnownTask task, TaskSnapshot s) throws SQLException {
         Instant at = SqlRow.micros(s.polledAt());
-        long pollId = PollLog.insert(c, task.id, at, s, node);
+        PollLog.insert(c, task.id, at, s, node);
         writeRaw(c, task, at, s.rawBodies());
         boolean late = task.lastOkAt != null && !at.isAfter(task.lastOkAt);
         Instant stateAt = null;
@@ -163,7 +163,7 @@ public class HistoryStore {
                         + "its values are not", s.cycleId(), s.source(), s.taskId(), at, task.lastOkAt);
             } else {
                 updateTaskInfo(c, task, s.task());
-                stateAt = writeTaskState(c, task, at, s.task());
+                stateAt = writeTaskState(c, task, at, s);
                 // a part the answers did not cover at all (an idle task recorded from its list entry) stays as stored
                 if (!s.notReported().contains(TaskPart.STEPS)) {
                     writeSteps(c, task, at, s.steps());
@@ -171,11 +171,13 @@ public class HistoryStore {
                 if (!s.notReported().contains(TaskPart.COMPONENTS)) {
                     writeComponents(c, task, at, s.components());
                 }
+                flushPointers(c, "step", task.steps.values(), at);
+                flushPointers(c, "component", task.components.values(), at);
                 task.lastOkAt = at;
             }
             ErrorLedger.record(c, task, at, s.errors(), late);
         }
-        updatePointers(c, task.id, at, s, stateAt, pollId);
+        updatePointers(c, task.id, at, s, stateAt);
         if (s.succeeded() && at.isBefore(clock.instant().minus(HistoryMaintenance.SETTLE))) {
             Rollups.invalidate(c, at); // its bucket may be rolled up already: have it computed again
         }
@@ -185,8 +187,8 @@ public class HistoryStore {
 
     private KnownTask load(Connection c, TaskSnapshot s) throws SQLException {
         KnownTask task;
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, task_name, task_type, created_at, detail_json, last_ok_at, "
-                + "last_polled_at FROM task WHERE source = ? AND task_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.id, t.task_name, t.task_type, t.created_at, t.detail_json, l.last_ok_at, "
+                + "l.last_polled_at FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id WHERE t.source = ? AND t.task_id = ?")) {
             new SqlRow(ps).str(s.source()).str(s.taskId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -198,7 +200,7 @@ public class HistoryStore {
                 task.lastPolledAt = (Instant) SqlRow.read(rs, 7, Kind.TIME);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(StateTable.TASK.latestSql("task"))) {
+        try (PreparedStatement ps = c.prepareStatement(StateTable.TASK.latestSql())) {
             ps.setInt(1, task.id);
             try (ResultSet rs = ps.executeQuery()) {
                 task.state = rs.next() ? StateTable.TASK.read(rs) : null;
@@ -230,13 +232,15 @@ public class HistoryStore {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(states.latestSql(table))) {
+        try (PreparedStatement ps = c.prepareStatement(states.latestSql())) {
             ps.setInt(1, task.id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     KnownTask.Entity e = byId.get(rs.getInt(1));
                     if (e != null) {
                         e.state = states.read(rs);
+                        e.stateAt = (Instant) SqlRow.read(rs, states.columns.size() + 2, Kind.TIME);
+                        e.pointerAt = (Instant) SqlRow.read(rs, states.columns.size() + 3, Kind.TIME);
                     }
                 }
             }
@@ -244,15 +248,20 @@ public class HistoryStore {
     }
 
     private static KnownTask insertTask(Connection c, TaskSnapshot s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task (source, provider, task_id, first_polled_at, "
-                + "last_polled_at, last_outcome) VALUES (?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
-            Instant at = SqlRow.micros(s.polledAt());
-            new SqlRow(ps).str(s.source()).str(s.provider()).str(s.taskId()).time(at).time(at).str(s.outcome());
+        Instant at = SqlRow.micros(s.polledAt());
+        KnownTask task;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task (source, provider, task_id, first_polled_at) VALUES (?, ?, ?, ?)",
+                new String[]{"id"})) {
+            new SqlRow(ps).str(s.source()).str(s.provider()).str(s.taskId()).time(at);
             ps.executeUpdate();
-            KnownTask task = new KnownTask(generatedId(ps));
-            task.info = values(null, null, null, null);
-            return task;
+            task = new KnownTask(generatedId(ps));
         }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_latest (task_ref, last_polled_at, last_outcome) VALUES (?, ?, ?)")) {
+            new SqlRow(ps).integer(task.id).time(at).str(s.outcome());
+            ps.executeUpdate();
+        }
+        task.info = values(null, null, null, null);
+        return task;
     }
 
     private static boolean alreadyStored(Connection c, int taskRef, Instant polledAt) throws SQLException {
@@ -285,25 +294,21 @@ public class HistoryStore {
     }
 
     /**
-     * Moves the task's pointers forward only, so that a late replay of an old cycle cannot turn the clock back.
-     * Each CASE compares with the old value of its own column, which every database reads the same way.
+     * Moves the task's pointers (its task_latest row) forward only, so that a late replay of an old cycle cannot turn the
+     * clock back. Each CASE compares with the old value of its own column, which every database reads the same way. The
+     * one row a poll updates is narrow and none of its indexed columns changes: PostgreSQL rewrites it on its own page
+     * (HOT) and reclaims the old version there, instead of leaving a copy of the task's names and detail JSON behind.
      */
-    private static void updatePointers(Connection c, int taskRef, Instant at, TaskSnapshot s, Instant stateAt, long pollId)
-            throws SQLException {
+    private static void updatePointers(Connection c, int taskRef, Instant at, TaskSnapshot s, Instant stateAt) throws SQLException {
         boolean ok = s.succeeded();
-        boolean errors = ok && !s.errors().isEmpty();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE task SET "
+        try (PreparedStatement ps = c.prepareStatement("UPDATE task_latest SET "
                 + "last_outcome = CASE WHEN last_polled_at <= ? THEN ? ELSE last_outcome END, "
                 + "last_polled_at = CASE WHEN last_polled_at <= ? THEN ? ELSE last_polled_at END"
                 + (ok ? ", last_ok_at = CASE WHEN last_ok_at IS NULL OR last_ok_at <= ? THEN ? ELSE last_ok_at END" : "")
-                + (errors ? ", last_error_at = CASE WHEN last_error_at IS NULL OR last_error_at <= ? THEN ? ELSE last_error_at END" : "")
                 + (stateAt != null ? ", state_at = ?" : "")
-                + " WHERE id = ?")) {
+                + " WHERE task_ref = ?")) {
             SqlRow r = new SqlRow(ps).time(at).str(s.outcome()).time(at).time(at);
             if (ok) {
-                r.time(at).time(at);
-            }
-            if (errors) {
                 r.time(at).time(at);
             }
             if (stateAt != null) {
@@ -314,10 +319,33 @@ public class HistoryStore {
         }
     }
 
+    /**
+     * The state_at of a step or component is where its newest state row is only when that row is not at the task's newest
+     * successful poll (readers look there first: StateTable.latestSql, the v_*_latest views). So an entity that changes at
+     * every poll needs no update of its row; once it stops changing (no row at this poll), its state_at is moved to its
+     * newest row, once. Called at each successful poll that is not late, after its state rows.
+     */
+    private static void flushPointers(Connection c, String table, java.util.Collection<KnownTask.Entity> entities, Instant at)
+            throws SQLException {
+        List<KnownTask.Entity> stale = entities.stream()
+                .filter(e -> e.stateAt != null && !e.stateAt.equals(at) && !e.stateAt.equals(e.pointerAt)).toList();
+        if (stale.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET state_at = ? WHERE id = ?")) {
+            for (KnownTask.Entity e : stale) {
+                new SqlRow(ps).time(e.stateAt).integer(e.id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        stale.forEach(e -> e.pointerAt = e.stateAt);
+    }
+
     // ---- states
 
-    private static Instant writeTaskState(Connection c, KnownTask task, Instant at, TaskState t) throws SQLException {
-        List<Object> values = StateTable.of(t);
+    private static Instant writeTaskState(Connection c, KnownTask task, Instant at, TaskSnapshot s) throws SQLException {
+        List<Object> values = StateTable.of(s);
         if (values.equals(task.state)) {
             return null;
         }
@@ -380,7 +408,8 @@ public class HistoryStore {
             KnownTask.Entity entity = known.get(e.getKey());
             if (entity == null) {
                 entity = new KnownTask.Entity(insertEntity(c, task.id, table, keyColumns, infoColumns, infoKinds,
-                        keyParts.apply(e.getKey()), info), info, null);
+                        keyParts.apply(e.getKey()), info, at), info, null);
+                entity.pointerAt = at;
                 known.put(e.getKey(), entity);
             } else if (!info.equals(entity.info)) {
                 entity.info = info;
@@ -412,27 +441,25 @@ public class HistoryStore {
             }
         }
         if (!stateRows.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(states.insertSql());
-                 PreparedStatement pointer = c.prepareStatement("UPDATE " + table + " SET state_at = ? WHERE id = ?")) {
+            // no update of the entity's state_at: a row at the task's newest successful poll is found there (flushPointers)
+            try (PreparedStatement ps = c.prepareStatement(states.insertSql())) {
                 for (Object[] row : stateRows) {
                     KnownTask.Entity entity = (KnownTask.Entity) row[0];
                     @SuppressWarnings("unchecked")
                     List<Object> values = (List<Object>) row[1];
                     states.bind(ps, entity.id, at, values);
                     ps.addBatch();
-                    new SqlRow(pointer).time(at).integer(entity.id);
-                    pointer.addBatch();
+                    entity.stateAt = at;
                 }
                 ps.executeBatch();
-                pointer.executeBatch();
             }
         }
     }
 
     private static int insertEntity(Connection c, int taskRef, String table, String keyColumns, String infoColumns, Kind[] infoKinds,
-                                    List<String> key, List<Object> info) throws SQLException {
+                                    List<String> key, List<Object> info, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (task_ref, " + keyColumns + ", " + infoColumns
-                + ") VALUES (?" + ", ?".repeat(key.size() + infoKinds.length) + ")", new String[]{"id"})) {
+                + ", state_at) VALUES (?" + ", ?".repeat(key.size() + infoKinds.length) + ", ?)", new String[]{"id"})) {
             SqlRow r = new SqlRow(ps).integer(taskRef);
             for (String k : key) {
                 r.str(k);
@@ -440,6 +467,7 @@ public class HistoryStore {
             for (int i = 0; i < infoKinds.length; i++) {
                 r.value(info.get(i), infoKinds[i]);
             }
+            r.time(at);
             ps.executeUpdate();
             return generatedId(ps);
         }

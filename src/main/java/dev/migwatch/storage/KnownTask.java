@@ -20,7 +20,7 @@ final class KnownTask {
     List<Object> info;
     List<Object> state;
     Instant lastOkAt;
-    /** task.last_polled_at as this writer left it: when the row says otherwise, another node wrote the task since. */
+    /** task_latest.last_polled_at as this writer left it: when the row says otherwise, another node wrote the task since. */
     Instant lastPolledAt;
     final Map<String, Entity> steps = new HashMap<>();
     final Map<String, Entity> components = new HashMap<>();
@@ -34,11 +34,17 @@ final class KnownTask {
         this.id = id;
     }
 
-    /** A step or a component: its key, descriptive values and newest state row. */
+    /**
+     * A step or a component: its key, descriptive values and newest state row; when that row was written (stateAt), and
+     * what its row's state_at column says (pointerAt), which the writer brings up to stateAt only once the entity stops
+     * changing (HistoryStore.flushPointers).
+     */
     static final class Entity {
         final int id;
         List<Object> info;
         List<Object> state;
+        Instant stateAt;
+        Instant pointerAt;
 
         Entity(int id, List<Object> info, List<Object> state) {
             this.id = id;

@@ -2,6 +2,7 @@ package dev.migwatch.storage;
 
 import dev.migwatch.history.ComponentSample;
 import dev.migwatch.history.StepSample;
+import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.history.TaskState;
 import dev.migwatch.storage.SqlRow.Col;
 import dev.migwatch.storage.SqlRow.Col.Kind;
@@ -61,11 +62,22 @@ enum StateTable {
                 + ", ?".repeat(columns.size()) + ")";
     }
 
-    /** SELECT ref, values... of the newest row of each entity of one task (the dimension's state_at). */
-    String latestSql(String dimension) {
-        return "SELECT d.id, " + columns.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "))
-                + " FROM " + dimension + " d JOIN " + table + " s ON s." + refColumn + " = d.id AND s.polled_at = d.state_at"
-                + " WHERE d." + (this == TASK ? "id" : "task_ref") + " = ?";
+    /**
+     * SELECT ref, values..., polled_at, and for a step or component its state_at, of the newest row of each entity of one
+     * task: for the task, task_latest.state_at; for a step or component its row at the task's newest successful poll if it
+     * changed then, else the row at its state_at (see V8__PollKeysAndLatest and HistoryStore.flushPointers).
+     */
+    String latestSql() {
+        String values = columns.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "));
+        if (this == TASK) {
+            return "SELECT l.task_ref, " + values + ", s.polled_at FROM task_latest l JOIN task_state s ON s.task_ref = l.task_ref "
+                    + "AND s.polled_at = l.state_at WHERE l.task_ref = ?";
+        }
+        String dimension = this == STEP ? "step" : "component";
+        return "SELECT d.id, " + values + ", s.polled_at, d.state_at FROM " + dimension + " d "
+                + "JOIN task_latest l ON l.task_ref = d.task_ref JOIN " + table + " s ON s." + refColumn + " = d.id "
+                + "AND s.polled_at = COALESCE((SELECT n.polled_at FROM " + table + " n WHERE n." + refColumn + " = d.id "
+                + "AND n.polled_at = l.last_ok_at), d.state_at) WHERE d.task_ref = ?";
     }
 
     void bind(PreparedStatement ps, int ref, java.time.Instant polledAt, List<Object> values) throws SQLException {
@@ -96,10 +108,37 @@ enum StateTable {
         return SqlRow.clip(s, max);
     }
 
+    /**
+     * The task's values as task_state stores them. An OMS task's processed and total records are those of its running
+     * full transfer (OmsProjectMapper): they change at every poll of it, and stored here as well they would make a
+     * task_state row per poll that repeats the step's row. So they are stored as null when they are the running full
+     * transfer's (always, for OMS), and v_task_latest takes them from that step.
+     */
+    static List<Object> of(TaskSnapshot s) {
+        TaskState t = s.task();
+        StepSample.Throughput full = "oms".equalsIgnoreCase(s.provider()) ? runningFullTransfer(s.steps()) : null;
+        boolean fromStep = full != null && java.util.Objects.equals(full.processedRecords(), t.processedRecords())
+                && java.util.Objects.equals(full.capacity(), t.totalRecords());
+        return of(t, fromStep);
+    }
+
+    /** The throughput of the first RUNNING step named FULL_TRANSFER, as v_task_latest finds it. */
+    private static StepSample.Throughput runningFullTransfer(List<StepSample> steps) {
+        return steps.stream().filter(st -> "FULL_TRANSFER".equalsIgnoreCase(st.stepName()) && st.status().name().equals("RUNNING"))
+                .sorted(java.util.Comparator.comparing((StepSample st) -> st.stepOrder() == null ? Integer.MAX_VALUE : st.stepOrder())
+                        .thenComparing(StepSample::stepKey))
+                .findFirst().map(StepSample::throughput).orElse(null);
+    }
+
     static List<Object> of(TaskState t) {
+        return of(t, false);
+    }
+
+    private static List<Object> of(TaskState t, boolean recordsFromStep) {
         TaskState.BinlogPosition b = t.binlog();
         return values(c(t.rawStatus(), 100), t.status().name(), c(t.runningStep(), 100), t.progressPct(), t.delaySeconds(),
-                t(t.delaySampledAt()), t.processedRecords(), t.totalRecords(), t.elapsedSeconds(), t.providerEtaSeconds(),
+                t(t.delaySampledAt()), recordsFromStep ? null : t.processedRecords(), recordsFromStep ? null : t.totalRecords(),
+                t.elapsedSeconds(), t.providerEtaSeconds(),
                 t.retryCount(), t.maxRetryCount(), c(t.failedMessage(), 4000), b == null ? null : c(b.name(), 200),
                 b == null ? null : b.position(), b == null ? null : c(b.gtid(), 4000), t(t.startedAt()), t(t.finishedAt()));
     }

@@ -32,6 +32,42 @@ public class TrendQueries {
             + " last_poll_error_message, last_ok_poll_at, last_error_at, last_error_origin, last_error_name,"
             + " last_error_code, last_error_message, gone_at, gone_reason, last_poll_node FROM v_task_latest";
 
+    /**
+     * The newest state row of each step (alias st), the one v_step_latest finds through task_latest and state_at: on
+     * PostgreSQL one backward step along the step's primary key. LATERAL with LIMIT makes it look each step's row up by
+     * its key instead of hashing the whole table (which it prefers until the table is far larger than its steps, and which
+     * grows with the history).
+     */
+    private static final String STEP_NOW_BY_KEY = " JOIN LATERAL (SELECT * FROM step_state x WHERE x.step_ref = st.id"
+            + " ORDER BY x.polled_at DESC LIMIT 1) s ON TRUE";
+
+    /**
+     * v_task_latest for all tasks, written for PostgreSQL with each row looked up by its key (see STEP_NOW_BY_KEY); the
+     * same columns and rows as the view (UpgradeFromV6Test and PostgresTest compare them).
+     */
+    private static final String TASKS_BY_KEY = "SELECT t.source, t.provider, t.task_id, l.last_ok_at, t.task_name, t.task_type,"
+            + " s.raw_status, s.status, s.running_step, s.progress_pct, s.delay_seconds,"
+            + " COALESCE(s.processed_records, f.processed_records), COALESCE(s.total_records, f.capacity), s.elapsed_seconds,"
+            + " s.provider_eta_seconds, s.failed_message, s.started_at, s.finished_at, l.last_polled_at, p.api, l.last_outcome,"
+            + " p.http_status, p.error_code, p.error_message, l.last_ok_at, e.last_seen, e.origin, e.origin_name, e.code, e.message,"
+            + " t.gone_at, t.gone_reason, p.node FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id"
+            + " LEFT JOIN LATERAL (SELECT * FROM task_state x WHERE x.task_ref = t.id AND x.polled_at = l.state_at LIMIT 1) s ON TRUE"
+            + " LEFT JOIN LATERAL (SELECT * FROM poll x WHERE x.task_ref = t.id AND x.polled_at = l.last_polled_at LIMIT 1) p ON TRUE"
+            + " LEFT JOIN LATERAL (SELECT * FROM task_error x WHERE x.task_ref = t.id ORDER BY x.last_seen DESC, x.id DESC LIMIT 1) e ON TRUE"
+            // an OMS task's record counts are its running full transfer's (StateTable.of)
+            + " LEFT JOIN LATERAL (SELECT s.processed_records, s.capacity FROM step st" + STEP_NOW_BY_KEY
+            + " WHERE st.task_ref = t.id AND UPPER(st.step_name) = 'FULL_TRANSFER' AND s.status = 'RUNNING' AND s.present = TRUE"
+            + " ORDER BY COALESCE(st.step_order, 2147483647), st.step_key LIMIT 1) f ON t.provider = 'oms'"
+            + " WHERE t.task_id <> '*' ORDER BY t.source, t.task_id";
+
+    /** v_step_latest for all tasks, for PostgreSQL (see STEP_NOW_BY_KEY). */
+    private static final String STEPS_BY_KEY = "SELECT st.step_key, st.parent_step_key, st.step_order, st.step_name, st.description,"
+            + " s.raw_status, s.status, COALESCE(s.progress_pct, CASE WHEN s.capacity > 0 THEN 100.0 * s.processed_records / s.capacity END),"
+            + " s.processed_records, s.capacity, s.src_rps, s.dst_rps, COALESCE(s.delay_seconds, s.delay_ms / 1000), s.checkpoint_at,"
+            + " s.started_at, s.finished_at, s.error_code, s.error_message, s.polled_at, t.source, t.task_id"
+            + " FROM step st JOIN task t ON t.id = st.task_ref JOIN task_latest l ON l.task_ref = st.task_ref" + STEP_NOW_BY_KEY
+            + " WHERE s.present = TRUE ORDER BY t.source, t.task_id, st.step_order, st.step_key";
+
     /** A step's progress: the provider's percent, else processed / capacity (UDTS gives counts only). */
     private static final String STATE_PROGRESS =
             "COALESCE(s.progress_pct, CASE WHEN s.capacity > 0 THEN 100.0 * s.processed_records / s.capacity END)";
@@ -51,7 +87,7 @@ public class TrendQueries {
     }
 
     public List<TaskRow> tasks() {
-        return query("SELECT " + TASK_COLUMNS + " ORDER BY source, task_id", List.of(), TrendQueries::taskRow);
+        return query(byKey() ? TASKS_BY_KEY : "SELECT " + TASK_COLUMNS + " ORDER BY source, task_id", List.of(), TrendQueries::taskRow);
     }
 
     public Optional<TaskRow> task(String source, String taskId) {
@@ -74,7 +110,7 @@ public class TrendQueries {
     /** The steps now of every task, by source + '\u0000' + task id. */
     public Map<String, List<StepRow>> stepsNowOfAllTasks() {
         Map<String, List<StepRow>> out = new LinkedHashMap<>();
-        query("SELECT step_key, parent_step_key, step_order, step_name, description, raw_status, status,"
+        query(byKey() ? STEPS_BY_KEY : "SELECT step_key, parent_step_key, step_order, step_name, description, raw_status, status,"
                         + " progress_pct, processed_records, capacity, src_rps, dst_rps, delay_seconds, checkpoint_at,"
                         + " started_at, finished_at, error_code, error_message, polled_at, source, task_id FROM v_step_latest"
                         + " ORDER BY source, task_id, step_order, step_key",
@@ -358,6 +394,14 @@ public class TrendQueries {
                 + "CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM task WHERE 1 = 0" : String.join(" UNION ALL ", parts);
     }
 
+    /**
+     * Whether the list reads every task's and step's newest rows with a lookup by key of its own (PostgreSQL: LATERAL, see
+     * STEP_NOW_BY_KEY), rather than through the views (H2, which has no LATERAL and looks rows up by key anyway).
+     */
+    private boolean byKey() {
+        return !stepped();
+    }
+
     /** Whether the database needs AsOf's stepped search on metric_rollup (asked once). */
     private boolean stepped() {
         Boolean s = stepped;
@@ -382,7 +426,8 @@ public class TrendQueries {
     }
 
     public Optional<TaskKey> taskKey(String source, String taskId) {
-        return query("SELECT id, first_polled_at, last_ok_at FROM task WHERE source = ? AND task_id = ?", List.of(source, taskId),
+        return query("SELECT t.id, t.first_polled_at, l.last_ok_at FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id "
+                        + "WHERE t.source = ? AND t.task_id = ?", List.of(source, taskId),
                 rs -> new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3))).stream().findFirst();
     }
 
@@ -491,7 +536,8 @@ public class TrendQueries {
         if (reads.size() == 1) {
             taskKey(reads.get(0).source(), reads.get(0).taskId()).ifPresent(k -> out.put(id(reads.get(0)), k));
         } else if (!reads.isEmpty()) {
-            query("SELECT id, first_polled_at, last_ok_at, source, task_id FROM task", List.of(), rs -> out.put(
+            query("SELECT t.id, t.first_polled_at, l.last_ok_at, t.source, t.task_id FROM task t LEFT JOIN task_latest l "
+                    + "ON l.task_ref = t.id", List.of(), rs -> out.put(
                     rs.getString(4) + '\u0000' + rs.getString(5), new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3))));
         }
         return out;
@@ -776,7 +822,7 @@ public class TrendQueries {
     /** Poll cycles from the poll log (v_poll_log), newest first. */
     public List<PollRow> polls(PollFilter f) {
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT source, provider, task_id, poll_id, polled_at, outcome, calls,"
+        StringBuilder sql = new StringBuilder("SELECT source, provider, task_id, polled_at, outcome, calls,"
                 + " duration_ms, api, http_status, request_id, error_code, error_message, node FROM v_poll_log WHERE 1 = 1");
         if (f.source() != null) {
             sql.append(" AND source = ?");
@@ -790,10 +836,10 @@ public class TrendQueries {
             sql.append(" AND outcome = ?");
             args.add(f.outcome());
         }
-        sql.append(timeFilter("polled_at", f.from(), f.to(), args)).append(" ORDER BY polled_at DESC, poll_id DESC");
+        sql.append(timeFilter("polled_at", f.from(), f.to(), args)).append(" ORDER BY polled_at DESC, source, task_id");
         return query(sql.toString(), args, f.limit(), rs -> new PollRow(rs.getString(1), rs.getString(2),
-                rs.getString(3), rs.getLong(4), instant(rs, 5), rs.getString(6), rs.getInt(7), rs.getLong(8),
-                rs.getString(9), integer(rs, 10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14)));
+                rs.getString(3), instant(rs, 4), rs.getString(5), rs.getInt(6), rs.getLong(7),
+                rs.getString(8), integer(rs, 9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13)));
     }
 
     /** One answer of a provider as it was received (decoded from raw_body). */

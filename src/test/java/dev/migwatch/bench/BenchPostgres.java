@@ -33,8 +33,25 @@ final class BenchPostgres {
             try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, user, password)) {
                 body.run(db, schema);
             } finally {
-                exec(admin, "DROP SCHEMA " + schema + " CASCADE");
+                if (Boolean.getBoolean("bench.keep-schema")) {
+                    System.out.println(name + ": schema " + schema + " kept (-Dbench.keep-schema)"); // to look into it
+                } else {
+                    exec(admin, "DROP SCHEMA " + schema + " CASCADE");
+                }
             }
+        }
+    }
+
+    /** A schema an earlier run kept (-Dbench.keep-schema), to measure reads again without writing the history again. */
+    static void withExistingSchema(String name, String schema, Body body) throws Exception {
+        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
+        if (url == null) {
+            System.out.println(name + ": MIGWATCH_TEST_POSTGRES_URL not set, not measured");
+            return;
+        }
+        try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
+                System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"))) {
+            body.run(db, schema);
         }
     }
 

@@ -75,6 +75,13 @@ class HistoryGrowthBenchmarkTest {
         System.out.printf("H2 file after SHUTDOWN COMPACT (live data only): %.1f MB%n", Files.size(file) / 1e6);
     }
 
+    /**
+     * -Dbench.hold-snapshot=true: another session keeps a REPEATABLE READ transaction open through the measured polls, as a
+     * long report or another application's long transaction on the same database does. PostgreSQL then keeps every row
+     * version an UPDATE replaced (no page pruning, no VACUUM can take it): what updates at every poll cost at worst.
+     */
+    private static final boolean HOLD_SNAPSHOT = Boolean.getBoolean("bench.hold-snapshot");
+
     @Test
     void postgresql() throws Exception {
         BenchPostgres.withSchema("PostgreSQL", "growth", (db, schema) ->
@@ -83,6 +90,7 @@ class HistoryGrowthBenchmarkTest {
                     if (Boolean.getBoolean("bench.printing-sizes")) {
                         System.out.println("PostgreSQL sizes by table: " + tableSizes(db, schema));
                     }
+                    relations.add(relationSizes(db, schema));
                     try (Connection c = db.getConnection(); Statement st = c.createStatement();
                          ResultSet rs = st.executeQuery("SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c "
                                  + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' AND c.relkind = 'r'")) {
@@ -90,6 +98,40 @@ class HistoryGrowthBenchmarkTest {
                         return rs.getLong(1);
                     }
                 }));
+    }
+
+    /** Sizes of each relation at each measurement (PostgreSQL), to tell which table or index grows by how much. */
+    private final List<Map<String, long[]>> relations = new ArrayList<>();
+
+    /**
+     * Per table (partitions of raw_body summed as one): heap, indexes, TOAST bytes, live and dead tuples; per index its
+     * bytes. Dead tuples and HOT updates tell what updates cost.
+     */
+    private static Map<String, long[]> relationSizes(javax.sql.DataSource db, String schema) throws Exception {
+        Map<String, long[]> sizes = new LinkedHashMap<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT CASE WHEN c.relname LIKE 'raw_body%' THEN 'raw_body' ELSE c.relname END, "
+                     + "pg_relation_size(c.oid), pg_indexes_size(c.oid), "
+                     + "pg_total_relation_size(c.oid) - pg_relation_size(c.oid) - pg_indexes_size(c.oid), "
+                     + "COALESCE(s.n_live_tup, 0), COALESCE(s.n_dead_tup, 0), COALESCE(s.n_tup_upd, 0), COALESCE(s.n_tup_hot_upd, 0) "
+                     + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
+                     + "WHERE n.nspname = '" + schema + "' AND c.relkind = 'r'")) {
+            while (rs.next()) {
+                long[] v = sizes.computeIfAbsent(rs.getString(1), k -> new long[7]);
+                for (int i = 0; i < 7; i++) {
+                    v[i] += rs.getLong(i + 2);
+                }
+            }
+        }
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT CASE WHEN i.relname LIKE 'raw_body%' THEN 'raw_body index' ELSE 'index ' || i.relname END, "
+                     + "pg_relation_size(i.oid) FROM pg_class i JOIN pg_namespace n ON n.oid = i.relnamespace "
+                     + "WHERE n.nspname = '" + schema + "' AND i.relkind = 'i'")) {
+            while (rs.next()) {
+                sizes.computeIfAbsent(rs.getString(1), k -> new long[7])[0] += rs.getLong(2);
+            }
+        }
+        return sizes;
     }
 
     private static Map<String, Long> tableSizes(javax.sql.DataSource db, String schema) throws Exception {
@@ -107,6 +149,8 @@ class HistoryGrowthBenchmarkTest {
     interface Size {
         long bytes() throws Exception;
     }
+
+    private Connection holder;
 
     private void run(String name, HikariDataSource db, Size size) throws Exception {
         HistoryDatabase.migrate(db);
@@ -130,10 +174,14 @@ class HistoryGrowthBenchmarkTest {
         List<String> perQuarter = new ArrayList<>();
         long started = System.nanoTime();
         long written = 0;
+        List<String> names = List.copyOf(projects.keySet());
         for (int p = 0; p < POLLS; p++) {
             double t = START + (double) p * INTERVAL;
-            clock.set(EPOCH.plusMillis((long) (t * 1000)));
-            for (String project : projects.keySet()) {
+            for (int i = 0; i < names.size(); i++) {
+                String project = names.get(i);
+                // the tasks of a round polled one after the other across the interval, as the poller spreads them (not all at
+                // one instant, which would let PostgreSQL's index deduplication store the time of a round once)
+                clock.set(EPOCH.plusMillis((long) ((t + (double) INTERVAL * i / names.size()) * 1000)));
                 Map<String, String> bodies = answers.at(project, t + (project.hashCode() & 7));
                 TaskSnapshot s = snapshot(oms, source, project, clock.instant(), bodies);
                 bodyBytes += bodies.values().stream().mapToLong(String::length).sum();
@@ -155,6 +203,14 @@ class HistoryGrowthBenchmarkTest {
             }
             if (p + 1 == warmup) {
                 Thread.sleep(IDLE_MS); // past H2's chunk retention time (45 s): what its own compaction leaves
+                if (HOLD_SNAPSHOT && holder == null) {
+                    holder = db.getConnection();
+                    holder.setAutoCommit(false);
+                    holder.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                    try (Statement st = holder.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM poll")) {
+                        rs.next(); // the snapshot is taken at the first statement
+                    }
+                }
                 sizeAtWarmup = size.bytes();
                 started = System.nanoTime(); // the pace starts again after the pause
                 written = 0;
@@ -166,9 +222,29 @@ class HistoryGrowthBenchmarkTest {
         Thread.sleep(IDLE_MS); // let H2's background writer compact what it will by itself
         System.setProperty("bench.printing-sizes", "true");
         long end = size.bytes();
+        if (holder != null) {
+            holder.rollback();
+            holder.close();
+            holder = null;
+            System.out.println("(a REPEATABLE READ snapshot was held open from task-poll " + (long) warmup * TASKS + " to the end)");
+        }
         System.clearProperty("bench.printing-sizes");
         long polls = (long) (POLLS - warmup) * TASKS;
         Map<String, Long> rows = rowCounts(db);
+        if (relations.size() >= 2) {
+            Map<String, long[]> from = relations.get(0);
+            Map<String, long[]> to = relations.get(relations.size() - 1);
+            StringBuilder b = new StringBuilder("Growth per task-poll by relation (heap / indexes / toast bytes; live, dead tuples, "
+                    + "updates, HOT updates at the end):");
+            for (Map.Entry<String, long[]> e : to.entrySet()) {
+                long[] f = from.getOrDefault(e.getKey(), new long[7]);
+                long[] v = e.getValue();
+                b.append(String.format("%n  %-28s %7.1f / %6.1f / %5.1f   live %d, dead %d, upd %d, hot %d", e.getKey(),
+                        (v[0] - f[0]) / (double) polls, (v[1] - f[1]) / (double) polls, (v[2] - f[2]) / (double) polls,
+                        v[3], v[4], v[5], v[6]));
+            }
+            System.out.println(b);
+        }
         System.out.printf("%s: %d OMS projects in full transfer x %d polls (every %d s simulated) = %d task-polls; "
                         + "answers %.1f KB per poll as received. Size: %s. Steady state (from task-poll %d to %d): %.0f bytes per task-poll. "
                         + "Writes: %.0f cycles/s in one thread (paced at %s). Rows at the end: %s (%s, %d cores, Java %s)%n",

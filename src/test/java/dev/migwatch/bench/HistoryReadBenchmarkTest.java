@@ -77,6 +77,29 @@ class HistoryReadBenchmarkTest {
 
     @Test
     void postgresqlManyTasks() throws Exception {
+        String kept = System.getProperty("bench.schema");
+        if (kept != null && !kept.isBlank()) {
+            // -Dbench.schema=NAME: the reads again, on a history an earlier run kept (-Dbench.keep-schema); the schema is
+            // brought to the current version first
+            BenchPostgres.withExistingSchema("PostgreSQL", kept, (db, schema) -> {
+                HistoryDatabase.migrate(db);
+                QueryTimes times = new QueryTimes();
+                TrendsService timed = new TrendsService(new TrendQueries(times.wrap(db)), TrendsSettings.defaults());
+                for (int i = 0; i < 5; i++) {
+                    timed.tasks();
+                }
+                times.report();
+                timed.tasks();
+                System.out.println("GET /api/tasks, its statements:" + times.report());
+                TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());
+                List<String> ids = trends.queries().tasks().stream().map(r -> r.source() + "/" + r.taskId()).toList();
+                Instant newest = trends.queries().tasks().stream().map(r -> r.sampledAt()).filter(java.util.Objects::nonNull)
+                        .max(Instant::compareTo).orElseThrow();
+                measure("PostgreSQL", ids.size() + " tasks of schema " + schema + " (kept)", trends, ids, newest,
+                        HistoryGrowthBenchmarkTest.rowCounts(db).toString());
+            });
+            return;
+        }
         withPostgres("PostgreSQL", this::manyTasks);
     }
 
@@ -147,6 +170,10 @@ class HistoryReadBenchmarkTest {
             }
         }
         double writeSeconds = (System.nanoTime() - start) / 1e9;
+        QueryTimes times = new QueryTimes();
+        TrendsService timed = new TrendsService(new TrendQueries(times.wrap(db)), TrendsSettings.defaults());
+        timed.tasks();
+        System.out.println(name + ": GET /api/tasks once after the writes, its statements:" + times.report());
         measure(name, MANY_TASKS + " tasks x " + MANY_TASK_DAYS + " days every " + MANY_TASK_INTERVAL + " s (" + pollsPerTask * MANY_TASKS
                 + " polls written at " + Math.round(pollsPerTask * MANY_TASKS / writeSeconds) + "/s)", trends, ids.subList(0, 1),
                 clock.instant(), HistoryGrowthBenchmarkTest.rowCounts(db).toString());
@@ -159,6 +186,12 @@ class HistoryReadBenchmarkTest {
             assertEquals(expected, trends.tasks().size());
             return null;
         });
+        // what the list's time goes to: the tasks (v_task_latest), their steps (v_step_latest); the rest is the batched
+        // ETA and delay reads
+        double taskRows = median(() -> trends.queries().tasks());
+        double stepRows = median(() -> trends.queries().stepsNowOfAllTasks());
+        System.out.printf("%s, %s: GET /api/tasks %.1f ms, of which the task rows %.1f ms, their steps %.1f ms%n", name, history,
+                apiTasks, taskRows, stepRows);
         int maxPoints = trends.settings().maxPoints();
         double seriesAll = median(() -> Downsampler.downsample(trends.queries().series(first[0], first[1], Metric.DELAY, null, null, null),
                 maxPoints));

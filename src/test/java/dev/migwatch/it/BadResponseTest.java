@@ -131,15 +131,15 @@ class BadResponseTest extends SimulatedSourcesTest {
         DataSource db = FaultTestSupport.db(context);
         assertTrue(awaitSql(15_000, () -> count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = ? AND outcome = 'OK'", task) >= 2),
                 task + " is recorded again after the bad response");
-        Map<String, Object> poll = rows(db, "SELECT poll_id, source, polled_at, outcome, calls, api FROM v_poll_log WHERE task_id = ? "
+        Map<String, Object> poll = rows(db, "SELECT source, polled_at, outcome, calls, api FROM v_poll_log WHERE task_id = ? "
                 + "ORDER BY polled_at", task).get(0);
         assertEquals(outcome, poll.get("OUTCOME"), "the first cycle failed: " + poll);
         assertEquals(api, poll.get("API"), "decided by the faulted call: " + poll);
         List<Map<String, Object>> calls = rows(db, "SELECT attempt, outcome, http_status, error_code, error_message FROM api_call "
-                + "WHERE poll_id = ? AND api = ? ORDER BY attempt", poll.get("POLL_ID"), api);
+                + "WHERE task_id = ? AND polled_at = ? AND api = ? ORDER BY attempt", task, at(poll), api);
         assertEquals(attempts, calls.size(), calls.toString());
         assertTrue(calls.stream().allMatch(c -> outcome.equals(c.get("OUTCOME"))), "every attempt " + outcome + ": " + calls);
-        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND api <> ?", poll.get("POLL_ID"), api),
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND polled_at = ? AND api <> ?", task, at(poll), api),
                 "no other call of the cycle failed");
         String source = (String) poll.get("SOURCE");
         Instant polledAt = (Instant) poll.get("POLLED_AT");
@@ -160,5 +160,10 @@ class BadResponseTest extends SimulatedSourcesTest {
     private static String rawBody(Map<String, Object> call) {
         assertNotNull(call.get("RAW_API"), "the raw body of the failed call is kept: " + call);
         return call.get("BODY").toString();
+    }
+
+    /** A poll's time as a parameter: with its task it identifies the poll and its calls. */
+    private static java.sql.Timestamp at(Map<String, Object> poll) {
+        return java.sql.Timestamp.from((Instant) poll.get("POLLED_AT"));
     }
 }

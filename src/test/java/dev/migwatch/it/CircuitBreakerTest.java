@@ -69,7 +69,12 @@ class CircuitBreakerTest extends SimulatedSourcesTest {
 
 
     /** One poll cycle as the poll log shows it. */
-    record Cycle(String id, Instant start, Instant end, String kind) {
+    /** A cycle of a task: its poll is the task's at start. */
+    record Cycle(Instant start, Instant end, String kind) {
+        /** The poll's time as a parameter: the task and this identify the poll and its calls. */
+        java.sql.Timestamp at() {
+            return java.sql.Timestamp.from(start);
+        }
     }
 
     CircuitBreakerTest() {
@@ -96,15 +101,18 @@ class CircuitBreakerTest extends SimulatedSourcesTest {
         assertTrue(kinds.matches("F{" + FAILURES_TO_OPEN + "}(S+F)+S+K+"), "failed probes, one per open period, then closed: " + kinds);
         for (Cycle c : cycles) {
             if (c.kind().equals("F")) {
-                assertEquals(3, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND outcome = 'ERROR' AND http_status = 500", c.id()));
-                assertEquals(3, count(db, "SELECT calls FROM v_poll_log WHERE poll_id = ? AND outcome = 'ERROR' AND http_status = 500",
-                        c.id()), "a failed cycle: three attempts, nothing else");
+                assertEquals(3, count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND polled_at = ? AND outcome = 'ERROR' "
+                        + "AND http_status = 500", FAILING, c.at()));
+                assertEquals(3, count(db, "SELECT calls FROM v_poll_log WHERE task_id = ? AND polled_at = ? AND outcome = 'ERROR' "
+                        + "AND http_status = 500", FAILING, c.at()), "a failed cycle: three attempts, nothing else");
             } else if (c.kind().equals("S")) {
-                assertEquals(0, count(db, "SELECT calls FROM v_poll_log WHERE poll_id = ?", c.id()), "a skipped cycle makes no call");
-                assertEquals(1, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND api = 'cycle' AND attempt = 0 "
-                        + "AND outcome = 'SKIPPED' AND error_code = 'CIRCUIT_OPEN'", c.id()));
+                assertEquals(0, count(db, "SELECT calls FROM v_poll_log WHERE task_id = ? AND polled_at = ?", FAILING, c.at()),
+                        "a skipped cycle makes no call");
+                assertEquals(1, count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND polled_at = ? AND api = 'cycle' "
+                        + "AND attempt = 0 AND outcome = 'SKIPPED' AND error_code = 'CIRCUIT_OPEN'", FAILING, c.at()));
             } else {
-                assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND outcome <> 'ERROR'", c.id()));
+                assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND polled_at = ? AND outcome <> 'ERROR'",
+                        FAILING, c.at()));
             }
         }
         // each open period lasts open-for, and the provider hears nothing from the source meanwhile
@@ -149,11 +157,11 @@ class CircuitBreakerTest extends SimulatedSourcesTest {
     /** The task's cycles from the poll log: one row per cycle, starting at polled_at and lasting duration_ms. */
     private static List<Cycle> cycles(DataSource db, String task) throws SQLException {
         List<Cycle> out = new ArrayList<>();
-        for (Map<String, Object> r : rows(db, "SELECT poll_id, polled_at, DATEADD(MILLISECOND, duration_ms, polled_at) AS last_end, "
+        for (Map<String, Object> r : rows(db, "SELECT polled_at, DATEADD(MILLISECOND, duration_ms, polled_at) AS last_end, "
                 + "outcome FROM v_poll_log WHERE task_id = ? ORDER BY polled_at", task)) {
             String outcome = (String) r.get("OUTCOME");
             String kind = outcome.equals("OK") ? "K" : outcome.equals("SKIPPED") ? "S" : "F";
-            out.add(new Cycle(r.get("POLL_ID").toString(), (Instant) r.get("POLLED_AT"), (Instant) r.get("LAST_END"), kind));
+            out.add(new Cycle((Instant) r.get("POLLED_AT"), (Instant) r.get("LAST_END"), kind));
         }
         return out;
     }

@@ -71,22 +71,26 @@ class PartialPollTest extends SimulatedSourcesTest {
         // the simulator has served the fault once pending() is 0, but the cycle is stored a moment later
         assertTrue(awaitSql(10_000, () -> count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND api = ? AND outcome = ?",
                 task, failingApi, outcome) > 0), task + ": the failed cycle is stored");
-        List<Map<String, Object>> failedCycles = rows(db, "SELECT DISTINCT poll_id FROM api_call WHERE task_id = ? AND api = ? "
+        List<Map<String, Object>> failedCycles = rows(db, "SELECT DISTINCT polled_at FROM api_call WHERE task_id = ? AND api = ? "
                 + "AND outcome = ?", task, failingApi, outcome);
         assertEquals(1, failedCycles.size(), task + ": " + failedCycles);
-        Object pollId = failedCycles.get(0).get("POLL_ID");
-        Map<String, Object> poll = rows(db, "SELECT source, polled_at, outcome, calls, api FROM v_poll_log WHERE poll_id = ?", pollId).get(0);
+        // a poll is its task and time
+        Object pollId = java.sql.Timestamp.from((java.time.Instant) failedCycles.get(0).get("POLLED_AT"));
+        Map<String, Object> poll = rows(db, "SELECT source, polled_at, outcome, calls, api FROM v_poll_log WHERE task_id = ? "
+                + "AND polled_at = ?", task, pollId).get(0);
         assertEquals(outcome, poll.get("OUTCOME"), poll.toString());
         assertEquals(failingApi, poll.get("API"), "the failing call decided the cycle: " + poll);
         // the calls before it succeeded, once each (a successful call has no api_call row, only its count in the poll row)
         for (String api : okBefore) {
-            assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND api = ?", pollId, api),
+            assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND polled_at = ? AND api = ?", task, pollId, api),
                     task + ": " + api + " succeeded in the failed cycle");
         }
-        assertEquals(attempts, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND api = ?", pollId, failingApi));
+        assertEquals(attempts, count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND polled_at = ? AND api = ?", task, pollId,
+                failingApi));
         assertEquals(okBefore.size() + attempts, ((Number) poll.get("CALLS")).intValue(),
                 task + ": the calls before the failing one, once each, then its attempts: " + poll);
-        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND outcome <> ?", pollId, outcome));
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND polled_at = ? AND outcome <> ?", task, pollId,
+                outcome));
         String source = (String) poll.get("SOURCE");
         java.time.Instant polledAt = (java.time.Instant) poll.get("POLLED_AT");
         assertEquals(0, FaultTestSupport.stateRowsAt(db, source, task, polledAt),

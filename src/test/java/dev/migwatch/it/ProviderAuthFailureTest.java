@@ -112,7 +112,8 @@ class ProviderAuthFailureTest extends SimulatedSourcesTest {
             // no cycle of the source succeeded or failed otherwise (a successful call would only be counted in the poll row)
             assertEquals(0, count(db, "SELECT COUNT(*) FROM v_poll_log WHERE source = ? AND outcome NOT IN ('AUTH', 'SKIPPED')", source));
             assertEquals(0, count(db, "SELECT COUNT(*) FROM v_poll_log p WHERE p.source = ? AND p.outcome = 'AUTH' AND "
-                    + "(p.calls <> (SELECT COUNT(*) FROM api_call a WHERE a.poll_id = p.poll_id AND a.outcome = 'AUTH') "
+                    + "(p.calls <> (SELECT COUNT(*) FROM api_call a WHERE a.source = p.source AND a.task_id = p.task_id "
+                    + "AND a.polled_at = p.polled_at AND a.outcome = 'AUTH') "
                     + "OR p.error_code <> ? OR p.error_code IS NULL)", source, code), "an AUTH cycle: refused calls only, each in api_call");
             assertEquals(0, count(db, "SELECT COUNT(*) FROM task_sample WHERE source = ?", source));
             assertTrue(count(db, "SELECT COUNT(*) FROM api_call WHERE source = ? AND outcome = 'SKIPPED' AND error_code = 'AUTH_PAUSE'",

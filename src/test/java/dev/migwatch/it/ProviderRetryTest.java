@@ -89,7 +89,8 @@ class ProviderRetryTest extends SimulatedSourcesTest {
         // 3 attempts of DescribeProject + DescribeProjectSteps + DescribeProjectComponents
         assertEquals("OK", cycle.get("OUTCOME"), cycle.toString());
         assertEquals(5, ((Number) cycle.get("CALLS")).intValue(), cycle.toString());
-        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND api <> 'DescribeProject'", cycle.get("POLL_ID")));
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND polled_at = ? AND api <> 'DescribeProject'",
+                cycle.get("TASK_ID"), at(cycle)));
         // its rows are stored (the task's first successful cycle, so every value is new)
         assertEquals(1, count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = ? AND polled_at = ?", OMS_5XX, at(cycle)));
         assertTrue(count(db, "SELECT COUNT(*) FROM step_sample WHERE task_id = ? AND polled_at = ?", OMS_5XX, at(cycle)) > 0);
@@ -109,7 +110,8 @@ class ProviderRetryTest extends SimulatedSourcesTest {
         // the cycle has failed: its third call is not made (DescribeProject once, DescribeProjectSteps three times),
         // and nothing but the poll log is stored
         assertEquals(4, ((Number) cycle.get("CALLS")).intValue(), cycle.toString());
-        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ? AND api <> 'DescribeProjectSteps'", cycle.get("POLL_ID")));
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM api_call WHERE task_id = ? AND polled_at = ? AND api <> 'DescribeProjectSteps'",
+                cycle.get("TASK_ID"), at(cycle)));
         assertEquals(0, FaultTestSupport.stateRowsAt(db, (String) cycle.get("SOURCE"), OMS_EXHAUSTED, (Instant) cycle.get("POLLED_AT")));
         assertEquals(0, count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = ? AND polled_at <= ?", OMS_EXHAUSTED, at(cycle)));
         // and the next cycles succeed
@@ -156,7 +158,7 @@ class ProviderRetryTest extends SimulatedSourcesTest {
     private static Map<String, Object> firstCycle(DataSource db, String task) throws Exception {
         assertTrue(awaitSql(15_000, () -> count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = ? AND outcome = 'OK'", task) >= 2
                 || count(db, "SELECT COUNT(*) FROM v_poll_log WHERE task_id = ?", task) >= 3), "polls of " + task);
-        return rows(db, "SELECT poll_id, source, polled_at, outcome, calls, api FROM v_poll_log WHERE task_id = ? ORDER BY polled_at",
+        return rows(db, "SELECT source, task_id, polled_at, outcome, calls, api FROM v_poll_log WHERE task_id = ? ORDER BY polled_at",
                 task).get(0);
     }
 
@@ -167,7 +169,7 @@ class ProviderRetryTest extends SimulatedSourcesTest {
     /** The attempts of an API in a cycle that did not succeed (a successful attempt has no api_call row). */
     private static List<Map<String, Object>> failedAttempts(DataSource db, Map<String, Object> cycle, String api) throws SQLException {
         return rows(db, "SELECT attempt, called_at, duration_ms, outcome, http_status, error_code, error_message FROM api_call "
-                + "WHERE poll_id = ? AND api = ? ORDER BY attempt", cycle.get("POLL_ID"), api);
+                + "WHERE task_id = ? AND polled_at = ? AND api = ? ORDER BY attempt", cycle.get("TASK_ID"), at(cycle), api);
     }
 
     /**

@@ -69,7 +69,7 @@ class ProviderTimeoutTest extends SimulatedSourcesTest {
     void aHungTaskTimesOutWithoutHoldingUpItsNeighbours() throws Exception {
         DataSource db = FaultTestSupport.db(context);
         // two full cycles of the hung task: 3 attempts of 500 ms each, plus backoff
-        assertTrue(awaitSql(20_000, () -> count(db, "SELECT COUNT(DISTINCT poll_id) FROM api_call WHERE task_id = ? AND attempt = 3", HUNG) >= 2),
+        assertTrue(awaitSql(20_000, () -> count(db, "SELECT COUNT(DISTINCT polled_at) FROM api_call WHERE task_id = ? AND attempt = 3", HUNG) >= 2),
                 "the hung task's cycles end after three attempts");
         Instant hangSeenFrom = times(db, "SELECT MIN(called_at) FROM api_call WHERE task_id = ?", HUNG).get(0);
         Instant hangSeenUntil = times(db, "SELECT MAX(called_at) FROM api_call WHERE task_id = ?", HUNG).get(0);
@@ -86,21 +86,22 @@ class ProviderTimeoutTest extends SimulatedSourcesTest {
         assertTrue(calls.stream().allMatch(c -> ((Number) c.get("ATTEMPT")).intValue() <= 3), "at most 3 attempts: " + calls);
         assertEquals(0, count(db, "SELECT COUNT(*) FROM task_sample WHERE task_id = ?", HUNG));
         // each cycle of the hung task is one poll row decided by a TIMEOUT, with its three attempts counted
-        List<Map<String, Object>> polls = rows(db, "SELECT poll_id, outcome, calls, api, http_status FROM v_poll_log WHERE task_id = ? "
-                + "AND polled_at <= ?", HUNG, java.sql.Timestamp.from(hangSeenUntil));
+        List<Map<String, Object>> polls = rows(db, "SELECT p.polled_at, p.outcome, p.calls, p.api, p.http_status, (SELECT COUNT(*) "
+                + "FROM api_call a WHERE a.source = p.source AND a.task_id = p.task_id AND a.polled_at = p.polled_at) AS call_rows "
+                + "FROM v_poll_log p WHERE p.task_id = ? AND p.polled_at <= ?", HUNG, java.sql.Timestamp.from(hangSeenUntil));
         assertTrue(polls.size() >= 2, polls.toString());
         for (Map<String, Object> p : polls) {
             assertEquals("TIMEOUT", p.get("OUTCOME"), p.toString());
             assertEquals("GetUDTSTaskStatus", p.get("API"), p.toString());
             assertEquals(null, p.get("HTTP_STATUS"), p.toString());
-            assertEquals(count(db, "SELECT COUNT(*) FROM api_call WHERE poll_id = ?", p.get("POLL_ID")),
-                    ((Number) p.get("CALLS")).longValue(), "every call of a failed cycle has its row: " + p);
+            assertEquals(((Number) p.get("CALL_ROWS")).longValue(), ((Number) p.get("CALLS")).longValue(),
+                    "every call of a failed cycle has its row: " + p);
         }
 
         // one cycle of the hung task at a time: the next tick does not pile another request onto the hung provider
-        List<Map<String, Object>> cycles = rows(db, "SELECT poll_id, MIN(called_at) AS first_call, "
+        List<Map<String, Object>> cycles = rows(db, "SELECT polled_at, MIN(called_at) AS first_call, "
                 + "MAX(DATEADD(MILLISECOND, duration_ms, called_at)) AS last_end FROM api_call WHERE task_id = ? "
-                + "GROUP BY poll_id ORDER BY first_call", HUNG);
+                + "GROUP BY polled_at ORDER BY first_call", HUNG);
         for (int i = 1; i < cycles.size(); i++) {
             Instant previousEnd = (Instant) cycles.get(i - 1).get("LAST_END");
             Instant start = (Instant) cycles.get(i).get("FIRST_CALL");

@@ -167,20 +167,22 @@ class SoakTest extends SimulatedSourcesTest {
         // all its api_call rows in the read that follows (cycles still being written may add rows in between)
         List<Object[]> pollRows = new ArrayList<>();
         try (Connection c = db.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT poll_id, provider, task_id, outcome, calls, api FROM v_poll_log")) {
+             ResultSet rs = st.executeQuery("SELECT source, task_id, polled_at, provider, outcome, calls, api FROM v_poll_log")) {
             while (rs.next()) {
-                pollRows.add(new Object[]{rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6)});
+                // a poll is its task and time
+                String poll = rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getTimestamp(3);
+                pollRows.add(new Object[]{poll, rs.getString(4), rs.getString(2), rs.getString(5), rs.getInt(6), rs.getString(7)});
             }
         }
-        Map<Long, List<String[]>> failedByPoll = new HashMap<>(); // poll -> {api, attempt, outcome}
+        Map<String, List<String[]>> failedByPoll = new HashMap<>(); // poll -> {api, attempt, outcome}
         Set<String> seen = new HashSet<>();
         long duplicateCalls = 0;
         Map<String, Long> callsByOutcome = new TreeMap<>();
         try (Connection c = db.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT poll_id, api, attempt, outcome FROM api_call")) {
+             ResultSet rs = st.executeQuery("SELECT source, task_id, polled_at, api, attempt, outcome FROM api_call")) {
             while (rs.next()) {
-                long poll = rs.getLong(1);
-                String[] call = {rs.getString(2), String.valueOf(rs.getInt(3)), rs.getString(4)};
+                String poll = rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getTimestamp(3);
+                String[] call = {rs.getString(4), String.valueOf(rs.getInt(5)), rs.getString(6)};
                 if (!seen.add(poll + "/" + call[0] + "/" + call[1])) {
                     duplicateCalls++;
                 }
@@ -196,7 +198,7 @@ class SoakTest extends SimulatedSourcesTest {
         {
             for (Object[] row : pollRows) {
                 polls++;
-                long poll = (Long) row[0];
+                String poll = (String) row[0];
                 String provider = ((String) row[1]).toLowerCase(java.util.Locale.ROOT);
                 String outcome = (String) row[3];
                 int calls = (Integer) row[4];
@@ -231,24 +233,36 @@ class SoakTest extends SimulatedSourcesTest {
         }
         long duplicateCycles = count(db, "SELECT COUNT(*) FROM (SELECT task_ref, polled_at FROM poll GROUP BY task_ref, polled_at "
                 + "HAVING COUNT(*) > 1) d");
-        // the newest poll and the newest successful one of each task are the ones its row points at; each task's first
-        // successful poll wrote its state (nothing to compare it with)
-        long badPointers = count(db, "SELECT COUNT(*) FROM task t WHERE t.last_polled_at <> (SELECT MAX(p.polled_at) FROM poll p "
-                + "WHERE p.task_ref = t.id) OR COALESCE(t.last_ok_at, TIMESTAMP '1900-01-01 00:00:00') <> COALESCE((SELECT MAX(p.polled_at) "
-                + "FROM poll p WHERE p.task_ref = t.id AND p.outcome = 'OK'), TIMESTAMP '1900-01-01 00:00:00')");
+        // the newest poll and the newest successful one of each task are the ones its task_latest row points at, with the
+        // newest poll's outcome; each task's first successful poll wrote its state (nothing to compare it with)
+        long badPointers = count(db, "SELECT COUNT(*) FROM task t JOIN task_latest l ON l.task_ref = t.id WHERE l.last_polled_at <> "
+                + "(SELECT MAX(p.polled_at) FROM poll p WHERE p.task_ref = t.id) OR COALESCE(l.last_ok_at, TIMESTAMP '1900-01-01 00:00:00') "
+                + "<> COALESCE((SELECT MAX(p.polled_at) FROM poll p WHERE p.task_ref = t.id AND p.outcome = 'OK'), "
+                + "TIMESTAMP '1900-01-01 00:00:00') OR l.last_outcome <> (SELECT p.outcome FROM poll p WHERE p.task_ref = t.id "
+                + "AND p.polled_at = l.last_polled_at)");
         if (badPointers > 0) {
-            problems.add(badPointers + " tasks whose last_polled_at / last_ok_at is not their newest poll");
+            problems.add(badPointers + " tasks whose last_polled_at / last_ok_at / last_outcome is not their newest poll's");
         }
-        long firstOkWithoutState = count(db, "SELECT COUNT(*) FROM task t WHERE t.last_ok_at IS NOT NULL AND NOT EXISTS "
+        long firstOkWithoutState = count(db, "SELECT COUNT(*) FROM task t JOIN task_latest l ON l.task_ref = t.id WHERE l.last_ok_at IS NOT NULL AND NOT EXISTS "
                 + "(SELECT 1 FROM task_state s WHERE s.task_ref = t.id AND s.polled_at = (SELECT MIN(p.polled_at) FROM poll p "
                 + "WHERE p.task_ref = t.id AND p.outcome = 'OK'))");
         if (firstOkWithoutState > 0) {
             problems.add(firstOkWithoutState + " tasks without a state row at their first successful poll");
         }
+        // where the readers look for the newest row of a step or component (its row at the task's newest successful poll,
+        // else its state_at) is its newest row
+        for (String[] e : new String[][]{{"step", "step_state", "step_ref"}, {"component", "component_state", "component_ref"}}) {
+            long wrongLatest = count(db, "SELECT COUNT(*) FROM " + e[0] + " d JOIN task_latest l ON l.task_ref = d.task_ref "
+                    + "WHERE COALESCE((SELECT n.polled_at FROM " + e[1] + " n WHERE n." + e[2] + " = d.id AND n.polled_at = l.last_ok_at), "
+                    + "d.state_at) <> (SELECT MAX(s.polled_at) FROM " + e[1] + " s WHERE s." + e[2] + " = d.id)");
+            if (wrongLatest > 0) {
+                problems.add(wrongLatest + " " + e[0] + "s whose newest row is not where the views look for it");
+            }
+        }
         // state and error rows that are not on a successful poll of their task (a failed cycle's, or a half-written one's)
         long orphanRows = FaultTestSupport.rowsWithoutTheirOkPoll(db).stream().mapToLong(Long::longValue).sum();
-        java.util.Set<Long> pollIds = new HashSet<>();
-        pollRows.forEach(r -> pollIds.add((Long) r[0]));
+        java.util.Set<String> pollIds = new HashSet<>();
+        pollRows.forEach(r -> pollIds.add((String) r[0]));
         failedByPoll.forEach((poll, calls) -> {
             if (pollIds.contains(poll)) {
                 calls.forEach(call -> callsByOutcome.merge(call[2], 1L, Long::sum));

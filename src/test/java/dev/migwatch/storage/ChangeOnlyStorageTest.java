@@ -64,6 +64,7 @@ class ChangeOnlyStorageTest {
             TaskSnapshot s = r.nextInt(10) == 0 ? g.failed(at) : g.next(at);
             assertTrue(store.write(s));
             written.add(s);
+            latestIsNewest(written, "after poll " + i + " (seed " + seed + ")");
             if (r.nextInt(15) == 0) {
                 store = new HistoryStore(ds); // a restart: the writer knows only what the database holds
             }
@@ -80,7 +81,7 @@ class ChangeOnlyStorageTest {
                 }
                 Instant at = SqlRow.micros(s.polledAt());
                 String when = "as of poll at " + s.polledAt() + " (seed " + seed + ")";
-                assertEquals(StateTable.of(lastOk.task()), asOf(c, StateTable.TASK, "task", task, at).get(task), when);
+                assertEquals(StateTable.of(lastOk), asOf(c, StateTable.TASK, "task", task, at).get(task), when);
                 Map<String, List<Object>> steps = new LinkedHashMap<>();
                 lastOk.steps().forEach(st -> steps.put(st.stepKey(), StateTable.of(st)));
                 assertEquals(steps, byKey(c, StateTable.STEP, "step", "step_key", task, at), "steps " + when);
@@ -103,6 +104,37 @@ class ChangeOnlyStorageTest {
             long rows = count(c, "SELECT COUNT(*) FROM task_state") + count(c, "SELECT COUNT(*) FROM step_state")
                     + count(c, "SELECT COUNT(*) FROM component_state");
             assertTrue(rows < entityPolls, rows + " state rows for " + entityPolls + " observations");
+        }
+    }
+
+    /**
+     * What the v_*_latest views show (through task_latest, and each step's and component's row at the task's newest
+     * successful poll or else at its state_at) is the newest poll, the newest successful one, and the newest row of each
+     * entity that poll listed.
+     */
+    private void latestIsNewest(List<TaskSnapshot> written, String when) throws SQLException {
+        TaskSnapshot last = written.get(written.size() - 1);
+        TaskSnapshot lastOk = written.stream().filter(TaskSnapshot::succeeded).reduce((a, b) -> b).orElse(null);
+        try (Connection c = ds.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT last_poll_at, last_poll_outcome, sampled_at, status FROM v_task_latest");
+                 ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), when);
+                assertEquals(LocalDateTime.ofInstant(SqlRow.micros(last.polledAt()), ZoneOffset.UTC), rs.getObject(1, LocalDateTime.class), when);
+                assertEquals(last.outcome(), rs.getString(2), when);
+                assertEquals(lastOk == null ? null : LocalDateTime.ofInstant(SqlRow.micros(lastOk.polledAt()), ZoneOffset.UTC),
+                        rs.getObject(3, LocalDateTime.class), when);
+                assertEquals(lastOk == null ? null : lastOk.task().status().name(), rs.getString(4), when);
+            }
+            if (lastOk == null) {
+                return;
+            }
+            assertEquals(lastOk.steps().size(), count(c, "SELECT COUNT(*) FROM v_step_latest"), "steps listed " + when);
+            assertEquals(lastOk.components().size(), count(c, "SELECT COUNT(*) FROM v_component_latest"), "components listed " + when);
+            assertEquals(0, count(c, "SELECT COUNT(*) FROM v_step_latest v JOIN step d ON d.step_key = v.step_key "
+                    + "WHERE v.polled_at <> (SELECT MAX(s.polled_at) FROM step_state s WHERE s.step_ref = d.id)"), "steps' newest rows " + when);
+            assertEquals(0, count(c, "SELECT COUNT(*) FROM v_component_latest v JOIN component d ON d.kind = v.kind AND d.name = v.name "
+                    + "WHERE v.polled_at <> (SELECT MAX(s.polled_at) FROM component_state s WHERE s.component_ref = d.id)"),
+                    "components' newest rows " + when);
         }
     }
 

@@ -170,8 +170,10 @@ class HistoryStoreTest {
                 List.of(new ApiCall("DescribeProject", 1, t0.plusSeconds(30), 5, null, null, "TIMEOUT", "SocketTimeoutException", "read")),
                 List.of());
         store.write(failed);
-        assertEquals(1, count("SELECT COUNT(*) FROM task WHERE last_polled_at = TIMESTAMP '2026-03-01 00:00:30'"
-                + " AND last_ok_at = TIMESTAMP '2026-03-01 00:00:00' AND last_error_at IS NULL AND last_outcome = 'TIMEOUT'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM task_latest WHERE last_polled_at = TIMESTAMP '2026-03-01 00:00:30'"
+                + " AND last_ok_at = TIMESTAMP '2026-03-01 00:00:00' AND state_at = TIMESTAMP '2026-03-01 00:00:00'"
+                + " AND last_outcome = 'TIMEOUT'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE last_error_at IS NULL"));
         assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE sampled_at = TIMESTAMP '2026-03-01 00:00:00'"
                 + " AND last_poll_outcome = 'TIMEOUT' AND status = 'RUNNING'"));
     }
@@ -183,10 +185,37 @@ class HistoryStoreTest {
         TaskSnapshot older = snapshot(List.of(), body("{}"), t0.minusSeconds(60));
         store.write(newer);
         store.write(older);
-        assertEquals(1, count("SELECT COUNT(*) FROM task WHERE last_polled_at = TIMESTAMP '2026-03-01 00:01:00'"
-                + " AND last_ok_at = TIMESTAMP '2026-03-01 00:01:00'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM task_latest WHERE last_polled_at = TIMESTAMP '2026-03-01 00:01:00'"
+                + " AND last_ok_at = TIMESTAMP '2026-03-01 00:01:00' AND last_outcome = 'OK'"));
         assertEquals(2, count("SELECT COUNT(*) FROM poll"), "the late cycle is in the poll log");
         assertEquals(1, count("SELECT COUNT(*) FROM task_state"), "but its values do not rewrite the past");
+    }
+
+    @Test
+    void anOmsTasksRecordCountsAreItsRunningFullTransfersAndNotRepeatedInTaskState() throws SQLException {
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        for (String provider : List.of("oms", "dts")) {
+            for (int n = 0; n < 3; n++) {
+                // what OmsProjectMapper does: the task's counts are the running FULL_TRANSFER's, which grow at every poll
+                long processed = 1000L * (n + 1);
+                StepSample full = new StepSample("FULL_TRANSFER", null, 2, "FULL_TRANSFER", null, "RUNNING", NormalizedStatus.RUNNING,
+                        40.0, STARTED, null, new StepSample.Throughput(processed, 5000L, 50.0, 1.5, 1000.0, 48.0, 2.0, 900.0, null, null, null),
+                        null, null, null, null);
+                TaskState task = new TaskState("orders", "MIGRATION", "RUNNING", NormalizedStatus.RUNNING, "FULL_TRANSFER", 40.0, null,
+                        null, processed, 5000L, null, null, null, null, null, null, null, STARTED, null, "{}");
+                Instant at = t0.plusSeconds(30L * n);
+                store.write(new TaskSnapshot(UUID.randomUUID().toString(), "src", provider, "t_" + provider, at, task, List.of(full),
+                        List.of(), List.of(), List.of(new ApiCall("DescribeProject", 1, at, 20, 200, "req", "OK", null, null)), List.of()));
+            }
+        }
+        assertEquals(1, count("SELECT COUNT(*) FROM task_sample WHERE task_id = 't_oms'"), "one row: the counts are the step's");
+        assertEquals(0, count("SELECT COUNT(*) FROM task_sample WHERE task_id = 't_oms' AND processed_records IS NOT NULL"));
+        assertEquals(3, count("SELECT COUNT(*) FROM step_sample WHERE task_id = 't_oms'"));
+        assertEquals(3000, count("SELECT processed_records FROM v_task_latest WHERE task_id = 't_oms'"), "the newest step row's");
+        assertEquals(5000, count("SELECT total_records FROM v_task_latest WHERE task_id = 't_oms'"));
+        // another provider's counts are its own, stored as they come
+        assertEquals(3, count("SELECT COUNT(*) FROM task_sample WHERE task_id = 't_dts' AND processed_records IS NOT NULL"));
+        assertEquals(3000, count("SELECT processed_records FROM v_task_latest WHERE task_id = 't_dts'"));
     }
 
     private static TaskSnapshot withErrors(TaskSnapshot s, List<ErrorEvent> errors) {

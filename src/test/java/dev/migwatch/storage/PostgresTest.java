@@ -4,6 +4,8 @@ import dev.migwatch.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.trends.Metric;
 import dev.migwatch.trends.PollFilter;
+import dev.migwatch.trends.StepRow;
+import dev.migwatch.trends.TaskRow;
 import dev.migwatch.trends.TrendQueries;
 import dev.migwatch.trends.TrendsService;
 import dev.migwatch.trends.TrendsSettings;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +29,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * developer machine without one it is reported as skipped.
  */
 class PostgresTest {
+
+    /**
+     * The list's rows of every task and its steps (read by key with LATERAL on PostgreSQL) are those of v_task_latest and
+     * v_step_latest, which the one-task reads use; returns the differences.
+     */
+    static List<String> listAsViews(TrendQueries q) {
+        List<String> problems = new java.util.ArrayList<>();
+        Map<String, List<StepRow>> steps = q.stepsNowOfAllTasks();
+        for (TaskRow row : q.tasks()) {
+            TaskRow view = q.task(row.source(), row.taskId()).orElse(null);
+            if (!row.equals(view)) {
+                problems.add("the list's row of " + row.source() + "/" + row.taskId() + " is " + row + ", v_task_latest's " + view);
+            }
+            List<StepRow> mine = steps.getOrDefault(row.source() + '\u0000' + row.taskId(), List.of());
+            List<StepRow> viewSteps = q.stepsNow(row.source(), row.taskId());
+            if (!new java.util.HashSet<>(mine).equals(new java.util.HashSet<>(viewSteps)) || mine.size() != viewSteps.size()) {
+                problems.add("the list's steps of " + row.source() + "/" + row.taskId() + " are " + mine + ", v_step_latest's " + viewSteps);
+            }
+        }
+        return problems;
+    }
 
     @Test
     void theHistoryWorksOnPostgresql() throws Exception {
@@ -55,6 +80,7 @@ class PostgresTest {
                 assertFalse(q.stepsNow("prod-dts", "k2gm967v16f1").isEmpty());
                 assertFalse(q.componentTimeline("prod-oms", "np_4w3a1", from, to).isEmpty());
                 assertFalse(q.polls(new PollFilter("prod-oms", "np_4w3a1", null, from, to, 100)).isEmpty());
+                assertEquals(List.of(), listAsViews(q));
             } finally {
                 try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
                     st.execute("DROP SCHEMA " + schema + " CASCADE");

@@ -76,9 +76,8 @@ class RawPartitionsTest {
                 .placeholders(HistoryDatabase.placeholders(db)).target("3")
                 // today's views (R__) name columns of later versions (V5, V6); that release had its own
                 .repeatableSqlMigrationPrefix("NOT_IN_V3__").load().migrate();
-        HistoryStore before = new HistoryStore(db, clock);
         Instant start = TODAY.minusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant();
-        write(before, start, start.plus(Duration.ofDays(2)));
+        writeAsVersion3(start, start.plus(Duration.ofDays(2)));
         assertFalse(partitioned());
 
         HistoryDatabase.migrate(db);
@@ -121,12 +120,61 @@ class RawPartitionsTest {
         assertEquals(expected, readAll());
     }
 
+    /**
+     * What the writer of schema version 3 stored for those polls (it cannot be run against that schema any more): the task
+     * with its pointers, a poll row each, and the raw answers as one keyframe then deltas against it, across days (it
+     * started a keyframe after 240 deltas only).
+     */
+    private void writeAsVersion3(Instant from, Instant to) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO task (id, source, provider, task_id, first_polled_at, "
+                    + "last_polled_at, last_outcome, last_ok_at) VALUES (1, 'src', 'oms', 't', ?, ?, 'OK', ?)")) {
+                new SqlRow(ps).time(from).time(to.minus(Duration.ofMinutes(30))).time(to.minus(Duration.ofMinutes(30)));
+                ps.executeUpdate();
+            }
+            st(c, "ALTER TABLE task ALTER COLUMN id RESTART WITH 2");
+            RawBodyCodec.Keyframe keyframe = null;
+            for (Instant at = from; at.isBefore(to); at = at.plus(Duration.ofMinutes(30))) {
+                String body = body(at);
+                List<RawBody> bodies = List.of(new RawBody("DescribeProject", "h", "application/json", body));
+                byte[] record = RawBodyCodec.encode(bodies, keyframe);
+                try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO poll (task_ref, polled_at, outcome, calls, duration_ms) "
+                        + "VALUES (1, ?, 'OK', 1, 20)")) {
+                    new SqlRow(ps).time(at);
+                    ps.executeUpdate();
+                }
+                try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO raw_body (task_ref, received_at, api, encoding, "
+                        + "base_at, body) VALUES (1, ?, '*', ?, ?, ?)")) {
+                    new SqlRow(ps).time(at).str(keyframe == null ? "deflate" : "delta").time(keyframe == null ? null : keyframe.at())
+                            .value(record, SqlRow.Col.Kind.BYTES);
+                    ps.executeUpdate();
+                }
+                if (keyframe == null) {
+                    keyframe = RawBodyCodec.keyframe(at, bodies, record.length);
+                }
+                written.put(at, body);
+            }
+        }
+    }
+
+    private static void st(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** The answer at a time: its counter and request id change at each poll. */
+    private static String body(Instant at) {
+        long n = Duration.between(Instant.EPOCH, at).toMinutes();
+        return "{\"RequestId\":\"" + UUID.randomUUID().toString().toUpperCase() + "\",\"Data\":{\"processedRecords\":" + n * 1000
+                + ",\"GmtModified\":\"" + at.toString().substring(0, 19) + "\",\"Tables\":\"" + "t,".repeat(100) + "\"}}";
+    }
+
     /** A poll every 30 minutes in [from, to), the answer's counter and request id changing at each. */
     private void write(HistoryStore store, Instant from, Instant to) throws SQLException {
         for (Instant at = from; at.isBefore(to); at = at.plus(Duration.ofMinutes(30))) {
             long n = Duration.between(Instant.EPOCH, at).toMinutes();
-            String body = "{\"RequestId\":\"" + UUID.randomUUID().toString().toUpperCase() + "\",\"Data\":{\"processedRecords\":" + n * 1000
-                    + ",\"GmtModified\":\"" + at.toString().substring(0, 19) + "\",\"Tables\":\"" + "t,".repeat(100) + "\"}}";
+            String body = body(at);
             TaskState state = new TaskState("t", "MIGRATION", "RUNNING", NormalizedStatus.RUNNING, null, 10.0, null, null,
                     null, null, null, null, null, null, null, null, null, null, null, null);
             store.write(new TaskSnapshot(UUID.randomUUID().toString(), "src", "oms", "t", at, state, List.of(), List.of(), List.of(),

@@ -82,7 +82,7 @@ final class StoredCycles {
         Instant at = SqlRow.micros(s.polledAt());
         try (Connection c = ds.getConnection()) {
             int taskRef = (int) count(c, "SELECT id FROM task WHERE source = ? AND task_id = ?", s.source(), s.taskId());
-            List<Object[]> poll = rows(c, "SELECT id, outcome, calls FROM poll WHERE task_ref = ? AND polled_at = ?", taskRef, at);
+            List<Object[]> poll = rows(c, "SELECT polled_at, outcome, calls FROM poll WHERE task_ref = ? AND polled_at = ?", taskRef, at);
             assertEquals(1, poll.size(), "poll row of cycle " + n);
             assertEquals(s.outcome(), poll.get(0)[1], "outcome of cycle " + n);
             assertEquals(s.calls().stream().filter(a -> a.attempt() > 0).count(), ((Number) poll.get(0)[2]).longValue(),
@@ -94,8 +94,8 @@ final class StoredCycles {
                 }
             }
             List<String> stored = new ArrayList<>();
-            for (Object[] r : rows(c, "SELECT api, attempt, outcome FROM poll_call WHERE poll_id = ? ORDER BY called_at, attempt",
-                    poll.get(0)[0])) {
+            for (Object[] r : rows(c, "SELECT api, attempt, outcome FROM poll_call WHERE task_ref = ? AND polled_at = ? "
+                    + "ORDER BY called_at, attempt", taskRef, at)) {
                 stored.add(r[0] + "/" + r[1] + "/" + r[2]);
             }
             assertEquals(failed, stored, "failed calls of cycle " + n);
@@ -111,7 +111,7 @@ final class StoredCycles {
             }
             // every Snapshots cycle changes the task's progress, so each successful one has its own task row
             assertEquals(1, taskRows, "task row of cycle " + n);
-            assertEquals(Map.of("", StateTable.of(s.task())), asOf(c, StateTable.TASK, "task", "''", taskRef, at), "task of cycle " + n);
+            assertEquals(Map.of("", StateTable.of(s)), asOf(c, StateTable.TASK, "task", "''", taskRef, at), "task of cycle " + n);
             Map<String, List<Object>> steps = new LinkedHashMap<>();
             for (StepSample st : s.steps()) {
                 steps.put(st.stepKey(), StateTable.of(st));

@@ -201,7 +201,9 @@ class UpgradeFromV01Test {
     // ---- the comparisons
 
     private static void compareTasks(Connection c, V01 old, List<String> problems) throws SQLException {
-        List<Map<String, Object>> tasks = rows(c, "SELECT * FROM task ORDER BY source, task_id");
+        // the pointers are in task_latest since V8; the newest error is the newest last_seen of the task's errors
+        List<Map<String, Object>> tasks = rows(c, "SELECT t.*, l.last_polled_at, l.last_ok_at, (SELECT MAX(e.last_seen) FROM task_error e "
+                + "WHERE e.task_ref = t.id) AS last_error_at FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id ORDER BY t.source, t.task_id");
         check(problems, "task rows (one per 0.1 task_latest row)", old.taskLatest.size(), tasks.size());
         for (Map<String, Object> l : old.taskLatest) {
             String name = "task " + l.get("source") + "/" + l.get("task_id");
@@ -272,7 +274,7 @@ class UpgradeFromV01Test {
                     check(problems, callName + " " + col, a.get(col), now.get(col));
                 }
                 if (poll != null) {
-                    check(problems, callName + " belongs to its cycle's poll", poll.get("poll_id"), now.get("poll_id"));
+                    check(problems, callName + " belongs to its cycle's poll", poll.get("polled_at"), now.get("polled_at"));
                 }
             }
         }
