@@ -51,9 +51,10 @@ public class AlertStore {
      */
     public Map<String, Instant> failingSince() {
         Map<String, Instant> out = new HashMap<>();
-        query("SELECT t.source, t.task_id, MIN(p.polled_at) FROM task t JOIN poll p ON p.task_ref = t.id "
-                + "WHERE t.last_outcome <> 'OK' AND t.task_id <> '*' "
-                + "AND p.polled_at > COALESCE(t.last_ok_at, TIMESTAMP '1900-01-01 00:00:00') "
+        query("SELECT t.source, t.task_id, MIN(p.polled_at) FROM task t JOIN task_latest l ON l.task_ref = t.id "
+                + "JOIN poll p ON p.task_ref = t.id "
+                + "WHERE l.last_outcome <> 'OK' AND t.task_id <> '*' "
+                + "AND p.polled_at > COALESCE(l.last_ok_at, TIMESTAMP '1900-01-01 00:00:00') "
                 + "AND p.outcome <> 'OK' AND p.outcome <> 'SKIPPED' GROUP BY t.source, t.task_id", List.of(),
                 rs -> out.put(rs.getString(1) + '\u0000' + rs.getString(2), instant(rs, 3)));
         return out;
