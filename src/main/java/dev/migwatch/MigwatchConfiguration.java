@@ -312,8 +312,13 @@ public class MigwatchConfiguration implements CamelConfiguration {
         public void onContextStopped(CamelContext context) {
             long started = pollCycles.cyclesStarted();
             long ended = pollCycles.cyclesEnded();
+            // a cycle whose poll slot another node (or this node's previous cycle, moments before) had claimed ends
+            // at once without a poll: counted, so that started = stored + left to a claim
+            PollClaims claims = context.getRegistry().lookupByNameAndType("pollClaims", PollClaims.class);
+            long leftToClaims = claims == null ? 0 : claims.refused();
             if (started == ended) {
-                LOG.info("Polling stopped: {} poll cycles started, {} ended; closing the history database", started, ended);
+                LOG.info("Polling stopped: {} poll cycles started, {} ended, {} of them left to an earlier claim of their poll slot; "
+                        + "closing the history database", started, ended, leftToClaims);
             } else {
                 LOG.warn("Polling stopped: {} poll cycles started, {} ended; {} did not finish within the shutdown timeout "
                         + "(camel.main.shutdownTimeout) and are not recorded", started, ended, started - ended);

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GracefulShutdownTest {
     private static final int TASKS = 12;
-    private static final Pattern STOPPED = Pattern.compile("(\\d+) poll cycles started, (\\d+) ended");
+    private static final Pattern STOPPED = Pattern.compile("(\\d+) poll cycles started, (\\d+) ended, (\\d+) of them left to an earlier claim");
 
     @TempDir
     Path workDir;
@@ -97,8 +97,9 @@ class GracefulShutdownTest {
             assertFalse(out.toLowerCase().contains("already closed"), out);
             Matcher m = STOPPED.matcher(out);
             assertTrue(m.find(), "the stop is reported:\n" + out);
-            long started = Long.parseLong(m.group(1));
-            assertEquals(started, Long.parseLong(m.group(2)), "every cycle started has ended:\n" + out);
+            assertEquals(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), "every cycle started has ended:\n" + out);
+            // a cycle that found its poll slot claimed already (a tick moments after the previous cycle) stores nothing
+            long started = Long.parseLong(m.group(1)) - Long.parseLong(m.group(3));
             try (Stream<Path> entries = Files.list(journal)) {
                 assertEquals(List.of(), entries.filter(Files::isRegularFile).toList(), "nothing left in the journal");
             }
