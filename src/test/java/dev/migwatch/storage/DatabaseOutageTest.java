@@ -200,7 +200,7 @@ class DatabaseOutageTest {
         }
     }
 
-    /** The poll rows' identity key numbers them in insertion order. */
+    /** The poll rows in insertion order (StoredCycles.inInsertOrder). */
     private List<Integer> cyclesInInsertOrder() {
         try {
             return StoredCycles.inInsertOrder(dataSource, TASK);

@@ -130,7 +130,7 @@ class UpgradeFromV6Test {
         assertTrue(pollsBefore.size() > 300 && callsBefore.size() > 50 && rawBefore.values().stream().mapToInt(List::size).sum() > 200,
                 "the fixture has polls, failed calls and raw answers");
 
-        assertEquals(2, HistoryDatabase.migrate(db), "V8 and the repeatable views ran");
+        assertEquals(3, HistoryDatabase.migrate(db), "V7 (alerts), V8 and the repeatable views ran");
 
         try (Connection c = db.getConnection()) {
             for (String sql : UNCHANGED) {
@@ -351,7 +351,13 @@ class UpgradeFromV6Test {
     /** The same rows in any order; values as the fixture's JSON has them (times as text, numbers as Long or Double). */
     private static void sameSet(List<String> problems, String what, List<Map<String, Object>> expected, List<Map<String, Object>> actual) {
         List<String> e = expected.stream().map(UpgradeFromV6Test::text).sorted().toList();
-        List<String> a = actual.stream().map(UpgradeFromV6Test::text).sorted().toList();
+        // columns a later release added to a view (v_task_latest.last_poll_node) have nothing to compare with
+        List<String> columns = expected.isEmpty() ? List.of() : List.copyOf(expected.get(0).keySet());
+        List<String> a = actual.stream().map(r -> {
+            Map<String, Object> kept = new java.util.LinkedHashMap<>();
+            columns.forEach(k -> kept.put(k, r.get(k)));
+            return expected.isEmpty() ? r : kept;
+        }).map(UpgradeFromV6Test::text).sorted().toList();
         if (!e.equals(a)) {
             List<String> missing = e.stream().filter(r -> !a.contains(r)).limit(3).toList();
             List<String> extra = a.stream().filter(r -> !e.contains(r)).limit(3).toList();
