@@ -1,42 +1,41 @@
 package dev.migwatch;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * What some tests need from the machine (PostgreSQL, Prometheus). {@code bin/test} — the README's test command, which
- * {@code .ci/run} runs — installs and starts all of it and sets {@code MIGWATCH_TEST_COMPLETE=true}: a missing piece is
- * then a failure, never a silent skip. A bare {@code mvn verify} on a machine without them skips those tests and says
- * what to run instead.
+ * What some tests need from the machine: PostgreSQL, Chromium, Prometheus. {@code bin/test-setup} (the first half of the
+ * README's test command, {@code bin/test-setup && mvn -B verify}, which {@code .ci/run} runs) installs and starts all of
+ * it, with the database these defaults name. A missing piece fails its test, with what to run; it is never skipped.
  */
 public final class TestEnvironment {
+    /** The database bin/test-setup creates; MIGWATCH_TEST_POSTGRES_URL, _USER and _PASSWORD name another one. */
+    private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/migwatch_test";
+    private static final String DEFAULT_USER = "migwatch";
+
     private TestEnvironment() {
     }
 
-    public static boolean complete() {
-        return "true".equals(System.getenv("MIGWATCH_TEST_COMPLETE")) || "true".equals(System.getenv("CI"));
-    }
-
-    /** Fails (under bin/test) or skips (a bare mvn run) when the piece is missing. */
+    /** Fails the test, naming bin/test-setup, when a piece it needs is missing. */
     public static void require(boolean present, String missing) {
-        if (!present && complete()) {
-            fail(missing + ", although bin/test should have provided it");
+        if (!present) {
+            fail(missing + ": run bin/test-setup, which installs and starts it (README, Quick start)");
         }
-        assumeTrue(present, missing + ": run the tests with bin/test, which installs and starts it");
     }
 
-    /** The JDBC URL of the PostgreSQL database for tests; its user and password are postgresUser()/postgresPassword(). */
     public static String postgresUrl() {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        require(url != null, "MIGWATCH_TEST_POSTGRES_URL is not set (no PostgreSQL for this test)");
-        return url;
+        return env("MIGWATCH_TEST_POSTGRES_URL", DEFAULT_URL);
     }
 
     public static String postgresUser() {
-        return System.getenv("MIGWATCH_TEST_POSTGRES_USER");
+        return env("MIGWATCH_TEST_POSTGRES_USER", DEFAULT_USER);
     }
 
     public static String postgresPassword() {
-        return System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        return env("MIGWATCH_TEST_POSTGRES_PASSWORD", DEFAULT_USER);
+    }
+
+    private static String env(String name, String otherwise) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? otherwise : v;
     }
 }

@@ -1,5 +1,6 @@
 package dev.migwatch.bench;
 
+import dev.migwatch.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.storage.HistoryDatabase;
 
@@ -20,14 +21,10 @@ final class BenchPostgres {
     }
 
     static void withSchema(String name, String prefix, Body body) throws Exception {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null) {
-            System.out.println(name + ": MIGWATCH_TEST_POSTGRES_URL not set, not measured");
-            return;
-        }
+        String url = TestEnvironment.postgresUrl();
         String schema = prefix + UUID.randomUUID().toString().substring(0, 8);
-        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
-        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        String user = TestEnvironment.postgresUser();
+        String password = TestEnvironment.postgresPassword();
         try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
             exec(admin, "CREATE SCHEMA " + schema);
             try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, user, password)) {
@@ -44,13 +41,9 @@ final class BenchPostgres {
 
     /** A schema an earlier run kept (-Dbench.keep-schema), to measure reads again without writing the history again. */
     static void withExistingSchema(String name, String schema, Body body) throws Exception {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null) {
-            System.out.println(name + ": MIGWATCH_TEST_POSTGRES_URL not set, not measured");
-            return;
-        }
-        try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
-                System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"))) {
+        String url = TestEnvironment.postgresUrl();
+        try (HikariDataSource db = HistoryDatabase.open(url + "?currentSchema=" + schema, TestEnvironment.postgresUser(),
+                TestEnvironment.postgresPassword())) {
             body.run(db, schema);
         }
     }

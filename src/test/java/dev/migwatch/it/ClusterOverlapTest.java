@@ -47,8 +47,8 @@ class ClusterOverlapTest {
     @Test
     void twoLeadersOnOnePostgresqlDatabaseNeverPollATaskTwiceInASlot() throws Exception {
         String base = TestEnvironment.postgresUrl();
-        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
-        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        String user = TestEnvironment.postgresUser();
+        String password = TestEnvironment.postgresPassword();
         String schema = "ov" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (var c = DriverManager.getConnection(base, user, password)) {
             c.createStatement().execute("CREATE SCHEMA " + schema);

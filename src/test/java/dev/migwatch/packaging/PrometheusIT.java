@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A real Prometheus (Debian's package; bin/test installs it) with the example rules of docs/: promtool checks and
+ * A real Prometheus (Debian's package; bin/test-setup installs it) with the example rules of docs/: promtool checks and
  * unit-tests the rules, then Prometheus scrapes {@code java -jar target/migwatch.jar --demo} at /observe/metrics and
  * a migwatch metric is read back through its HTTP query API. In CI a missing prometheus fails the test; elsewhere
  * it is skipped.

@@ -9,7 +9,7 @@ import java.util.UUID;
 
 
 /**
- * A throw-away schema in the PostgreSQL that bin/test starts (MIGWATCH_TEST_POSTGRES_URL, _USER,
+ * A throw-away schema in the PostgreSQL that bin/test-setup starts (MIGWATCH_TEST_POSTGRES_URL, _USER,
  * _PASSWORD), so parallel runs never share tables. As in PostgresTest: in CI (CI=true) a missing
  * database fails the test; on a developer machine without one the test is skipped.
  */
@@ -31,8 +31,8 @@ final class TestPostgres implements AutoCloseable {
     static TestPostgres createSchema() throws SQLException {
         String url = TestEnvironment.postgresUrl();
         String schema = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        TestPostgres pg = new TestPostgres(url, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
-                System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"), schema);
+        TestPostgres pg = new TestPostgres(url, TestEnvironment.postgresUser(),
+                TestEnvironment.postgresPassword(), schema);
         pg.execute("CREATE SCHEMA " + schema);
         return pg;
     }

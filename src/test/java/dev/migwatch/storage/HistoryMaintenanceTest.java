@@ -172,8 +172,8 @@ class HistoryMaintenanceTest {
     void rollupsReadBackWithCarryForwardOnPostgresql(long seed) throws Exception {
         String url = TestEnvironment.postgresUrl();
         String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
-        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        String user = TestEnvironment.postgresUser();
+        String password = TestEnvironment.postgresPassword();
         HikariDataSource h2 = ds;
         try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
             try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {

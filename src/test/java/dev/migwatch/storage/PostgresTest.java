@@ -24,9 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The production database: migrations, transactional writes, views, the README's queries and the REST
- * API's queries on a real PostgreSQL. bin/test installs and starts PostgreSQL and sets
- * MIGWATCH_TEST_POSTGRES_URL (and _USER, _PASSWORD); in CI a missing database fails the test, on a
- * developer machine without one it is reported as skipped.
+ * API's queries on a real PostgreSQL: the one bin/test-setup installs and starts (TestEnvironment); a missing
+ * database fails the test.
  */
 class PostgresTest {
 
@@ -55,14 +54,14 @@ class PostgresTest {
     void theHistoryWorksOnPostgresql() throws Exception {
         String url = TestEnvironment.postgresUrl();
         String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (HikariDataSource admin = HistoryDatabase.open(url, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
-                System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"))) {
+        try (HikariDataSource admin = HistoryDatabase.open(url, TestEnvironment.postgresUser(),
+                TestEnvironment.postgresPassword())) {
             try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE SCHEMA " + schema);
             }
             String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-            try (HikariDataSource db = HistoryDatabase.open(schemaUrl, System.getenv("MIGWATCH_TEST_POSTGRES_USER"),
-                    System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD"))) {
+            try (HikariDataSource db = HistoryDatabase.open(schemaUrl, TestEnvironment.postgresUser(),
+                    TestEnvironment.postgresPassword())) {
                 assertTrue(HistoryDatabase.migrate(db) >= 2);
                 DocumentedQueries.fill(db);
                 DocumentedQueriesH2Test.check(db);

@@ -48,8 +48,8 @@ class RawPartitionsTest {
     @BeforeEach
     void open() throws SQLException {
         String url = TestEnvironment.postgresUrl();
-        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
-        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        String user = TestEnvironment.postgresUser();
+        String password = TestEnvironment.postgresPassword();
         schema = "p" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         admin = HistoryDatabase.open(url, user, password);
         try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {

@@ -71,8 +71,8 @@ class UpgradeFromV01Test {
     @Test
     void upgradesAPostgresqlDatabaseOfRelease01() throws Exception {
         String url = TestEnvironment.postgresUrl();
-        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
-        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        String user = TestEnvironment.postgresUser();
+        String password = TestEnvironment.postgresPassword();
         String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
             try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {

@@ -1,5 +1,6 @@
 package dev.migwatch.storage;
 
+import dev.migwatch.TestEnvironment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.MovableClock;
@@ -47,7 +48,6 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The upgrade to schema version 8 (V8__PollKeysAndLatest): a database written by the code before it (the fixture
@@ -83,13 +83,9 @@ class UpgradeFromV6Test {
 
     @Test
     void upgradesAPostgresqlDatabaseOfSchema6() throws Exception {
-        String url = System.getenv("MIGWATCH_TEST_POSTGRES_URL");
-        if (url == null && "true".equals(System.getenv("CI"))) {
-            fail("MIGWATCH_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for this test");
-        }
-        assumeTrue(url != null, "set MIGWATCH_TEST_POSTGRES_URL to a PostgreSQL database (see .ci/run)");
-        String user = System.getenv("MIGWATCH_TEST_POSTGRES_USER");
-        String password = System.getenv("MIGWATCH_TEST_POSTGRES_PASSWORD");
+        String url = TestEnvironment.postgresUrl();
+        String user = TestEnvironment.postgresUser();
+        String password = TestEnvironment.postgresPassword();
         String schema = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
             exec(admin, "CREATE SCHEMA " + schema);

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * enough points after a few seconds. It runs as a one-node file cluster named {@value #NODE}, so the dashboard must show
  * which node leads each source and made each task's newest poll.
  *
- * <p>Chromium is required under bin/test, which installs it; a missing browser fails the test there (TestEnvironment).
+ * <p>Chromium is required: bin/test-setup installs it; a missing browser fails the test (TestEnvironment).
  */
 class DashboardBrowserTest {
 
