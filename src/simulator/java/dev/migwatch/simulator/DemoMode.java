@@ -40,33 +40,26 @@ public final class DemoMode implements AutoCloseable {
     static Map<String, String> demoProperties(SimulatorSettings settings, String endpoint) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("migwatch.db.url", DEMO_DB_URL);
-        String oms = "migwatch.sources.demo-oms.";
-        p.put(oms + "provider", "oms");
-        p.put(oms + "endpoint", endpoint);
-        p.put(oms + "access-key-id", settings.accessKeyId());
-        p.put(oms + "access-key-secret", settings.accessKeySecret());
-        p.put(oms + "tasks", String.join(",", settings.omsProjects().keySet()));
-        p.put(oms + "interval", "5s");
-        p.put(oms + "idle-interval", DEMO_IDLE_INTERVAL);
-        String dts = "migwatch.sources.demo-dts.";
-        p.put(dts + "provider", "dts");
-        p.put(dts + "endpoint", endpoint);
-        p.put(dts + "region", "cn-hangzhou");
-        p.put(dts + "access-key-id", settings.accessKeyId());
-        p.put(dts + "access-key-secret", settings.accessKeySecret());
-        p.put(dts + "signature-method", "HMAC-SHA1");
-        p.put(dts + "tasks", String.join(",", settings.dtsJobs().keySet()));
-        p.put(dts + "interval", "5s");
-        p.put(dts + "idle-interval", DEMO_IDLE_INTERVAL);
-        String udts = "migwatch.sources.demo-udts.";
-        p.put(udts + "provider", "udts");
-        p.put(udts + "endpoint", endpoint);
-        p.put(udts + "public-key", settings.ucloudPublicKey());
-        p.put(udts + "private-key", settings.ucloudPrivateKey());
-        p.put(udts + "tasks", String.join(",", settings.udtsTasks().keySet()));
-        p.put(udts + "interval", "5s");
-        p.put(udts + "idle-interval", DEMO_IDLE_INTERVAL);
+        source(p, "demo-oms", "oms", endpoint, settings.omsProjects().keySet(), Map.of(
+                "access-key-id", settings.accessKeyId(), "access-key-secret", settings.accessKeySecret()));
+        source(p, "demo-dts", "dts", endpoint, settings.dtsJobs().keySet(), Map.of("region", "cn-hangzhou",
+                "access-key-id", settings.accessKeyId(), "access-key-secret", settings.accessKeySecret(),
+                "signature-method", "HMAC-SHA1"));
+        source(p, "demo-udts", "udts", endpoint, settings.udtsTasks().keySet(), Map.of(
+                "public-key", settings.ucloudPublicKey(), "private-key", settings.ucloudPrivateKey()));
         return p;
+    }
+
+    /** One demo source: polled every 5 s, its idle tasks every DEMO_IDLE_INTERVAL, with its credentials. */
+    private static void source(Map<String, String> p, String name, String provider, String endpoint,
+                               java.util.Collection<String> tasks, Map<String, String> credentials) {
+        String key = "migwatch.sources." + name + ".";
+        p.put(key + "provider", provider);
+        p.put(key + "endpoint", endpoint);
+        new java.util.TreeMap<>(credentials).forEach((k, v) -> p.put(key + k, v));
+        p.put(key + "tasks", String.join(",", tasks));
+        p.put(key + "interval", "5s");
+        p.put(key + "idle-interval", DEMO_IDLE_INTERVAL);
     }
 
     @Override
