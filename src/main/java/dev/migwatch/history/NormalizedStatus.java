@@ -9,6 +9,8 @@ import java.util.Locale;
 public enum NormalizedStatus {
     PENDING, RUNNING, FINISHED, FAILED, STOPPED, UNKNOWN;
 
+    private static final java.util.regex.Pattern NOT_A_LETTER = java.util.regex.Pattern.compile("[^A-Za-z]");
+
     /**
      * Maps any provider status word. Letters only are compared, case-insensitively, because DTS
      * decorates its states ("○ Finished") and the providers differ in case (FINISHED, Done, running).
@@ -17,7 +19,7 @@ public enum NormalizedStatus {
         if (raw == null) {
             return UNKNOWN;
         }
-        String word = raw.replaceAll("[^A-Za-z]", "").toLowerCase(Locale.ROOT);
+        String word = NOT_A_LETTER.matcher(raw).replaceAll("").toLowerCase(Locale.ROOT);
         return switch (word) {
             case "init", "created", "starting", "notstarted", "pending", "waiting", "prepare", "prechecking", "precheckpass",
                  "notconfigured" -> PENDING;

@@ -284,6 +284,17 @@ public class PollCycles {
         }
     }
 
+    /**
+     * Lets go of a finished cycle's answers and snapshot: the round's split keeps each task's exchange until the
+     * round's last task is done (1,000 tasks ran out of a 96 MB heap holding a round of them). By prefix rather than
+     * with removeProperties' pattern, which compiled a regular expression for every other property of every cycle
+     * (2.5 % of a cycle's CPU in the engine profile).
+     */
+    public void letGo(Exchange exchange) {
+        exchange.getProperties().keySet().removeIf(name -> name.startsWith("migwatch"));
+        exchange.getMessage().setBody(null);
+    }
+
     /** Cycles under way now (opened by a tick, not yet released). */
     public int cyclesUnderWay() {
         return inFlight.size();

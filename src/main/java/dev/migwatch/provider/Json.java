@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
  */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    private static final java.util.regex.Pattern EPOCH_DIGITS = java.util.regex.Pattern.compile("\\d{9,13}");
 
     private Json() {
     }
@@ -137,7 +138,7 @@ public final class Json {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (v.isNumber() || v.isTextual() && v.asText().trim().matches("\\d{9,13}")) {
+        if (v.isNumber() || v.isTextual() && EPOCH_DIGITS.matcher(v.asText().trim()).matches()) {
             long n = v.isNumber() ? v.asLong() : Long.parseLong(v.asText().trim());
             if (n <= 0) {
                 return null;

@@ -34,6 +34,18 @@ class ContentHashTest {
     }
 
     @Test
+    void everyCounterValueOfAnAnswerHasItsOwnHash() {
+        // what changes between two polls of a running task: a counter or two; 50,000 of them must all differ
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 25_000; i++) {
+            seen.add(ContentHash.of("{\"RequestId\":\"r" + i + "\",\"Data\":{\"StepName\":\"全量迁移\",\"ProcessedRecords\":"
+                    + (1_000_000_000L + i) + ",\"Rps\":" + (i % 97) + "}}"));
+            seen.add(ContentHash.of("{\"Data\":{\"StepName\":\"增量同步\",\"Checkpoint\":\"2026-12-01T10:" + i + "\"}}"));
+        }
+        assertEquals(50_000, seen.size());
+    }
+
+    @Test
     void aBodyThatIsNoJsonObjectIsHashedAsText() {
         assertEquals(ContentHash.of("<html>502</html>"), ContentHash.of(response("<html>502</html>")));
         assertNotEquals(ContentHash.of("<html>502</html>"), ContentHash.of("<html>503</html>"));
