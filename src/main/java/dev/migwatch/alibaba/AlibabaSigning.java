@@ -2,7 +2,6 @@ package dev.migwatch.alibaba;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -25,8 +24,33 @@ public final class AlibabaSigning {
 
     /** RFC 3986 percent-encoding as Alibaba requires: only A-Z a-z 0-9 - _ . ~ stay, space becomes %20. */
     public static String percentEncode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8)
-                .replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+        // what URLEncoder followed by the official util's three replacements gives, in one pass: every byte of the UTF-8
+        // text but A-Z a-z 0-9 - _ . ~ as %XX (upper-case hex). The three passes were 4 % of a cycle's CPU.
+        int n = s.length();
+        int i = 0;
+        while (i < n && unreserved(s.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            return s;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(bytes.length + 16);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if (c < 0x80 && unreserved((char) c)) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            }
+        }
+        return out.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static boolean unreserved(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~';
     }
 
     /** Sorted name=value pairs, both percent-encoded, joined with '&'; empty values are left out (as the official util does). */

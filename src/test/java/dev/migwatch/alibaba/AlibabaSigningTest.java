@@ -49,4 +49,22 @@ class AlibabaSigningTest {
     void percentEncodingLeavesOnlyUnreservedCharacters() {
         assertEquals("a%20b%2Ac~d%2F%3D%E4%B8%AD", AlibabaSigning.percentEncode("a b*c~d/=中"));
     }
+
+    @Test
+    void percentEncodingIsTheOfficialUtilsOnAnyText() {
+        // the official util: URLEncoder, then + -> %20, * -> %2A, %7E -> ~
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "aZ09-_.~ +*%/=&?:,;@!$'()[]#\"<>{}|^`\u00e9\u4e2d\u6587\ud83d\ude00\t\n";
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                int at = random.nextInt(alphabet.length());
+                text.append(Character.isHighSurrogate(alphabet.charAt(at)) ? alphabet.substring(at, at + 2) : alphabet.substring(at, at + 1));
+            }
+            String t = text.toString().replaceAll("^[\udc00-\udfff]", "");
+            String official = java.net.URLEncoder.encode(t, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+            assertEquals(official, AlibabaSigning.percentEncode(t), t);
+        }
+    }
 }
