@@ -98,7 +98,10 @@ public class ProviderCalls {
                 + "&connectionRequestTimeout=" + s.connectTimeout().toMillis()
                 + "&responseTimeout=" + s.readTimeout().toMillis()
                 + "&soTimeout=" + s.readTimeout().toMillis()
-                + "&httpClient.retryStrategy=#" + NO_HTTP_RETRY;
+                + "&httpClient.retryStrategy=#" + NO_HTTP_RETRY
+                // no provider API sets cookies, and record() reads the answer's own headers: spare each call the cookie
+                // store's sweep and the copy of the request's headers
+                + "&clearExpiredCookies=false&copyHeaders=false";
     }
 
     public void record(Exchange exchange) {
