@@ -23,6 +23,7 @@ import dev.migwatch.http.HttpAccess;
 import dev.migwatch.oms.OmsAdapter;
 import dev.migwatch.poll.PollCycles;
 import dev.migwatch.poll.ProviderCalls;
+import dev.migwatch.http.NoHttpRetry;
 import dev.migwatch.poll.RateLimits;
 import dev.migwatch.poll.RetryPolicy;
 import dev.migwatch.poll.SourceGuard;
@@ -43,8 +44,6 @@ import dev.migwatch.trends.TrendsApi;
 import dev.migwatch.trends.TrendsService;
 import dev.migwatch.trends.TrendsSettings;
 import dev.migwatch.udts.UdtsAdapter;
-import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
-import org.apache.hc.core5.util.TimeValue;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -94,10 +93,8 @@ public class MigwatchConfiguration implements CamelConfiguration {
         Integer journalBacklogMax = collect(problems, 0, settings::healthJournalBacklog);
         Duration databaseTimeout = collect(problems, null, settings::healthDatabaseTimeout);
         collect(problems, null, settings::metricsEtaInterval);
-        // every retry is migwatch's own, logged and backed off: the HTTP client makes none behind its back (provider calls
-        // and alert channels alike; bound before the channels' endpoints are made below)
-        context.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY,
-                new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
+        // bound before the channels' endpoints are made below
+        NoHttpRetry.bind(context.getRegistry());
         AlertsConfig alerts = collect(problems, AlertsConfig.none(), () -> AlertsConfigParser.parse(settings.alertProperties(),
                 scheme -> hasComponent(context, scheme), c -> endpointProblem(context, c), dashboardUrl(context)));
         if (!problems.isEmpty()) {

@@ -38,4 +38,13 @@ public final class TestEnvironment {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? otherwise : v;
     }
+
+    /** A TCP port free on 127.0.0.1 now, for a server a test is about to start. */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

@@ -10,9 +10,6 @@ import dev.migwatch.source.Secret;
  */
 public record AlertChannel(String name, String uri, ChannelFormat format, Secret secret, UriSecrets secrets) {
 
-    /** The HTTP client retry strategy that retries nothing (MigwatchConfiguration binds it, ProviderCalls uses it too). */
-    static final String NO_HTTP_RETRY = dev.migwatch.poll.ProviderCalls.NO_HTTP_RETRY;
-
     public static AlertChannel of(String name, String uri, ChannelFormat format, Secret secret) {
         return new AlertChannel(name, uri, format, secret, UriSecrets.of(uri, secret));
     }
@@ -34,7 +31,7 @@ public record AlertChannel(String name, String uri, ChannelFormat format, Secret
         }
         StringBuilder out = new StringBuilder(uri);
         for (String[] option : new String[][]{{"connectTimeout", "5000"}, {"responseTimeout", "10000"},
-                {"httpClient.retryStrategy", "#" + NO_HTTP_RETRY}}) {
+                {"httpClient.retryStrategy", "#" + dev.migwatch.http.NoHttpRetry.NAME}}) {
             if (!java.util.regex.Pattern.compile("[?&]" + java.util.regex.Pattern.quote(option[0]) + "=").matcher(uri).find()) {
                 out.append(out.indexOf("?") < 0 ? '?' : '&').append(option[0]).append('=').append(option[1]);
             }

@@ -3,6 +3,7 @@ package dev.migwatch.poll;
 import dev.migwatch.provider.ApiResponse;
 import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.history.ApiCall;
+import dev.migwatch.http.NoHttpRetry;
 import dev.migwatch.source.SourceConfig;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -80,12 +81,6 @@ public class ProviderCalls {
         exchange.setProperty(STARTED, clock.instant());
     }
 
-    /**
-     * The registry name of the HTTP client retry strategy migwatch's endpoints use: none. Apache HttpClient
-     * would otherwise re-send a request by itself after a 503 or 429 (and after some I/O errors), unseen by
-     * the poll log, without the backoff and throttling rules, and with an already used signature nonce.
-     */
-    public static final String NO_HTTP_RETRY = "migwatchNoHttpRetry";
 
     /** The camel-http endpoint of a source: its timeouts, no hidden retries, and errors returned to us rather than thrown. */
     static String endpointUri(SourceConfig s) {
@@ -98,7 +93,7 @@ public class ProviderCalls {
                 + "&connectionRequestTimeout=" + s.connectTimeout().toMillis()
                 + "&responseTimeout=" + s.readTimeout().toMillis()
                 + "&soTimeout=" + s.readTimeout().toMillis()
-                + "&httpClient.retryStrategy=#" + NO_HTTP_RETRY
+                + "&httpClient.retryStrategy=#" + NoHttpRetry.NAME
                 // no provider API sets cookies, and record() reads the answer's own headers: spare each call the cookie
                 // store's sweep and the copy of the request's headers
                 + "&clearExpiredCookies=false&copyHeaders=false";

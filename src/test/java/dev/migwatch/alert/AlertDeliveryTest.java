@@ -1,14 +1,11 @@
 package dev.migwatch.alert;
 
 import dev.migwatch.MovableClock;
-import dev.migwatch.poll.ProviderCalls;
 import dev.migwatch.source.Secret;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
-import org.apache.hc.core5.util.TimeValue;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -32,7 +29,7 @@ class AlertDeliveryTest {
                 ChannelFormat.DINGTALK, Secret.of(SECRET));
         AlertDelivery delivery = new AlertDelivery(Map.of("ding", ding), null, clock);
         try (CamelContext camel = new DefaultCamelContext()) {
-            camel.getRegistry().bind(ProviderCalls.NO_HTTP_RETRY, new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS));
+            dev.migwatch.http.NoHttpRetry.bind(camel.getRegistry());
             camel.start();
             Exchange ex = new DefaultExchange(camel);
             ex.getIn().setBody(new Notification(1, 1, "ding", NotificationKind.FIRING, "failed", "prod-oms", "oms", "np_1", "np_1",

@@ -1,5 +1,7 @@
 package dev.migwatch.it;
 
+import dev.migwatch.TestEnvironment;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.migwatch.simulator.ProviderSimulator;
@@ -12,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,7 +107,7 @@ class AlertsAcrossNodesTest {
             }
 
             // the same history, the provider unreachable: the account cannot be listed, this node knows no task of it
-            Main second = node("node-a", db, "http://127.0.0.1:" + freePort(), "*", false, sim, hook);
+            Main second = node("node-a", db, "http://127.0.0.1:" + TestEnvironment.freePort(), "*", false, sim, hook);
             second.start();
             try {
                 NotifyBuilder evaluated = new NotifyBuilder(second.getCamelContext()).fromRoute("migwatch-alerts-evaluate").whenDone(5).create();
@@ -132,7 +133,7 @@ class AlertsAcrossNodesTest {
         m.setDefaultPropertyPlaceholderLocation("classpath:migwatch/application.properties");
         m.addOverrideProperty("camel.main.name", id);
         m.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/migwatch-*.camel.yaml");
-        m.addOverrideProperty("camel.server.port", String.valueOf(freePort()));
+        m.addOverrideProperty("camel.server.port", String.valueOf(TestEnvironment.freePort()));
         m.addOverrideProperty("camel.main.shutdownTimeout", "5");
         m.configure().addConfiguration(new dev.migwatch.MigwatchConfiguration());
         m.addOverrideProperty("migwatch.db.url", db);
@@ -161,11 +162,4 @@ class AlertsAcrossNodesTest {
         return m;
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

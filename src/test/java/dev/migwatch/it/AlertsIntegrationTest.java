@@ -1,5 +1,7 @@
 package dev.migwatch.it;
 
+import dev.migwatch.TestEnvironment;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
@@ -21,7 +23,6 @@ import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -70,8 +71,8 @@ class AlertsIntegrationTest extends SimulatedSourcesTest {
             // the first notification to this channel is refused twice, then taken at its third attempt
             .refuse("/flaky", 2);
     static final GreenMail MAIL = startMail();
-    static final int HTTP_PORT = freePort();
-    static final int DOWN_PORT = freePort();
+    static final int HTTP_PORT = TestEnvironment.freePort();
+    static final int DOWN_PORT = TestEnvironment.freePort();
     static final Map<String, String> PROPS = new FaultTestSupport.Sources(SIMULATOR)
             .global("camel.server.port", String.valueOf(HTTP_PORT))
             // one attempt per call and no breaker: a server error is one failed cycle, every cycle is polled
@@ -348,16 +349,9 @@ class AlertsIntegrationTest extends SimulatedSourcesTest {
     }
 
     private static GreenMail startMail() {
-        GreenMail mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail mail = new GreenMail(new ServerSetup(TestEnvironment.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         return mail;
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -131,11 +131,6 @@ class ClusterOverlapTest {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 
     private static boolean leads(Main m) {
         return m.getCamelContext().getRegistry().lookupByNameAndType("clusterNodes", dev.migwatch.cluster.ClusterNodes.class).leads("ov");
@@ -154,7 +149,7 @@ class ClusterOverlapTest {
         m.setDefaultPropertyPlaceholderLocation("classpath:migwatch/application.properties");
         m.addOverrideProperty("camel.main.name", id);
         m.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/migwatch-*.camel.yaml");
-        m.addOverrideProperty("camel.server.port", String.valueOf(freePort()));
+        m.addOverrideProperty("camel.server.port", String.valueOf(TestEnvironment.freePort()));
         m.addOverrideProperty("camel.management.enabled", "false");
         m.addOverrideProperty("camel.main.shutdownTimeout", "5");
         m.configure().addConfiguration(new dev.migwatch.MigwatchConfiguration());

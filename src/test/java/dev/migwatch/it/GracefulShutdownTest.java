@@ -1,5 +1,7 @@
 package dev.migwatch.it;
 
+import dev.migwatch.TestEnvironment;
+
 import dev.migwatch.simulator.FaultInjector;
 import dev.migwatch.simulator.OmsScenario;
 import dev.migwatch.simulator.ProviderSimulator;
@@ -38,11 +40,6 @@ class GracefulShutdownTest {
     @TempDir
     Path workDir;
 
-    static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void sigtermLetsTheCyclesUnderWayFinishAndWritesThemToTheDatabase() throws Exception {
@@ -69,7 +66,7 @@ class GracefulShutdownTest {
             Path journal = workDir.resolve("journal");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"),
-                    "-Dcamel.server.port=" + freePort(), "-Dcamel.management.enabled=false",
+                    "-Dcamel.server.port=" + TestEnvironment.freePort(), "-Dcamel.management.enabled=false",
                     "-Dmigwatch.db.url=jdbc:h2:file:" + db,
                     "-Dmigwatch.journal.dir=" + journal,
                     "-Dmigwatch.sources.s.provider=oms",

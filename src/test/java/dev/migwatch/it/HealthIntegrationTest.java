@@ -1,5 +1,7 @@
 package dev.migwatch.it;
 
+import dev.migwatch.TestEnvironment;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.migwatch.MigwatchConfiguration;
@@ -15,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,11 +43,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "migwatch.pause.after-auth-failure=1s"})
 class HealthIntegrationTest extends SimulatedSourcesTest {
     static final Server DATABASE = startDatabase(freshDirectory("target/health-it-db"));
-    static final TcpGate GATE = new TcpGate(freePort(), DATABASE.getPort()).open();
+    static final TcpGate GATE = new TcpGate(TestEnvironment.freePort(), DATABASE.getPort()).open();
     static final ProviderSimulator SIMULATOR = FaultTestSupport.start(SimulatorSettings.defaults().withSpeed(60)
             .withOmsProject("np_h_orders", OmsScenario.FULL_THEN_INCREMENTAL)
             .withUdtsTask("udts-h-01", UdtsScenario.FULL_AND_INCREMENTAL));
-    static final int HTTP_PORT = freePort();
+    static final int HTTP_PORT = TestEnvironment.freePort();
     static final Map<String, String> PROPS = new FaultTestSupport.Sources(SIMULATOR)
             .global("camel.server.port", String.valueOf(HTTP_PORT))
             // empty at start: a journal left by an earlier run would be replayed into this run's database
@@ -180,11 +181,4 @@ class HealthIntegrationTest extends SimulatedSourcesTest {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package dev.migwatch.it;
 
+import dev.migwatch.TestEnvironment;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.migwatch.MigwatchConfiguration;
@@ -22,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,7 +58,7 @@ class MetricsIntegrationTest extends SimulatedSourcesTest {
     static final String UNKNOWN = "np_m_unknown";
     static final SimClock FROZEN = new SimClock(Instant.now(), 1, () -> 0L);
     static final ProviderSimulator SIMULATOR = start();
-    static final int HTTP_PORT = freePort();
+    static final int HTTP_PORT = TestEnvironment.freePort();
     static final Map<String, String> PROPS = new FaultTestSupport.Sources(SIMULATOR)
             .global("camel.server.port", String.valueOf(HTTP_PORT))
             // one attempt per call: a queued fault decides its cycle
@@ -189,11 +190,4 @@ class MetricsIntegrationTest extends SimulatedSourcesTest {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package dev.migwatch.it;
 
+import dev.migwatch.TestEnvironment;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -19,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,9 +61,9 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
             ROBOT_TOKEN, ROBOT_SECRET, MAIL_PASSWORD);
     static final ListAppender<ILoggingEvent> LOG = capture();
     static final ProviderSimulator SIMULATOR = start();
-    static final int HTTP_PORT = freePort();
+    static final int HTTP_PORT = TestEnvironment.freePort();
     /** Nothing listens there: the alert channels fail, and their failures are logged and stored. */
-    static final int DOWN_PORT = freePort();
+    static final int DOWN_PORT = TestEnvironment.freePort();
     static final Map<String, String> PROPERTIES = properties();
 
 
@@ -201,13 +202,6 @@ class SecretsNeverLeakTest extends SimulatedSourcesTest {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static Map<String, String> properties() {
         // the simulator's credentials are the secrets above, so every source signs with them

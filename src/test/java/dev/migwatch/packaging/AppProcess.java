@@ -1,11 +1,11 @@
 package dev.migwatch.packaging;
 
+import dev.migwatch.TestEnvironment;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,11 +88,6 @@ final class AppProcess implements AutoCloseable {
         return p;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Until GET url answers 200 (or the process dies, or the timeout passes). */
     void awaitHttpOk(String url, Duration timeout) throws Exception {

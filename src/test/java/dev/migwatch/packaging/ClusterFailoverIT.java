@@ -1,5 +1,7 @@
 package dev.migwatch.packaging;
 
+import dev.migwatch.TestEnvironment;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +37,7 @@ class ClusterFailoverIT {
     @Test
     void whenTheLeaderOfASourceIsKilledTheOtherNodePollsItWithoutDuplicates(@TempDir Path dir) throws Exception {
         Path jar = AppProcess.migwatchJar();
-        int simPort = AppProcess.freePort();
+        int simPort = TestEnvironment.freePort();
         String sim = "http://127.0.0.1:" + simPort;
         try (TestPostgres pg = TestPostgres.createSchema();
              AppProcess simulator = AppProcess.start("cluster-simulator", dir, List.of("-cp", jar.toString(),

@@ -1,5 +1,7 @@
 package dev.migwatch.packaging;
 
+import dev.migwatch.TestEnvironment;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -75,7 +77,7 @@ final class ClusterRun implements AutoCloseable {
         try {
             List<Future<?>> started = new ArrayList<>();
             for (String node : names) {
-                int port = AppProcess.freePort();
+                int port = TestEnvironment.freePort();
                 AppProcess app = AppProcess.start("cluster-" + node, Files.createDirectories(dir.resolve(node)), command(node, port),
                         Map.of("MIGWATCH_DB_PASSWORD", pg.password));
                 ports.put(node, port);

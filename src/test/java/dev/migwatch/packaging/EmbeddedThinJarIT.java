@@ -1,5 +1,7 @@
 package dev.migwatch.packaging;
 
+import dev.migwatch.TestEnvironment;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +42,8 @@ class EmbeddedThinJarIT {
             Path simulatorJar = AppProcess.requiredFile("migwatch.simulator.jar", "target/migwatch-core-simulator.jar");
             String simulatorClasspath = String.join(File.pathSeparator, simulatorJar.toString(), classpath);
 
-            int simPort = AppProcess.freePort();
-            int port = AppProcess.freePort();
+            int simPort = TestEnvironment.freePort();
+            int port = TestEnvironment.freePort();
             Files.writeString(workDir.resolve("application.properties"), String.join("\n",
                     "camel.main.name = host-app",
                     "camel.main.configuration-classes = dev.migwatch.MigwatchConfiguration",

@@ -1,5 +1,7 @@
 package dev.migwatch.packaging;
 
+import dev.migwatch.TestEnvironment;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +43,7 @@ class PackagedJarIT {
 
     @BeforeAll
     void startSimulator(@TempDir Path dir) throws Exception {
-        int port = AppProcess.freePort();
+        int port = TestEnvironment.freePort();
         simulatorUrl = "http://127.0.0.1:" + port;
         simulator = AppProcess.start("jar-simulator", dir, List.of("-cp", jar.toString(),
                 "dev.migwatch.simulator.SimulatorMain", "--port", String.valueOf(port), "--speed", "60"), Map.of());
@@ -103,7 +105,7 @@ class PackagedJarIT {
     @Test
     void theJarPollsIntoPostgresql(@TempDir Path workDir) throws Exception {
         try (TestPostgres pg = TestPostgres.createSchema()) {
-            int port = AppProcess.freePort();
+            int port = TestEnvironment.freePort();
             try (AppProcess app = AppProcess.start("jar-postgresql", workDir,
                     userCommand(jar, pg.schemaUrl, pg.user, simulatorUrl, port), Map.of("MIGWATCH_DB_PASSWORD", pg.password))) {
                 try {
@@ -128,7 +130,7 @@ class PackagedJarIT {
     @Test
     void theJarPollsIntoAnH2File(@TempDir Path workDir) throws Exception {
         String url = "jdbc:h2:file:" + workDir.resolve("history").resolve("migwatch");
-        int port = AppProcess.freePort();
+        int port = TestEnvironment.freePort();
         AppProcess app = AppProcess.start("jar-h2", workDir, userCommand(jar, url, null, simulatorUrl, port), Map.of());
         try {
             try {
@@ -149,7 +151,7 @@ class PackagedJarIT {
     @Test
     void theJarDiscoversTheAccountsTasks(@TempDir Path workDir) throws Exception {
         String url = "jdbc:h2:file:" + workDir.resolve("history").resolve("migwatch");
-        int port = AppProcess.freePort();
+        int port = TestEnvironment.freePort();
         List<String> command = new ArrayList<>(userCommand(jar, url, null, simulatorUrl, port));
         command.replaceAll(a -> a.startsWith("-Dmigwatch.sources.sim-oms.tasks=") ? "-Dmigwatch.sources.sim-oms.tasks=*" : a);
         command.add(command.indexOf("-jar"), "-Dmigwatch.sources.sim-oms.discovery-interval=5s");
@@ -170,7 +172,7 @@ class PackagedJarIT {
 
     @Test
     void theJarRunsTheDemo(@TempDir Path workDir) throws Exception {
-        int port = AppProcess.freePort();
+        int port = TestEnvironment.freePort();
         AppProcess app = AppProcess.start("jar-demo", workDir,
                 List.of("-Dcamel.server.port=" + port, "-jar", jar.toString(), "--demo"), Map.of());
         try {

@@ -45,8 +45,8 @@ class PrometheusIT {
         String tested = run(dir, promtool.toString(), "test", "rules", "rules-test.yml");
         assertTrue(tested.contains("SUCCESS"), tested);
 
-        int appPort = AppProcess.freePort();
-        int promPort = AppProcess.freePort();
+        int appPort = TestEnvironment.freePort();
+        int promPort = TestEnvironment.freePort();
         Files.writeString(dir.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s

@@ -1,5 +1,7 @@
 package dev.migwatch.packaging;
 
+import dev.migwatch.TestEnvironment;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
@@ -49,7 +51,7 @@ class ZooKeeperFailoverIT {
     void threeNodesSpreadTheSourcesAndAnotherTakesOverWhenALeaderIsKilled(@TempDir Path dir) throws Exception {
         Instant began = Instant.now();
         Path jar = AppProcess.migwatchJar();
-        int simPort = AppProcess.freePort();
+        int simPort = TestEnvironment.freePort();
         String sim = "http://127.0.0.1:" + simPort;
         InstanceSpec spec = new InstanceSpec(dir.resolve("zookeeper").toFile(), -1, -1, -1, true, -1, (int) TICK.toMillis(), -1);
         try (TestingServer zookeeper = new TestingServer(spec, true);

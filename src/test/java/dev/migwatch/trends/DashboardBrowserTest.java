@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,7 +72,7 @@ class DashboardBrowserTest {
     static void startDemoApp() throws Exception {
         TestEnvironment.require(Files.isExecutable(CHROMIUM), "headless Chromium not found at " + CHROMIUM
                 + " (Debian's chromium and chromium-driver): this test needs a real browser");
-        int port = freePort();
+        int port = TestEnvironment.freePort();
         base = "http://127.0.0.1:" + port;
         Path workDir = tempDir("migwatch-demo-app");
         Files.createDirectories(APP_LOG.getParent());
@@ -86,7 +84,7 @@ class DashboardBrowserTest {
         }
         cmd.addAll(List.of("-Dmigwatch.cluster.type=file", "-Dmigwatch.cluster.file.root=" + workDir.resolve("cluster"),
                 "-Dmigwatch.cluster.file.lock-interval=200ms", "-Dmigwatch.cluster.node-id=" + NODE));
-        int nobody = freePort();
+        int nobody = TestEnvironment.freePort();
         for (String p : List.of("provider=oms", "endpoint=http://127.0.0.1:" + nobody, "access-key-id=id", "access-key-secret=secret",
                 "tasks=np_broken", "interval=1s")) {
             cmd.add("-Dmigwatch.sources.demo-broken." + p);
@@ -267,11 +265,6 @@ class DashboardBrowserTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private static Path tempDir(String prefix) throws IOException {
         Path dir = Files.createTempDirectory(prefix);

@@ -1,7 +1,8 @@
 package dev.migwatch.trends;
 
+import dev.migwatch.TestEnvironment;
+
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +21,7 @@ final class RestTestApp implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     RestTestApp(DataSource ds) throws Exception {
-        this.port = freePort();
+        this.port = TestEnvironment.freePort();
         main.bind("trendsApi", new TrendsApi(new TrendsService(new TrendQueries(ds), TrendsSettings.defaults())));
         main.bind("alertsApi", new dev.migwatch.alert.AlertsApi(new dev.migwatch.alert.AlertStore(ds),
                 dev.migwatch.alert.AlertsConfig.none()));
@@ -47,9 +48,4 @@ final class RestTestApp implements AutoCloseable {
         main.stop();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
