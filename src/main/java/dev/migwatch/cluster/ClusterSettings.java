@@ -28,6 +28,7 @@ public record ClusterSettings(Type type, String nodeId, String fileRoot, Duratio
     static final int FILE_HEARTBEAT_MULTIPLIER = 5;
     /** Shorter sessions or leases are lost to a garbage-collection pause or a busy machine, and leadership flaps. */
     static final Duration MIN_SESSION = Duration.ofSeconds(1);
+    private static final java.util.regex.Pattern ZNODE_PATH = java.util.regex.Pattern.compile("(/(?!\\.\\.?(/|$))[A-Za-z0-9._-]+)+");
     static final String DEFAULT_ZOOKEEPER_PATH = "/migwatch/cluster";
 
     public enum Type { NONE, FILE, ZOOKEEPER, KUBERNETES }
@@ -110,9 +111,13 @@ public record ClusterSettings(Type type, String nodeId, String fileRoot, Duratio
                     problems.add("migwatch.cluster.zookeeper.nodes is missing: migwatch.cluster.type = zookeeper needs the "
                             + "ensemble, such as migwatch.cluster.zookeeper.nodes = zk1:2181,zk2:2181,zk3:2181");
                 }
-                if (!zkPath.matches("(/[A-Za-z0-9._-]+)+")) {
+                // ZooKeeper refuses . and .. as names, and keeps /zookeeper for itself
+                if (!ZNODE_PATH.matcher(zkPath).matches()) {
                     problems.add("migwatch.cluster.zookeeper.base-path = " + zkPath + " is not a znode path such as "
-                            + DEFAULT_ZOOKEEPER_PATH + " (a / before each name, none at the end)");
+                            + DEFAULT_ZOOKEEPER_PATH + " (a / before each name, none at the end, no . or .. names)");
+                } else if (zkPath.equals("/zookeeper") || zkPath.startsWith("/zookeeper/")) {
+                    problems.add("migwatch.cluster.zookeeper.base-path = " + zkPath + " is under /zookeeper, which ZooKeeper "
+                            + "keeps for itself: use a path of your own such as " + DEFAULT_ZOOKEEPER_PATH);
                 }
             }
             case KUBERNETES -> {
