@@ -201,4 +201,59 @@ class PackagedJarIT {
             throw t;
         }
     }
+
+    /**
+     * An alert rule and a webhook channel from the jar: a task the account does not have fails every poll, the
+     * polls-failing rule fires, and its JSON notification reaches a real HTTP receiver; /api/alerts and the metric show it.
+     */
+    @Test
+    void theJarSendsAnAlert(@TempDir Path workDir) throws Exception {
+        java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", ex -> {
+            try (ex) {
+                received.add(ex.getRequestMethod() + " " + new String(ex.getRequestBody().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        receiver.start();
+        String url = "jdbc:h2:file:" + workDir.resolve("history").resolve("migwatch");
+        int port = TestEnvironment.freePort();
+        List<String> command = new ArrayList<>(userCommand(jar, url, null, simulatorUrl, port));
+        command.replaceAll(a -> a.startsWith("-Dmigwatch.sources.sim-oms.tasks=")
+                ? "-Dmigwatch.sources.sim-oms.tasks=np_demo_orders,np_demo_users,np_not_in_account" : a);
+        int at = command.indexOf("-jar");
+        command.addAll(at, List.of(
+                "-Dmigwatch.alerts.interval=1s",
+                "-Dmigwatch.alerts.rules.unreachable.condition=polls-failing",
+                "-Dmigwatch.alerts.rules.unreachable.tasks=sim-oms/np_not_in_account",
+                "-Dmigwatch.alerts.rules.unreachable.channels=hook",
+                "-Dmigwatch.alerts.channels.hook.uri=http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                "-Dmigwatch.alerts.channels.hook.format=json"));
+        try (AppProcess app = AppProcess.start("jar-alert", workDir, command, Map.of())) {
+            try {
+                String notification = received.poll(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(notification != null, "no notification reached the receiver");
+                assertTrue(notification.startsWith("POST {"), notification);
+                JsonNode n = new ObjectMapper().readTree(notification.substring("POST ".length()));
+                assertEquals("unreachable", n.path("rule").asText(), notification);
+                assertEquals("FIRING", n.path("state").asText(), notification);
+                assertEquals("sim-oms", n.path("source").asText(), notification);
+                assertEquals("np_not_in_account", n.path("taskId").asText(), notification);
+                assertEquals("polls-failing", n.path("condition").asText(), notification);
+                JsonNode alerts = new ObjectMapper().readTree(AppProcess.get("http://127.0.0.1:" + port + "/api/alerts?state=FIRING").body());
+                assertTrue(alerts.toString().contains("np_not_in_account"), alerts.toString());
+                String metrics = AppProcess.get("http://127.0.0.1:" + port + "/observe/metrics").body();
+                assertTrue(metrics.lines().anyMatch(l -> l.matches("migwatch_alerts_firing\\{.*rule=\"unreachable\".*} 1\\.0")), metrics);
+                assertEquals(null, received.poll(3, java.util.concurrent.TimeUnit.SECONDS), "one notification, no repeat");
+            } catch (Throwable t) {
+                app.printOutput();
+                throw t;
+            }
+        } finally {
+            receiver.stop(0);
+        }
+    }
 }
