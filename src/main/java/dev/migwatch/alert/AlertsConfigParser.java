@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  * SourcesConfigParser does for sources). A channel URI in a message is shown with its secrets masked.
  */
 public final class AlertsConfigParser {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlertsConfigParser.class);
     public static final String PREFIX = "migwatch.alerts.";
     static final Set<String> RULE_KEYS = Set.of("condition", "threshold", "for", "tasks", "channels", "repeat");
     static final Set<String> CHANNEL_KEYS = Set.of("uri", "format", "secret");
@@ -119,6 +120,11 @@ public final class AlertsConfigParser {
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
+        }
+        if (!global.containsKey("dashboard-url") && !parsedChannels.isEmpty() && loopback(dashboardUrl)) {
+            // not an error (one machine may be all there is), but the links in every notification would lead nowhere
+            LOG.warn("Alert notifications link to {}, which only this machine can open: set {}dashboard-url to the address "
+                    + "their readers reach migwatch at", dashboardUrl, PREFIX);
         }
         return new AlertsConfig(parsedRules, parsedChannels, dashboardUrl, interval, retries, backoff);
     }
@@ -292,5 +298,13 @@ public final class AlertsConfigParser {
 
     private static String conditionIds() {
         return Arrays.stream(AlertCondition.values()).map(AlertCondition::id).collect(Collectors.joining(", "));
+    }
+
+    static boolean loopback(String url) {
+        if (url == null) {
+            return false;
+        }
+        String host = java.net.URI.create(url).getHost();
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
     }
 }

@@ -160,4 +160,14 @@ class AlertsConfigParserTest {
                 "migwatch.alerts.interval '99999999999999999999s' is not a duration: write it like 30s, 5m, 1h or 500ms",
                 "migwatch.alerts.delivery.backoff 'P999999999999D' is not a duration: write it like 30s, 5m, 1h or 500ms"), e.problems());
     }
+
+    @Test
+    void aDashboardOnlyThisMachineReachesIsToldApart() {
+        assertTrue(AlertsConfigParser.loopback("http://127.0.0.1:8080/"));
+        assertTrue(AlertsConfigParser.loopback("http://localhost:8080/"));
+        assertTrue(AlertsConfigParser.loopback("http://[::1]:8080/"));
+        assertFalse(AlertsConfigParser.loopback("http://migwatch.internal:8080/"));
+        assertFalse(AlertsConfigParser.loopback("https://10.0.0.5/"));
+        assertFalse(AlertsConfigParser.loopback(null));
+    }
 }
