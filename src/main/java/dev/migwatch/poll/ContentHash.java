@@ -88,31 +88,41 @@ public final class ContentHash {
         d.update(bytes);
     }
 
-    /** CRC-32C and CRC-32 of the same bytes. */
+    /** CRC-32C and CRC-32 of the same bytes, gathered first: two calls over one array cost less than six per value. */
     private static final class Crcs {
-        private final CRC32C c = new CRC32C();
-        private final CRC32 d = new CRC32();
-        private final byte[] four = new byte[4];
+        private byte[] buf = new byte[4096];
+        private int size;
 
         void update(byte b) {
-            c.update(b);
-            d.update(b);
+            room(1);
+            buf[size++] = b;
         }
 
         void update(byte[] bytes) {
-            c.update(bytes, 0, bytes.length);
-            d.update(bytes, 0, bytes.length);
+            room(bytes.length);
+            System.arraycopy(bytes, 0, buf, size, bytes.length);
+            size += bytes.length;
         }
 
         void length(int n) {
-            four[0] = (byte) (n >>> 24);
-            four[1] = (byte) (n >>> 16);
-            four[2] = (byte) (n >>> 8);
-            four[3] = (byte) n;
-            update(four);
+            room(4);
+            buf[size++] = (byte) (n >>> 24);
+            buf[size++] = (byte) (n >>> 16);
+            buf[size++] = (byte) (n >>> 8);
+            buf[size++] = (byte) n;
+        }
+
+        private void room(int n) {
+            if (size + n > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+            }
         }
 
         String hex() {
+            CRC32C c = new CRC32C();
+            CRC32 d = new CRC32();
+            c.update(buf, 0, size);
+            d.update(buf, 0, size);
             return HexFormat.of().toHexDigits(c.getValue() << 32 | d.getValue());
         }
     }
