@@ -5,7 +5,9 @@ import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -17,9 +19,9 @@ import java.util.stream.Stream;
  */
 public final class MigwatchApplication {
     static {
-        // the jar's logging setup lives under migwatch/ so it never takes over an embedding application's logging
+        // migwatch's own logging (StandaloneLogging) when run on its own, never in an application that embeds it
         if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "migwatch/logback.xml");
+            System.setProperty(StandaloneLogging.STANDALONE, "true");
         }
     }
 
@@ -39,6 +41,7 @@ public final class MigwatchApplication {
     }
 
     public static void main(String[] args) throws Exception {
+        loadTrustedCertificatesAhead();
         boolean demo = Arrays.asList(args).contains("--demo");
         String[] camelArgs = Arrays.stream(args).filter(a -> !a.equals("--demo")).toArray(String[]::new);
         // no classpath scanning: the configuration below is the one place that says what runs
@@ -66,6 +69,23 @@ public final class MigwatchApplication {
                 demoMode.close();
             }
         }
+    }
+
+    /**
+     * The first poll opens Camel's HTTP client, whose TLS setup parses the JDK's trusted certificates (about 150, 0.2 s
+     * of a cold JVM). Done here, beside Camel's own start, the first poll finds them parsed: the JDK keeps them for every
+     * later TLS context. A failure is left for the first poll to report.
+     */
+    private static void loadTrustedCertificatesAhead() {
+        Thread loading = new Thread(() -> {
+            try {
+                SSLContext.getInstance("TLS").init(null, null, null);
+            } catch (GeneralSecurityException e) {
+                LOG.debug("TLS not set up ahead: {}", e.toString());
+            }
+        }, "migwatch-tls-ahead");
+        loading.setDaemon(true);
+        loading.start();
     }
 
     /**
