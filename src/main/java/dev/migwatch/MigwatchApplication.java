@@ -53,6 +53,7 @@ public final class MigwatchApplication {
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : PACKAGED_ROUTES);
         main.configure().addConfiguration(new MigwatchConfiguration());
         main.addMainListener(new HttpPortCheck());
+        main.addMainListener(new ClassArchiveMark());
         AutoCloseable demoMode = demo ? startDemo(main) : null;
         try {
             int code = main.run(camelArgs);
