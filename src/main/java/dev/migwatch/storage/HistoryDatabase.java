@@ -99,14 +99,24 @@ public final class HistoryDatabase {
         return !u.startsWith("JDBC:H2:") || u.contains("QUERY_CACHE_SIZE") ? url : url + ";QUERY_CACHE_SIZE=64";
     }
 
+    /** The versioned and repeatable migrations, on every database. */
+    static final String MIGRATIONS = "classpath:db/migwatch";
+    /**
+     * Schema version 8 in one step for an empty H2 database (a Flyway baseline migration, B8__history_schema.sql):
+     * a new H2 database, the default, is made at the first start, when the start is waited for; one with any
+     * migration applied ignores it. PostgreSQL, made once, keeps the versioned path.
+     */
+    static final String H2_BASELINE = "classpath:db/migwatch-h2";
+
     /** Migrates the schema; returns the number of migrations applied. */
     public static int migrate(javax.sql.DataSource dataSource) {
+        String product = product(dataSource);
         return Flyway.configure()
                 .dataSource(dataSource)
                 // own folder and history table, so a host application's Flyway setup and ours never mix
-                .locations("classpath:db/migwatch")
+                .locations(product.contains("h2") ? new String[]{MIGRATIONS, H2_BASELINE} : new String[]{MIGRATIONS})
                 .table("migwatch_schema_history")
-                .placeholders(placeholders(dataSource))
+                .placeholders(placeholders(product))
                 .javaMigrations(new V4__PostgresqlStorage(), new V8__PollKeysAndLatest())
                 .load()
                 .migrate()
@@ -114,12 +124,19 @@ public final class HistoryDatabase {
     }
 
     static Map<String, String> placeholders(javax.sql.DataSource dataSource) {
-        String product;
+        return placeholders(product(dataSource));
+    }
+
+    /** The database's product name, lower case. */
+    private static String product(javax.sql.DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
-            product = c.getMetaData().getDatabaseProductName().toLowerCase();
+            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the database product: " + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, String> placeholders(String product) {
         // the call that decided a failed 0.1 cycle (d): the last attempt of its API, and no earlier such failure
         String decisive = "d.outcome <> 'OK' AND NOT EXISTS (SELECT 1 FROM poll_call x WHERE x.poll_id = d.poll_id AND x.api = d.api "
                 + "AND x.attempt > d.attempt) AND NOT EXISTS (SELECT 1 FROM poll_call y WHERE y.poll_id = d.poll_id AND y.outcome <> 'OK' "
