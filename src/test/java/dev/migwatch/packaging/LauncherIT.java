@@ -64,7 +64,7 @@ class LauncherIT {
     void anArchiveWrittenByARunThatNeverStartedIsNotKept() throws Exception {
         Path launcher = Path.of("bin", "migwatch").toAbsolutePath();
         Path cds = Files.createDirectories(dir.resolve("cds"));
-        int port = AppProcess.freePort();
+        int port = TestEnvironment.freePort();
         Files.writeString(dir.resolve("application.properties"), "camel.server.port=" + port + "\n");
         Map<String, String> env = Map.of("MIGWATCH_JAR", AppProcess.migwatchJar().toString(), "MIGWATCH_CDS_DIR", cds.toString());
 
