@@ -34,15 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The detail JSON stored in the task, step and component rows changes with what the task does, not at every poll: a
  * change rewrites the wide row (and on PostgreSQL leaves its old version behind while any transaction may still see it).
- * Every scenario of the three simulated providers, through its whole life (30,000 simulated seconds, a poll every 20 s),
- * mapped by the real adapters: no task, step or component may change its detail at more than a few of its 1,500 polls.
+ * Every scenario of the three simulated providers, through its whole life (30,000 simulated seconds, a poll every 30 s),
+ * mapped by the real adapters: no task, step or component may change its detail at more than a few of its 1,000 polls.
  * Before, an OMS store's EndCheckpoint, Gmt and GmtModified, the other components' GmtModify, a project's
  * IncrSyncTimestamp, a running DTS step's ModifyTime and a UDTS sync's binlog position changed it at nearly every poll.
  */
 class StoredDetailTest {
     private static final Instant EPOCH = Instant.parse("2026-06-01T00:00:00Z");
-    private static final int POLLS = 1_500;
-    private static final int INTERVAL = 20;
+    private static final int POLLS = 1_000;
+    private static final int INTERVAL = 30;
     /** Phase changes (a failure episode's FailedTime and alarm, the start of the log pull, acceleration advised) and no more. */
     private static final int MOST_CHANGES = 12;
 
