@@ -24,6 +24,12 @@ final class DtsStepMapper {
     /** Fields that land in their own columns (or rows, for SubJobSteps); everything else goes to detail_json. */
     private static final Set<String> MAPPED = Set.of("JobStepId", "JobStepName", "Code", "Serial", "Progress", "State",
             "ErrMsg", "BootTime", "FinishTime", "IncLatencySeconds", "IncLatencyMilliseconds", "SubJobSteps");
+    /**
+     * The step's modification time: DTS advances it at every answer while the step runs (an incremental step runs for
+     * good), so kept in the detail it rewrote the step's row at every poll; it is in the raw answers
+     * (migwatch.retention.raw) like everything DTS sent.
+     */
+    private static final String MODIFIED = "ModifyTime";
 
     private DtsStepMapper() {
     }
@@ -136,13 +142,14 @@ final class DtsStepMapper {
         return v == null || v < 0 ? null : v;
     }
 
-    /** The step's fields that have no column (SubJobCount, CreateTime, ModifyTime, NeedAcceleration, ErrorDetails...). */
+    /** The step's fields that have no column (SubJobCount, CreateTime, NeedAcceleration, ErrorDetails...). */
     private static String detail(JsonNode step) {
         if (!step.isObject()) {
             return null;
         }
         ObjectNode rest = ((ObjectNode) step).deepCopy();
         rest.remove(MAPPED);
+        rest.remove(MODIFIED);
         return rest.isEmpty() ? null : rest.toString();
     }
 }

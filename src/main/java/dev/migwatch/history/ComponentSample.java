@@ -7,7 +7,10 @@ import java.time.Instant;
  *
  * @param kind         STORE, REVERSE_STORE, FULL_VERIFY, FULL_IMPORT, INCR_SYNC, REVERSE_INCR_SYNC
  * @param delaySeconds component delay
- * @param detailJson   fields that are not charted (ports, subtopics, modification times), JSON text or null
+ * @param checkpointAt a sync component's Checkpoint; a store's EndCheckpoint (its newest safe checkpoint)
+ * @param checkpointSampledAt when OMS sampled that checkpoint: CheckpointSampleTimestamp; a store's Gmt
+ * @param detailJson   fields that are not charted (ports, subtopics, creation time), JSON text or null; not those that change
+ *                     at every answer, which would rewrite the component's row at every poll
  */
 public record ComponentSample(
         String kind,

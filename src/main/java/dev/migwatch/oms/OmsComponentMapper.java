@@ -7,6 +7,7 @@ import dev.migwatch.history.ErrorEvent;
 import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.provider.Json;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -22,8 +23,21 @@ final class OmsComponentMapper {
 
     /** Fields that land in their own column (or in task_error); everything else goes to detail_json. */
     private static final Set<String> MAPPED = Set.of("Name", "Status", "Ip", "Region", "Identity", "Topic", "Subtopic",
-            "Delay", "Tps", "Progress", "RecordProgress", "ConsistentQuantity", "InconsistentQuantity", "Checkpoint",
-            "CheckpointSampleTimestamp", "LatelyHeartbeatTimeSec", "ErrMsg", "ErrorDetails");
+            "Delay", "Tps", "Progress", "RecordProgress", "ConsistentQuantity", "InconsistentQuantity",
+            "LatelyHeartbeatTimeSec", "ErrMsg", "ErrorDetails");
+    /**
+     * The checkpoint and when OMS sampled it: Checkpoint and CheckpointSampleTimestamp of a sync component; of a store
+     * (StoreList, ReverseStoreList) its "end safe checkpoint" EndCheckpoint and Gmt ("checkpoint sampling time", Unix
+     * seconds). They advance at every answer: state columns (checkpoint_at, checkpoint_sampled_at), not detail.
+     */
+    private static final String[] CHECKPOINT = {"Checkpoint", "CheckpointSampleTimestamp"};
+    private static final String[] STORE_CHECKPOINT = {"EndCheckpoint", "Gmt"};
+    /**
+     * The time OMS last updated the component's record (GmtModified in the store lists, GmtModify in the others): it
+     * advances at every answer and says nothing the poll's own time does not. Kept in the detail it rewrote the component's
+     * row at every poll; it is in the raw answers (migwatch.retention.raw) like everything the provider sent.
+     */
+    private static final Set<String> MODIFIED = Set.of("GmtModified", "GmtModify");
 
     private OmsComponentMapper() {
     }
@@ -66,14 +80,30 @@ final class OmsComponentMapper {
 
     private static ComponentSample component(String kind, String name, JsonNode c) {
         String rawStatus = Json.text(c, "Status");
+        // the rest: ports, connection count, BeginCheckpoint, creation time, ToSwitch, Subtopics, TaskId, and any new field
+        ObjectNode rest = ((ObjectNode) c).deepCopy();
+        rest.remove(MAPPED);
+        rest.remove(MODIFIED);
+        String[] fields = kind.endsWith("STORE") ? STORE_CHECKPOINT : CHECKPOINT;
+        Instant checkpoint = time(c, fields[0], rest);
+        Instant sampled = time(c, fields[1], rest);
         return new ComponentSample(kind, name, rawStatus, NormalizedStatus.of(rawStatus),
                 Json.text(c, "Ip"), Json.text(c, "Region"), Json.text(c, "Identity"),
                 Json.text(c, "Topic"), Json.text(c, "Subtopic"),
                 Json.longValue(c, "Delay"), Json.doubleValue(c, "Tps"),
                 Json.doubleValue(c, "Progress"), Json.doubleValue(c, "RecordProgress"),
                 Json.longValue(c, "ConsistentQuantity"), Json.longValue(c, "InconsistentQuantity"),
-                Json.instant(c, "Checkpoint"), Json.instant(c, "CheckpointSampleTimestamp"),
-                Json.instant(c, "LatelyHeartbeatTimeSec"), Json.text(c, "ErrMsg"), detail(c));
+                checkpoint, sampled, Json.instant(c, "LatelyHeartbeatTimeSec"), Json.text(c, "ErrMsg"),
+                rest.isEmpty() ? null : Json.json(rest));
+    }
+
+    /** A time that has its column; a value that is no time stays in the detail as sent rather than be lost as a null. */
+    private static Instant time(JsonNode c, String field, ObjectNode rest) {
+        Instant t = Json.instant(c, field);
+        if (t != null || c.path(field).isNull()) {
+            rest.remove(field);
+        }
+        return t;
     }
 
     /** name is part of the primary key: a nameless or repeated component still needs a distinct one. */
@@ -85,12 +115,5 @@ final class OmsComponentMapper {
             key = base + "#" + n;
         }
         return key;
-    }
-
-    /** Ports, connection count, Gmt, Begin/EndCheckpoint, creation/modification times, ToSwitch, Subtopics, TaskId, and any new field. */
-    private static String detail(JsonNode c) {
-        ObjectNode rest = ((ObjectNode) c).deepCopy();
-        rest.remove(MAPPED);
-        return rest.isEmpty() ? null : Json.json(rest);
     }
 }

@@ -15,11 +15,13 @@ final class OmsProjectMapper {
     private static final List<String> DETAIL_FIELDS = List.of("Labels", "Importance", "Owner", "SourceEndpointType",
             "SinkEndpointType", "AlarmStats");
     /**
-     * ExtraInfo parts that can hold a row per table and column: already in the raw body, too big to repeat per poll; and
-     * the figures the task's columns hold, which change while the task runs (a copy here would rewrite the task's row).
+     * ExtraInfo parts that can hold a row per table and column: already in the raw body, too big to repeat per poll; the
+     * figures the task's columns hold, which change while the task runs (a copy here would rewrite the task's row); and
+     * IncrSyncTimestamp, the incremental sync's checkpoint, which advances at every answer in incremental sync: the
+     * INCR_TRANSFER step's checkpoint_at (StepInfo.incrTimestampCheckpoint) charts it, the raw answers keep it as sent.
      */
     private static final List<String> EXTRA_INFO_DROPPED = List.of("SubDbs", "SubConds", "RunningStep", "RunningProgress",
-            "SyncDelay", "SyncDelaySampleTimestamp");
+            "SyncDelay", "SyncDelaySampleTimestamp", "IncrSyncTimestamp");
 
     private OmsProjectMapper() {
     }

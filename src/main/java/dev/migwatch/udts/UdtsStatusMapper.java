@@ -75,7 +75,7 @@ final class UdtsStatusMapper {
         if (sync != null || hasDelay) {
             steps.add(new StepSample(INCREMENTAL_SYNC, null, 2, INCREMENTAL_SYNC, null, rawStatus, status, null, null, null,
                     null, new StepSample.Incremental(null, null, delaySeconds, null, null), null, null,
-                    Json.json(sync)));
+                    syncDetail(sync)));
         }
 
         List<ErrorEvent> errors = failedMessage == null ? List.of()
@@ -108,6 +108,31 @@ final class UdtsStatusMapper {
         Long pos = Json.longValue(sync, "BinlogPos");
         String gtid = Json.text(sync, "BinlogGTID");
         return name == null && pos == null && gtid == null ? null : new TaskState.BinlogPosition(name, pos, gtid);
+    }
+
+    /**
+     * What Sync says besides the binlog position. The position is the task's (task_state.binlog_name, binlog_pos,
+     * binlog_gtid): it moves at every answer of a running sync, and a copy in the step's detail rewrote the step's row at
+     * every poll. A value those columns cannot hold as sent (not a number, longer than the column) stays here.
+     */
+    private static String syncDetail(JsonNode sync) {
+        if (sync == null) {
+            return null;
+        }
+        ObjectNode rest = ((ObjectNode) sync).deepCopy();
+        TaskState.BinlogPosition b = binlog(sync);
+        if (b != null) {
+            if (b.name() != null && b.name().length() <= 200 || sync.path("BinlogName").isNull()) {
+                rest.remove("BinlogName");
+            }
+            if (b.position() != null || sync.path("BinlogPos").isNull()) {
+                rest.remove("BinlogPos");
+            }
+            if (b.gtid() != null && b.gtid().length() <= 4000 || sync.path("BinlogGTID").isNull()) {
+                rest.remove("BinlogGTID");
+            }
+        }
+        return rest.isEmpty() ? null : rest.toString();
     }
 
     private static String taskDetail(JsonNode root, JsonNode progress) {

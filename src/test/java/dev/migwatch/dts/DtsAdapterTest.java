@@ -91,7 +91,8 @@ class DtsAdapterTest {
         JsonNode detail = Json.parse(step.detailJson());
         assertEquals(1, detail.get("SubJobCount").asInt());
         assertEquals("2023-11-28T17:13:51Z", detail.get("CreateTime").asText());
-        assertEquals("2025-01-03T02:26:14Z", detail.get("ModifyTime").asText());
+        // DTS advances it at every answer of a running step: left to the raw answers, or the row would be rewritten at every poll
+        assertFalse(detail.has("ModifyTime"), detail.toString());
         assertTrue(detail.get("NeedAcceleration").asBoolean());
         assertEquals("****", detail.get("ErrorDetails").get(0).get("HelpUrl").asText());
         assertFalse(detail.has("SubJobSteps"), "sub-steps are rows of their own, not detail");
@@ -118,7 +119,7 @@ class DtsAdapterTest {
         assertEquals("UncaughtException:java.lang.NullPointerException", sub.errorMessage());
         JsonNode detail = Json.parse(sub.detailJson());
         assertEquals("2024-09-20T02:13:12Z", detail.get("CreateTime").asText());
-        assertEquals("2024-08-22T02:04:35Z", detail.get("ModifyTime").asText());
+        assertFalse(detail.has("ModifyTime"), detail.toString());
     }
 
     @Test

@@ -240,12 +240,54 @@ class UpgradeFromV6Test {
                     count(c, "SELECT COUNT(*) AS n FROM task_sample WHERE task_id = 'np_sim1'") - stateRows < 3);
             check(problems, "after new cycles: the hours were rolled up on", 1L, count(c, "SELECT COUNT(*) AS n FROM rollup_mark "
                     + "WHERE period_s = 3600 AND done_until >= TIMESTAMP '2026-01-01 12:00:00'"));
+            componentsAfterTheUpgrade(c, sim, problems);
         }
         TrendQueries queries = new TrendQueries(db);
         List<TaskView> tasks = new TrendsService(queries, TrendsSettings.defaults()).tasks();
         check(problems, "trends: the tasks of the list", List.of("gen/alpha", "gen/beta", "sim-oms/np_sim1"),
                 tasks.stream().map(v -> v.source() + "/" + v.taskId()).sorted().toList());
         problems.addAll(PostgresTest.listAsViews(queries));
+    }
+
+    /**
+     * np_sim1's component rows, whose detail the code before kept with the times OMS advances at every answer (a store's Gmt,
+     * EndCheckpoint, GmtModified, the full import's GmtModify): the first poll after the upgrade rewrote them once without
+     * those, the store's checkpoint is its state column from then on, and what the rows held before is still in that poll's
+     * raw answers.
+     */
+    private static void componentsAfterTheUpgrade(Connection c, TaskSnapshot newest, List<String> problems) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Object> expected = new TreeMap<>();
+        expected.put("STORE", json.readTree("{\"Conn\":1,\"ToSwitch\":false,\"Port\":2883,\"StorePort\":2882,"
+                + "\"BeginCheckpoint\":\"2026-01-01T09:53:00\",\"GmtCreate\":\"2026-01-01T09:53:00\"}"));
+        expected.put("FULL_IMPORT", json.readTree("{\"GmtCreate\":\"2026-01-01T09:53:00\"}"));
+        Map<String, Object> actual = new TreeMap<>();
+        for (Map<String, Object> r : rows(c, "SELECT k.kind, k.detail_json FROM component k JOIN task t ON t.id = k.task_ref "
+                + "WHERE t.task_id = 'np_sim1'")) {
+            actual.put((String) r.get("kind"), json.readTree((String) r.get("detail_json")));
+        }
+        check(problems, "after new cycles: np_sim1's component rows without the times OMS advances at every answer", expected, actual);
+        com.fasterxml.jackson.databind.JsonNode store = newest.rawBodies().stream().filter(b -> b.api().equals("DescribeProjectComponents"))
+                .map(b -> {
+                    try {
+                        return json.readTree(b.body()).path("Data").path("StoreList").path(0);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).findFirst().orElseThrow();
+        check(problems, "after new cycles: the store's newest checkpoint and its sampling time (EndCheckpoint, Gmt)",
+                List.of(LocalDateTime.parse(store.path("EndCheckpoint").asText()),
+                        LocalDateTime.ofEpochSecond(store.path("Gmt").asLong(), 0, ZoneOffset.UTC)),
+                rows(c, "SELECT checkpoint_at, checkpoint_sampled_at FROM component_sample WHERE task_id = 'np_sim1' AND kind = 'STORE' "
+                        + "AND polled_at = (SELECT MAX(polled_at) FROM component_sample WHERE task_id = 'np_sim1' AND kind = 'STORE')")
+                        .stream().flatMap(r -> java.util.stream.Stream.of(r.get("checkpoint_at"), r.get("checkpoint_sampled_at"))).toList());
+        // the values the rows held before the upgrade, in the answers of the poll they came from
+        String before = answers(c, "sim-oms", "np_sim1").stream().filter(a -> a.startsWith("2026-01-01T11:14:00.251Z DescribeProjectComponents"))
+                .findFirst().orElse("");
+        for (String sent : List.of("\"Gmt\":1767266040", "\"EndCheckpoint\":\"2026-01-01T11:13:58\"", "\"GmtModified\":\"2026-01-01T11:14:00\"",
+                "\"GmtModify\":\"2026-01-01T11:14:00\"")) {
+            check(problems, "the last answer before the upgrade still says " + sent, true, before.contains(sent));
+        }
     }
 
     /** A cycle of the simulator's OMS project at simulated second t, mapped by the real adapter. */
