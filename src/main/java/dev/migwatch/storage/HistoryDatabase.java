@@ -107,7 +107,7 @@ public final class HistoryDatabase {
                 .locations("classpath:db/migwatch")
                 .table("migwatch_schema_history")
                 .placeholders(placeholders(dataSource))
-                .javaMigrations(new V4__PostgresqlStorage(), new V8__PollKeysAndLatest(), new V10__HourlyRollupIndex())
+                .javaMigrations(new V4__PostgresqlStorage(), new V8__PollKeysAndLatest(), new V10__RollupReadIndex())
                 .load()
                 .migrate()
                 .migrationsExecuted;

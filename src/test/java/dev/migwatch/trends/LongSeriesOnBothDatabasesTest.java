@@ -13,7 +13,7 @@ import dev.migwatch.storage.HistoryDatabase;
 import dev.migwatch.storage.HistoryMaintenance;
 import dev.migwatch.storage.HistoryStore;
 import dev.migwatch.storage.Retention;
-import dev.migwatch.storage.V10__HourlyRollupIndex;
+import dev.migwatch.storage.V10__RollupReadIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,9 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * /series over ranges longer than three weeks, read from the hourly rollups (and V10's index of them on PostgreSQL): 40
  * days of one task, polled every 20 minutes and written by the real writer with the real maintenance (rollups, and
  * retention, which has deleted the samples of the first ten days), into H2 and into PostgreSQL. Each hourly point is the
- * average of the values at the polls of its hour; both databases give the same lines for every metric and range; and
+ * average of the values at the polls of its hour; both databases give the same lines for every metric and range;
  * PostgreSQL reads the hourly part from the index alone, in the plan of the statement as series() sends it and in the
- * generic plan it may cache for it.
+ * generic plan it may cache for it; H2 reads the rollups through V10's index of their values.
  */
 class LongSeriesOnBothDatabasesTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -99,6 +99,7 @@ class LongSeriesOnBothDatabasesTest {
                 }
 
                 readsTheHourlyRowsFromTheIndexAlone(pg);
+                readsTheHourlyRowsFromTheIndexOnH2(h2);
             } finally {
                 exec(admin, "DROP SCHEMA " + schema + " CASCADE");
             }
@@ -139,10 +140,7 @@ class LongSeriesOnBothDatabasesTest {
      */
     private static void readsTheHourlyRowsFromTheIndexAlone(DataSource pg) throws Exception {
         exec(pg, "VACUUM ANALYZE metric_rollup");
-        List<Object[]> sent = new ArrayList<>();
-        new TrendQueries(capturing(pg, sent)).series("s", "t1", Metric.DELAY, null, null, null);
-        Object[] statement = sent.stream().filter(s -> ((String) s[0]).contains("period_s = 3600")).findFirst().orElseThrow(
-                () -> new AssertionError("no statement reads the hourly rollups: " + sent.stream().map(s -> s[0]).toList()));
+        Object[] statement = hourlyStatement(pg);
         String sql = (String) statement[0];
         int hourlyParts = sql.split("r\\.period_s = 3600", -1).length - 1;
         assertEquals(3, hourlyParts, "the task's and its two steps' delay: " + sql);
@@ -150,7 +148,7 @@ class LongSeriesOnBothDatabasesTest {
             String[] plan = explain(pg, statement, generic).split("\n");
             int fromIndex = 0;
             for (int i = 0; i < plan.length; i++) {
-                if (plan[i].contains("Index Only Scan using " + V10__HourlyRollupIndex.INDEX + " on metric_rollup r")) {
+                if (plan[i].contains("Index Only Scan using " + V10__RollupReadIndex.INDEX + " on metric_rollup r")) {
                     fromIndex++;
                     int j = i + 1;
                     while (!plan[j].contains("Heap Fetches")) {
@@ -161,6 +159,39 @@ class LongSeriesOnBothDatabasesTest {
             }
             assertEquals(hourlyParts, fromIndex, (generic ? "generic plan: " : "") + String.join("\n", plan));
         }
+    }
+
+    /**
+     * On H2, V10's index of the rollups with their values (H2 takes the values from it without looking the rows up), with
+     * the range of each series from the row in force at its start.
+     */
+    private static void readsTheHourlyRowsFromTheIndexOnH2(DataSource h2) throws Exception {
+        Object[] statement = hourlyStatement(h2);
+        String plan;
+        try (Connection c = h2.getConnection(); PreparedStatement ps = c.prepareStatement("EXPLAIN " + statement[0])) {
+            @SuppressWarnings("unchecked")
+            Map<Integer, Object> params = (Map<Integer, Object>) statement[1];
+            for (Map.Entry<Integer, Object> p : params.entrySet()) {
+                ps.setObject(p.getKey(), p.getValue());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                plan = rs.getString(1);
+            }
+        }
+        String[] joins = plan.split("INNER JOIN PUBLIC\\.METRIC_ROLLUP R\\s+");
+        assertEquals(6, joins.length - 1, "three series, each from the hourly and the 5-minute rollups: " + plan);
+        for (int i = 1; i < joins.length; i++) {
+            assertTrue(joins[i].startsWith("/* PUBLIC." + V10__RollupReadIndex.H2_INDEX.toUpperCase(java.util.Locale.ROOT) + ": ENTITY = "),
+                    "the rollup rows through V10's index of their values: " + plan);
+        }
+    }
+
+    private static Object[] hourlyStatement(DataSource db) {
+        List<Object[]> sent = new ArrayList<>();
+        new TrendQueries(capturing(db, sent)).series("s", "t1", Metric.DELAY, null, null, null);
+        return sent.stream().filter(s -> ((String) s[0]).contains("period_s = 3600")).findFirst().orElseThrow(
+                () -> new AssertionError("no statement reads the hourly rollups: " + sent.stream().map(s -> s[0]).toList()));
     }
 
     private static String explain(DataSource pg, Object[] statement, boolean generic) throws SQLException {
