@@ -117,7 +117,7 @@ public final class HistoryDatabase {
                 .locations(product.contains("h2") ? new String[]{MIGRATIONS, H2_BASELINE} : new String[]{MIGRATIONS})
                 .table("migwatch_schema_history")
                 .placeholders(placeholders(product))
-                .javaMigrations(new V4__PostgresqlStorage(), new V8__PollKeysAndLatest())
+                .javaMigrations(new V4__PostgresqlStorage(), new V8__PollKeysAndLatest(), new V10__RollupReadIndex())
                 .load()
                 .migrate()
                 .migrationsExecuted;

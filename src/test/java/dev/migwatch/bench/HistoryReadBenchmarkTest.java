@@ -41,36 +41,65 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * on simulated time (HistoryMaintenance every simulated hour), so after a year it holds what production holds: 30
  * days of samples and a year of rollups. The polls are synthetic OMS incremental-sync cycles (7 steps, 6 components;
  * task delay, the INCR_TRANSFER checkpoint and two components change at every poll), built directly rather than
- * parsed from JSON so that a year is written in minutes; the days before the last 30 of a long run are polled every
- * 5 minutes (see oneTask). Prints figures; not pass/fail.
+ * parsed from JSON so that a year is written in minutes; the days between the first 30 and the last 30 of a long run are
+ * polled every 5 minutes (see oneTask). The one-task run measures after each of -Dbench.checkpoints (days, default
+ * 1,30,365) and prints them as a table at the end: flatness as the history grows. -Dbench.explain=true adds the EXPLAIN
+ * (ANALYZE, BUFFERS) of /series' statements on PostgreSQL. Prints figures; not pass/fail.
  * {@code mvn -B -Pbenchmark test -Dtest=HistoryReadBenchmarkTest} (-Dbench.days=365 -Dbench.tasks=1000 -Dbench.task-days=30)
  */
 @Tag("benchmark")
 class HistoryReadBenchmarkTest {
     private static final int DAYS = Integer.getInteger("bench.days", 365);
+    /** The days of history after which the one-task run measures (those up to bench.days). */
+    private static final List<Integer> CHECKPOINTS = Arrays.stream(System.getProperty("bench.checkpoints", "1,30,365").split(","))
+            .map(String::trim).map(Integer::valueOf).toList();
     private static final int MANY_TASKS = Integer.getInteger("bench.tasks", 1000);
     private static final int MANY_TASK_DAYS = Integer.getInteger("bench.task-days", 30);
     private static final int MANY_TASK_INTERVAL = Integer.getInteger("bench.task-interval", 30);
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+    /**
+     * H2 answers a query repeated with the same parameters and nothing written in between from the result it kept: the
+     * repeated calls of a median then measure that, not the read. In service every poll writes, so the benchmark turns
+     * that off.
+     */
+    private static final String H2_OPTIONS = ";OPTIMIZE_REUSE_RESULTS=FALSE";
 
     @TempDir
     Path dir;
 
     @Test
     void h2OneTaskForAYear() throws Exception {
-        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("year").toAbsolutePath(), null, null)) {
+        String kept = System.getProperty("bench.h2-file");
+        if (kept != null && !kept.isBlank()) {
+            // -Dbench.h2-file=PATH (without .mv.db): the reads again, on a history an earlier run kept (-Dbench.h2-dir)
+            try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + kept + H2_OPTIONS, null, null)) {
+                measureKept("H2 file", kept, db);
+            }
+            return;
+        }
+        String keep = System.getProperty("bench.h2-dir");
+        Path base = keep == null || keep.isBlank() ? dir : Path.of(keep);
+        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + base.resolve("year").toAbsolutePath() + H2_OPTIONS, null, null)) {
             oneTask("H2 file", db);
+        }
+        if (base != dir) {
+            System.out.println("H2 file: kept as " + base.resolve("year").toAbsolutePath() + " (-Dbench.h2-dir)");
         }
     }
 
     @Test
     void postgresqlOneTaskForAYear() throws Exception {
+        String kept = System.getProperty("bench.schema");
+        if (kept != null && !kept.isBlank()) {
+            BenchPostgres.withExistingSchema("PostgreSQL", kept, (db, schema) -> measureKept("PostgreSQL", schema, db));
+            return;
+        }
         withPostgres("PostgreSQL", this::oneTask);
     }
 
     @Test
     void h2ManyTasks() throws Exception {
-        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("many").toAbsolutePath(), null, null)) {
+        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("many").toAbsolutePath() + H2_OPTIONS, null, null)) {
             manyTasks("H2 file", db);
         }
     }
@@ -79,28 +108,32 @@ class HistoryReadBenchmarkTest {
     void postgresqlManyTasks() throws Exception {
         String kept = System.getProperty("bench.schema");
         if (kept != null && !kept.isBlank()) {
-            // -Dbench.schema=NAME: the reads again, on a history an earlier run kept (-Dbench.keep-schema); the schema is
-            // brought to the current version first
-            BenchPostgres.withExistingSchema("PostgreSQL", kept, (db, schema) -> {
-                HistoryDatabase.migrate(db);
-                QueryTimes times = new QueryTimes();
-                TrendsService timed = new TrendsService(new TrendQueries(times.wrap(db)), TrendsSettings.defaults());
-                for (int i = 0; i < 5; i++) {
-                    timed.tasks();
-                }
-                times.report();
-                timed.tasks();
-                System.out.println("GET /api/tasks, its statements:" + times.report());
-                TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());
-                List<String> ids = trends.queries().tasks().stream().map(r -> r.source() + "/" + r.taskId()).toList();
-                Instant newest = trends.queries().tasks().stream().map(r -> r.sampledAt()).filter(java.util.Objects::nonNull)
-                        .max(Instant::compareTo).orElseThrow();
-                measure("PostgreSQL", ids.size() + " tasks of schema " + schema + " (kept)", trends, ids, newest,
-                        HistoryGrowthBenchmarkTest.rowCounts(db).toString());
-            });
+            BenchPostgres.withExistingSchema("PostgreSQL", kept, (db, schema) -> measureKept("PostgreSQL", schema, db));
             return;
         }
         withPostgres("PostgreSQL", this::manyTasks);
+    }
+
+    /**
+     * -Dbench.schema=NAME (PostgreSQL) or -Dbench.h2-file (H2): the reads again, on a history an earlier run kept
+     * (-Dbench.keep-schema, -Dbench.h2-dir), after bringing it to the current schema version.
+     */
+    private static void measureKept(String name, String where, HikariDataSource db) throws Exception {
+        HistoryDatabase.migrate(db);
+        QueryTimes times = new QueryTimes();
+        TrendsService timed = new TrendsService(new TrendQueries(times.wrap(db)), TrendsSettings.defaults());
+        for (int i = 0; i < 5; i++) {
+            timed.tasks();
+        }
+        times.report();
+        timed.tasks();
+        System.out.println("GET /api/tasks, its statements:" + times.report());
+        TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());
+        List<String> ids = trends.queries().tasks().stream().map(r -> r.source() + "/" + r.taskId()).toList();
+        Instant newest = trends.queries().tasks().stream().map(r -> r.sampledAt()).filter(java.util.Objects::nonNull)
+                .max(Instant::compareTo).orElseThrow();
+        measure(name, ids.size() + " task(s) of " + where + " (kept)", db, trends, ids, newest, HistoryGrowthBenchmarkTest.rowCounts(db)
+                .toString());
     }
 
     interface Run {
@@ -118,14 +151,16 @@ class HistoryReadBenchmarkTest {
         HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofHours(1));
         TrendsService trends = new TrendsService(new TrendQueries(db), TrendsSettings.defaults());
         Synthetic task = new Synthetic("np_year", new Random(1));
-        List<Integer> checkpoints = List.of(1, 30, 365);
+        List<Integer> checkpoints = CHECKPOINTS;
         long polls = 0;
         long start = System.nanoTime();
         for (int day = 1; day <= DAYS; day++) {
-            // Before the last 30 days, a long run polls every 5 minutes instead of 30 s: after retention, what is left of
-            // those days is their rollups, one row per metric and bucket either way; the last 30 days keep every sample.
-            // So the database read at the end holds the same rows as a year of 30-second polls, written 5x faster.
-            boolean sparse = DAYS > 60 && DAYS - day >= 30;
+            // Between its first and its last 30 days, a long run polls every 5 minutes instead of 30 s: after retention,
+            // what is left of those days is their rollups, one row per metric and bucket either way; the last 30 days keep
+            // every sample. So the database read at the end holds the same rows as a year of 30-second polls, written
+            // faster; the first 30 days are polled every 30 s so that the checkpoints up to day 30 read what a history of
+            // that length holds.
+            boolean sparse = DAYS > 60 && day > 30 && DAYS - day >= 30;
             int interval = sparse ? 300 : 30;
             for (int p = 0; p < 86_400 / interval; p++) {
                 Instant at = T0.plus(Duration.ofDays(day - 1)).plusSeconds((long) interval * p);
@@ -140,7 +175,7 @@ class HistoryReadBenchmarkTest {
                 double writeSeconds = (System.nanoTime() - start) / 1e9;
                 Instant now = clock.instant();
                 measure(name, day + " day(s) of one task (" + polls + " polls written at " + Math.round(polls / writeSeconds) + "/s)",
-                        trends, List.of("bench/np_year"), now, HistoryGrowthBenchmarkTest.rowCounts(db).toString());
+                        db, trends, List.of("bench/np_year"), now, HistoryGrowthBenchmarkTest.rowCounts(db).toString());
             }
         }
     }
@@ -175,17 +210,18 @@ class HistoryReadBenchmarkTest {
         timed.tasks();
         System.out.println(name + ": GET /api/tasks once after the writes, its statements:" + times.report());
         measure(name, MANY_TASKS + " tasks x " + MANY_TASK_DAYS + " days every " + MANY_TASK_INTERVAL + " s (" + pollsPerTask * MANY_TASKS
-                + " polls written at " + Math.round(pollsPerTask * MANY_TASKS / writeSeconds) + "/s)", trends, ids.subList(0, 1),
+                + " polls written at " + Math.round(pollsPerTask * MANY_TASKS / writeSeconds) + "/s)", db, trends, ids.subList(0, 1),
                 clock.instant(), HistoryGrowthBenchmarkTest.rowCounts(db).toString());
     }
 
-    private static void measure(String name, String history, TrendsService trends, List<String> tasks, Instant now, String rows) {
+    private static void measure(String name, String history, javax.sql.DataSource db, TrendsService trends, List<String> tasks, Instant now, String rows) {
         String[] first = tasks.get(0).split("/");
         int expected = (int) trends.queries().tasks().size();
-        double apiTasks = median(() -> {
+        Timing apiTasksTiming = timing(() -> {
             assertEquals(expected, trends.tasks().size());
             return null;
         });
+        double apiTasks = apiTasksTiming.wall();
         // what the list's time goes to: the tasks (v_task_latest), their steps (v_step_latest); the rest is the batched
         // ETA and delay reads
         double taskRows = median(() -> trends.queries().tasks());
@@ -193,32 +229,118 @@ class HistoryReadBenchmarkTest {
         System.out.printf("%s, %s: GET /api/tasks %.1f ms, of which the task rows %.1f ms, their steps %.1f ms%n", name, history,
                 apiTasks, taskRows, stepRows);
         int maxPoints = trends.settings().maxPoints();
-        double seriesAll = median(() -> Downsampler.downsample(trends.queries().series(first[0], first[1], Metric.DELAY, null, null, null),
-                maxPoints));
+        Supplier<Object> year = () -> Downsampler.downsample(trends.queries().series(first[0], first[1], Metric.DELAY, null, null, null),
+                maxPoints);
+        Supplier<Object> day = () -> Downsampler.downsample(trends.queries().series(first[0], first[1], Metric.DELAY, null,
+                now.minus(Duration.ofDays(1)), null), maxPoints);
+        Timing yearTiming = timing(year);
+        double seriesAll = yearTiming.wall();
         double seriesAllSteps = median(() -> Downsampler.downsample(trends.queries().series(first[0], first[1], Metric.PROGRESS, null, null,
                 null), maxPoints));
-        double seriesDay = median(() -> Downsampler.downsample(trends.queries().series(first[0], first[1], Metric.DELAY, null,
-                now.minus(Duration.ofDays(1)), null), maxPoints));
+        Timing dayTiming = timing(day);
+        double seriesDay = dayTiming.wall();
         List<Series> all = trends.queries().series(first[0], first[1], Metric.DELAY, null, null, null);
+        List<Series> lastDay = trends.queries().series(first[0], first[1], Metric.DELAY, null, now.minus(Duration.ofDays(1)), null);
         System.out.printf("%s, %s: GET /api/tasks %.1f ms; /series delay over everything %.1f ms (%d points read), progress of all steps "
-                        + "over everything %.1f ms; delay over the last day %.1f ms. Rows: %s (%d cores, Java %s)%n", name, history,
-                apiTasks, seriesAll, all.stream().mapToInt(s -> s.points().size()).sum(), seriesAllSteps, seriesDay, rows,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                        + "over everything %.1f ms; delay over the last day %.1f ms (%d points read). Rows: %s (%d cores, Java %s, load %s)%n",
+                name, history, apiTasks, seriesAll, points(all), seriesAllSteps, seriesDay, points(lastDay), rows,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), load());
+        SUMMARY.add(String.format("| %s | %s | %s | %s, %d points | %s, %d points | %s |", name, history, apiTasksTiming, yearTiming,
+                points(all), dayTiming, points(lastDay), load()));
+        seriesStatements(name, db, first, now);
     }
 
-    /** Median wall time in ms of 15 runs after 5 warm-up runs. */
+    /** The figures of each measure() of the run, printed as a table at its end (see the flatness mode, bench.checkpoints). */
+    private static final List<String> SUMMARY = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterAll
+    static void summary() {
+        if (!SUMMARY.isEmpty()) {
+            System.out.println("| Database | History | GET /api/tasks | /series delay, everything | /series delay, last day | load |");
+            SUMMARY.forEach(System.out::println);
+        }
+    }
+
+    private static int points(List<Series> series) {
+        return series.stream().mapToInt(s -> s.points().size()).sum();
+    }
+
+    /** The 1-, 5- and 15-minute load averages, as /proc/loadavg has them. */
+    static String load() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * Where /series' time goes, statement by statement (the year and the last day); with -Dbench.explain=true on PostgreSQL,
+     * also the EXPLAIN (ANALYZE, BUFFERS) of its statements of more than a millisecond, with their parameters' values and
+     * as the generic plan PostgreSQL may cache for them.
+     */
+    private static void seriesStatements(String name, javax.sql.DataSource db, String[] task, Instant now) {
+        QueryTimes times = new QueryTimes();
+        TrendQueries timed = new TrendQueries(times.wrap(db));
+        for (Instant from : java.util.Arrays.asList(null, now.minus(Duration.ofDays(1)))) {
+            for (int i = 0; i < 5; i++) {
+                timed.series(task[0], task[1], Metric.DELAY, null, from, null);
+            }
+            times.report();
+            timed.series(task[0], task[1], Metric.DELAY, null, from, null);
+            List<QueryTimes.Run> slow = times.slowest(1.0);
+            System.out.println(name + ": /series delay " + (from == null ? "over everything" : "over the last day") + ", its statements:"
+                    + times.report());
+            if (Boolean.getBoolean("bench.explain") && name.startsWith("PostgreSQL")) {
+                for (QueryTimes.Run run : slow) {
+                    try {
+                        System.out.println("EXPLAIN of " + run.sql() + "\nwith " + run.params() + ":\n" + QueryTimes.explain(db, run, false)
+                                + "generic plan:\n" + QueryTimes.explain(db, run, true));
+                    } catch (java.sql.SQLException e) {
+                        System.out.println("EXPLAIN failed: " + e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Warm-up calls before the timed ones (-Dbench.warmup): what a service that answers these calls all day has compiled. */
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 20);
+
+    /**
+     * Median wall time in ms of 21 runs after WARMUP warm-up runs. With 5, the first calls of a kind of read could run while
+     * the JIT compiled its code on the same two cores.
+     */
     private static double median(Supplier<Object> call) {
-        for (int i = 0; i < 5; i++) {
+        return timing(call).wall();
+    }
+
+    /** Medians of a call's wall time and of the CPU time of the calling thread (the Java side: JDBC, mapping, downsampling). */
+    record Timing(double wall, double cpu) {
+        @Override
+        public String toString() {
+            return String.format("%.1f ms (Java CPU %.1f)", wall, cpu);
+        }
+    }
+
+    private static Timing timing(Supplier<Object> call) {
+        for (int i = 0; i < WARMUP; i++) {
             call.get();
         }
-        double[] ms = new double[15];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        double[] ms = new double[21];
+        double[] cpu = new double[ms.length];
         for (int i = 0; i < ms.length; i++) {
+            long c = mx.getCurrentThreadCpuTime();
             long t = System.nanoTime();
             call.get();
             ms[i] = (System.nanoTime() - t) / 1e6;
+            cpu[i] = (mx.getCurrentThreadCpuTime() - c) / 1e6;
         }
         Arrays.sort(ms);
-        return ms[ms.length / 2];
+        Arrays.sort(cpu);
+        return new Timing(ms[ms.length / 2], cpu[cpu.length / 2]);
     }
 
     /** An OMS project in incremental sync: what changes at every poll does, the rest stays. */

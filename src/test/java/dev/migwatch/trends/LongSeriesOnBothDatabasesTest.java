@@ -1,0 +1,306 @@
+package dev.migwatch.trends;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.MovableClock;
+import dev.migwatch.TestEnvironment;
+import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.ComponentSample;
+import dev.migwatch.history.NormalizedStatus;
+import dev.migwatch.history.StepSample;
+import dev.migwatch.history.TaskSnapshot;
+import dev.migwatch.history.TaskState;
+import dev.migwatch.storage.HistoryDatabase;
+import dev.migwatch.storage.HistoryMaintenance;
+import dev.migwatch.storage.HistoryStore;
+import dev.migwatch.storage.Retention;
+import dev.migwatch.storage.V10__RollupReadIndex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * /series over ranges longer than three weeks, read from the hourly rollups (and V10's index of them on PostgreSQL): 40
+ * days of one task, polled every 20 minutes and written by the real writer with the real maintenance (rollups, and
+ * retention, which has deleted the samples of the first ten days), into H2 and into PostgreSQL. Each hourly point is the
+ * average of the values at the polls of its hour; both databases give the same lines for every metric and range;
+ * PostgreSQL reads the hourly part from the index alone, in the plan of the statement as series() sends it and in the
+ * generic plan it may cache for it; H2 reads the rollups through V10's index of their values.
+ */
+class LongSeriesOnBothDatabasesTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final int DAYS = 40;
+    private static final int INTERVAL = 1200;
+    private static final Instant END = T0.plus(Duration.ofDays(DAYS)).minusSeconds(INTERVAL);
+
+    @TempDir
+    Path dir;
+
+    /** The task's delay, the INCR_TRANSFER step's delay and the INCR_SYNC component's tps at poll i: changing at every poll. */
+    static long taskDelay(int i) {
+        return (i * 7L) % 50;
+    }
+
+    static long stepDelay(int i) {
+        return (i * 11L) % 37 + 3;
+    }
+
+    static double tps(int i) {
+        return (i * 13) % 101 + 0.5;
+    }
+
+    @Test
+    void hourlyPointsAreTheAveragesOfTheirPollsAndBothDatabasesAgree() throws Exception {
+        String url = TestEnvironment.postgresUrl();
+        String schema = "long" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("long").toAbsolutePath(), null, null);
+             HikariDataSource admin = HistoryDatabase.open(url, TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
+            exec(admin, "CREATE SCHEMA " + schema);
+            try (HikariDataSource pg = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                    TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
+                write(h2);
+                write(pg);
+                TrendQueries onH2 = new TrendQueries(h2);
+                TrendQueries onPg = new TrendQueries(pg);
+
+                for (TrendQueries q : List.of(onH2, onPg)) {
+                    hourlyPointsAreAverages(q);
+                }
+
+                List<Instant[]> ranges = List.of(new Instant[]{null, null}, new Instant[]{END.minus(Duration.ofDays(1)), null},
+                        new Instant[]{END.minus(Duration.ofDays(7)), null},
+                        new Instant[]{T0.plus(Duration.ofDays(2)).plusSeconds(1234), T0.plus(Duration.ofDays(27)).plusSeconds(99)});
+                for (Metric m : Metric.values()) {
+                    for (Instant[] r : ranges) {
+                        Map<String, List<Series.Point>> a = lines(onH2.series("s", "t1", m, null, r[0], r[1]));
+                        assertFalse(a.isEmpty(), m + " " + java.util.Arrays.toString(r));
+                        assertEquals(a, lines(onPg.series("s", "t1", m, null, r[0], r[1])), m + " " + java.util.Arrays.toString(r));
+                    }
+                }
+
+                readsTheHourlyRowsFromTheIndexAlone(pg);
+                readsTheHourlyRowsFromTheIndexOnH2(h2);
+            } finally {
+                exec(admin, "DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private static void hourlyPointsAreAverages(TrendQueries q) {
+        // the hours are computed up to the last full hour before the maintenance's last run (at the end of the 40th day);
+        // the range after that is read from the 5-minute rollups
+        Instant markHour = T0.plus(Duration.ofDays(DAYS)).minus(Duration.ofHours(1));
+        Map<String, List<Series.Point>> lines = lines(q.series("s", "t1", Metric.DELAY, null, null, null));
+        assertEquals(List.of("INCR_TRANSFER", "task"), List.copyOf(new java.util.TreeSet<>(lines.keySet())));
+        for (Map.Entry<String, List<Series.Point>> line : lines.entrySet()) {
+            boolean task = line.getKey().equals("task");
+            int hours = 0;
+            for (Series.Point p : line.getValue()) {
+                if (p.n() == 0 || !p.t().isBefore(markHour)) {
+                    continue; // carried points (none here: the values change at every poll), and what follows the hourly part
+                }
+                int first = (int) (Duration.between(T0, p.t()).toSeconds() / INTERVAL);
+                double sum = 0;
+                for (int i = first; i < first + 3; i++) {
+                    sum += task ? taskDelay(i) : stepDelay(i);
+                }
+                assertEquals(0, Duration.between(T0, p.t()).toSeconds() % 3600, line.getKey() + ": an hour's bucket, " + p.t());
+                assertEquals(3, p.n(), line.getKey() + " at " + p.t() + ": three polls an hour");
+                assertEquals(sum / 3, p.v(), 1e-9, line.getKey() + " at " + p.t());
+                hours++;
+            }
+            assertEquals(DAYS * 24 - 1, hours, line.getKey() + ": a point for every hour before the hourly mark");
+        }
+    }
+
+    /**
+     * EXPLAIN of the statements series() sends for a range of a year's kind (here 40 days), with their parameters, custom and
+     * generic: the hourly rows come from V10's index alone. On a table this small PostgreSQL would rather read all of it, so
+     * sequential and bitmap scans are off for the EXPLAIN: what is checked is which index and how.
+     */
+    private static void readsTheHourlyRowsFromTheIndexAlone(DataSource pg) throws Exception {
+        exec(pg, "VACUUM ANALYZE metric_rollup");
+        Object[] statement = hourlyStatement(pg);
+        String sql = (String) statement[0];
+        int hourlyParts = sql.split("r\\.period_s = 3600", -1).length - 1;
+        assertEquals(3, hourlyParts, "the task's and its two steps' delay: " + sql);
+        for (boolean generic : List.of(false, true)) {
+            String[] plan = explain(pg, statement, generic).split("\n");
+            int fromIndex = 0;
+            for (int i = 0; i < plan.length; i++) {
+                if (plan[i].contains("Index Only Scan using " + V10__RollupReadIndex.INDEX + " on metric_rollup r")) {
+                    fromIndex++;
+                    int j = i + 1;
+                    while (!plan[j].contains("Heap Fetches")) {
+                        j++;
+                    }
+                    assertTrue(plan[j].contains("Heap Fetches: 0"), "no table page read after VACUUM: " + String.join("\n", plan));
+                }
+            }
+            assertEquals(hourlyParts, fromIndex, (generic ? "generic plan: " : "") + String.join("\n", plan));
+        }
+    }
+
+    /**
+     * On H2, V10's index of the rollups with their values (H2 takes the values from it without looking the rows up), with
+     * the range of each series from the row in force at its start.
+     */
+    private static void readsTheHourlyRowsFromTheIndexOnH2(DataSource h2) throws Exception {
+        Object[] statement = hourlyStatement(h2);
+        String plan;
+        try (Connection c = h2.getConnection(); PreparedStatement ps = c.prepareStatement("EXPLAIN " + statement[0])) {
+            @SuppressWarnings("unchecked")
+            Map<Integer, Object> params = (Map<Integer, Object>) statement[1];
+            for (Map.Entry<Integer, Object> p : params.entrySet()) {
+                ps.setObject(p.getKey(), p.getValue());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                plan = rs.getString(1);
+            }
+        }
+        String[] joins = plan.split("INNER JOIN PUBLIC\\.METRIC_ROLLUP R\\s+");
+        assertEquals(6, joins.length - 1, "three series, each from the hourly and the 5-minute rollups: " + plan);
+        for (int i = 1; i < joins.length; i++) {
+            assertTrue(joins[i].startsWith("/* PUBLIC." + V10__RollupReadIndex.H2_INDEX.toUpperCase(java.util.Locale.ROOT) + ": ENTITY = "),
+                    "the rollup rows through V10's index of their values: " + plan);
+        }
+    }
+
+    private static Object[] hourlyStatement(DataSource db) {
+        List<Object[]> sent = new ArrayList<>();
+        new TrendQueries(capturing(db, sent)).series("s", "t1", Metric.DELAY, null, null, null);
+        return sent.stream().filter(s -> ((String) s[0]).contains("period_s = 3600")).findFirst().orElseThrow(
+                () -> new AssertionError("no statement reads the hourly rollups: " + sent.stream().map(s -> s[0]).toList()));
+    }
+
+    private static String explain(DataSource pg, Object[] statement, boolean generic) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (Connection c = pg.getConnection()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET enable_seqscan = off");
+                st.execute("SET enable_bitmapscan = off");
+                st.execute("SET plan_cache_mode = " + (generic ? "force_generic_plan" : "force_custom_plan"));
+            }
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + statement[0])) {
+                // a statement prepared on the server from its first run, so that plan_cache_mode applies to it
+                ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
+                @SuppressWarnings("unchecked")
+                Map<Integer, Object> params = (Map<Integer, Object>) statement[1];
+                for (Map.Entry<Integer, Object> p : params.entrySet()) {
+                    ps.setObject(p.getKey(), p.getValue());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute("RESET ALL");
+                    st.execute("SET jit = off");
+                }
+            }
+        }
+        return plan.toString();
+    }
+
+    /** A DataSource that records each statement prepared through it with the parameters it was run with. */
+    private static DataSource capturing(DataSource db, List<Object[]> sent) {
+        return proxy(DataSource.class, db, (method, args, result) -> method.getName().equals("getConnection")
+                ? proxy(Connection.class, (Connection) result, (m, a, r) -> {
+                    if (m.getName().equals("prepareStatement")) {
+                        Map<Integer, Object> params = new TreeMap<>();
+                        sent.add(new Object[]{a[0], params});
+                        return proxy(PreparedStatement.class, (PreparedStatement) r, (pm, pa, pr) -> {
+                            if (pm.getName().startsWith("set") && pa != null && pa.length == 2 && pa[0] instanceof Integer i) {
+                                params.put(i, pa[1]);
+                            }
+                            return pr;
+                        });
+                    }
+                    return r;
+                })
+                : result);
+    }
+
+    interface After {
+        Object apply(java.lang.reflect.Method method, Object[] args, Object result);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, T target, After after) {
+        return (T) Proxy.newProxyInstance(LongSeriesOnBothDatabasesTest.class.getClassLoader(), new Class<?>[]{type}, (p, m, a) -> {
+            try {
+                return after.apply(m, a, m.invoke(target, a));
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    private static Map<String, List<Series.Point>> lines(List<Series> series) {
+        Map<String, List<Series.Point>> out = new LinkedHashMap<>();
+        series.forEach(s -> out.put(s.name(), s.points()));
+        return out;
+    }
+
+    /** The 40 days through the real writer, with the maintenance (rollups and retention) at the end of every day. */
+    private static void write(HikariDataSource db) throws SQLException {
+        HistoryDatabase.migrate(db);
+        MovableClock clock = new MovableClock(T0);
+        HistoryStore store = new HistoryStore(db, clock);
+        HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofHours(1));
+        int polls = DAYS * 86_400 / INTERVAL;
+        for (int i = 0; i < polls; i++) {
+            Instant at = T0.plusSeconds((long) INTERVAL * i);
+            clock.set(at);
+            store.write(snapshot(i, at));
+            if ((i + 1) % (86_400 / INTERVAL) == 0) {
+                clock.set(at.plusSeconds(INTERVAL));
+                maintenance.run();
+            }
+        }
+    }
+
+    private static TaskSnapshot snapshot(int i, Instant at) {
+        TaskState task = new TaskState("t1 name", "MIGRATION", "RUNNING", NormalizedStatus.RUNNING, "INCR_TRANSFER", 100.0, taskDelay(i), at,
+                null, null, null, null, null, null, null, null, T0, T0, null, null);
+        List<StepSample> steps = List.of(
+                new StepSample("FULL_TRANSFER", null, 1, "FULL_TRANSFER", null, "FINISHED", NormalizedStatus.FINISHED, 100.0, T0,
+                        T0.plusSeconds(3600), new StepSample.Throughput(1000L, 1000L, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 10.0, 10.0, 1.0), null,
+                        null, null, null),
+                new StepSample("INCR_TRANSFER", null, 2, "INCR_TRANSFER", null, "MONITORING", NormalizedStatus.RUNNING, 100.0, T0, null,
+                        null, new StepSample.Incremental(at.minusSeconds(stepDelay(i)), at, stepDelay(i), null, true), null, null, null));
+        List<ComponentSample> components = List.of(new ComponentSample("INCR_SYNC", "incr-t1", "RUNNING", NormalizedStatus.RUNNING,
+                "10.0.0.1", "cn-hangzhou", null, null, null, stepDelay(i), tps(i), 100.0, 100.0, null, null, at, at, at, null, null));
+        return new TaskSnapshot(UUID.randomUUID().toString(), "s", "oms", "t1", at, task, steps, components, List.of(),
+                List.of(new ApiCall("DescribeProject", 1, at, 40, 200, null, "OK", null, null)), List.of());
+    }
+
+    private static void exec(DataSource db, String sql) throws SQLException {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
