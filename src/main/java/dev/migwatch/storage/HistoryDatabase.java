@@ -108,6 +108,12 @@ public final class HistoryDatabase {
      */
     static final String H2_BASELINE = "classpath:db/migwatch-h2";
 
+    /** The migrations written in Java (Flyway finds the SQL ones by their location). */
+    static org.flywaydb.core.api.migration.JavaMigration[] javaMigrations() {
+        return new org.flywaydb.core.api.migration.JavaMigration[]{new V4__PostgresqlStorage(), new V8__PollKeysAndLatest(),
+                new V10__RollupReadIndex()};
+    }
+
     /** Migrates the schema; returns the number of migrations applied. */
     public static int migrate(javax.sql.DataSource dataSource) {
         String product = product(dataSource);
@@ -117,7 +123,7 @@ public final class HistoryDatabase {
                 .locations(product.contains("h2") ? new String[]{MIGRATIONS, H2_BASELINE} : new String[]{MIGRATIONS})
                 .table("migwatch_schema_history")
                 .placeholders(placeholders(product))
-                .javaMigrations(new V4__PostgresqlStorage(), new V8__PollKeysAndLatest(), new V10__RollupReadIndex())
+                .javaMigrations(javaMigrations())
                 .load()
                 .migrate()
                 .migrationsExecuted;
