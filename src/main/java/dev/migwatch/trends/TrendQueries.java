@@ -392,15 +392,22 @@ public class TrendQueries {
      */
     private List<String> rollup(char entity, String a, String b, int task, String step, int period, Instant from, Instant to,
                                 List<Object> args) {
-        List<Object[]> entities = switch (entity) {
-            case 'S' -> query("SELECT id, step_key, step_name FROM step WHERE task_ref = ?" + (step == null ? ""
-                    : " AND (step_key = ? OR step_name = ?)"), step == null ? List.of(task) : List.of(task, step, step),
-                    rs -> new Object[]{rs.getInt(1), rs.getString(2), rs.getString(3)});
-            case 'C' -> query("SELECT id, name, kind FROM component WHERE task_ref = ?" + (step == null ? ""
-                    : " AND (name = ? OR kind = ?)"), step == null ? List.of(task) : List.of(task, step, step),
-                    rs -> new Object[]{rs.getInt(1), rs.getString(2), rs.getString(3)});
-            default -> List.<Object[]>of(new Object[]{task, null, null});
-        };
+        // only the series with a row of this period before "to" (a part for any other would read nothing): a year's delay
+        // of an OMS task had 18 parts, 4 of them with rows, which took PostgreSQL 7 ms to plan and H2 to convert through
+        String rows = " AND EXISTS (SELECT 1 FROM metric_rollup r WHERE r.entity = '" + entity + "' AND r.entity_ref = e.id"
+                + " AND r.metric IN ('" + a + (b == null ? "" : "', '" + b) + "') AND r.period_s = " + period + " AND r.bucket_start < ?)";
+        List<Object> entityArgs = new ArrayList<>(List.of(task));
+        if (step != null && entity != 'T') {
+            entityArgs.addAll(List.of(step, step));
+        }
+        entityArgs.add(to);
+        List<Object[]> entities = query(switch (entity) {
+            case 'S' -> "SELECT e.id, e.step_key, e.step_name FROM step e WHERE e.task_ref = ?"
+                    + (step == null ? "" : " AND (e.step_key = ? OR e.step_name = ?)") + rows;
+            case 'C' -> "SELECT e.id, e.name, e.kind FROM component e WHERE e.task_ref = ?"
+                    + (step == null ? "" : " AND (e.name = ? OR e.kind = ?)") + rows;
+            default -> "SELECT e.id, CAST(NULL AS VARCHAR(600)), CAST(NULL AS VARCHAR(600)) FROM task e WHERE e.id = ?" + rows;
+        }, entityArgs, rs -> new Object[]{rs.getInt(1), rs.getString(2), rs.getString(3)});
         List<String> parts = new ArrayList<>();
         for (Object[] e : entities) {
             for (String metric : b == null ? List.of(a) : List.of(a, b)) {
