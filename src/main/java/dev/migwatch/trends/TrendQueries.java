@@ -481,36 +481,51 @@ public class TrendQueries {
 
     private static String stepSeries(String a, String b, int task, String step, Instant from, Instant end, List<Object> args) {
         return "SELECT st.k, st.nm, s.polled_at, " + asDouble(a) + ", " + asDouble(b) + ", s.present, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, "
-                + "0 AS period_s" + statesOf("step", "task_ref", "step_key", "step_name", "step_state", "step_ref", task, step, from, end, args);
+                + "0 AS period_s" + statesOf("step", "step_key", "step_name", "step_state", "step_ref", task, step, from, end, args);
     }
 
+    /**
+     * The task's state rows from the row in force at from (lo, found once in a derived table without FROM, as for the
+     * rollups; see statesOf) to end. Not as a join with the task row: on a young table, whose statistics promised one
+     * row, PostgreSQL then checked the bound on each state row it read instead of starting its index scan there (the
+     * last day of a day-old history: 28 ms).
+     */
     private static String taskSeries(String a, int task, Instant from, Instant end, List<Object> args) {
-        return "SELECT NULL, NULL, s.polled_at, " + asDouble(a) + ", CAST(NULL AS DOUBLE PRECISION), TRUE, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s"
-                + statesOf("task", "id", null, null, "task_state", "task_ref", task, null, from, end, args);
+        String sql = "SELECT NULL, NULL, s.polled_at, " + asDouble(a) + ", CAST(NULL AS DOUBLE PRECISION), TRUE, 0 AS n, "
+                + "CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM ";
+        if (from != null) {
+            sql += "(SELECT " + dev.migwatch.storage.AsOf.rowInForce("task_state", "task_ref", "?") + " AS lo) w JOIN task_state s"
+                    + " ON s.task_ref = ? AND s.polled_at >= w.lo";
+            dev.migwatch.storage.AsOf.args(args, from, task);
+        } else {
+            sql += "task_state s WHERE s.task_ref = ?";
+        }
+        args.add(task);
+        args.add(end);
+        return sql + (from != null ? " WHERE" : " AND") + " s.polled_at <= ?";
     }
 
     private static String componentSeries(String a, int task, String step, Instant from, Instant end, List<Object> args) {
         return "SELECT st.k, st.nm, s.polled_at, " + asDouble(a) + ", CAST(NULL AS DOUBLE PRECISION), s.present, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s"
-                + statesOf("component", "task_ref", "name", "kind", "component_state", "component_ref", task, step, from, end, args);
+                + statesOf("component", "name", "kind", "component_state", "component_ref", task, step, from, end, args);
     }
 
     /**
-     * FROM and WHERE for the state rows of a task, or of its steps or components (the entity as st, with its key k and name
-     * nm if keyColumn is not null, and lo, the time of its row in force at from), from lo to end; taskColumn is the
-     * entity table's column that names the task, filter (if not null) an entity's key or name. lo is found once per
-     * entity, in the derived table: as a condition on the state rows, H2 also checked it on every row it read, searching
-     * again each time (the last day of a task polled every 30 s for 30 days took 0.45 s; the task's rows of a day polled
-     * every 5 minutes 28 to 370 ms, against 2 to 50 with the bound as a constant, both without H2's result cache on this
-     * shared machine); PostgreSQL plans both forms alike.
+     * FROM and WHERE for the state rows of a task's steps or components (the entity as st, with its key k, name nm and
+     * lo, the time of its row in force at from) from lo to end; filter, if not null, is an entity's key or name. lo is
+     * found once per entity, in the derived table: as a condition on the state rows, H2 also checked it on every row it
+     * read, searching again each time (the last day of a task polled every 30 s for 30 days took 0.45 s; the task's rows
+     * of a day polled every 5 minutes 28 to 370 ms, against 2 to 50 with the bound as a constant, both without H2's result
+     * cache on this shared machine). PostgreSQL starts each entity's index scan at lo either way.
      */
-    private static String statesOf(String entityTable, String taskColumn, String keyColumn, String nameColumn, String stateTable,
-                                   String refColumn, int task, String filter, Instant from, Instant end, List<Object> args) {
-        String entities = "SELECT e.id" + (keyColumn == null ? "" : ", e." + keyColumn + " AS k, e." + nameColumn + " AS nm");
+    private static String statesOf(String entityTable, String keyColumn, String nameColumn, String stateTable, String refColumn,
+                                   int task, String filter, Instant from, Instant end, List<Object> args) {
+        String entities = "SELECT e.id, e." + keyColumn + " AS k, e." + nameColumn + " AS nm";
         if (from != null) {
             entities += ", " + dev.migwatch.storage.AsOf.rowInForce(stateTable, refColumn, "e.id") + " AS lo";
             dev.migwatch.storage.AsOf.args(args, from, null);
         }
-        entities += " FROM " + entityTable + " e WHERE e." + taskColumn + " = ?";
+        entities += " FROM " + entityTable + " e WHERE e.task_ref = ?";
         args.add(task);
         if (filter != null) {
             entities += " AND (e." + keyColumn + " = ? OR e." + nameColumn + " = ?)";
