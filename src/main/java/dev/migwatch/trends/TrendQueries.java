@@ -1,5 +1,7 @@
 package dev.migwatch.trends;
 
+import dev.migwatch.storage.AsOf;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -419,13 +421,13 @@ public class TrendQueries {
                 parts.add("SELECT CAST(? AS VARCHAR(600)) AS k, CAST(? AS VARCHAR(600)) AS nm, r.bucket_start, "
                         + (second ? "CAST(NULL AS DOUBLE PRECISION) AS a, r.avg_value AS b" : "r.avg_value AS a, CAST(NULL AS DOUBLE PRECISION) AS b")
                         + ", TRUE, r.sample_count, r.last_value, " + period + " AS period_s FROM (SELECT "
-                        + dev.migwatch.storage.AsOf.rowInForce("metric_rollup", "bucket_start", "b.entity = ? AND b.entity_ref = ? AND b.metric = ?"
-                        + " AND b.period_s = " + period, "?", stepped() ? dev.migwatch.storage.AsOf.parameters() : List.of())
+                        + AsOf.rowInForce("metric_rollup", "bucket_start", "b.entity = ? AND b.entity_ref = ? AND b.metric = ?"
+                        + " AND b.period_s = " + period, "?", stepped() ? AsOf.parameters() : List.of())
                         + " AS lo) w JOIN metric_rollup r ON r.bucket_start >= w.lo WHERE r.entity = ? AND r.entity_ref = ? AND r.metric = ?"
                         + " AND r.period_s = " + period + " AND r.bucket_start < ?");
                 List<Object> series = java.util.Arrays.asList(String.valueOf(entity), e[0], metric);
                 args.addAll(java.util.Arrays.asList(e[1], e[2]));
-                dev.migwatch.storage.AsOf.argsFor(args, from, series, stepped());
+                AsOf.argsFor(args, from, series, stepped());
                 args.addAll(series);
                 args.add(to);
             }
@@ -446,7 +448,7 @@ public class TrendQueries {
         Boolean s = stepped;
         if (s == null) {
             try (Connection c = dataSource.getConnection()) {
-                s = dev.migwatch.storage.AsOf.stepped(c);
+                s = AsOf.stepped(c);
             } catch (SQLException e) {
                 throw new IllegalStateException("history query failed: " + e.getMessage(), e);
             }
@@ -481,36 +483,51 @@ public class TrendQueries {
 
     private static String stepSeries(String a, String b, int task, String step, Instant from, Instant end, List<Object> args) {
         return "SELECT st.k, st.nm, s.polled_at, " + asDouble(a) + ", " + asDouble(b) + ", s.present, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, "
-                + "0 AS period_s" + statesOf("step", "task_ref", "step_key", "step_name", "step_state", "step_ref", task, step, from, end, args);
+                + "0 AS period_s" + statesOf("step", "step_key", "step_name", "step_state", "step_ref", task, step, from, end, args);
     }
 
+    /**
+     * The task's state rows from the row in force at from (lo, found once in a derived table without FROM, as for the
+     * rollups; see statesOf) to end. Not as a join with the task row: on a young table, whose statistics promised one
+     * row, PostgreSQL then checked the bound on each state row it read instead of starting its index scan there (the
+     * last day of a day-old history: 28 ms).
+     */
     private static String taskSeries(String a, int task, Instant from, Instant end, List<Object> args) {
-        return "SELECT NULL, NULL, s.polled_at, " + asDouble(a) + ", CAST(NULL AS DOUBLE PRECISION), TRUE, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s"
-                + statesOf("task", "id", null, null, "task_state", "task_ref", task, null, from, end, args);
+        String sql = "SELECT NULL, NULL, s.polled_at, " + asDouble(a) + ", CAST(NULL AS DOUBLE PRECISION), TRUE, 0 AS n, "
+                + "CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM ";
+        if (from != null) {
+            sql += "(SELECT " + AsOf.rowInForce("task_state", "task_ref", "?") + " AS lo) w JOIN task_state s"
+                    + " ON s.task_ref = ? AND s.polled_at >= w.lo";
+            AsOf.args(args, from, task);
+        } else {
+            sql += "task_state s WHERE s.task_ref = ?";
+        }
+        args.add(task);
+        args.add(end);
+        return sql + (from != null ? " WHERE" : " AND") + " s.polled_at <= ?";
     }
 
     private static String componentSeries(String a, int task, String step, Instant from, Instant end, List<Object> args) {
         return "SELECT st.k, st.nm, s.polled_at, " + asDouble(a) + ", CAST(NULL AS DOUBLE PRECISION), s.present, 0 AS n, CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s"
-                + statesOf("component", "task_ref", "name", "kind", "component_state", "component_ref", task, step, from, end, args);
+                + statesOf("component", "name", "kind", "component_state", "component_ref", task, step, from, end, args);
     }
 
     /**
-     * FROM and WHERE for the state rows of a task, or of its steps or components (the entity as st, with its key k and name
-     * nm if keyColumn is not null, and lo, the time of its row in force at from), from lo to end; taskColumn is the
-     * entity table's column that names the task, filter (if not null) an entity's key or name. lo is found once per
-     * entity, in the derived table: as a condition on the state rows, H2 also checked it on every row it read, searching
-     * again each time (the last day of a task polled every 30 s for 30 days took 0.45 s; the task's rows of a day polled
-     * every 5 minutes 28 to 370 ms, against 2 to 50 with the bound as a constant, both without H2's result cache on this
-     * shared machine); PostgreSQL plans both forms alike.
+     * FROM and WHERE for the state rows of a task's steps or components (the entity as st, with its key k, name nm and
+     * lo, the time of its row in force at from) from lo to end; filter, if not null, is an entity's key or name. lo is
+     * found once per entity, in the derived table: as a condition on the state rows, H2 also checked it on every row it
+     * read, searching again each time (the last day of a task polled every 30 s for 30 days took 0.45 s; the task's rows
+     * of a day polled every 5 minutes 28 to 370 ms, against 2 to 50 with the bound as a constant, both without H2's result
+     * cache on this shared machine). PostgreSQL starts each entity's index scan at lo either way.
      */
-    private static String statesOf(String entityTable, String taskColumn, String keyColumn, String nameColumn, String stateTable,
-                                   String refColumn, int task, String filter, Instant from, Instant end, List<Object> args) {
-        String entities = "SELECT e.id" + (keyColumn == null ? "" : ", e." + keyColumn + " AS k, e." + nameColumn + " AS nm");
+    private static String statesOf(String entityTable, String keyColumn, String nameColumn, String stateTable, String refColumn,
+                                   int task, String filter, Instant from, Instant end, List<Object> args) {
+        String entities = "SELECT e.id, e." + keyColumn + " AS k, e." + nameColumn + " AS nm";
         if (from != null) {
-            entities += ", " + dev.migwatch.storage.AsOf.rowInForce(stateTable, refColumn, "e.id") + " AS lo";
-            dev.migwatch.storage.AsOf.args(args, from, null);
+            entities += ", " + AsOf.rowInForce(stateTable, refColumn, "e.id") + " AS lo";
+            AsOf.args(args, from, null);
         }
-        entities += " FROM " + entityTable + " e WHERE e." + taskColumn + " = ?";
+        entities += " FROM " + entityTable + " e WHERE e.task_ref = ?";
         args.add(task);
         if (filter != null) {
             entities += " AND (e." + keyColumn + " = ? OR e." + nameColumn + " = ?)";
@@ -600,7 +617,7 @@ public class TrendQueries {
     private static ValuesTable window(List<TaskRead> reads, Map<String, TaskKey> keys,
                                       java.util.function.BiFunction<TaskRead, TaskKey, Instant> end, Runnable perRead) {
         List<String> columns = new ArrayList<>(List.of("i INTEGER", "ref INTEGER", "t TIMESTAMP"));
-        dev.migwatch.storage.AsOf.columns("b").forEach(c -> columns.add(c + " TIMESTAMP"));
+        AsOf.columns("b").forEach(c -> columns.add(c + " TIMESTAMP"));
         columns.add("e TIMESTAMP");
         ValuesTable w = new ValuesTable("w", columns);
         for (int i = 0; i < reads.size(); i++) {
@@ -613,7 +630,7 @@ public class TrendQueries {
             // no since: from the beginning (no row is in force at the epoch, so every row is read)
             Instant since = r.since() != null ? r.since() : Instant.EPOCH;
             List<Object> row = new ArrayList<>(List.of(i, key.id(), since));
-            row.addAll(dev.migwatch.storage.AsOf.lowerBounds(since));
+            row.addAll(AsOf.lowerBounds(since));
             row.add(end.apply(r, key));
             w.row(row);
         }
@@ -622,7 +639,7 @@ public class TrendQueries {
 
     /** "the row in force at w.t" of the entity that key selects (a condition on b). */
     private static String windowStart(String table, String key) {
-        return dev.migwatch.storage.AsOf.rowInForce(table, "polled_at", key, "w.t", dev.migwatch.storage.AsOf.columns("w.b"));
+        return AsOf.rowInForce(table, "polled_at", key, "w.t", AsOf.columns("w.b"));
     }
 
     private static <T> List<T> carryForward(List<T> rows, java.util.function.Function<T, String> key,
@@ -782,8 +799,8 @@ public class TrendQueries {
                     + " r.last_value, r.sample_count, LEAD(r.bucket_start) OVER (PARTITION BY w.i ORDER BY r.bucket_start) AS next_start"
                     + " FROM " + w + (ofTask ? "" : " JOIN step st ON st.task_ref = w.ref AND st.step_key = w.k")
                     + " JOIN metric_rollup r ON r.entity = " + series + " AND r.entity_ref = " + ref + " AND r.metric = 'delay_seconds'"
-                    + " AND r.period_s = 300 AND r.bucket_start >= " + dev.migwatch.storage.AsOf.rowInForce("metric_rollup", "bucket_start",
-                    key, "w.t", stepped() ? dev.migwatch.storage.AsOf.columns("w.b") : List.of()) + " AND r.bucket_start < w.e) x"
+                    + " AND r.period_s = 300 AND r.bucket_start >= " + AsOf.rowInForce("metric_rollup", "bucket_start",
+                    key, "w.t", stepped() ? AsOf.columns("w.b") : List.of()) + " AND r.bucket_start < w.e) x"
                     + " WHERE x.sample_count > 0 AND (x.min_value <= ? OR x.last_value <= ?)", withThreshold(args, threshold), rs -> {
                 int i = rs.getInt(1);
                 StepRead r = reads.get(i);
@@ -827,7 +844,7 @@ public class TrendQueries {
         Map<String, TaskKey> keys = taskKeys(asTasks);
         for (boolean ofTask : List.of(true, false)) {
             List<String> columns = new ArrayList<>(List.of("i INTEGER", "ref INTEGER", "k VARCHAR(600)", "t TIMESTAMP"));
-            dev.migwatch.storage.AsOf.columns("b").forEach(c -> columns.add(c + " TIMESTAMP"));
+            AsOf.columns("b").forEach(c -> columns.add(c + " TIMESTAMP"));
             columns.add("e TIMESTAMP");
             ValuesTable w = new ValuesTable("w", columns);
             for (int i = 0; i < reads.size(); i++) {
@@ -838,7 +855,7 @@ public class TrendQueries {
                 }
                 Instant from = r.from() != null ? r.from() : Instant.EPOCH;
                 List<Object> row = new ArrayList<>(List.of(i, key.id(), r.stepKey() == null ? "" : r.stepKey(), from));
-                row.addAll(dev.migwatch.storage.AsOf.lowerBounds(from));
+                row.addAll(AsOf.lowerBounds(from));
                 row.add(r.to() != null ? r.to() : from);
                 w.row(row);
             }

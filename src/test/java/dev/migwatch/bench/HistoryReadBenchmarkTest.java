@@ -43,8 +43,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * task delay, the INCR_TRANSFER checkpoint and two components change at every poll), built directly rather than
  * parsed from JSON so that a year is written in minutes; the days between the first 30 and the last 30 of a long run are
  * polled every 5 minutes (see oneTask). The one-task run measures after each of -Dbench.checkpoints (days, default
- * 1,30,365) and prints them as a table at the end: flatness as the history grows. -Dbench.explain=true adds the EXPLAIN
- * (ANALYZE, BUFFERS) of /series' statements on PostgreSQL. Prints figures; not pass/fail.
+ * 1,30,365) and prints them as a table at the end: flatness as the history grows. Each figure is a median after
+ * -Dbench.warmup calls (20), with the calling thread's CPU time. -Dbench.explain=true adds the EXPLAIN (ANALYZE, BUFFERS)
+ * of /series' statements on PostgreSQL. -Dbench.keep-schema=true / -Dbench.h2-dir=DIR keep the history written,
+ * -Dbench.schema=NAME / -Dbench.h2-file=DIR/year measure a kept one again. Prints figures; not pass/fail.
  * {@code mvn -B -Pbenchmark test -Dtest=HistoryReadBenchmarkTest} (-Dbench.days=365 -Dbench.tasks=1000 -Dbench.task-days=30)
  */
 @Tag("benchmark")

@@ -99,6 +99,7 @@ class LongSeriesOnBothDatabasesTest {
                 }
 
                 readsTheHourlyRowsFromTheIndexAlone(pg);
+                findsTheRowInForceOnce(pg);
                 readsTheHourlyRowsFromTheIndexOnH2(h2);
             } finally {
                 exec(admin, "DROP SCHEMA " + schema + " CASCADE");
@@ -158,6 +159,27 @@ class LongSeriesOnBothDatabasesTest {
                 }
             }
             assertEquals(hourlyParts, fromIndex, (generic ? "generic plan: " : "") + String.join("\n", plan));
+        }
+    }
+
+    /**
+     * The last day on PostgreSQL, its statistics as young as a new database's: the task's row in force at the start of
+     * the day is searched once (the search of each step's once per step), not again for every state row read.
+     */
+    private static void findsTheRowInForceOnce(DataSource pg) throws Exception {
+        List<Object[]> sent = new ArrayList<>();
+        new TrendQueries(capturing(pg, sent)).series("s", "t1", Metric.DELAY, null, END.minus(Duration.ofDays(1)), null);
+        Object[] statement = sent.stream().filter(s -> ((String) s[0]).startsWith("SELECT * FROM")).findFirst().orElseThrow();
+        for (boolean generic : List.of(false, true)) {
+            String plan = explain(pg, statement, generic);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("using task_state_pkey on task_state b\\w* .*loops=(\\d+)\\)")
+                    .matcher(plan);
+            int searches = 0;
+            while (m.find()) {
+                assertEquals("1", m.group(1), "the row in force searched once: " + plan);
+                searches++;
+            }
+            assertTrue(searches > 0, plan);
         }
     }
 
