@@ -1,0 +1,45 @@
+package dev.migwatch.storage;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class H2PageCacheTest {
+    private static final long MB = 1024 * 1024;
+
+    @Test
+    void smallHeapsGetSixteenMegabytesOfPageCache() {
+        // bin/migwatch's 96 MB heap: H2 alone would take 64 MB per GB of it, 6 MB
+        assertEquals("jdbc:h2:file:./x;CACHE_SIZE=16384", HistoryDatabase.withPageCache("jdbc:h2:file:./x", 96 * MB));
+        assertEquals("jdbc:h2:./x;QUERY_CACHE_SIZE=64;CACHE_SIZE=16384",
+                HistoryDatabase.withPageCache("jdbc:h2:./x;QUERY_CACHE_SIZE=64", 96 * MB));
+    }
+
+    @Test
+    void largerDefaultsUsersOwnSettingServersAndMemoryAreLeftAlone() {
+        assertEquals("jdbc:h2:file:./x", HistoryDatabase.withPageCache("jdbc:h2:file:./x", 256 * MB));
+        assertEquals("jdbc:h2:file:./x", HistoryDatabase.withPageCache("jdbc:h2:file:./x", Long.MAX_VALUE));
+        assertEquals("jdbc:h2:file:./x;cache_size=2048", HistoryDatabase.withPageCache("jdbc:h2:file:./x;cache_size=2048", 96 * MB));
+        assertEquals("jdbc:h2:tcp://db:9092/./x", HistoryDatabase.withPageCache("jdbc:h2:tcp://db:9092/./x", 96 * MB));
+        assertEquals("jdbc:h2:mem:x", HistoryDatabase.withPageCache("jdbc:h2:mem:x", 96 * MB));
+        assertEquals("jdbc:postgresql://db/migwatch", HistoryDatabase.withPageCache("jdbc:postgresql://db/migwatch", 96 * MB));
+    }
+
+    @Test
+    void h2TakesTheSetting(@TempDir Path dir) throws Exception {
+        String url = HistoryDatabase.withPageCache("jdbc:h2:file:" + dir.resolve("h"), 96 * MB);
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
+            r.next();
+            assertEquals("16384", r.getString(1));
+        }
+    }
+}
