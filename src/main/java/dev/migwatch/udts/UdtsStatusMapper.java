@@ -61,7 +61,7 @@ final class UdtsStatusMapper {
                 failedMessage,
                 binlog(sync),
                 null, null, null,
-                taskDetail(root, progress));
+                taskDetail(root));
 
         List<StepSample> steps = new ArrayList<>();
         if (progress != null && (positive(totalCount) || positive(curCount))) {
@@ -135,14 +135,14 @@ final class UdtsStatusMapper {
         return rest.isEmpty() ? null : rest.toString();
     }
 
-    private static String taskDetail(JsonNode root, JsonNode progress) {
+    /**
+     * A Redis or Mongo source's RedisOffsetSize and RedisDelayTime/MongoDelayTime are not kept here: a running sync
+     * advances them at every answer, and a change of the task's detail writes a task state row (a row per poll). The
+     * delay is the task's and the sync step's delay_seconds (the worse of the two); the offset, like a binlog position
+     * without a column, stays in the raw answers for migwatch.retention.raw.
+     */
+    private static String taskDetail(JsonNode root) {
         ObjectNode detail = Json.MAPPER.createObjectNode();
-        for (String field : List.of("RedisOffsetSize", "RedisDelayTime", "MongoDelayTime")) {
-            JsonNode v = progress == null ? null : progress.get(field);
-            if (v != null && !v.isNull()) {
-                detail.set(field, v);
-            }
-        }
         JsonNode action = root.get("Action");
         if (action != null && !action.isNull()) {
             detail.set("Action", action);

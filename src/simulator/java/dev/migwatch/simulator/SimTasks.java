@@ -43,7 +43,7 @@ public final class SimTasks {
         }
 
         public static SimTask udts(String id, UdtsScenario scenario) {
-            return new SimTask(Service.UDTS, id, scenario, null, scenario == UdtsScenario.INCREMENTAL_ONLY ? "incremental"
+            return new SimTask(Service.UDTS, id, scenario, null, scenario == UdtsScenario.INCREMENTAL_ONLY || scenario == UdtsScenario.REDIS_SYNC ? "incremental"
                     : scenario == UdtsScenario.FULL_ONLY ? "full" : "full+incremental", List.of(), Duration.ZERO);
         }
 

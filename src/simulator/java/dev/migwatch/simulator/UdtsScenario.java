@@ -9,5 +9,10 @@ public enum UdtsScenario {
     /** Full migration only: Created → Dumping → Loading → Done (after 1,520 simulated seconds). */
     FULL_ONLY,
     /** Incremental only: no full-migration Progress (empty object), Created → Syncing → Synced. */
-    INCREMENTAL_ONLY
+    INCREMENTAL_ONLY,
+    /**
+     * A Redis source, incremental: Created → Syncing → Synced with no binlog (Sync empty); Progress holds only its
+     * RedisOffsetSize, which grows at every answer, and RedisDelayTime, which swings between 0 and 12 s.
+     */
+    REDIS_SYNC
 }

@@ -13,6 +13,7 @@ final class UdtsSimulation {
     static final String ACTION = "GetUDTSTaskStatusResponse";
     private static final long BINLOG_SIZE = 1L << 30;
     private static final long BINLOG_BYTES_PER_SECOND = 600_000;
+    private static final long REDIS_BYTES_PER_SECOND = 90_000;
     private static final long TOTAL_ROWS = 4_800_000;
     private static final int MAX_RETRY = 3;
     private static final String GTID_UUID = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
@@ -93,7 +94,8 @@ final class UdtsSimulation {
         double dumpStart = scenario == UdtsScenario.FAIL_THEN_RECOVER ? 460 : 20;
         double loadStart = dumpStart + 300;
         double loadEnd = loadStart + 1200;
-        double syncStart = scenario == UdtsScenario.INCREMENTAL_ONLY ? 20 : loadEnd;
+        boolean incrementalOnly = scenario == UdtsScenario.INCREMENTAL_ONLY || scenario == UdtsScenario.REDIS_SYNC;
+        double syncStart = incrementalOnly ? 20 : loadEnd;
 
         ObjectNode body = Jsons.obj();
         body.put("Action", ACTION);
@@ -105,7 +107,13 @@ final class UdtsSimulation {
             data.put("FailedMessage", p.failure());
         }
         ObjectNode progress = data.putObject("Progress");
-        if (scenario != UdtsScenario.INCREMENTAL_ONLY && t >= 20) {
+        if (scenario == UdtsScenario.REDIS_SYNC) {
+            if (t >= syncStart) {
+                double dt = t - syncStart;
+                progress.put("RedisOffsetSize", Math.round(REDIS_BYTES_PER_SECOND * dt));
+                progress.put("RedisDelayTime", Math.round(6 + 6 * Math.sin(2 * Math.PI * dt / 600)));
+            }
+        } else if (!incrementalOnly && t >= 20) {
             long cur = t < loadStart ? 0 : t >= loadEnd ? TOTAL_ROWS : Math.round(TOTAL_ROWS * (t - loadStart) / (loadEnd - loadStart));
             long totalDuration = Math.round(loadEnd - dumpStart);
             long curDuration = Math.round(Math.min(t, loadEnd) - Math.min(t, dumpStart));
@@ -116,7 +124,7 @@ final class UdtsSimulation {
             progress.put("TotalDuration", totalDuration);
         }
         ObjectNode sync = data.putObject("Sync");
-        if (!p.status().equals("Created")) {
+        if (!p.status().equals("Created") && scenario != UdtsScenario.REDIS_SYNC) {
             long startOffset = 154 + SimRandom.between(settings.seed(), id, "pos", 0, 0, 500_000_000);
             long startFile = 6 + SimRandom.between(settings.seed(), id, "file", 0, 0, 40);
             // a write rate that swings ±30 % over 10 minutes; integrated, so the position never goes back
@@ -140,7 +148,7 @@ final class UdtsSimulation {
                 // without incremental sync the task is Done once its data is loaded
                 yield p.status().equals("Syncing") || p.status().equals("Synced") ? new Phase("Done", 1520, Double.MAX_VALUE, 0, null) : p;
             }
-            case INCREMENTAL_ONLY -> t < 20 ? new Phase("Created", 0, 20, 0, null)
+            case INCREMENTAL_ONLY, REDIS_SYNC -> t < 20 ? new Phase("Created", 0, 20, 0, null)
                     : t < 200 ? new Phase("Syncing", 20, 200, 0, null) : new Phase("Synced", 200, Double.MAX_VALUE, 0, null);
             case FAIL_THEN_RECOVER -> {
                 String refused = "dump data failed: dial tcp 10.9.31.12:3306: connect: connection refused";
