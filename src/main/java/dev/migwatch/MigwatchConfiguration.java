@@ -47,6 +47,7 @@ import dev.migwatch.udts.UdtsAdapter;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.BooleanSupplier;
 
 /**
  * The beans of migwatch: the history database, the polling beans, and one polling route per
@@ -115,10 +117,13 @@ public class MigwatchConfiguration implements CamelConfiguration {
         SourceGuard guard = new SourceGuard(guardSettings, clock);
         PollCycles pollCycles = new PollCycles(sources, List.of(new OmsAdapter(), new DtsAdapter(), new UdtsAdapter()), guard, clock);
         java.util.function.Supplier<List<Map<String, Object>>> sourceLoads = pollCycles::sourceLoads;
+        BooleanSupplier leadsAlerts = () -> true;
         if (cluster.enabled()) {
             // only the leader of a source's namespace runs its timer (the master: endpoints of SourceRoutes)
             try {
-                context.addService(ClusterServices.create(cluster, context));
+                CamelClusterService clusterService = ClusterServices.create(cluster, context);
+                context.addService(clusterService);
+                leadsAlerts = () -> clusterService.isLeader(AlertRoutes.NAMESPACE);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot add the " + cluster.type() + " cluster service", e);
             }
@@ -146,7 +151,9 @@ public class MigwatchConfiguration implements CamelConfiguration {
         AlertEvaluator alertEvaluator = new AlertEvaluator(alerts, alertStore, trends::tasks,
                 (source, task) -> sourceByName.containsKey(source) && sourceByName.get(source).covers(task), trendsSettings.stallAfter(), clock);
         context.getRegistry().bind("alertEvaluator", alertEvaluator);
-        context.getRegistry().bind("alertDelivery", new AlertDelivery(alerts.channels(), alertStore, clock));
+        // with several nodes, only the one that leads the alerts delivers: a retry the node before it left is sent once
+        context.getRegistry().bind("alertDelivery", new AlertDelivery(alerts.channels(), alertStore, clock, leadsAlerts,
+                alertEvaluator::resendQueued));
         context.getRegistry().bind("alertsApi", new AlertsApi(alertStore, alerts));
         context.getRegistry().bind("migwatchAlertRoutes", new AlertRoutes(alerts, cluster.enabled()));
         metrics.withAlerts(alertEvaluator::firingByRule);

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Writes a notification for its channel and records how its delivery went ({@code alertDelivery}), for the
@@ -33,11 +34,44 @@ public class AlertDelivery {
     private final Clock clock;
     /** A DingTalk webhook's own query (access_token=...), without Camel's endpoint options: the signed query starts from it. */
     private final Map<String, String> webhookQueries = new ConcurrentHashMap<>();
+    private final BooleanSupplier leading;
+    private final Runnable handedOver;
 
+    /** A single node's: it always leads the alerts. */
     public AlertDelivery(Map<String, AlertChannel> channels, AlertStore store, Clock clock) {
+        this(channels, store, clock, () -> true, () -> { });
+    }
+
+    /**
+     * @param leading    whether this node leads the alerts (the master: namespace of the evaluation) now
+     * @param handedOver called when this node leaves a notification to the leader: should it lead again, its evaluation
+     *                   must send every notification still QUEUED, not only those it made since (AlertEvaluator.resendQueued)
+     */
+    public AlertDelivery(Map<String, AlertChannel> channels, AlertStore store, Clock clock, BooleanSupplier leading, Runnable handedOver) {
         this.channels = Map.copyOf(channels);
         this.store = store;
         this.clock = clock;
+        this.leading = leading;
+        this.handedOver = handedOver;
+    }
+
+    /**
+     * Whether this node no longer leads the alerts, asked before each attempt. The node that leads next sends every
+     * notification still QUEUED at its first evaluation, among them the one this node is trying again (its channel down):
+     * had this node gone on, the channel would get it twice once back. So it stops and leaves it QUEUED, to the leader.
+     */
+    public boolean handedOver(Exchange ex) {
+        if (leading.getAsBoolean()) {
+            return false;
+        }
+        Notification n = ex.getProperty(NOTIFICATION, Notification.class);
+        if (n == null) {
+            n = ex.getIn().getBody(Notification.class);
+        }
+        LOG.info("Alert notification {} ({} {} of {}/{}) to channel {} is left to the node that leads the alerts now", n.id(),
+                n.rule(), n.state(), n.source(), n.taskId(), n.channel());
+        handedOver.run();
+        return true;
     }
 
     /** The notification in the body becomes the channel's message; nothing else of the exchange goes along as a header. */

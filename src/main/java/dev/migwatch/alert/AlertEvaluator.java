@@ -97,6 +97,14 @@ public class AlertEvaluator {
         return out;
     }
 
+    /**
+     * This node left a notification QUEUED to another node that led the alerts (AlertDelivery.handedOver): should this
+     * node lead again, its next evaluation sends every notification still QUEUED, as a first one after a start does.
+     */
+    public synchronized void resendQueued() {
+        dispatchedUpTo = -1;
+    }
+
     /** What this evaluation does, rule by rule (in name order) and task by task (source, task id). */
     List<Transition> transitions(List<TaskView> all, Map<String, Instant> failingSince, Map<String, OpenAlert> open, Instant now) {
         Map<String, OpenAlert> left = new LinkedHashMap<>(open);

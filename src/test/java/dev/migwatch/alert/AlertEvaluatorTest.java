@@ -147,6 +147,20 @@ class AlertEvaluatorTest {
     }
 
     @Test
+    void whatThisNodeLeftToAnotherLeaderIsSentWhenItLeadsAgain() {
+        task("np_1", "RUNNING", 300L);
+        AlertEvaluator e = evaluator(lagging(Duration.ZERO, null));
+        List<Notification> fired = e.evaluate();
+        assertEquals(2, fired.size());
+        store.delivered(fired.get(0).id(), 1, T0);
+        // mail's channel was down: this node tried it again, lost the alerts' leadership meanwhile and left it QUEUED
+        clock.set(T0.plus(Duration.ofSeconds(30)));
+        assertEquals(List.of(), e.evaluate(), "handed to its channel already");
+        e.resendQueued();
+        assertEquals(List.of("FIRING lagging np_1 mail 300"), at(Duration.ofMinutes(1), e), "leading again, it sends what is still QUEUED");
+    }
+
+    @Test
     void alertsOfGoneTasksAndRemovedRulesEnd() throws Exception {
         task("np_1", "RUNNING", 300L);
         task("np_2", "FAILED", 0L);

@@ -84,6 +84,54 @@ class AlertsAcrossNodesTest {
     }
 
     /**
+     * A rolling restart while the channel is down: the node that led the alerts is still trying a notification again
+     * when another node takes the alerts over, and that node sends every notification still QUEUED. Once the channel is
+     * back it must get the notification once: the node that no longer leads stops at its next attempt.
+     */
+    @Test
+    void aNotificationBeingRetriedWhenTheLeadershipMovesIsSentOnce() throws Exception {
+        SimClock frozen = new SimClock(Instant.now(), 1, () -> 0L);
+        try (ProviderSimulator sim = new ProviderSimulator(SimulatorSettings.defaults().withUdtsTask(TASK, UdtsScenario.FAIL_THEN_RECOVER),
+                0, frozen, Clock.systemUTC()).start(); RecordingReceiver hook = new RecordingReceiver()) {
+            frozen.advance(Duration.ofSeconds(210)); // Failed: the dump was refused
+            hook.refuse("/hook", Integer.MAX_VALUE);
+            String db = "jdbc:h2:file:" + dir.resolve("history");
+            // tried again after 0.2, 0.4, ... 12.8 s: node-a is still trying when the channel is back
+            Main a = retrying(node("node-a", db, sim, hook));
+            a.start();
+            Main b = null;
+            try {
+                assertTrue(FaultTestSupport.await(30_000, () -> hook.requests("/hook").size() >= 2), "node-a fires and tries again");
+                b = retrying(node("node-b", db, sim, hook));
+                b.start();
+                NotifyBuilder evaluatedByB = new NotifyBuilder(b.getCamelContext()).fromRoute("migwatch-alerts-evaluate").whenDone(1).create();
+                NotifyBuilder aEnded = new NotifyBuilder(a.getCamelContext()).fromRoute("alert-channel-hook").whenDone(1).create();
+                // node-a stops leading the alerts (its evaluation stops, as when it shuts down) but its channel goes on
+                a.getCamelContext().getRouteController().stopRoute("migwatch-alerts-evaluate");
+                assertTrue(evaluatedByB.matches(30, TimeUnit.SECONDS), "node-b leads the alerts and queues what is QUEUED");
+                hook.refuse("/hook", 0);
+                assertTrue(FaultTestSupport.await(30_000, () -> hook.requests("/hook").stream().anyMatch(r -> r.status() == 200)),
+                        "delivered once the channel is back: " + hook.all());
+                assertTrue(aEnded.matches(40, TimeUnit.SECONDS), "node-a's attempts end");
+                List<RecordingReceiver.Request> taken = hook.requests("/hook").stream().filter(r -> r.status() == 200).toList();
+                assertEquals(1, taken.size(), "the channel took the notification once: " + taken);
+                assertEquals("FIRING", JSON.readTree(taken.get(0).body()).path("state").asText());
+            } finally {
+                if (b != null) {
+                    b.stop();
+                }
+                a.stop();
+            }
+        }
+    }
+
+    private static Main retrying(Main node) {
+        node.addOverrideProperty("migwatch.alerts.delivery.retries", "7");
+        node.addOverrideProperty("migwatch.alerts.delivery.backoff", "200ms");
+        return node;
+    }
+
+    /**
      * The alerts of a task found by listing the account ({@code tasks = *}) belong to the history, not to the memory of
      * the node that listed it: a node whose own list of the account is empty (after a start whose listing has not
      * answered, or in a cluster a source another node leads and lists) must not resolve them as "no longer watched".

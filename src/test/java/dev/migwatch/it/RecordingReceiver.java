@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers 200 with a body of the path's choosing, or an error status while a path is told to refuse.
  */
 final class RecordingReceiver implements AutoCloseable {
-    /** One request as received. */
-    record Request(String method, String path, String query, Map<String, List<String>> headers, String body) {
+    /** One request as received, and the status it was answered (200, or 503 while refused). */
+    record Request(String method, String path, String query, Map<String, List<String>> headers, String body, int status) {
         String header(String name) {
             List<String> v = headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
                     .findFirst().orElse(List.of());
@@ -77,11 +77,12 @@ final class RecordingReceiver implements AutoCloseable {
         try (ex) {
             URI uri = ex.getRequestURI();
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            synchronized (this) {
-                requests.add(new Request(ex.getRequestMethod(), uri.getPath(), uri.getRawQuery(), Map.copyOf(ex.getRequestHeaders()), body));
-            }
             AtomicInteger refuse = refusals.get(uri.getPath());
             boolean refused = refuse != null && refuse.getAndDecrement() > 0;
+            synchronized (this) {
+                requests.add(new Request(ex.getRequestMethod(), uri.getPath(), uri.getRawQuery(), Map.copyOf(ex.getRequestHeaders()), body,
+                        refused ? 503 : 200));
+            }
             byte[] answer = (refused ? "busy" : answers.getOrDefault(uri.getPath(), "ok")).getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", answer.length > 0 && answer[0] == '{' ? "application/json" : "text/plain");
             ex.sendResponseHeaders(refused ? 503 : 200, answer.length);
