@@ -35,7 +35,7 @@ public final class HistoryDatabase {
         // returned, but then H2 runs no background writer, which is what compacts its file, and the file grew by tens
         // of KB per poll (each commit rewrites every page it touched into a new chunk, and nothing reclaimed the old
         // ones). The journal, which deletes its own copy of a snapshot once written, asks for a sync first.
-        config.setJdbcUrl(withChunkRetention(withStatementCache(closedLast(url))));
+        config.setJdbcUrl(withStatementCache(closedLast(url)));
         if (user != null && !user.isBlank()) {
             config.setUsername(user);
         }
@@ -84,32 +84,9 @@ public final class HistoryDatabase {
      */
     static String closedLast(String url) {
         String u = url.toUpperCase(java.util.Locale.ROOT);
-        return !embeddedOnDisk(u) || u.contains("DB_CLOSE_ON_EXIT") ? url : url + ";DB_CLOSE_ON_EXIT=FALSE";
-    }
-
-    /** An H2 database in a file that this JVM opens itself (not a server's, not in memory); u in upper case. */
-    private static boolean embeddedOnDisk(String u) {
-        return u.startsWith("JDBC:H2:") && !u.startsWith("JDBC:H2:MEM:") && !u.contains("/MEM:")
+        boolean embeddedOnDisk = u.startsWith("JDBC:H2:") && !u.startsWith("JDBC:H2:MEM:") && !u.contains("/MEM:")
                 && !u.startsWith("JDBC:H2:TCP:") && !u.startsWith("JDBC:H2:SSL:");
-    }
-
-    /** H2's RETENTION_TIME that migwatch sets on its own H2 file when the URL does not say one (see withChunkRetention). */
-    static final int H2_RETENTION_MS = 5000;
-
-    /**
-     * H2 writes every page a commit touched into a new chunk of its file (copy on write) and may reuse the space of a
-     * dead chunk, or rewrite a half-dead one, only once the chunk is RETENTION_TIME old (45 s by default). migwatch's
-     * history rewrites the same few pages of every task at each poll, so most of what H2 wrote in those 45 s was dead but
-     * still in the file, and its background compaction, limited to chunks past that age and to chunks no fuller than
-     * the average, left them 12 to 30 % live: the file was 5 times its rows (README "History size"). With 5 s the chunks
-     * stay about 70 % live. The cost is H2's margin against a power cut: a dead chunk younger than 45 s may be
-     * overwritten before the OS has flushed what replaced it (H2 already does that for any dead chunk older than the
-     * retention time, however recently it died). Embedded files only: a server's database is its administrator's to
-     * set, and the setting needs admin rights. A user's own RETENTION_TIME stays.
-     */
-    static String withChunkRetention(String url) {
-        String u = url.toUpperCase(java.util.Locale.ROOT);
-        return !embeddedOnDisk(u) || u.contains("RETENTION_TIME") ? url : url + ";RETENTION_TIME=" + H2_RETENTION_MS;
+        return !embeddedOnDisk || u.contains("DB_CLOSE_ON_EXIT") ? url : url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /**
