@@ -43,7 +43,11 @@ import java.util.UUID;
  * transfer (processed records, RPS, checkpoints and timestamps change at every poll), mapped by the real
  * adapter and written by the real writer, with rollups and retention running as in production (every simulated
  * minute). Not a pass/fail test: it prints figures. {@code mvn -B -Pbenchmark test -Dtest=HistoryGrowthBenchmarkTest}
- * (-Dbench.tasks, -Dbench.polls size it).
+ * (-Dbench.tasks, -Dbench.polls size it). For H2 as bin/migwatch runs it add
+ * {@code -DenableAssertions=false -DargLine="-Xmx96m -XX:+UseSerialGC"}: surefire enables assertions, H2's own included,
+ * which halve its write rate, and H2 sizes its cache and its compaction's write budget from the heap. At each measurement
+ * the H2 run prints H2's view of its file (INFORMATION_SCHEMA.SETTINGS info.*: the share of the file in chunks, the live
+ * share of the chunks, bytes written), and at the end the process's CPU time per task-poll.
  */
 @Tag("benchmark")
 class HistoryGrowthBenchmarkTest {
@@ -66,13 +70,29 @@ class HistoryGrowthBenchmarkTest {
         // -Dbench.h2options=;COMPRESS=TRUE (say) to compare H2 settings
         String url = "jdbc:h2:file:" + dir.resolve("growth").toAbsolutePath() + System.getProperty("bench.h2options", "");
         try (HikariDataSource db = HistoryDatabase.open(url, null, null)) {
-            run("H2 file", db, () -> Files.size(file));
+            run("H2 file", db, () -> {
+                System.out.println("H2 file " + Files.size(file) + " bytes; MVStore: " + h2Info(db));
+                return Files.size(file);
+            });
         }
         // what the rows themselves take, for comparison: H2 rewritten with nothing but live data
         try (Connection c = java.sql.DriverManager.getConnection(url); Statement st = c.createStatement()) {
             st.execute("SHUTDOWN COMPACT");
         }
         System.out.printf("H2 file after SHUTDOWN COMPACT (live data only): %.1f MB%n", Files.size(file) / 1e6);
+    }
+
+    /** H2's own view of its file: fill rates (live share of the file and of the chunks), chunk count, cache, retention. */
+    private static Map<String, String> h2Info(javax.sql.DataSource db) throws Exception {
+        Map<String, String> info = new LinkedHashMap<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME LIKE 'info.%' "
+                     + "OR SETTING_NAME IN ('RETENTION_TIME', 'WRITE_DELAY', 'CACHE_SIZE', 'AUTO_COMPACT_FILL_RATE', 'PAGE_SIZE')")) {
+            while (rs.next()) {
+                info.put(rs.getString(1).replace("info.", ""), rs.getString(2));
+            }
+        }
+        return info;
     }
 
     /**
@@ -151,6 +171,13 @@ class HistoryGrowthBenchmarkTest {
     }
 
     private Connection holder;
+    private long cpuAtWarmup;
+    private long wallAtWarmup;
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
 
     private void run(String name, HikariDataSource db, Size size) throws Exception {
         HistoryDatabase.migrate(db);
@@ -212,6 +239,8 @@ class HistoryGrowthBenchmarkTest {
                     }
                 }
                 sizeAtWarmup = size.bytes();
+                cpuAtWarmup = processCpuNanos();
+                wallAtWarmup = System.nanoTime();
                 started = System.nanoTime(); // the pace starts again after the pause
                 written = 0;
             }
@@ -219,6 +248,12 @@ class HistoryGrowthBenchmarkTest {
                 perQuarter.add(String.format("%d task-polls: %.1f MB", (p + 1) * TASKS, size.bytes() / 1e6));
             }
         }
+        // the whole process (the writer, H2's background writer and compaction, GC), from the warm-up to the last poll
+        double cpuMsPerPoll = (processCpuNanos() - cpuAtWarmup) / 1e6 / ((long) (POLLS - POLLS / 4) * TASKS);
+        double measuredSeconds = (System.nanoTime() - wallAtWarmup) / 1e9;
+        System.out.printf("%s: process CPU %.2f ms per task-poll over the measured polls (%.0f s, %.0f task-polls/s); load %s%n", name,
+                cpuMsPerPoll, measuredSeconds, (POLLS - POLLS / 4) * TASKS / measuredSeconds,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Thread.sleep(IDLE_MS); // let H2's background writer compact what it will by itself
         System.setProperty("bench.printing-sizes", "true");
         long end = size.bytes();
