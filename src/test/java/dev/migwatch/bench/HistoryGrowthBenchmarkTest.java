@@ -43,9 +43,9 @@ import java.util.UUID;
  * transfer (processed records, RPS, checkpoints and timestamps change at every poll), mapped by the real
  * adapter and written by the real writer, with rollups and retention running as in production (every simulated
  * minute). Not a pass/fail test: it prints figures. {@code mvn -B -Pbenchmark test -Dtest=HistoryGrowthBenchmarkTest}
- * (-Dbench.tasks, -Dbench.polls size it). For H2 as bin/migwatch runs it add
- * {@code -DenableAssertions=false -DargLine="-Xmx96m -XX:+UseSerialGC"}: surefire enables assertions, H2's own included,
- * which halve its write rate, and H2 sizes its cache and its compaction's write budget from the heap. At each measurement
+ * (-Dbench.tasks, -Dbench.polls size it). For H2 as bin/migwatch runs it add {@code -DargLine="-Xmx96m -XX:+UseSerialGC"}:
+ * H2 sizes its cache and its compaction's write budget from the heap. (The benchmark profile runs without assertions,
+ * as java -jar does: H2's own halve its write rate.) At each measurement
  * the H2 run prints H2's view of its file (INFORMATION_SCHEMA.SETTINGS info.*: the share of the file in chunks, the live
  * share of the chunks, bytes written), and at the end the process's CPU time per task-poll.
  */
