@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * of /series' statements on PostgreSQL. -Dbench.keep-schema=true / -Dbench.h2-dir=DIR keep the history written,
  * -Dbench.schema=NAME / -Dbench.h2-file=DIR/year measure a kept one again. Prints figures; not pass/fail.
  * {@code mvn -B -Pbenchmark test -Dtest=HistoryReadBenchmarkTest} (-Dbench.days=365 -Dbench.tasks=1000 -Dbench.task-days=30
- * -Dbench.task-interval=14400 -Dbench.dense-hours=0.5: the many-task layout, see manyTasks)
+ * -Dbench.task-interval=43200 -Dbench.dense-hours=0.5: the many-task layout, see manyTasks)
  */
 @Tag("benchmark")
 class HistoryReadBenchmarkTest {
