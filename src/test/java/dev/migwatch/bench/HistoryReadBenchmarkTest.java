@@ -47,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * -Dbench.warmup calls (20), with the calling thread's CPU time. -Dbench.explain=true adds the EXPLAIN (ANALYZE, BUFFERS)
  * of /series' statements on PostgreSQL. -Dbench.keep-schema=true / -Dbench.h2-dir=DIR keep the history written,
  * -Dbench.schema=NAME / -Dbench.h2-file=DIR/year measure a kept one again. Prints figures; not pass/fail.
- * {@code mvn -B -Pbenchmark test -Dtest=HistoryReadBenchmarkTest} (-Dbench.days=365 -Dbench.tasks=1000 -Dbench.task-days=30)
+ * {@code mvn -B -Pbenchmark test -Dtest=HistoryReadBenchmarkTest} (-Dbench.days=365 -Dbench.tasks=1000 -Dbench.task-days=30
+ * -Dbench.task-interval=43200 -Dbench.dense-hours=0.5: the many-task layout, see manyTasks)
  */
 @Tag("benchmark")
 class HistoryReadBenchmarkTest {
@@ -58,6 +59,8 @@ class HistoryReadBenchmarkTest {
     private static final int MANY_TASKS = Integer.getInteger("bench.tasks", 1000);
     private static final int MANY_TASK_DAYS = Integer.getInteger("bench.task-days", 30);
     private static final int MANY_TASK_INTERVAL = Integer.getInteger("bench.task-interval", 30);
+    /** The many-task layout (see manyTasks): the hours at 30 s before each checkpoint; 0, every task at bench.task-interval. */
+    private static final double DENSE_HOURS = Double.parseDouble(System.getProperty("bench.dense-hours", "0"));
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
     /**
      * H2 answers a query repeated with the same parameters and nothing written in between from the result it kept: the
@@ -182,6 +185,15 @@ class HistoryReadBenchmarkTest {
         }
     }
 
+    /**
+     * Many tasks written together, each poll through HistoryStore, maintenance every simulated hour. By default every task
+     * every bench.task-interval seconds. With -Dbench.dense-hours=H (a layout for a month of 1,000 tasks, whose 86 million
+     * 30-second polls cannot be written here): the first task, whose /series is measured, every 30 s on the days measured
+     * and every 5 minutes between them (its rollups then have the rows of 30-second polls, as in oneTask); the others every
+     * 30 s in the last H hours before each checkpoint (what the list reads: the 30-minute delay window and the newest rows)
+     * and every bench.task-interval seconds otherwise, their polls spread evenly over the interval as a scheduler spreads
+     * them. Measures after each day of bench.checkpoints up to bench.task-days, and at the end.
+     */
     private void manyTasks(String name, HikariDataSource db) throws Exception {
         HistoryDatabase.migrate(db);
         dev.migwatch.MovableClock clock = new dev.migwatch.MovableClock(T0);
@@ -194,26 +206,49 @@ class HistoryReadBenchmarkTest {
             tasks.add(new Synthetic(String.format("np_many_%04d", t), new Random(t)));
             ids.add("bench/" + String.format("np_many_%04d", t));
         }
-        long pollsPerTask = Duration.ofDays(MANY_TASK_DAYS).toSeconds() / MANY_TASK_INTERVAL;
+        boolean layout = DENSE_HOURS > 0;
+        int step = layout ? 30 : MANY_TASK_INTERVAL;
+        long every = Math.max(1, MANY_TASK_INTERVAL / step);
+        long stepsPerDay = 86_400 / step;
+        long denseSteps = Math.round(DENSE_HOURS * 3600 / step);
+        long stepsPerHour = Math.max(1, 3600 / step);
+        long polls = 0;
         long start = System.nanoTime();
-        for (long p = 0; p < pollsPerTask; p++) {
-            Instant at = T0.plusSeconds(MANY_TASK_INTERVAL * p);
-            clock.set(at);
-            for (Synthetic task : tasks) {
-                store.write(task.next(at));
+        for (int day = 1; day <= MANY_TASK_DAYS; day++) {
+            boolean checkpoint = CHECKPOINTS.contains(day) || day == MANY_TASK_DAYS;
+            for (long p = 0; p < stepsPerDay; p++) {
+                long s = (day - 1) * stepsPerDay + p;
+                Instant at = T0.plusSeconds(step * s);
+                clock.set(at);
+                boolean dense = checkpoint && stepsPerDay - p <= denseSteps;
+                for (int t = 0; t < tasks.size(); t++) {
+                    boolean due = t == 0 ? checkpoint || s % 10 == 0 : dense || (s + t) % every == 0;
+                    if (!layout || due) {
+                        store.write(tasks.get(t).next(at));
+                        polls++;
+                    }
+                }
+                if (s % stepsPerHour == stepsPerHour - 1) {
+                    maintenance.run();
+                }
             }
-            if (p % Math.max(1, 3600 / MANY_TASK_INTERVAL) == 0) {
-                maintenance.run();
+            if (checkpoint) {
+                double writeSeconds = (System.nanoTime() - start) / 1e9;
+                QueryTimes times = new QueryTimes();
+                TrendsService timed = new TrendsService(new TrendQueries(times.wrap(db)), TrendsSettings.defaults());
+                long t0 = System.nanoTime();
+                timed.tasks();
+                System.out.printf("%s, day %d: GET /api/tasks once after the writes %.1f ms (load %s), its statements:%s%n", name, day,
+                        (System.nanoTime() - t0) / 1e6, load(), times.report());
+                String history = layout
+                        ? String.format("%d tasks x %d day(s): %s polls (the first task every 30 s on the days measured and 5 min "
+                        + "between them, the others every %d s and every 30 s in the last %s h before each checkpoint) written at %d/s", MANY_TASKS, day, polls, MANY_TASK_INTERVAL,
+                        DENSE_HOURS, Math.round(polls / writeSeconds))
+                        : String.format("%d tasks x %d day(s) every %d s (%d polls written at %d/s)", MANY_TASKS, day, MANY_TASK_INTERVAL,
+                        polls, Math.round(polls / writeSeconds));
+                measure(name, history, db, trends, ids.subList(0, 1), clock.instant(), HistoryGrowthBenchmarkTest.rowCounts(db).toString());
             }
         }
-        double writeSeconds = (System.nanoTime() - start) / 1e9;
-        QueryTimes times = new QueryTimes();
-        TrendsService timed = new TrendsService(new TrendQueries(times.wrap(db)), TrendsSettings.defaults());
-        timed.tasks();
-        System.out.println(name + ": GET /api/tasks once after the writes, its statements:" + times.report());
-        measure(name, MANY_TASKS + " tasks x " + MANY_TASK_DAYS + " days every " + MANY_TASK_INTERVAL + " s (" + pollsPerTask * MANY_TASKS
-                + " polls written at " + Math.round(pollsPerTask * MANY_TASKS / writeSeconds) + "/s)", db, trends, ids.subList(0, 1),
-                clock.instant(), HistoryGrowthBenchmarkTest.rowCounts(db).toString());
     }
 
     private static void measure(String name, String history, javax.sql.DataSource db, TrendsService trends, List<String> tasks, Instant now, String rows) {
