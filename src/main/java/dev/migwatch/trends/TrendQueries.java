@@ -410,29 +410,60 @@ public class TrendQueries {
                     + (step == null ? "" : " AND (e.name = ? OR e.kind = ?)") + rows;
             default -> "SELECT e.id, CAST(NULL AS VARCHAR(600)), CAST(NULL AS VARCHAR(600)) FROM task e WHERE e.id = ?" + rows;
         }, entityArgs, rs -> new Object[]{rs.getInt(1), rs.getString(2), rs.getString(3)});
-        List<String> parts = new ArrayList<>();
+        List<Object[]> series = new ArrayList<>();
         for (Object[] e : entities) {
             for (String metric : b == null ? List.of(a) : List.of(a, b)) {
-                boolean second = metric.equals(b);
-                // from the row in force at from (w.lo): the value a series that stood still carries into the range, found
-                // once in the derived table (as a condition on each row, H2 searched again for every row it read). The
-                // period is a constant of the SQL text (300 or 3600), not a parameter, and only the columns of V10's index
-                // of the hourly rows are read: PostgreSQL then reads a year from that index alone, in every plan it may cache
-                parts.add("SELECT CAST(? AS VARCHAR(600)) AS k, CAST(? AS VARCHAR(600)) AS nm, r.bucket_start, "
-                        + (second ? "CAST(NULL AS DOUBLE PRECISION) AS a, r.avg_value AS b" : "r.avg_value AS a, CAST(NULL AS DOUBLE PRECISION) AS b")
-                        + ", TRUE, r.sample_count, r.last_value, " + period + " AS period_s FROM (SELECT "
-                        + AsOf.rowInForce("metric_rollup", "bucket_start", "b.entity = ? AND b.entity_ref = ? AND b.metric = ?"
-                        + " AND b.period_s = " + period, "?", stepped() ? AsOf.parameters() : List.of())
-                        + " AS lo) w JOIN metric_rollup r ON r.bucket_start >= w.lo WHERE r.entity = ? AND r.entity_ref = ? AND r.metric = ?"
-                        + " AND r.period_s = " + period + " AND r.bucket_start < ?");
-                List<Object> series = java.util.Arrays.asList(String.valueOf(entity), e[0], metric);
-                args.addAll(java.util.Arrays.asList(e[1], e[2]));
-                AsOf.argsFor(args, from, series, stepped());
-                args.addAll(series);
-                args.add(to);
+                series.add(new Object[]{e, metric});
             }
         }
+        List<Instant> lows = rollupLows(entity, series, period, from);
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < series.size(); i++) {
+            Object[] e = (Object[]) series.get(i)[0];
+            String metric = (String) series.get(i)[1];
+            boolean second = metric.equals(b);
+            // from the row in force at from (lows, found first, in a statement of its own): the value a series that stood
+            // still carries into the range. Both bounds are constants: with the lower bound in a derived table joined to
+            // the rows, H2 read the series' rows first and searched the row in force again for each of them (7,510 rows of
+            // 5-minute rollups, 30 days of a task). The period is a constant of the SQL text (300 or 3600), and only the
+            // columns of V10's index of the hourly rows are read: PostgreSQL reads a year from that index alone, in every
+            // plan it may cache
+            parts.add("SELECT CAST(? AS VARCHAR(600)) AS k, CAST(? AS VARCHAR(600)) AS nm, r.bucket_start, "
+                    + (second ? "CAST(NULL AS DOUBLE PRECISION) AS a, r.avg_value AS b" : "r.avg_value AS a, CAST(NULL AS DOUBLE PRECISION) AS b")
+                    + ", TRUE, r.sample_count, r.last_value, " + period + " AS period_s FROM metric_rollup r"
+                    + " WHERE r.entity = ? AND r.entity_ref = ? AND r.metric = ? AND r.period_s = " + period
+                    + (lows.get(i) == null ? "" : " AND r.bucket_start >= ?") + " AND r.bucket_start < ?");
+            args.addAll(java.util.Arrays.asList(e[1], e[2], String.valueOf(entity), e[0], metric));
+            if (lows.get(i) != null) {
+                args.add(lows.get(i));
+            }
+            args.add(to);
+        }
         return parts;
+    }
+
+    /**
+     * For each series (entity {id, key, name} and metric) of rollup(), the bucket in force at from: the newest at or before
+     * it, or from itself when there is none; all of them in one statement of one row. Nulls when from is null.
+     */
+    private List<Instant> rollupLows(char entity, List<Object[]> series, int period, Instant from) {
+        if (from == null || series.isEmpty()) {
+            return java.util.Collections.nCopies(series.size(), null);
+        }
+        List<Object> args = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
+        for (Object[] s : series) {
+            columns.add(AsOf.rowInForce("metric_rollup", "bucket_start", "b.entity = ? AND b.entity_ref = ? AND b.metric = ?"
+                    + " AND b.period_s = " + period, "?", stepped() ? AsOf.parameters() : List.of()));
+            AsOf.argsFor(args, from, java.util.Arrays.asList(String.valueOf(entity), ((Object[]) s[0])[0], s[1]), stepped());
+        }
+        return query("SELECT " + String.join(", ", columns), args, rs -> {
+            List<Instant> out = new ArrayList<>();
+            for (int i = 1; i <= series.size(); i++) {
+                out.add(instant(rs, i));
+            }
+            return out;
+        }).get(0);
     }
 
     /**
@@ -487,24 +518,29 @@ public class TrendQueries {
     }
 
     /**
-     * The task's state rows from the row in force at from (lo, found once in a derived table without FROM, as for the
-     * rollups; see statesOf) to end. Not as a join with the task row: on a young table, whose statistics promised one
-     * row, PostgreSQL then checked the bound on each state row it read instead of starting its index scan there (the
-     * last day of a day-old history: 28 ms).
+     * The task's state rows from the row in force at from to end, both bounds constants: the row in force is found first,
+     * in a statement of its own. Not as a join with the task row: on a young table, whose statistics promised one row,
+     * PostgreSQL then checked the bound on each state row it read instead of starting its index scan there (the last day
+     * of a day-old history: 28 ms). Nor as a join with a derived table of the bound: H2 read the task's rows first and
+     * searched the row in force again for each of them (every /series of a task with 13,825 state rows: 700 ms).
      */
-    private static String taskSeries(String a, int task, Instant from, Instant end, List<Object> args) {
+    private String taskSeries(String a, int task, Instant from, Instant end, List<Object> args) {
         String sql = "SELECT NULL, NULL, s.polled_at, " + asDouble(a) + ", CAST(NULL AS DOUBLE PRECISION), TRUE, 0 AS n, "
-                + "CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM ";
-        if (from != null) {
-            sql += "(SELECT " + AsOf.rowInForce("task_state", "task_ref", "?") + " AS lo) w JOIN task_state s"
-                    + " ON s.task_ref = ? AND s.polled_at >= w.lo";
-            AsOf.args(args, from, task);
-        } else {
-            sql += "task_state s WHERE s.task_ref = ?";
-        }
+                + "CAST(NULL AS DOUBLE PRECISION) AS carry, 0 AS period_s FROM task_state s WHERE s.task_ref = ?";
         args.add(task);
+        if (from != null) {
+            sql += " AND s.polled_at >= ?";
+            args.add(taskRowInForce(task, from));
+        }
         args.add(end);
-        return sql + (from != null ? " WHERE" : " AND") + " s.polled_at <= ?";
+        return sql + " AND s.polled_at <= ?";
+    }
+
+    /** When the task's state row in force at t was written (t itself when it has none before). */
+    private Instant taskRowInForce(int task, Instant t) {
+        List<Object> args = new ArrayList<>();
+        AsOf.args(args, t, task);
+        return query("SELECT " + AsOf.rowInForce("task_state", "task_ref", "?"), args, rs -> instant(rs, 1)).get(0);
     }
 
     private static String componentSeries(String a, int task, String step, Instant from, Instant end, List<Object> args) {

@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * polled every 5 minutes (see oneTask). The one-task run measures after each of -Dbench.checkpoints (days, default
  * 1,30,365) and prints them as a table at the end: flatness as the history grows. Each figure is a median after
  * -Dbench.warmup calls (20), with the calling thread's CPU time. -Dbench.explain=true adds the EXPLAIN (ANALYZE, BUFFERS)
- * of /series' statements on PostgreSQL. -Dbench.keep-schema=true / -Dbench.h2-dir=DIR keep the history written,
+ * of /series' statements on PostgreSQL, H2's EXPLAIN ANALYZE on H2. -Dbench.keep-schema=true / -Dbench.h2-dir=DIR keep the history written,
  * -Dbench.schema=NAME / -Dbench.h2-file=DIR/year measure a kept one again. Prints figures; not pass/fail.
  * {@code mvn -B -Pbenchmark test -Dtest=HistoryReadBenchmarkTest} (-Dbench.days=365 -Dbench.tasks=1000 -Dbench.task-days=30
  * -Dbench.task-interval=43200 -Dbench.dense-hours=0.5: the many-task layout, see manyTasks)
@@ -104,8 +104,13 @@ class HistoryReadBenchmarkTest {
 
     @Test
     void h2ManyTasks() throws Exception {
-        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("many").toAbsolutePath() + H2_OPTIONS, null, null)) {
+        String keep = System.getProperty("bench.h2-dir");
+        Path base = keep == null || keep.isBlank() ? dir : Path.of(keep);
+        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:file:" + base.resolve("many").toAbsolutePath() + H2_OPTIONS, null, null)) {
             manyTasks("H2 file", db);
+        }
+        if (base != dir) {
+            System.out.println("H2 file: kept as " + base.resolve("many").toAbsolutePath() + " (-Dbench.h2-dir)");
         }
     }
 
@@ -334,6 +339,14 @@ class HistoryReadBenchmarkTest {
                     try {
                         System.out.println("EXPLAIN of " + run.sql() + "\nwith " + run.params() + ":\n" + QueryTimes.explain(db, run, false)
                                 + "generic plan:\n" + QueryTimes.explain(db, run, true));
+                    } catch (java.sql.SQLException e) {
+                        System.out.println("EXPLAIN failed: " + e.getMessage());
+                    }
+                }
+            } else if (Boolean.getBoolean("bench.explain")) {
+                for (QueryTimes.Run run : slow) {
+                    try {
+                        System.out.println("EXPLAIN ANALYZE of " + run.sql() + "\nwith " + run.params() + ":\n" + QueryTimes.explainH2(db, run));
                     } catch (java.sql.SQLException e) {
                         System.out.println("EXPLAIN failed: " + e.getMessage());
                     }
