@@ -294,7 +294,8 @@ public class MigwatchConfiguration implements CamelConfiguration {
                         + MigwatchSettings.rootMessage(e.getCause())
                         + "\n  The user needs the right to create tables; a schema changed by hand must be restored.");
             }
-            LOG.info("History database {} ({} schema migrations applied now)", url, applied);
+            // the URL as opened: with what migwatch added to an H2 URL that did not say otherwise (HistoryDatabase.open)
+            LOG.info("History database {} ({} schema migrations applied now)", dataSource.getJdbcUrl(), applied);
         }
     }
 

@@ -56,7 +56,7 @@ public class AlertDelivery {
     }
 
     /**
-     * Whether this node no longer leads the alerts, asked before each attempt. The node that leads next sends every
+     * Whether this node no longer leads the alerts, asked before each attempt (migwatch-alert-send, after render). The node that leads next sends every
      * notification still QUEUED at its first evaluation, among them the one this node is trying again (its channel down):
      * had this node gone on, the channel would get it twice once back. So it stops and leaves it QUEUED, to the leader.
      */
@@ -65,9 +65,6 @@ public class AlertDelivery {
             return false;
         }
         Notification n = ex.getProperty(NOTIFICATION, Notification.class);
-        if (n == null) {
-            n = ex.getIn().getBody(Notification.class);
-        }
         LOG.info("Alert notification {} ({} {} of {}/{}) to channel {} is left to the node that leads the alerts now", n.id(),
                 n.rule(), n.state(), n.source(), n.taskId(), n.channel());
         handedOver.run();

@@ -410,56 +410,57 @@ public class TrendQueries {
                     + (step == null ? "" : " AND (e.name = ? OR e.kind = ?)") + rows;
             default -> "SELECT e.id, CAST(NULL AS VARCHAR(600)), CAST(NULL AS VARCHAR(600)) FROM task e WHERE e.id = ?" + rows;
         }, entityArgs, rs -> new Object[]{rs.getInt(1), rs.getString(2), rs.getString(3)});
-        List<Object[]> series = new ArrayList<>();
+        List<RollupSeries> series = new ArrayList<>();
+        List<List<?>> keys = new ArrayList<>();
         for (Object[] e : entities) {
             for (String metric : b == null ? List.of(a) : List.of(a, b)) {
-                series.add(new Object[]{e, metric});
+                series.add(new RollupSeries((Integer) e[0], (String) e[1], (String) e[2], metric));
+                keys.add(List.of(String.valueOf(entity), e[0], metric));
             }
         }
-        List<Instant> lows = rollupLows(entity, series, period, from);
+        // from the row in force at from (found first, for all the series in one statement): the value a series that stood
+        // still carries into the range. Both bounds are constants: with the lower bound in a derived table joined to the
+        // rows, H2 read the series' rows first and searched the row in force again for each of them (7,510 rows of
+        // 5-minute rollups, 30 days of a task). The period is a constant of the SQL text (300 or 3600), and only the
+        // columns of V10's index of the hourly rows are read: PostgreSQL reads a year from that index alone, in every
+        // plan it may cache
+        List<Instant> lows = rowsInForce("metric_rollup", "bucket_start", "b.entity = ? AND b.entity_ref = ? AND b.metric = ?"
+                + " AND b.period_s = " + period, stepped(), keys, from);
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < series.size(); i++) {
-            Object[] e = (Object[]) series.get(i)[0];
-            String metric = (String) series.get(i)[1];
-            boolean second = metric.equals(b);
-            // from the row in force at from (lows, found first, in a statement of its own): the value a series that stood
-            // still carries into the range. Both bounds are constants: with the lower bound in a derived table joined to
-            // the rows, H2 read the series' rows first and searched the row in force again for each of them (7,510 rows of
-            // 5-minute rollups, 30 days of a task). The period is a constant of the SQL text (300 or 3600), and only the
-            // columns of V10's index of the hourly rows are read: PostgreSQL reads a year from that index alone, in every
-            // plan it may cache
+            RollupSeries x = series.get(i);
             parts.add("SELECT CAST(? AS VARCHAR(600)) AS k, CAST(? AS VARCHAR(600)) AS nm, r.bucket_start, "
-                    + (second ? "CAST(NULL AS DOUBLE PRECISION) AS a, r.avg_value AS b" : "r.avg_value AS a, CAST(NULL AS DOUBLE PRECISION) AS b")
+                    + (x.metric().equals(b) ? "CAST(NULL AS DOUBLE PRECISION) AS a, r.avg_value AS b" : "r.avg_value AS a, CAST(NULL AS DOUBLE PRECISION) AS b")
                     + ", TRUE, r.sample_count, r.last_value, " + period + " AS period_s FROM metric_rollup r"
                     + " WHERE r.entity = ? AND r.entity_ref = ? AND r.metric = ? AND r.period_s = " + period
-                    + (lows.get(i) == null ? "" : " AND r.bucket_start >= ?") + " AND r.bucket_start < ?");
-            args.addAll(java.util.Arrays.asList(e[1], e[2], String.valueOf(entity), e[0], metric));
-            if (lows.get(i) != null) {
-                args.add(lows.get(i));
-            }
-            args.add(to);
+                    + " AND r.bucket_start >= ? AND r.bucket_start < ?");
+            args.addAll(java.util.Arrays.asList(x.key(), x.name(), String.valueOf(entity), x.ref(), x.metric(), lows.get(i), to));
         }
         return parts;
     }
 
+    /** One line of rollup(): an entity (its key and name, null for the task) and one of its metrics. */
+    private record RollupSeries(int ref, String key, String name, String metric) {
+    }
+
     /**
-     * For each series (entity {id, key, name} and metric) of rollup(), the bucket in force at from: the newest at or before
-     * it, or from itself when there is none; all of them in one statement of one row. Nulls when from is null.
+     * The row in force at t of each of several entities or series of one table, in one statement of one row: the newest
+     * timeColumn at or before t, or t itself when there is none. key is a condition on b with "?" for each of a
+     * keys element's values; steps: whether to search in AsOf's bounded steps (see AsOf.stepped).
      */
-    private List<Instant> rollupLows(char entity, List<Object[]> series, int period, Instant from) {
-        if (from == null || series.isEmpty()) {
-            return java.util.Collections.nCopies(series.size(), null);
+    private List<Instant> rowsInForce(String table, String timeColumn, String key, boolean steps, List<List<?>> keys, Instant t) {
+        if (keys.isEmpty()) {
+            return List.of();
         }
         List<Object> args = new ArrayList<>();
         List<String> columns = new ArrayList<>();
-        for (Object[] s : series) {
-            columns.add(AsOf.rowInForce("metric_rollup", "bucket_start", "b.entity = ? AND b.entity_ref = ? AND b.metric = ?"
-                    + " AND b.period_s = " + period, "?", stepped() ? AsOf.parameters() : List.of()));
-            AsOf.argsFor(args, from, java.util.Arrays.asList(String.valueOf(entity), ((Object[]) s[0])[0], s[1]), stepped());
+        for (List<?> k : keys) {
+            columns.add(AsOf.rowInForce(table, timeColumn, key, "?", steps ? AsOf.parameters() : List.of()));
+            AsOf.argsFor(args, t, k, steps);
         }
         return query("SELECT " + String.join(", ", columns), args, rs -> {
             List<Instant> out = new ArrayList<>();
-            for (int i = 1; i <= series.size(); i++) {
+            for (int i = 1; i <= keys.size(); i++) {
                 out.add(instant(rs, i));
             }
             return out;
@@ -530,17 +531,10 @@ public class TrendQueries {
         args.add(task);
         if (from != null) {
             sql += " AND s.polled_at >= ?";
-            args.add(taskRowInForce(task, from));
+            args.add(rowsInForce("task_state", "polled_at", "b.task_ref = ?", true, List.of(List.of(task)), from).get(0));
         }
         args.add(end);
         return sql + " AND s.polled_at <= ?";
-    }
-
-    /** When the task's state row in force at t was written (t itself when it has none before). */
-    private Instant taskRowInForce(int task, Instant t) {
-        List<Object> args = new ArrayList<>();
-        AsOf.args(args, t, task);
-        return query("SELECT " + AsOf.rowInForce("task_state", "task_ref", "?"), args, rs -> instant(rs, 1)).get(0);
     }
 
     private static String componentSeries(String a, int task, String step, Instant from, Instant end, List<Object> args) {

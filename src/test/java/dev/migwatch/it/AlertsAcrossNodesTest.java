@@ -42,9 +42,7 @@ class AlertsAcrossNodesTest {
     @Test
     void oneNodeEvaluatesAndTheNextGoesOnFromTheStoredAlerts() throws Exception {
         SimClock frozen = new SimClock(Instant.now(), 1, () -> 0L);
-        try (ProviderSimulator sim = new ProviderSimulator(SimulatorSettings.defaults().withUdtsTask(TASK, UdtsScenario.FAIL_THEN_RECOVER),
-                0, frozen, Clock.systemUTC()).start(); RecordingReceiver hook = new RecordingReceiver()) {
-            frozen.advance(Duration.ofSeconds(210)); // Failed: the dump was refused
+        try (ProviderSimulator sim = failedTask(frozen); RecordingReceiver hook = new RecordingReceiver()) {
             String db = "jdbc:h2:file:" + dir.resolve("history");
             Main a = node("node-a", db, sim, hook);
             a.start();
@@ -91,9 +89,7 @@ class AlertsAcrossNodesTest {
     @Test
     void aNotificationBeingRetriedWhenTheLeadershipMovesIsSentOnce() throws Exception {
         SimClock frozen = new SimClock(Instant.now(), 1, () -> 0L);
-        try (ProviderSimulator sim = new ProviderSimulator(SimulatorSettings.defaults().withUdtsTask(TASK, UdtsScenario.FAIL_THEN_RECOVER),
-                0, frozen, Clock.systemUTC()).start(); RecordingReceiver hook = new RecordingReceiver()) {
-            frozen.advance(Duration.ofSeconds(210)); // Failed: the dump was refused
+        try (ProviderSimulator sim = failedTask(frozen); RecordingReceiver hook = new RecordingReceiver()) {
             hook.refuse("/hook", Integer.MAX_VALUE);
             String db = "jdbc:h2:file:" + dir.resolve("history");
             // tried again after 0.2, 0.4, ... 12.8 s: node-a is still trying when the channel is back
@@ -125,6 +121,14 @@ class AlertsAcrossNodesTest {
         }
     }
 
+    /** The simulator with TASK on a frozen clock, at the point where its dump was refused (Failed). */
+    private static ProviderSimulator failedTask(SimClock frozen) throws IOException {
+        ProviderSimulator sim = new ProviderSimulator(SimulatorSettings.defaults().withUdtsTask(TASK, UdtsScenario.FAIL_THEN_RECOVER),
+                0, frozen, Clock.systemUTC()).start();
+        frozen.advance(Duration.ofSeconds(210));
+        return sim;
+    }
+
     private static Main retrying(Main node) {
         node.addOverrideProperty("migwatch.alerts.delivery.retries", "7");
         node.addOverrideProperty("migwatch.alerts.delivery.backoff", "200ms");
@@ -141,9 +145,7 @@ class AlertsAcrossNodesTest {
     void aRestartWhoseListingFailsKeepsTheFiringAlertOfADiscoveredTask() throws Exception {
         SimClock frozen = new SimClock(Instant.now(), 1, () -> 0L);
         String db = "jdbc:h2:file:" + dir.resolve("history");
-        try (ProviderSimulator sim = new ProviderSimulator(SimulatorSettings.defaults().withUdtsTask(TASK, UdtsScenario.FAIL_THEN_RECOVER),
-                0, frozen, Clock.systemUTC()).start(); RecordingReceiver hook = new RecordingReceiver()) {
-            frozen.advance(Duration.ofSeconds(210)); // Failed: the dump was refused
+        try (ProviderSimulator sim = failedTask(frozen); RecordingReceiver hook = new RecordingReceiver()) {
             Main first = node("node-a", db, sim.baseUri().toString(), "*", false, sim, hook);
             first.start();
             try {

@@ -191,18 +191,7 @@ class LongSeriesOnBothDatabasesTest {
         List<Object[]> sent = new ArrayList<>();
         new TrendQueries(capturing(h2, sent)).series("s", "t1", Metric.DELAY, null, END.minus(Duration.ofDays(1)), null);
         Object[] statement = sent.stream().filter(s -> ((String) s[0]).startsWith("SELECT * FROM")).findFirst().orElseThrow();
-        String plan;
-        try (Connection c = h2.getConnection(); PreparedStatement ps = c.prepareStatement("EXPLAIN " + statement[0])) {
-            @SuppressWarnings("unchecked")
-            Map<Integer, Object> params = (Map<Integer, Object>) statement[1];
-            for (Map.Entry<Integer, Object> p : params.entrySet()) {
-                ps.setObject(p.getKey(), p.getValue());
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                plan = rs.getString(1);
-            }
-        }
+        String plan = explainOnH2(h2, statement);
         assertTrue(java.util.regex.Pattern.compile("FROM PUBLIC\\.TASK_STATE S\\s+/\\* PUBLIC\\.\\w+: TASK_REF = \\?\\d+\\s+AND POLLED_AT >= \\?\\d+")
                 .matcher(plan).find(), "the task's rows from the row in force on, along the key: " + plan);
     }
@@ -249,7 +238,19 @@ class LongSeriesOnBothDatabasesTest {
      */
     private static void readsTheHourlyRowsFromTheIndexOnH2(DataSource h2) throws Exception {
         Object[] statement = hourlyStatement(h2);
-        String plan;
+        String plan = explainOnH2(h2, statement);
+        String[] joins = plan.split("FROM PUBLIC\\.METRIC_ROLLUP R\\s+");
+        assertEquals(4, joins.length - 1, "two series, each from the hourly and the 5-minute rollups: " + plan);
+        for (int i = 1; i < joins.length; i++) {
+            assertTrue(joins[i].startsWith("/* PUBLIC." + V10__RollupReadIndex.H2_INDEX.toUpperCase(java.util.Locale.ROOT) + ": ENTITY = "),
+                    "the rollup rows through V10's index of their values: " + plan);
+            assertTrue(joins[i].substring(0, joins[i].indexOf("*/")).contains("BUCKET_START >= ?"),
+                    "the series' range from its row in force, a bound of the index: " + plan);
+        }
+    }
+
+    /** H2's EXPLAIN of a captured statement, with its parameters' values. */
+    private static String explainOnH2(DataSource h2, Object[] statement) throws SQLException {
         try (Connection c = h2.getConnection(); PreparedStatement ps = c.prepareStatement("EXPLAIN " + statement[0])) {
             @SuppressWarnings("unchecked")
             Map<Integer, Object> params = (Map<Integer, Object>) statement[1];
@@ -258,16 +259,8 @@ class LongSeriesOnBothDatabasesTest {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                plan = rs.getString(1);
+                return rs.getString(1);
             }
-        }
-        String[] joins = plan.split("FROM PUBLIC\\.METRIC_ROLLUP R\\s+");
-        assertEquals(4, joins.length - 1, "two series, each from the hourly and the 5-minute rollups: " + plan);
-        for (int i = 1; i < joins.length; i++) {
-            assertTrue(joins[i].startsWith("/* PUBLIC." + V10__RollupReadIndex.H2_INDEX.toUpperCase(java.util.Locale.ROOT) + ": ENTITY = "),
-                    "the rollup rows through V10's index of their values: " + plan);
-            assertTrue(joins[i].substring(0, joins[i].indexOf("*/")).contains("BUCKET_START >= ?"),
-                    "the series' range from its row in force, a bound of the index: " + plan);
         }
     }
 
