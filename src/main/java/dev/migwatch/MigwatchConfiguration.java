@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.alert.AlertChannel;
 import dev.migwatch.alert.AlertDelivery;
 import dev.migwatch.alert.AlertEvaluator;
+import dev.migwatch.alert.AlertRetention;
 import dev.migwatch.alert.AlertRoutes;
 import dev.migwatch.alert.AlertStore;
 import dev.migwatch.alert.AlertsApi;
@@ -155,6 +156,8 @@ public class MigwatchConfiguration implements CamelConfiguration {
         context.getRegistry().bind("alertDelivery", new AlertDelivery(alerts.channels(), alertStore, clock, leadsAlerts,
                 alertEvaluator::resendQueued));
         context.getRegistry().bind("alertsApi", new AlertsApi(alertStore, alerts));
+        // after the history's retention (routes/migwatch-maintenance.camel.yaml)
+        context.getRegistry().bind("alertRetention", new AlertRetention(alertStore, retention.alerts(), clock));
         context.getRegistry().bind("migwatchAlertRoutes", new AlertRoutes(alerts, cluster.enabled()));
         metrics.withAlerts(alertEvaluator::firingByRule);
         context.getRegistry().bind("migwatchMetrics", metrics);

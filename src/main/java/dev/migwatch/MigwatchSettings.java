@@ -35,7 +35,7 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             "migwatch.db.url", "migwatch.db.user", "migwatch.db.password",
             "migwatch.journal.dir", "migwatch.journal.replay-interval",
             "migwatch.retention.samples", "migwatch.retention.raw", "migwatch.retention.polls", "migwatch.retention.rollups",
-            "migwatch.retention.interval",
+            "migwatch.retention.alerts", "migwatch.retention.interval",
             "migwatch.retry.max-attempts", "migwatch.retry.base-delay", "migwatch.retry.max-delay",
             "migwatch.breaker.failures-to-open", "migwatch.breaker.open-for",
             "migwatch.pause.after-auth-failure", "migwatch.pause.max-after-throttling",
@@ -132,7 +132,8 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
     public Retention retention() {
         Retention d = Retention.defaults();
         Retention r = new Retention(duration("migwatch.retention.samples", d.samples()), duration("migwatch.retention.raw", d.raw()),
-                duration("migwatch.retention.polls", d.polls()), duration("migwatch.retention.rollups", d.rollups()));
+                duration("migwatch.retention.polls", d.polls()), duration("migwatch.retention.rollups", d.rollups()),
+                duration("migwatch.retention.alerts", d.alerts()));
         if (r.rollups().compareTo(r.samples()) < 0) {
             throw new ConfigException("migwatch.retention.rollups (" + r.rollups().toDays() + " days) must be at least "
                     + "migwatch.retention.samples (" + r.samples().toDays() + " days): samples are deleted in favour of their rollups");
