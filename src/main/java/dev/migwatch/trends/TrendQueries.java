@@ -863,16 +863,20 @@ public class TrendQueries {
         String looked = v.replace("s.", "x.");
         for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
             List<Object> args = new ArrayList<>(List.of(threshold));
-            String groups = "SELECT w.i, w.e, " + (task ? "w.ref AS r, CAST(NULL AS VARCHAR(600)) AS k, CAST(NULL AS INTEGER) AS o"
-                    : "st.id AS r, st.step_key AS k, st.step_order AS o")
-                    + ", COUNT(" + v + ") AS n, MAX(" + v + ") AS mx, SUM(" + v + ") AS sm,"
+            // the row in force at since found once per series in a derived table (H2 evaluated it again for every row as a
+            // condition of the join, four subqueries per row read: 345 ms against 230 for 1,000 tasks), then the series' rows
+            // from there by their key
+            String series = "(SELECT w.i, w.e, " + (task
+                    ? "w.ref AS r, CAST(NULL AS VARCHAR(600)) AS k, CAST(NULL AS INTEGER) AS o, "
+                    + windowStart("task_state", "b.task_ref = w.ref") + " AS f FROM " + chunk.sql(args)
+                    : "st.id AS r, st.step_key AS k, st.step_order AS o, " + windowStart("step_state", "b.step_ref = st.id")
+                    + " AS f FROM " + chunk.sql(args) + " JOIN step st ON st.task_ref = w.ref") + ") f";
+            String groups = "SELECT f.i, f.e, f.r, f.k, f.o, COUNT(" + v + ") AS n, MAX(" + v + ") AS mx, SUM(" + v + ") AS sm,"
                     + " MIN(CASE WHEN " + v + " IS NOT NULL THEN s.polled_at END) AS first_at, MAX(s.polled_at) AS last_at,"
                     + " MAX(CASE WHEN " + v + " IS NOT NULL THEN s.polled_at END) AS newest_at,"
-                    + " MAX(CASE WHEN " + v + " <= ? THEN s.polled_at END) AS low_at FROM " + chunk.sql(args)
-                    + (task ? " JOIN task_state s ON s.task_ref = w.ref WHERE s.polled_at >= " + windowStart("task_state", "b.task_ref = w.ref")
-                    : " JOIN step st ON st.task_ref = w.ref JOIN step_state s ON s.step_ref = st.id WHERE s.polled_at >= "
-                    + windowStart("step_state", "b.step_ref = st.id"))
-                    + " AND s.polled_at <= w.e GROUP BY w.i, w.e, " + (task ? "w.ref" : "st.id, st.step_key, st.step_order");
+                    + " MAX(CASE WHEN " + v + " <= ? THEN s.polled_at END) AS low_at FROM " + series
+                    + " JOIN " + table + " s ON s." + ref + " = f.r AND s.polled_at >= f.f AND s.polled_at <= f.e"
+                    + " GROUP BY f.i, f.e, f.r, f.k, f.o";
             String sql = "SELECT g.i, g.k, g.o, g.n, g.mx, g.sm, g.first_at, g.last_at, g.newest_at, g.low_at, g.e,"
                     + " (SELECT " + looked + " FROM " + table + " x WHERE x." + ref + " = g.r AND x.polled_at = g.last_at),"
                     + " (SELECT " + looked + " FROM " + table + " x WHERE x." + ref + " = g.r AND x.polled_at = g.newest_at),"

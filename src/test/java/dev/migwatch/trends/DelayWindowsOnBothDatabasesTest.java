@@ -71,6 +71,7 @@ class DelayWindowsOnBothDatabasesTest {
                         compare(q, orders, new Random(seed), coverage, "seed " + seed + " on " + db);
                     }
                 }
+                System.out.println("delay windows coverage: " + coverage);
                 // the histories reach every branch of the figures, else a difference there would go unseen
                 assertTrue(coverage.taskLevel > 0 && coverage.stepLevel > 0 && coverage.stepTies > 0 && coverage.carried > 0
                         && coverage.notCarried > 0 && coverage.aboveAll > 0 && coverage.abovePart > 0 && coverage.notAbove > 0
