@@ -765,11 +765,12 @@ public class TrendQueries {
         }
     }
 
-    /** A task's delay value of a task_state row s: null when not reported (DTS sends -1). */
-    private static final String TASK_DELAY = "CASE WHEN s.delay_seconds >= 0 THEN s.delay_seconds END";
-    /** A step's delay value of a step_state row s: null when the step was not in the answer or not reported. */
-    private static final String STEP_DELAY = "CASE WHEN s.present = TRUE AND COALESCE(s.delay_seconds, s.delay_ms / 1000) >= 0"
-            + " THEN COALESCE(s.delay_seconds, s.delay_ms / 1000) END";
+    /** Whether a task_state row s reports the task's delay (DTS sends -1: not reported). */
+    private static final String TASK_REPORTS = "s.delay_seconds >= 0";
+    private static final String TASK_DELAY = "s.delay_seconds";
+    /** Whether a step_state row s reports the step's delay: the step was in the answer, with a delay. */
+    private static final String STEP_REPORTS = "s.present = TRUE AND COALESCE(s.delay_seconds, s.delay_ms / 1000) >= 0";
+    private static final String STEP_DELAY = "COALESCE(s.delay_seconds, s.delay_ms / 1000)";
 
     /**
      * The figures of delaySamples(reads) each read's samples would give DelayStats.of, computed by the database: one row per
@@ -859,7 +860,8 @@ public class TrendQueries {
     private void delayGroups(ValuesTable w, List<TaskRead> reads, boolean task, long threshold, List<List<DelayGroup>> out) {
         String table = task ? "task_state" : "step_state";
         String ref = task ? "task_ref" : "step_ref";
-        String v = task ? TASK_DELAY : STEP_DELAY;
+        String reports = task ? TASK_REPORTS : STEP_REPORTS;
+        String v = "CASE WHEN " + reports + " THEN " + (task ? TASK_DELAY : STEP_DELAY) + " END";
         String looked = v.replace("s.", "x.");
         for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
             List<Object> args = new ArrayList<>(List.of(threshold));
@@ -872,16 +874,17 @@ public class TrendQueries {
                     : "st.id AS r, st.step_key AS k, st.step_order AS o, " + windowStart("step_state", "b.step_ref = st.id")
                     + " AS f FROM " + chunk.sql(args) + " JOIN step st ON st.task_ref = w.ref") + ") f";
             String groups = "SELECT f.i, f.e, f.r, f.k, f.o, COUNT(" + v + ") AS n, MAX(" + v + ") AS mx, SUM(" + v + ") AS sm,"
-                    + " MIN(CASE WHEN " + v + " IS NOT NULL THEN s.polled_at END) AS first_at, MAX(s.polled_at) AS last_at,"
-                    + " MAX(CASE WHEN " + v + " IS NOT NULL THEN s.polled_at END) AS newest_at,"
-                    + " MAX(CASE WHEN " + v + " <= ? THEN s.polled_at END) AS low_at FROM " + series
+                    + " MIN(CASE WHEN " + reports + " THEN s.polled_at END) AS first_at, MAX(s.polled_at) AS last_at,"
+                    + " MAX(CASE WHEN " + reports + " THEN s.polled_at END) AS newest_at,"
+                    + " MAX(CASE WHEN " + reports + " AND " + (task ? TASK_DELAY : STEP_DELAY) + " <= ? THEN s.polled_at END) AS low_at"
+                    + " FROM " + series
                     + " JOIN " + table + " s ON s." + ref + " = f.r AND s.polled_at >= f.f AND s.polled_at <= f.e"
                     + " GROUP BY f.i, f.e, f.r, f.k, f.o";
             String sql = "SELECT g.i, g.k, g.o, g.n, g.mx, g.sm, g.first_at, g.last_at, g.newest_at, g.low_at, g.e,"
                     + " (SELECT " + looked + " FROM " + table + " x WHERE x." + ref + " = g.r AND x.polled_at = g.last_at),"
                     + " (SELECT " + looked + " FROM " + table + " x WHERE x." + ref + " = g.r AND x.polled_at = g.newest_at),"
                     + " (SELECT MIN(x.polled_at) FROM " + table + " x WHERE x." + ref + " = g.r AND x.polled_at > g.low_at"
-                    + " AND x.polled_at <= g.e AND " + looked + " IS NOT NULL)"
+                    + " AND x.polled_at <= g.e AND " + reports.replace("s.", "x.") + ")"
                     + " FROM (" + groups + ") g";
             query(sql, args, rs -> {
                 int i = rs.getInt(1);
