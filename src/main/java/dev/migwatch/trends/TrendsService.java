@@ -182,8 +182,9 @@ public class TrendsService {
     }
 
     /**
-     * The delay figures of each task. They read the delay window only (30 min: a few dozen rows), not the whole lookback
-     * (24 h: thousands of rows per task at 30 s). Only when the delay has been above the threshold for the whole window
+     * The delay figures of each task. They come from the delay window only (30 min), not the whole lookback (24 h:
+     * thousands of rows per task at 30 s), and the database aggregates the window (TrendQueries.delayWindows: one row per
+     * task, not the few dozen state rows of its window). Only when the delay has been above the threshold for the whole window
      * does "since when" look further back: the 5-minute rollups say in which bucket it was last at or below the threshold
      * (none: it has been above for the whole lookback), and the samples of that bucket say exactly when it went above.
      * Each step is one batch for all the tasks that need it.
