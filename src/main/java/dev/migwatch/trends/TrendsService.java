@@ -182,8 +182,9 @@ public class TrendsService {
     }
 
     /**
-     * The delay figures of each task. They read the delay window only (30 min: a few dozen rows), not the whole lookback
-     * (24 h: thousands of rows per task at 30 s). Only when the delay has been above the threshold for the whole window
+     * The delay figures of each task. They come from the delay window only (30 min), not the whole lookback (24 h:
+     * thousands of rows per task at 30 s), and the database aggregates the window (TrendQueries.delayWindows: one row per
+     * task, not the few dozen state rows of its window). Only when the delay has been above the threshold for the whole window
      * does "since when" look further back: the 5-minute rollups say in which bucket it was last at or below the threshold
      * (none: it has been above for the whole lookback), and the samples of that bucket say exactly when it went above.
      * Each step is one batch for all the tasks that need it.
@@ -201,21 +202,20 @@ public class TrendsService {
                 polled.add(i);
             }
         }
-        List<List<TrendQueries.DelaySample>> windowRows = windows.isEmpty() ? List.of() : queries.delaySamples(windows);
+        // the window's figures come aggregated from the database: one row per task, not every sample of the window
+        List<TrendQueries.DelayWindow> windowFigures = windows.isEmpty() ? List.of() : queries.delayWindows(windows, threshold);
         // the tasks whose delay was above the threshold for the whole window: "since when" is further back
         List<Integer> above = new ArrayList<>();
         Map<Integer, String> keys = new LinkedHashMap<>();
         for (int j = 0; j < polled.size(); j++) {
             int i = polled.get(j);
             TaskRow r = rows.get(i);
-            String key = key(windowRows.get(j));
-            List<DelayStats.Sample> samples = samples(windowRows.get(j), key);
-            DelayStats.Stats stats = DelayStats.of(samples, settings.delayWindow(), threshold);
-            out.set(i, stats);
-            boolean aboveAllWindow = stats.aboveThresholdSince() != null && !stats.aboveThresholdSince().isAfter(samples.get(0).at());
+            TrendQueries.DelayWindow w = windowFigures.get(j);
+            out.set(i, w.stats(threshold));
+            boolean aboveAllWindow = w.aboveSince() != null && !w.aboveSince().isAfter(w.firstAt());
             if (aboveAllWindow && lookbackStart(r).isBefore(windowStart(r))) {
                 above.add(i);
-                keys.put(i, key);
+                keys.put(i, w.stepKey());
             }
         }
         if (above.isEmpty()) {
@@ -285,12 +285,6 @@ public class TrendsService {
                 .filter(d -> Objects.equals(d.stepKey(), key))
                 .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds()))
                 .toList();
-    }
-
-    /** The task-level delay is what the provider calls "the" delay; without it, the newest step's. */
-    private static String key(List<TrendQueries.DelaySample> rows) {
-        return rows.stream().anyMatch(d -> d.stepKey() == null) ? null
-                : rows.isEmpty() ? null : rows.get(rows.size() - 1).stepKey();
     }
 
     static EtaView.ProviderEta providerEta(TaskRow r) {

@@ -1,0 +1,268 @@
+package dev.migwatch.trends;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.migwatch.MovableClock;
+import dev.migwatch.TestEnvironment;
+import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.NormalizedStatus;
+import dev.migwatch.history.StepSample;
+import dev.migwatch.history.TaskSnapshot;
+import dev.migwatch.history.TaskState;
+import dev.migwatch.storage.HistoryDatabase;
+import dev.migwatch.storage.HistoryStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * TrendQueries.delayWindows (the delay figures aggregated by the database, as GET /api/tasks reads them) against what
+ * DelayStats.of makes of delaySamples, over random histories written by the real writer into H2 and PostgreSQL: task
+ * delays and step delays (seconds or milliseconds), DTS's -1, polls without a delay, steps missing from answers, tasks
+ * without a delay of their own, gaps longer than the window, failed polls, thresholds crossed and not. The step of a task
+ * without a delay of its own is the one with the newest sample; among steps whose newest samples are at the same time,
+ * the one latest in step order, then by key (delayWindows' documented rule).
+ */
+class DelayWindowsOnBothDatabasesTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+    private static final Duration WINDOW = Duration.ofMinutes(30);
+    private static final int TASKS = 60;
+    private static final List<Long> THRESHOLDS = List.of(0L, 25L, 60L, 1_000L);
+    private static final String[] STEPS = {"FULL_TRANSFER", "INCR_A", "INCR_B"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDatabasesFiguresAreDelayStatsOfTheSamples() throws Exception {
+        String url = TestEnvironment.postgresUrl();
+        String schema = "delay" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("delay").toAbsolutePath(), null, null);
+             HikariDataSource admin = HistoryDatabase.open(url, TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
+            exec(admin, "CREATE SCHEMA " + schema);
+            try (HikariDataSource pg = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                    TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
+                long seed = Long.getLong("delay.seed", 20260301L);
+                Map<String, Map<String, Integer>> orders = new HashMap<>();
+                List<TaskSnapshot> history = history(new Random(seed), orders);
+                write(h2, history);
+                write(pg, history);
+                Coverage coverage = new Coverage();
+                for (DataSource db : List.of(h2, pg)) {
+                    // a small chunk size too: the reads split over several statements
+                    for (TrendQueries q : List.of(new TrendQueries(db), new TrendQueries(db, 7 * 40))) {
+                        compare(q, orders, new Random(seed), coverage, "seed " + seed + " on " + db);
+                    }
+                }
+                System.out.println("delay windows coverage: " + coverage);
+                // the histories reach every branch of the figures, else a difference there would go unseen
+                assertTrue(coverage.taskLevel > 0 && coverage.stepLevel > 0 && coverage.stepTies > 0 && coverage.carried > 0
+                        && coverage.notCarried > 0 && coverage.aboveAll > 0 && coverage.abovePart > 0 && coverage.notAbove > 0
+                        && coverage.empty > 0 && coverage.clamped > 0, coverage.toString());
+            } finally {
+                exec(admin, "DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private static final class Coverage {
+        int taskLevel, stepLevel, stepTies, carried, notCarried, aboveAll, abovePart, notAbove, empty, clamped;
+
+        @Override
+        public String toString() {
+            return "task " + taskLevel + ", step " + stepLevel + ", step ties " + stepTies + ", carried " + carried + ", not carried "
+                    + notCarried + ", above all window " + aboveAll + ", above part " + abovePart + ", not above " + notAbove
+                    + ", empty " + empty + ", clamped " + clamped;
+        }
+    }
+
+    private static void compare(TrendQueries q, Map<String, Map<String, Integer>> orders, Random random, Coverage coverage,
+                                String what) {
+        List<TrendQueries.TaskRead> reads = new ArrayList<>();
+        List<Duration> windows = new ArrayList<>();
+        for (TaskRow r : q.tasks()) {
+            if (r.sampledAt() == null) {
+                continue;
+            }
+            // as the list reads the window; and from a random time before the newest poll, with a window as long
+            reads.add(new TrendQueries.TaskRead(r.source(), r.taskId(), r.sampledAt().minus(WINDOW), null));
+            windows.add(WINDOW);
+            Duration back = Duration.ofSeconds(1 + random.nextInt(5_000));
+            reads.add(new TrendQueries.TaskRead(r.source(), r.taskId(), r.sampledAt().minus(back), null));
+            windows.add(back);
+        }
+        reads.add(new TrendQueries.TaskRead("s", "no such task", T0, null));
+        windows.add(WINDOW);
+        assertTrue(reads.size() > TASKS, what);
+        List<List<TrendQueries.DelaySample>> samples = q.delaySamples(reads);
+        for (long threshold : THRESHOLDS) {
+            List<TrendQueries.DelayWindow> figures = q.delayWindows(reads, threshold);
+            assertEquals(reads.size(), figures.size(), what);
+            for (int i = 0; i < reads.size(); i++) {
+                TrendQueries.TaskRead read = reads.get(i);
+                List<TrendQueries.DelaySample> s = samples.get(i);
+                String key = key(s, orders.getOrDefault(read.taskId(), Map.of()));
+                List<DelayStats.Sample> ofKey = s.stream().filter(d -> Objects.equals(d.stepKey(), key))
+                        .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds()))
+                        .sorted(Comparator.comparing(DelayStats.Sample::at)).toList();
+                DelayStats.Stats expected = DelayStats.of(ofKey, windows.get(i), threshold);
+                TrendQueries.DelayWindow got = figures.get(i);
+                String at = what + ", threshold " + threshold + ", read " + read + ", samples " + s;
+                assertEquals(expected, got.stats(threshold), at);
+                assertEquals(key, got.stepKey(), at);
+                assertEquals(ofKey.isEmpty() ? null : ofKey.get(0).at(), got.firstAt(), at);
+                count(coverage, s, key, ofKey, expected, read);
+            }
+        }
+    }
+
+    private static void count(Coverage c, List<TrendQueries.DelaySample> s, String key, List<DelayStats.Sample> ofKey,
+                              DelayStats.Stats stats, TrendQueries.TaskRead read) {
+        if (ofKey.isEmpty()) {
+            c.empty++;
+            return;
+        }
+        if (key == null) {
+            c.taskLevel++;
+        } else {
+            c.stepLevel++;
+            Instant newest = s.stream().map(TrendQueries.DelaySample::polledAt).max(Comparator.naturalOrder()).orElseThrow();
+            if (s.stream().filter(d -> d.polledAt().equals(newest)).map(TrendQueries.DelaySample::stepKey).distinct().count() > 1) {
+                c.stepTies++;
+            }
+        }
+        boolean carried = ofKey.size() > 1 && ofKey.get(ofKey.size() - 1).delaySeconds().equals(ofKey.get(ofKey.size() - 2).delaySeconds());
+        if (carried) {
+            c.carried++;
+        } else {
+            c.notCarried++;
+        }
+        if (ofKey.get(0).at().equals(read.since())) {
+            c.clamped++;
+        }
+        if (stats.aboveThresholdSince() == null) {
+            c.notAbove++;
+        } else if (stats.aboveThresholdSince().equals(ofKey.get(0).at())) {
+            c.aboveAll++;
+        } else {
+            c.abovePart++;
+        }
+    }
+
+    /** The task's own delay when it has one; else the step with the newest sample, ties to the latest in step order, then key. */
+    private static String key(List<TrendQueries.DelaySample> samples, Map<String, Integer> orders) {
+        if (samples.isEmpty() || samples.stream().anyMatch(d -> d.stepKey() == null)) {
+            return null;
+        }
+        Instant newest = samples.stream().map(TrendQueries.DelaySample::polledAt).max(Comparator.naturalOrder()).orElseThrow();
+        return samples.stream().filter(d -> d.polledAt().equals(newest)).map(TrendQueries.DelaySample::stepKey)
+                .max(Comparator.<String, Integer>comparing(k -> orders.get(k) == null ? Integer.MAX_VALUE : orders.get(k))
+                        .thenComparing(Comparator.naturalOrder())).orElseThrow();
+    }
+
+    /** Every task's polls, in time order: each task its own kind of history. */
+    private static List<TaskSnapshot> history(Random random, Map<String, Map<String, Integer>> orders) {
+        List<TaskSnapshot> out = new ArrayList<>();
+        for (int t = 0; t < TASKS; t++) {
+            String task = "task-" + t;
+            // 0: a delay of its own; 1: its own delay only sometimes; 2: none (the steps'); 3: none, its steps mostly -1 or absent
+            int kind = t % 4;
+            Map<String, Integer> order = new HashMap<>();
+            for (int k = 0; k < STEPS.length; k++) {
+                // tied and missing orders too
+                order.put(STEPS[k], random.nextInt(4) == 0 ? null : random.nextInt(3));
+            }
+            orders.put(task, order);
+            int interval = 10 + random.nextInt(60);
+            int polls = 20 + random.nextInt(200);
+            Instant at = T0.plusSeconds(random.nextInt(600));
+            long task0 = random.nextInt(200);
+            long[] step0 = {random.nextInt(200), random.nextInt(200), random.nextInt(200)};
+            boolean changeOnly = random.nextBoolean();
+            for (int p = 0; p < polls; p++) {
+                // gaps, some longer than the window
+                at = at.plusSeconds(random.nextInt(30) == 0 ? 1_800 + random.nextInt(4_000) : interval + random.nextInt(5));
+                if (random.nextInt(25) == 0) {
+                    out.add(TaskSnapshot.failed(UUID.randomUUID().toString(), "s", "dts", task, at,
+                            List.of(new ApiCall("Describe", 1, at, 30, 500, null, "HTTP_ERROR", "E", "failed")), List.of()));
+                    continue;
+                }
+                task0 = walk(random, task0);
+                Long dts = -1L; // "not applicable"
+                Long none = null;
+                Long taskDelay = switch (kind) {
+                    case 0 -> random.nextInt(20) == 0 ? dts : random.nextInt(20) == 0 ? none : Long.valueOf(task0);
+                    case 1 -> random.nextInt(4) == 0 ? Long.valueOf(task0) : random.nextBoolean() ? dts : none;
+                    default -> random.nextInt(3) == 0 ? dts : none;
+                };
+                List<StepSample> steps = new ArrayList<>();
+                for (int k = 0; k < STEPS.length; k++) {
+                    step0[k] = walk(random, step0[k]);
+                    if (random.nextInt(kind == 3 ? 3 : 8) == 0) {
+                        continue; // not in this answer: present = FALSE
+                    }
+                    Long seconds = null, ms = null;
+                    int how = random.nextInt(kind == 3 ? 3 : 10);
+                    if (how == 0) {
+                        seconds = -1L;
+                    } else if (how == 1) {
+                        ms = step0[k] * 1000 + random.nextInt(1000);
+                    } else if (how == 2) {
+                        seconds = null;
+                    } else {
+                        seconds = step0[k];
+                    }
+                    StepSample.Incremental in = seconds == null && ms == null && random.nextBoolean() ? null
+                            : new StepSample.Incremental(null, null, seconds, ms, null);
+                    steps.add(new StepSample(STEPS[k], null, order.get(STEPS[k]), STEPS[k], null, "RUNNING", NormalizedStatus.RUNNING,
+                            null, null, null, null, in, null, null, null));
+                }
+                TaskState state = new TaskState(task + " name", null, "running", NormalizedStatus.RUNNING, null, null, taskDelay,
+                        changeOnly ? null : at, null, null, null, null, null, null, null, null, T0, T0, null, null);
+                out.add(new TaskSnapshot(UUID.randomUUID().toString(), "s", "dts", task, at, state, steps, List.of(), List.of(),
+                        List.of(new ApiCall("Describe", 1, at, 30, 200, null, "OK", null, null)), List.of()));
+            }
+        }
+        out.sort(Comparator.comparing(TaskSnapshot::polledAt));
+        return out;
+    }
+
+    /** A delay that mostly stays, sometimes jumps across the thresholds. */
+    private static long walk(Random random, long v) {
+        int r = random.nextInt(10);
+        return r < 4 ? v : r < 8 ? Math.max(0, v + random.nextInt(41) - 20) : random.nextInt(3) == 0 ? 0 : random.nextInt(1_500);
+    }
+
+    private static void write(DataSource db, List<TaskSnapshot> history) throws SQLException {
+        HistoryDatabase.migrate(db);
+        MovableClock clock = new MovableClock(T0);
+        HistoryStore store = new HistoryStore(db, clock);
+        for (TaskSnapshot s : history) {
+            clock.set(s.polledAt());
+            store.write(s);
+        }
+    }
+
+    private static void exec(DataSource db, String sql) throws SQLException {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
