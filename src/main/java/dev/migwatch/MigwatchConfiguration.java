@@ -157,7 +157,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
                 alertEvaluator::resendQueued));
         context.getRegistry().bind("alertsApi", new AlertsApi(alertStore, alerts));
         // after the history's retention (routes/migwatch-maintenance.camel.yaml)
-        context.getRegistry().bind("alertRetention", new AlertRetention(alertStore, retention.alerts(), clock));
+        context.getRegistry().bind("alertRetention", new AlertRetention(alertStore, retention.alerts(), clock, leadsAlerts));
         context.getRegistry().bind("migwatchAlertRoutes", new AlertRoutes(alerts, cluster.enabled()));
         metrics.withAlerts(alertEvaluator::firingByRule);
         context.getRegistry().bind("migwatchMetrics", metrics);

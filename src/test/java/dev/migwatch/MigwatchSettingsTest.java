@@ -2,9 +2,15 @@ package dev.migwatch;
 
 import org.junit.jupiter.api.Test;
 
+import dev.migwatch.source.ConfigException;
+
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MigwatchSettingsTest {
 
@@ -26,5 +32,19 @@ class MigwatchSettingsTest {
                 "migwatch.sources.prod-oms.access-key-secret", "secret",
                 "migwatch.sources.uc.private-key", "pk",
                 "migwatch.alerts.dashboard-url", "https://migwatch.internal/"), keys);
+    }
+
+    @Test
+    void readsTheAlertsRetentionWithTheOthers() {
+        assertTrue(MigwatchSettings.GLOBAL_KEYS.contains("migwatch.retention.alerts"), "a known key, not an unknown property");
+        assertEquals(Duration.ofDays(365), settings(Map.of()).retention().alerts(), "the default");
+        assertEquals(Duration.ofDays(90), settings(Map.of("migwatch.retention.alerts", "90d")).retention().alerts());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> settings(Map.of("migwatch.retention.alerts", "a year")).retention());
+        assertTrue(bad.getMessage().contains("migwatch.retention.alerts"), bad.getMessage());
+    }
+
+    private static MigwatchSettings settings(Map<String, String> global) {
+        return new MigwatchSettings(Map.of(), Map.of(), global, List.of());
     }
 }

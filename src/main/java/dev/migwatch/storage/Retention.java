@@ -9,15 +9,11 @@ import java.time.Duration;
  * @param raw     raw answers
  * @param polls   the poll log
  * @param rollups 5-minute and hourly rollups
- * @param alerts  alerts resolved, and notifications made, before then (AlertRetention)
+ * @param alerts  alerts resolved, and notifications made, before then (AlertRetention, in the alert package: the key is
+ *                one of migwatch.retention.*, read and checked with the others)
  */
 public record Retention(Duration samples, Duration raw, Duration polls, Duration rollups, Duration alerts) {
     public static Retention defaults() {
         return new Retention(Duration.ofDays(30), Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(730), Duration.ofDays(365));
-    }
-
-    /** The history's retention, with the alerts' default. */
-    public Retention(Duration samples, Duration raw, Duration polls, Duration rollups) {
-        this(samples, raw, polls, rollups, defaults().alerts());
     }
 }

@@ -778,6 +778,9 @@ public class TrendQueries {
      * as delaySamples does; until must be null. In the order of the reads; empty figures (no samples) for unknown tasks.
      */
     public List<DelayWindow> delayWindows(List<TaskRead> reads, long threshold) {
+        if (reads.stream().anyMatch(r -> r.until() != null)) {
+            throw new IllegalArgumentException("delayWindows reads up to each task's last successful poll: until must be null");
+        }
         Map<String, TaskKey> keys = taskKeys(reads);
         java.util.function.BiFunction<TaskRead, TaskKey, Instant> end = (r, k) -> k.lastOkAt();
         List<List<DelayGroup>> groups = new ArrayList<>();
@@ -864,6 +867,7 @@ public class TrendQueries {
         String v = "CASE WHEN " + reports + " THEN " + (task ? TASK_DELAY : STEP_DELAY) + " END";
         String looked = v.replace("s.", "x.");
         for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
+            // the threshold is the statement's first parameter (low_at, in the select list), before the chunk's values
             List<Object> args = new ArrayList<>(List.of(threshold));
             // the row in force at since found once per series in a derived table (H2 evaluated it again for every row as a
             // condition of the join, four subqueries per row read: 345 ms against 230 for 1,000 tasks), then the series' rows

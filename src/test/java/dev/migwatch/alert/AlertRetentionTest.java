@@ -1,10 +1,13 @@
 package dev.migwatch.alert;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.MovableClock;
+import dev.migwatch.TestEnvironment;
 import dev.migwatch.storage.HistoryDatabase;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,16 +22,41 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * migwatch.retention.alerts: the alerts resolved, and the notifications made, before the retention go; an alert still
- * open stays whatever its age, and so does a notification its channel is still owed (QUEUED). At most one run an hour.
+ * open stays whatever its age, and so does a notification its channel is still owed (QUEUED). At most one run an hour,
+ * only on the node that leads the alerts; on H2 and PostgreSQL, in batches of 2,000 and of 3 (several per run).
  */
 class AlertRetentionTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
-    void deletesOnlyWhatEndedBeforeTheRetention() throws Exception {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        HistoryDatabase.migrate(ds);
+    void onH2() throws Exception {
+        for (int batch : new int[]{AlertRetention.BATCH, 3}) {
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+            HistoryDatabase.migrate(ds);
+            deletesOnlyWhatEndedBeforeTheRetention(ds, batch);
+        }
+    }
+
+    @Test
+    void onPostgresql() throws Exception {
+        String url = TestEnvironment.postgresUrl();
+        for (int batch : new int[]{AlertRetention.BATCH, 3}) {
+            String schema = "alertret" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+            try (HikariDataSource admin = HistoryDatabase.open(url, TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
+                exec(admin, "CREATE SCHEMA " + schema);
+                try (HikariDataSource pg = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                        TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
+                    HistoryDatabase.migrate(pg);
+                    deletesOnlyWhatEndedBeforeTheRetention(pg, batch);
+                } finally {
+                    exec(admin, "DROP SCHEMA " + schema + " CASCADE");
+                }
+            }
+        }
+    }
+
+    private static void deletesOnlyWhatEndedBeforeTheRetention(DataSource ds, int batch) throws Exception {
         AlertStore store = new AlertStore(ds);
         List<String> channels = List.of("ops", "chat");
 
@@ -59,10 +87,11 @@ class AlertRetentionTest {
         store.apply(List.of(move(owed, "owed", AlertState.RESOLVED, null, channels)), T0.plus(Duration.ofDays(1)));
 
         MovableClock clock = new MovableClock(T0.plus(Duration.ofDays(40)).minus(Duration.ofMinutes(30)));
-        AlertRetention retention = new AlertRetention(store, Duration.ofDays(30), clock);
-        long expected = count(ds, "SELECT COUNT(*) FROM alert_notification WHERE created_at < TIMESTAMP '2026-01-10 23:30:00' "
-                + "AND outcome <> 'QUEUED'") + 1; // and the alert "old"
-        assertEquals(expected, retention.run());
+        assertEquals(0, new AlertRetention(store, Duration.ofDays(30), clock, () -> false, batch).run(), "a node that does not lead");
+        assertEquals(4 + 2 * 40 + 2 + 4 + 2, count(ds, "SELECT COUNT(*) FROM alert_notification"), "nothing deleted");
+        AlertRetention retention = new AlertRetention(store, Duration.ofDays(30), clock, () -> true, batch);
+        // "old": its 4 notifications and itself; "late": day 0's and days 1..9's, 2 channels each
+        assertEquals(4 + 1 + 2 + 2 * 9, retention.run());
 
         assertEquals(List.of("late", "owed", "recent"), strings(ds, "SELECT rule FROM alert ORDER BY rule"),
                 "the old resolved alert goes; the open one, the one still owed a notification and the recent one stay");
@@ -93,21 +122,27 @@ class AlertRetentionTest {
     }
 
     /** Marks the alert's QUEUED notifications delivered. */
-    private static void delivered(AlertStore store, JdbcDataSource ds, long alert, Instant at) throws SQLException {
+    private static void delivered(AlertStore store, DataSource ds, long alert, Instant at) throws SQLException {
         for (String id : strings(ds, "SELECT id FROM alert_notification WHERE outcome = 'QUEUED' AND alert_ref = " + alert)) {
             store.delivered(Long.parseLong(id), 1, at);
         }
     }
 
-    private static long id(JdbcDataSource ds, String rule) throws SQLException {
+    private static void exec(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static long id(DataSource ds, String rule) throws SQLException {
         return Long.parseLong(strings(ds, "SELECT id FROM alert WHERE rule = '" + rule + "'").get(0));
     }
 
-    private static long count(JdbcDataSource ds, String sql) throws SQLException {
+    private static long count(DataSource ds, String sql) throws SQLException {
         return Long.parseLong(strings(ds, sql).get(0));
     }
 
-    private static List<String> strings(JdbcDataSource ds, String sql) throws SQLException {
+    private static List<String> strings(DataSource ds, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {

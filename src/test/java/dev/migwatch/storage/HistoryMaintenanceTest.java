@@ -231,7 +231,8 @@ class HistoryMaintenanceTest {
         HistoryStore store = new HistoryStore(ds, fixed(T0));
         writeHistory(store, r, 540, T0); // three hours
         // a step that finished at the start and never changed again
-        Retention retention = new Retention(Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(90), Duration.ofHours(2));
+        Retention retention = new Retention(Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(90), Duration.ofHours(2),
+                Duration.ofDays(365));
         Instant now = T0.plus(Duration.ofHours(3));
         Map<String, Long> before = counts();
         Instant oldestState = time("SELECT MIN(polled_at) FROM task_state");
