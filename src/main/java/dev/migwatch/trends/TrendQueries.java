@@ -765,12 +765,15 @@ public class TrendQueries {
         }
     }
 
-    /** Whether a task_state row s reports the task's delay (DTS sends -1: not reported). */
-    private static final String TASK_REPORTS = "s.delay_seconds >= 0";
-    private static final String TASK_DELAY = "s.delay_seconds";
-    /** Whether a step_state row s reports the step's delay: the step was in the answer, with a delay. */
-    private static final String STEP_REPORTS = "s.present = TRUE AND COALESCE(s.delay_seconds, s.delay_ms / 1000) >= 0";
-    private static final String STEP_DELAY = "COALESCE(s.delay_seconds, s.delay_ms / 1000)";
+    /** The delay of a task_state (task) or step_state row; DTS sends -1 for "not reported". */
+    private static String delay(boolean task, String row) {
+        return task ? row + ".delay_seconds" : "COALESCE(" + row + ".delay_seconds, " + row + ".delay_ms / 1000)";
+    }
+
+    /** Whether a task_state (task) or step_state row reports a delay: for a step, it was in the answer, with a delay. */
+    private static String reports(boolean task, String row) {
+        return (task ? "" : row + ".present = TRUE AND ") + delay(task, row) + " >= 0";
+    }
 
     /**
      * The figures of delaySamples(reads) each read's samples would give DelayStats.of, computed by the database: one row per
@@ -863,9 +866,9 @@ public class TrendQueries {
     private void delayGroups(ValuesTable w, List<TaskRead> reads, boolean task, long threshold, List<List<DelayGroup>> out) {
         String table = task ? "task_state" : "step_state";
         String ref = task ? "task_ref" : "step_ref";
-        String reports = task ? TASK_REPORTS : STEP_REPORTS;
-        String v = "CASE WHEN " + reports + " THEN " + (task ? TASK_DELAY : STEP_DELAY) + " END";
-        String looked = v.replace("s.", "x.");
+        String reports = reports(task, "s");
+        String value = "CASE WHEN " + reports + " THEN " + delay(task, "s") + " END";
+        String valueOfX = "CASE WHEN " + reports(task, "x") + " THEN " + delay(task, "x") + " END";
         for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
             // the threshold is the statement's first parameter (low_at, in the select list), before the chunk's values
             List<Object> args = new ArrayList<>(List.of(threshold));
@@ -873,22 +876,24 @@ public class TrendQueries {
             // condition of the join, four subqueries per row read: 345 ms against 230 for 1,000 tasks), then the series' rows
             // from there by their key
             String series = "(SELECT w.i, w.e, " + (task
-                    ? "w.ref AS r, CAST(NULL AS VARCHAR(600)) AS k, CAST(NULL AS INTEGER) AS o, "
-                    + windowStart("task_state", "b.task_ref = w.ref") + " AS f FROM " + chunk.sql(args)
-                    : "st.id AS r, st.step_key AS k, st.step_order AS o, " + windowStart("step_state", "b.step_ref = st.id")
-                    + " AS f FROM " + chunk.sql(args) + " JOIN step st ON st.task_ref = w.ref") + ") f";
-            String groups = "SELECT f.i, f.e, f.r, f.k, f.o, COUNT(" + v + ") AS n, MAX(" + v + ") AS mx, SUM(" + v + ") AS sm,"
+                    ? "w.ref AS series_ref, CAST(NULL AS VARCHAR(600)) AS step_key, CAST(NULL AS INTEGER) AS step_order, "
+                    + windowStart("task_state", "b.task_ref = w.ref") + " AS start_at FROM " + chunk.sql(args)
+                    : "st.id AS series_ref, st.step_key AS step_key, st.step_order AS step_order, "
+                    + windowStart("step_state", "b.step_ref = st.id") + " AS start_at FROM " + chunk.sql(args)
+                    + " JOIN step st ON st.task_ref = w.ref") + ") f";
+            String groups = "SELECT f.i, f.e, f.series_ref, f.step_key, f.step_order, COUNT(" + value + ") AS n, MAX(" + value
+                    + ") AS mx, SUM(" + value + ") AS sm,"
                     + " MIN(CASE WHEN " + reports + " THEN s.polled_at END) AS first_at, MAX(s.polled_at) AS last_at,"
                     + " MAX(CASE WHEN " + reports + " THEN s.polled_at END) AS newest_at,"
-                    + " MAX(CASE WHEN " + reports + " AND " + (task ? TASK_DELAY : STEP_DELAY) + " <= ? THEN s.polled_at END) AS low_at"
+                    + " MAX(CASE WHEN " + reports + " AND " + delay(task, "s") + " <= ? THEN s.polled_at END) AS low_at"
                     + " FROM " + series
-                    + " JOIN " + table + " s ON s." + ref + " = f.r AND s.polled_at >= f.f AND s.polled_at <= f.e"
-                    + " GROUP BY f.i, f.e, f.r, f.k, f.o";
-            String sql = "SELECT g.i, g.k, g.o, g.n, g.mx, g.sm, g.first_at, g.last_at, g.newest_at, g.low_at, g.e,"
-                    + " (SELECT " + looked + " FROM " + table + " x WHERE x." + ref + " = g.r AND x.polled_at = g.last_at),"
-                    + " (SELECT " + looked + " FROM " + table + " x WHERE x." + ref + " = g.r AND x.polled_at = g.newest_at),"
-                    + " (SELECT MIN(x.polled_at) FROM " + table + " x WHERE x." + ref + " = g.r AND x.polled_at > g.low_at"
-                    + " AND x.polled_at <= g.e AND " + reports.replace("s.", "x.") + ")"
+                    + " JOIN " + table + " s ON s." + ref + " = f.series_ref AND s.polled_at >= f.start_at AND s.polled_at <= f.e"
+                    + " GROUP BY f.i, f.e, f.series_ref, f.step_key, f.step_order";
+            String sql = "SELECT g.i, g.step_key, g.step_order, g.n, g.mx, g.sm, g.first_at, g.last_at, g.newest_at, g.low_at, g.e,"
+                    + " (SELECT " + valueOfX + " FROM " + table + " x WHERE x." + ref + " = g.series_ref AND x.polled_at = g.last_at),"
+                    + " (SELECT " + valueOfX + " FROM " + table + " x WHERE x." + ref + " = g.series_ref AND x.polled_at = g.newest_at),"
+                    + " (SELECT MIN(x.polled_at) FROM " + table + " x WHERE x." + ref + " = g.series_ref AND x.polled_at > g.low_at"
+                    + " AND x.polled_at <= g.e AND " + reports(task, "x") + ")"
                     + " FROM (" + groups + ") g";
             query(sql, args, rs -> {
                 int i = rs.getInt(1);
