@@ -1,5 +1,7 @@
 package dev.migwatch.alert;
 
+import dev.migwatch.storage.BatchDeletes;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -254,20 +256,11 @@ public class AlertStore {
     public long deleteEnded(Instant before, int batch, java.time.Clock clock, Instant deadline) {
         long deleted = 0;
         try (Connection c = dataSource.getConnection()) {
-            for (String sql : List.of("DELETE FROM alert_notification WHERE id IN (SELECT id FROM alert_notification "
-                            + "WHERE created_at < ? AND outcome <> 'QUEUED' FETCH FIRST " + batch + " ROWS ONLY)",
-                    "DELETE FROM alert WHERE id IN (SELECT a.id FROM alert a WHERE a.resolved_at < ? AND a.state = 'RESOLVED' "
-                            + "AND NOT EXISTS (SELECT 1 FROM alert_notification n WHERE n.alert_ref = a.id) FETCH FIRST " + batch
-                            + " ROWS ONLY)")) {
-                int n;
-                do {
-                    try (PreparedStatement ps = c.prepareStatement(sql)) {
-                        ps.setObject(1, utc(before));
-                        n = ps.executeUpdate();
-                    }
-                    deleted += n;
-                } while (n >= batch && clock.instant().isBefore(deadline));
-            }
+            deleted += BatchDeletes.untilDone(c, "DELETE FROM alert_notification WHERE id IN (SELECT id FROM alert_notification "
+                    + "WHERE created_at < ? AND outcome <> 'QUEUED' FETCH FIRST " + batch + " ROWS ONLY)", before, batch, clock, deadline);
+            deleted += BatchDeletes.untilDone(c, "DELETE FROM alert WHERE id IN (SELECT a.id FROM alert a WHERE a.resolved_at < ? "
+                    + "AND a.state = 'RESOLVED' AND NOT EXISTS (SELECT 1 FROM alert_notification n WHERE n.alert_ref = a.id) "
+                    + "FETCH FIRST " + batch + " ROWS ONLY)", before, batch, clock, deadline);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot delete the alerts past their retention: " + e.getMessage(), e);
         }

@@ -1,8 +1,7 @@
 package dev.migwatch.alert;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.MovableClock;
-import dev.migwatch.TestEnvironment;
+import dev.migwatch.PostgresSchema;
 import dev.migwatch.storage.HistoryDatabase;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -40,18 +39,10 @@ class AlertRetentionTest {
 
     @Test
     void onPostgresql() throws Exception {
-        String url = TestEnvironment.postgresUrl();
         for (int batch : new int[]{AlertRetention.BATCH, 3}) {
-            String schema = "alertret" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-            try (HikariDataSource admin = HistoryDatabase.open(url, TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
-                exec(admin, "CREATE SCHEMA " + schema);
-                try (HikariDataSource pg = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                        TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
-                    HistoryDatabase.migrate(pg);
-                    deletesOnlyWhatEndedBeforeTheRetention(pg, batch);
-                } finally {
-                    exec(admin, "DROP SCHEMA " + schema + " CASCADE");
-                }
+            try (PostgresSchema pg = PostgresSchema.create("alertret")) {
+                HistoryDatabase.migrate(pg.db());
+                deletesOnlyWhatEndedBeforeTheRetention(pg.db(), batch);
             }
         }
     }
@@ -128,11 +119,6 @@ class AlertRetentionTest {
         }
     }
 
-    private static void exec(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
 
     private static long id(DataSource ds, String rule) throws SQLException {
         return Long.parseLong(strings(ds, "SELECT id FROM alert WHERE rule = '" + rule + "'").get(0));

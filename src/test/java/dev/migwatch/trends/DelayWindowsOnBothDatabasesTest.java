@@ -2,7 +2,7 @@ package dev.migwatch.trends;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.MovableClock;
-import dev.migwatch.TestEnvironment;
+import dev.migwatch.PostgresSchema;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.StepSample;
@@ -52,33 +52,26 @@ class DelayWindowsOnBothDatabasesTest {
 
     @Test
     void theDatabasesFiguresAreDelayStatsOfTheSamples() throws Exception {
-        String url = TestEnvironment.postgresUrl();
-        String schema = "delay" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("delay").toAbsolutePath(), null, null);
-             HikariDataSource admin = HistoryDatabase.open(url, TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
-            exec(admin, "CREATE SCHEMA " + schema);
-            try (HikariDataSource pg = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                    TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
-                long seed = Long.getLong("delay.seed", 20260301L);
-                Map<String, Map<String, Integer>> orders = new HashMap<>();
-                List<TaskSnapshot> history = history(new Random(seed), orders);
-                write(h2, history);
-                write(pg, history);
-                Coverage coverage = new Coverage();
-                for (DataSource db : List.of(h2, pg)) {
-                    // a small chunk size too: the reads split over several statements
-                    for (TrendQueries q : List.of(new TrendQueries(db), new TrendQueries(db, 7 * 40))) {
-                        compare(q, orders, new Random(seed), coverage, "seed " + seed + " on " + db);
-                    }
+             PostgresSchema schema = PostgresSchema.create("delay")) {
+            HikariDataSource pg = schema.db();
+            long seed = Long.getLong("delay.seed", 20260301L);
+            Map<String, Map<String, Integer>> orders = new HashMap<>();
+            List<TaskSnapshot> history = history(new Random(seed), orders);
+            write(h2, history);
+            write(pg, history);
+            Coverage coverage = new Coverage();
+            for (DataSource db : List.of(h2, pg)) {
+                // a small chunk size too: the reads split over several statements
+                for (TrendQueries q : List.of(new TrendQueries(db), new TrendQueries(db, 7 * 40))) {
+                    compare(q, orders, new Random(seed), coverage, "seed " + seed + " on " + db);
                 }
-                System.out.println("delay windows coverage: " + coverage);
-                // the histories reach every branch of the figures, else a difference there would go unseen
-                assertTrue(coverage.taskLevel > 0 && coverage.stepLevel > 0 && coverage.stepTies > 0 && coverage.carried > 0
-                        && coverage.notCarried > 0 && coverage.aboveAll > 0 && coverage.abovePart > 0 && coverage.notAbove > 0
-                        && coverage.empty > 0 && coverage.clamped > 0, coverage.toString());
-            } finally {
-                exec(admin, "DROP SCHEMA " + schema + " CASCADE");
             }
+            System.out.println("delay windows coverage: " + coverage);
+            // the histories reach every branch of the figures, else a difference there would go unseen
+            assertTrue(coverage.taskLevel > 0 && coverage.stepLevel > 0 && coverage.stepTies > 0 && coverage.carried > 0
+                    && coverage.notCarried > 0 && coverage.aboveAll > 0 && coverage.abovePart > 0 && coverage.notAbove > 0
+                    && coverage.empty > 0 && coverage.clamped > 0, coverage.toString());
         }
     }
 
@@ -260,9 +253,4 @@ class DelayWindowsOnBothDatabasesTest {
         }
     }
 
-    private static void exec(DataSource db, String sql) throws SQLException {
-        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
 }

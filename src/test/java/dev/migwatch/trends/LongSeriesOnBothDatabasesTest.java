@@ -2,7 +2,7 @@ package dev.migwatch.trends;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.MovableClock;
-import dev.migwatch.TestEnvironment;
+import dev.migwatch.PostgresSchema;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.ComponentSample;
 import dev.migwatch.history.NormalizedStatus;
@@ -71,42 +71,35 @@ class LongSeriesOnBothDatabasesTest {
 
     @Test
     void hourlyPointsAreTheAveragesOfTheirPollsAndBothDatabasesAgree() throws Exception {
-        String url = TestEnvironment.postgresUrl();
-        String schema = "long" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("long").toAbsolutePath(), null, null);
-             HikariDataSource admin = HistoryDatabase.open(url, TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
-            exec(admin, "CREATE SCHEMA " + schema);
-            try (HikariDataSource pg = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                    TestEnvironment.postgresUser(), TestEnvironment.postgresPassword())) {
-                write(h2);
-                write(pg);
-                TrendQueries onH2 = new TrendQueries(h2);
-                TrendQueries onPg = new TrendQueries(pg);
+             PostgresSchema schema = PostgresSchema.create("long")) {
+            HikariDataSource pg = schema.db();
+            write(h2);
+            write(pg);
+            TrendQueries onH2 = new TrendQueries(h2);
+            TrendQueries onPg = new TrendQueries(pg);
 
-                for (TrendQueries q : List.of(onH2, onPg)) {
-                    hourlyPointsAreAverages(q);
-                }
-
-                List<Instant[]> ranges = List.of(new Instant[]{null, null}, new Instant[]{END.minus(Duration.ofDays(1)), null},
-                        new Instant[]{END.minus(Duration.ofDays(7)), null},
-                        new Instant[]{T0.plus(Duration.ofDays(2)).plusSeconds(1234), T0.plus(Duration.ofDays(27)).plusSeconds(99)});
-                for (Metric m : Metric.values()) {
-                    for (Instant[] r : ranges) {
-                        Map<String, List<Series.Point>> a = lines(onH2.series("s", "t1", m, null, r[0], r[1]));
-                        assertFalse(a.isEmpty(), m + " " + java.util.Arrays.toString(r));
-                        assertEquals(a, lines(onPg.series("s", "t1", m, null, r[0], r[1])), m + " " + java.util.Arrays.toString(r));
-                    }
-                }
-
-                readsTheHourlyRowsFromTheIndexAlone(pg);
-                findsTheRowInForceOnce(pg);
-                readsTheHourlyRowsFromTheIndexOnH2(h2);
-                readsTheTaskRowsFromTheirRangeOnH2(h2);
-                looksUpEachStepsRowNowByItsKeyOnH2(h2);
-                maintenanceReadsEachEntitysHourByItsKey(pg);
-            } finally {
-                exec(admin, "DROP SCHEMA " + schema + " CASCADE");
+            for (TrendQueries q : List.of(onH2, onPg)) {
+                hourlyPointsAreAverages(q);
             }
+
+            List<Instant[]> ranges = List.of(new Instant[]{null, null}, new Instant[]{END.minus(Duration.ofDays(1)), null},
+                    new Instant[]{END.minus(Duration.ofDays(7)), null},
+                    new Instant[]{T0.plus(Duration.ofDays(2)).plusSeconds(1234), T0.plus(Duration.ofDays(27)).plusSeconds(99)});
+            for (Metric m : Metric.values()) {
+                for (Instant[] r : ranges) {
+                    Map<String, List<Series.Point>> a = lines(onH2.series("s", "t1", m, null, r[0], r[1]));
+                    assertFalse(a.isEmpty(), m + " " + java.util.Arrays.toString(r));
+                    assertEquals(a, lines(onPg.series("s", "t1", m, null, r[0], r[1])), m + " " + java.util.Arrays.toString(r));
+                }
+            }
+
+            readsTheHourlyRowsFromTheIndexAlone(pg);
+            findsTheRowInForceOnce(pg);
+            readsTheHourlyRowsFromTheIndexOnH2(h2);
+            readsTheTaskRowsFromTheirRangeOnH2(h2);
+            looksUpEachStepsRowNowByItsKeyOnH2(h2);
+            maintenanceReadsEachEntitysHourByItsKey(pg);
         }
     }
 
