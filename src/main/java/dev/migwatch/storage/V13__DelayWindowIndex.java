@@ -1,0 +1,65 @@
+package dev.migwatch.storage;
+
+import org.flywaydb.core.api.migration.BaseJavaMigration;
+import org.flywaydb.core.api.migration.Context;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * Schema version 13, PostgreSQL only: the task list's delay window is read from task_state's primary key alone (issue #8).
+ * <p>
+ * The list aggregates each task's delay over its last 30 minutes (TrendQueries.delayWindows): with 1,000 tasks polled every
+ * 30 s, 61,000 state rows. Their key entries are 60 consecutive entries a task, but the rows themselves lie one a table page
+ * (the tasks' polls interleave), so the statement read 64,000 table pages for them (EXPLAIN (ANALYZE, BUFFERS); 57 of its
+ * 91 ms). The primary key now carries delay_seconds as an INCLUDE column: the window, its newest values and "above the
+ * threshold since" are index-only scans (3,300 pages). The key is rebuilt, not doubled by a second index: an entry grows
+ * by 8 bytes, one entry a task_state row.
+ * <p>
+ * An index-only scan still reads the table page of a row that VACUUM has not yet marked all-visible, and the window is
+ * exactly the newest rows. Autovacuum visits an insert-mostly table after a fifth of its size was added (for a table of a
+ * month, the last six days); here after 2,000 inserted rows, about a minute of 1,000 tasks in incremental sync, so at
+ * most the window's last minutes are read from the table. Such a VACUUM reads only the pages written since the last one.
+ * <p>
+ * H2 keeps its key: it reads a row through the key and then the table, and a covering index (one more entry a row) took
+ * its list of 1,000 tasks from 262 to 186-228 ms only (README, "Measurements").
+ * <p>
+ * Rebuilding the key locks task_state for about a second per million rows (PostgreSQL 15 here): the other nodes' writes wait
+ * for it during the upgrade.
+ */
+public class V13__DelayWindowIndex extends BaseJavaMigration {
+    /** The rows inserted after which autovacuum visits task_state (PostgreSQL 13 and later). */
+    static final int VACUUM_INSERT_THRESHOLD = 2000;
+
+    @Override
+    public void migrate(Context context) throws Exception {
+        Connection c = context.getConnection();
+        if (!c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
+            return;
+        }
+        try (Statement st = c.createStatement()) {
+            String key = primaryKey(c);
+            st.execute("ALTER TABLE task_state DROP CONSTRAINT " + key + ", ADD CONSTRAINT " + key
+                    + " PRIMARY KEY (task_ref, polled_at) INCLUDE (delay_seconds)");
+            if (c.getMetaData().getDatabaseMajorVersion() >= 13) {
+                st.execute("ALTER TABLE task_state SET (autovacuum_vacuum_insert_threshold = " + VACUUM_INSERT_THRESHOLD
+                        + ", autovacuum_vacuum_insert_scale_factor = 0)");
+            }
+        }
+    }
+
+    /** task_state's primary key constraint in the current schema (task_state_pkey when PostgreSQL named it). */
+    private static String primaryKey(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT quote_ident(conname) FROM pg_constraint WHERE contype = 'p'"
+                     + " AND conrelid = to_regclass(quote_ident(current_schema()) || '.task_state')")) {
+            if (!rs.next()) {
+                throw new SQLException("task_state has no primary key in schema " + c.getSchema());
+            }
+            return rs.getString(1);
+        }
+    }
+}
