@@ -1,6 +1,6 @@
 package dev.migwatch.storage;
 
-import dev.migwatch.TestEnvironment;
+import dev.migwatch.PostgresSchema;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.history.NormalizedStatus;
@@ -170,25 +170,13 @@ class HistoryMaintenanceTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2})
     void rollupsReadBackWithCarryForwardOnPostgresql(long seed) throws Exception {
-        String url = TestEnvironment.postgresUrl();
-        String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String user = TestEnvironment.postgresUser();
-        String password = TestEnvironment.postgresPassword();
         HikariDataSource h2 = ds;
-        try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
-            try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
-                st.execute("CREATE SCHEMA " + schema);
-            }
-            try (HikariDataSource pg = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password)) {
-                HistoryDatabase.migrate(pg);
-                ds = pg;
-                rollupsReadBackWithCarryForwardEqualTheAggregatesOfTheSamplesAtEveryPoll(seed);
-            } finally {
-                ds = h2;
-                try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
-                    st.execute("DROP SCHEMA " + schema + " CASCADE");
-                }
-            }
+        try (PostgresSchema schema = PostgresSchema.create("t")) {
+            HistoryDatabase.migrate(schema.db());
+            ds = schema.db();
+            rollupsReadBackWithCarryForwardEqualTheAggregatesOfTheSamplesAtEveryPoll(seed);
+        } finally {
+            ds = h2;
         }
     }
 

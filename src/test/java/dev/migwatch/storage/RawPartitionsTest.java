@@ -1,6 +1,6 @@
 package dev.migwatch.storage;
 
-import dev.migwatch.TestEnvironment;
+import dev.migwatch.PostgresSchema;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.MovableClock;
 import dev.migwatch.history.ApiCall;
@@ -38,34 +38,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RawPartitionsTest {
     private static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
-    private HikariDataSource admin;
+    private PostgresSchema schema;
     private HikariDataSource db;
-    private String schema;
     /** Every raw answer written, by poll time: what a read must give back while it is within retention. */
     private final Map<Instant, String> written = new TreeMap<>();
     private final MovableClock clock = new MovableClock(Instant.now());
 
     @BeforeEach
     void open() throws SQLException {
-        String url = TestEnvironment.postgresUrl();
-        String user = TestEnvironment.postgresUser();
-        String password = TestEnvironment.postgresPassword();
-        schema = "p" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        admin = HistoryDatabase.open(url, user, password);
-        try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        db = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password);
+        schema = PostgresSchema.create("p");
+        db = schema.db();
     }
 
     @AfterEach
     void close() throws SQLException {
-        if (db != null) {
-            db.close();
-            try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
-                st.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
-            admin.close();
+        if (schema != null) {
+            schema.close();
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.migwatch.storage;
 
-import dev.migwatch.TestEnvironment;
+import dev.migwatch.PostgresSchema;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.MovableClock;
@@ -83,18 +83,8 @@ class UpgradeFromV6Test {
 
     @Test
     void upgradesAPostgresqlDatabaseOfSchema6() throws Exception {
-        String url = TestEnvironment.postgresUrl();
-        String user = TestEnvironment.postgresUser();
-        String password = TestEnvironment.postgresPassword();
-        String schema = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (HikariDataSource admin = HistoryDatabase.open(url, user, password)) {
-            exec(admin, "CREATE SCHEMA " + schema);
-            try (HikariDataSource db = HistoryDatabase.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user,
-                    password)) {
-                upgradeAndCompare(db, true);
-            } finally {
-                exec(admin, "DROP SCHEMA " + schema + " CASCADE");
-            }
+        try (PostgresSchema schema = PostgresSchema.create("u")) {
+            upgradeAndCompare(schema.db(), true);
         }
     }
 
