@@ -17,18 +17,22 @@ import java.util.Locale;
  * (the tasks' polls interleave), so the statement read 64,000 table pages for them (EXPLAIN (ANALYZE, BUFFERS); 57 of its
  * 91 ms). The primary key now carries delay_seconds as an INCLUDE column: the window, its newest values and "above the
  * threshold since" are index-only scans (3,300 pages). The key is rebuilt, not doubled by a second index: an entry grows
- * by 8 bytes, one entry a task_state row.
+ * by 8 bytes, one entry a task_state row. (3,300 pages are the window's rows for 1,000 tasks; with the search of each
+ * window's start and the lookups after it, the statement reads 17,900.)
  * <p>
  * An index-only scan still reads the table page of a row that VACUUM has not yet marked all-visible, and the window is
  * exactly the newest rows. Autovacuum visits an insert-mostly table after a fifth of its size was added (for a table of a
- * month, the last six days); here after 2,000 inserted rows, about a minute of 1,000 tasks in incremental sync, so at
- * most the window's last minutes are read from the table. Such a VACUUM reads only the pages written since the last one.
+ * month, the last six days); here, on PostgreSQL 13 and later, after 2,000 inserted rows, about a minute of 1,000 tasks in
+ * incremental sync (a task_state row is written when a value changed), so at most the window's last minutes are read
+ * from the table. Such a VACUUM reads only the table pages written since the last one; after retention has deleted rows,
+ * the next one also reads the indexes. On PostgreSQL 11 and 12 the option does not exist and is not set (nor later, should
+ * such a database be upgraded: then set it by hand, see the README).
  * <p>
  * H2 keeps its key: it reads a row through the key and then the table, and a covering index (one more entry a row) took
  * its list of 1,000 tasks from 262 to 186-228 ms only (README, "Measurements").
  * <p>
- * Rebuilding the key locks task_state meanwhile (5 million rows: 3.6 s on PostgreSQL 15 here): the other nodes' writes wait
- * for it during the upgrade.
+ * Rebuilding the key locks task_state meanwhile (5 million rows: 3.6 s on PostgreSQL 15 here): the other nodes' reads and
+ * writes of it wait, and the upgrade itself waits for any transaction that holds the table (a pg_dump, say).
  */
 public class V13__DelayWindowIndex extends BaseJavaMigration {
     /** The rows inserted after which autovacuum visits task_state (PostgreSQL 13 and later). */
@@ -51,11 +55,12 @@ public class V13__DelayWindowIndex extends BaseJavaMigration {
         }
     }
 
-    /** task_state's primary key constraint in the current schema (task_state_pkey when PostgreSQL named it). */
+    /** task_state's primary key constraint (task_state_pkey when PostgreSQL named it). */
     private static String primaryKey(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
+             // the table as ALTER TABLE task_state finds it (search_path)
              ResultSet rs = st.executeQuery("SELECT quote_ident(conname) FROM pg_constraint WHERE contype = 'p'"
-                     + " AND conrelid = to_regclass(quote_ident(current_schema()) || '.task_state')")) {
+                     + " AND conrelid = 'task_state'::regclass")) {
             if (!rs.next()) {
                 throw new SQLException("task_state has no primary key in schema " + c.getSchema());
             }
