@@ -37,6 +37,18 @@ import java.util.Locale;
 public class V13__DelayWindowIndex extends BaseJavaMigration {
     /** The rows inserted after which autovacuum visits task_state (PostgreSQL 13 and later). */
     static final int VACUUM_INSERT_THRESHOLD = 2000;
+    /** How long the upgrade waits for the lock on task_state. */
+    static final int LOCK_TIMEOUT_SECONDS = 60;
+
+    private final int lockTimeoutSeconds;
+
+    public V13__DelayWindowIndex() {
+        this(LOCK_TIMEOUT_SECONDS);
+    }
+
+    V13__DelayWindowIndex(int lockTimeoutSeconds) {
+        this.lockTimeoutSeconds = lockTimeoutSeconds;
+    }
 
     @Override
     public void migrate(Context context) throws Exception {
@@ -46,8 +58,20 @@ public class V13__DelayWindowIndex extends BaseJavaMigration {
         }
         try (Statement st = c.createStatement()) {
             String key = primaryKey(c);
-            st.execute("ALTER TABLE task_state DROP CONSTRAINT " + key + ", ADD CONSTRAINT " + key
-                    + " PRIMARY KEY (task_ref, polled_at) INCLUDE (delay_seconds)");
+            // readers and writers queue behind a waiting ALTER TABLE: rather than stall them all behind a long transaction,
+            // give up and say so (the migration's transaction rolls back; the next start tries again)
+            st.execute("SET LOCAL lock_timeout = '" + lockTimeoutSeconds + "s'");
+            try {
+                st.execute("ALTER TABLE task_state DROP CONSTRAINT " + key + ", ADD CONSTRAINT " + key
+                        + " PRIMARY KEY (task_ref, polled_at) INCLUDE (delay_seconds)");
+            } catch (SQLException e) {
+                if (!"55P03".equals(e.getSQLState())) {
+                    throw e;
+                }
+                throw new SQLException("schema version 13 could not lock table task_state within " + lockTimeoutSeconds
+                        + " s to rebuild its primary key: another transaction holds it (a pg_dump, a session left open). "
+                        + "Let it end, then start migwatch again (" + e.getMessage() + ")", e.getSQLState());
+            }
             if (c.getMetaData().getDatabaseMajorVersion() >= 13) {
                 st.execute("ALTER TABLE task_state SET (autovacuum_vacuum_insert_threshold = " + VACUUM_INSERT_THRESHOLD
                         + ", autovacuum_vacuum_insert_scale_factor = 0)");
