@@ -272,6 +272,9 @@ public class MigwatchConfiguration implements CamelConfiguration {
 
     /** Holds the start of the routes until the schema migration has finished; a failed one stops the start. */
     static final class SchemaReady extends LifecycleStrategySupport {
+        /** PostgreSQL's lock_not_available: a lock timeout. */
+        private static final String LOCK_NOT_AVAILABLE = "55P03";
+
         private final String url;
         private final HikariDataSource dataSource;
         private final FutureTask<Integer> migration;
@@ -280,6 +283,15 @@ public class MigwatchConfiguration implements CamelConfiguration {
             this.url = url;
             this.dataSource = dataSource;
             this.migration = migration;
+        }
+
+        private static boolean lockNotAvailable(Throwable t) {
+            for (; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof java.sql.SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
@@ -293,9 +305,10 @@ public class MigwatchConfiguration implements CamelConfiguration {
                 throw new IllegalStateException("interrupted while the history database's schema was being brought up to date", e);
             } catch (ExecutionException e) {
                 dataSource.close();
+                // a table another transaction holds (V13's lock timeout) is not a matter of rights: the message says what to do
                 throw new ConfigException("Cannot create or update migwatch's tables in migwatch.db.url = " + url + ": "
-                        + MigwatchSettings.rootMessage(e.getCause())
-                        + "\n  The user needs the right to create tables; a schema changed by hand must be restored.");
+                        + MigwatchSettings.rootMessage(e.getCause()) + (lockNotAvailable(e) ? ""
+                        : "\n  The user needs the right to create tables; a schema changed by hand must be restored."));
             }
             // the URL as opened: with what migwatch added to an H2 URL that did not say otherwise (HistoryDatabase.open)
             LOG.info("History database {} ({} schema migrations applied now)", dataSource.getJdbcUrl(), applied);

@@ -256,11 +256,10 @@ public class AlertStore {
     public long deleteEnded(Instant before, int batch, java.time.Clock clock, Instant deadline) {
         long deleted = 0;
         try (Connection c = dataSource.getConnection()) {
-            deleted += BatchDeletes.untilDone(c, "DELETE FROM alert_notification WHERE id IN (SELECT id FROM alert_notification "
-                    + "WHERE created_at < ? AND outcome <> 'QUEUED' FETCH FIRST " + batch + " ROWS ONLY)", before, batch, clock, deadline);
-            deleted += BatchDeletes.untilDone(c, "DELETE FROM alert WHERE id IN (SELECT a.id FROM alert a WHERE a.resolved_at < ? "
-                    + "AND a.state = 'RESOLVED' AND NOT EXISTS (SELECT 1 FROM alert_notification n WHERE n.alert_ref = a.id) "
-                    + "FETCH FIRST " + batch + " ROWS ONLY)", before, batch, clock, deadline);
+            deleted += BatchDeletes.untilDone(c, "alert_notification", "x.created_at < ? AND x.outcome <> 'QUEUED'", before, batch,
+                    clock, deadline);
+            deleted += BatchDeletes.untilDone(c, "alert", "x.resolved_at < ? AND x.state = 'RESOLVED' AND NOT EXISTS "
+                    + "(SELECT 1 FROM alert_notification n WHERE n.alert_ref = x.id)", before, batch, clock, deadline);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot delete the alerts past their retention: " + e.getMessage(), e);
         }

@@ -101,8 +101,7 @@ public class HistoryMaintenance {
                     }
                     lastStatePrune = clock.instant().isBefore(deadline) ? now : null;
                 }
-                deleted += batches(c, "DELETE FROM task_error WHERE id IN (SELECT id FROM task_error WHERE last_seen < ? "
-                        + "FETCH FIRST " + BATCH + " ROWS ONLY)", samplesBefore, deadline);
+                deleted += BatchDeletes.untilDone(c, "task_error", "x.last_seen < ?", samplesBefore, BATCH, clock, deadline);
                 Instant pollsBefore = covered == null ? now.minus(retention.polls()) : min(now.minus(retention.polls()), covered);
                 // through the time index an hour at a time; poll_call rows go with their poll (ON DELETE CASCADE)
                 deleted += slices(c, "poll", "polled_at", "DELETE FROM poll WHERE polled_at >= ? AND polled_at < ?", pollsBefore,
@@ -282,11 +281,6 @@ public class HistoryMaintenance {
             c.commit();
         }
         return total;
-    }
-
-    /** Runs a DELETE of at most BATCH rows, each in its own transaction, until fewer are left or time is up; every ? is "before". */
-    private long batches(Connection c, String sql, Instant before, Instant deadline) throws SQLException {
-        return BatchDeletes.untilDone(c, sql, before, BATCH, clock, deadline);
     }
 
     /**

@@ -712,25 +712,7 @@ public class TrendQueries {
         Map<String, TaskKey> keys = taskKeys(reads);
         java.util.function.BiFunction<TaskRead, TaskKey, Instant> end =
                 (r, k) -> r.until() != null && r.until().isBefore(k.lastOkAt()) ? r.until() : k.lastOkAt();
-        List<List<DelaySample>> rows = new ArrayList<>();
-        ValuesTable all = window(reads, keys, end, () -> rows.add(new ArrayList<>()));
-        delayRows(all, reads, true, rows);
-        // the task's own delay when it has one (what the provider calls "the" delay): the steps' are then not read
-        List<TaskRead> noTaskDelay = new ArrayList<>();
-        List<Integer> at = new ArrayList<>();
-        for (int i = 0; i < reads.size(); i++) {
-            if (rows.get(i).stream().noneMatch(d -> d.delaySeconds() != null)) {
-                noTaskDelay.add(reads.get(i));
-                at.add(i);
-            }
-        }
-        if (!noTaskDelay.isEmpty()) {
-            List<List<DelaySample>> stepRows = new ArrayList<>();
-            delayRows(window(noTaskDelay, keys, end, () -> stepRows.add(new ArrayList<>())), noTaskDelay, false, stepRows);
-            for (int j = 0; j < at.size(); j++) {
-                rows.set(at.get(j), stepRows.get(j));
-            }
-        }
+        List<List<DelaySample>> rows = taskElseSteps(reads, keys, end, this::delayRows, d -> d.delaySeconds() != null);
         List<List<DelaySample>> out = new ArrayList<>();
         for (int i = 0; i < reads.size(); i++) {
             TaskRead r = reads.get(i);
@@ -786,24 +768,8 @@ public class TrendQueries {
         }
         Map<String, TaskKey> keys = taskKeys(reads);
         java.util.function.BiFunction<TaskRead, TaskKey, Instant> end = (r, k) -> k.lastOkAt();
-        List<List<DelayGroup>> groups = new ArrayList<>();
-        delayGroups(window(reads, keys, end, () -> groups.add(new ArrayList<>())), reads, true, threshold, groups);
-        List<TaskRead> noTaskDelay = new ArrayList<>();
-        List<Integer> at = new ArrayList<>();
-        for (int i = 0; i < reads.size(); i++) {
-            if (groups.get(i).stream().noneMatch(g -> g.count() > 0)) {
-                noTaskDelay.add(reads.get(i));
-                at.add(i);
-            }
-        }
-        if (!noTaskDelay.isEmpty()) {
-            List<List<DelayGroup>> stepGroups = new ArrayList<>();
-            delayGroups(window(noTaskDelay, keys, end, () -> stepGroups.add(new ArrayList<>())), noTaskDelay, false, threshold,
-                    stepGroups);
-            for (int j = 0; j < at.size(); j++) {
-                groups.set(at.get(j), stepGroups.get(j));
-            }
-        }
+        List<List<DelayGroup>> groups = taskElseSteps(reads, keys, end,
+                (w, batch, task, into) -> delayGroups(w, batch, task, threshold, into), g -> g.count() > 0);
         List<DelayWindow> out = new ArrayList<>();
         for (List<DelayGroup> g : groups) {
             DelayWindow best = null;
@@ -820,6 +786,38 @@ public class TrendQueries {
                 }
             }
             out.add(best != null ? best : new DelayWindow(null, null, null, null, null, null, 0, null));
+        }
+        return out;
+    }
+
+    /** Reads one kind of delay series (the task's own: task, else its steps') for a batch of reads, each read's into out. */
+    private interface DelayReads<T> {
+        void read(ValuesTable w, List<TaskRead> reads, boolean task, List<List<T>> out);
+    }
+
+    /**
+     * Each read's task delay when it has one with a value (what the provider calls "the" delay), else its steps': the
+     * steps are read only for the reads whose task has none. In the order of the reads.
+     */
+    private static <T> List<List<T>> taskElseSteps(List<TaskRead> reads, Map<String, TaskKey> keys,
+                                                   java.util.function.BiFunction<TaskRead, TaskKey, Instant> end,
+                                                   DelayReads<T> series, java.util.function.Predicate<T> hasValue) {
+        List<List<T>> out = new ArrayList<>();
+        series.read(window(reads, keys, end, () -> out.add(new ArrayList<>())), reads, true, out);
+        List<TaskRead> noTaskDelay = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < reads.size(); i++) {
+            if (out.get(i).stream().noneMatch(hasValue)) {
+                noTaskDelay.add(reads.get(i));
+                at.add(i);
+            }
+        }
+        if (!noTaskDelay.isEmpty()) {
+            List<List<T>> steps = new ArrayList<>();
+            series.read(window(noTaskDelay, keys, end, () -> steps.add(new ArrayList<>())), noTaskDelay, false, steps);
+            for (int j = 0; j < at.size(); j++) {
+                out.set(at.get(j), steps.get(j));
+            }
         }
         return out;
     }
@@ -871,17 +869,15 @@ public class TrendQueries {
         String valueOfX = "CASE WHEN " + reports(task, "x") + " THEN " + delay(task, "x") + " END";
         boolean lateral = byKey();
         for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
-            // the threshold (low_at) is the statement's first parameter, before the chunk's values, where it stands in the
-            // select list; in the LATERAL form it comes after them
-            List<Object> args = new ArrayList<>(lateral ? List.of() : List.of(threshold));
+            List<Object> seriesArgs = new ArrayList<>();
             // the row in force at since found once per series in a derived table (H2 evaluated it again for every row as a
             // condition of the join, four subqueries per row read: 345 ms against 230 for 1,000 tasks), then the series' rows
             // from there by their key
             String series = "(SELECT w.i, w.e, " + (task
                     ? "w.ref AS series_ref, CAST(NULL AS VARCHAR(600)) AS step_key, CAST(NULL AS INTEGER) AS step_order, "
-                    + windowStart("task_state", "b.task_ref = w.ref") + " AS start_at FROM " + chunk.sql(args)
+                    + windowStart("task_state", "b.task_ref = w.ref") + " AS start_at FROM " + chunk.sql(seriesArgs)
                     : "st.id AS series_ref, st.step_key AS step_key, st.step_order AS step_order, "
-                    + windowStart("step_state", "b.step_ref = st.id") + " AS start_at FROM " + chunk.sql(args)
+                    + windowStart("step_state", "b.step_ref = st.id") + " AS start_at FROM " + chunk.sql(seriesArgs)
                     + " JOIN step st ON st.task_ref = w.ref") + ") f";
             String aggregates = "COUNT(" + value + ") AS n, MAX(" + value + ") AS mx, SUM(" + value + ") AS sm,"
                     + " MIN(CASE WHEN " + reports + " THEN s.polled_at END) AS first_at, MAX(s.polled_at) AS last_at,"
@@ -896,6 +892,13 @@ public class TrendQueries {
                     + " s WHERE " + seriesRows + ") a ON a.last_at IS NOT NULL"
                     : "SELECT f.i, f.e, f.series_ref, f.step_key, f.step_order, " + aggregates + " FROM " + series + " JOIN "
                     + table + " s ON " + seriesRows + " GROUP BY f.i, f.e, f.series_ref, f.step_key, f.step_order";
+            // the parameters in the order of the text: the threshold (low_at, in the aggregates) comes before the series'
+            // values in the GROUP BY form's select list, after them in the LATERAL form
+            List<Object> args = new ArrayList<>();
+            if (!lateral) {
+                args.add(threshold);
+            }
+            args.addAll(seriesArgs);
             if (lateral) {
                 args.add(threshold);
             }

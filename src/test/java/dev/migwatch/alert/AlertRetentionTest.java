@@ -99,6 +99,48 @@ class AlertRetentionTest {
         assertEquals(2, retention.run(), "day 10's repeat, on both channels");
     }
 
+    /**
+     * A run that used up its time budget (20 s) leaves the rest to the next run, a minute later, not an hour: here the clock
+     * moves 8 s at every look, so the first run deletes the notifications and runs out before the alert.
+     */
+    @Test
+    void aRunOutOfTimeGoesOnAtTheNextRun() throws Exception {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        HistoryDatabase.migrate(ds);
+        AlertStore store = new AlertStore(ds);
+        store.apply(List.of(open("old")), T0);
+        long old = id(ds, "old");
+        delivered(store, ds, old, T0);
+        store.apply(List.of(move(old, "old", AlertState.RESOLVED, NotificationKind.RESOLVED, List.of("ops", "chat"))), T0);
+        delivered(store, ds, old, T0);
+
+        Instant[] now = {T0.plus(Duration.ofDays(40))};
+        java.time.Clock stepping = new java.time.Clock() {
+            @Override
+            public Instant instant() {
+                Instant t = now[0];
+                now[0] = t.plusSeconds(8);
+                return t;
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        AlertRetention retention = new AlertRetention(store, Duration.ofDays(30), stepping, () -> true, 3);
+        assertEquals(4, retention.run(), "the four notifications, in two batches; then the budget is gone");
+        assertEquals(List.of("old"), strings(ds, "SELECT rule FROM alert"));
+        assertEquals(1, retention.run(), "the alert, at the next run");
+        assertEquals(List.of(), strings(ds, "SELECT rule FROM alert"));
+    }
+
     private static Transition open(String rule) {
         return new Transition(null, rule, AlertCondition.FAILED, "s", "t-" + rule, AlertState.FIRING, T0, true,
                 NotificationKind.FIRING, List.of("ops", "chat"), reading());
