@@ -30,10 +30,7 @@ class AlertRetentionTest {
     @Test
     void onH2() throws Exception {
         for (int batch : new int[]{AlertRetention.BATCH, 3}) {
-            JdbcDataSource ds = new JdbcDataSource();
-            ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-            HistoryDatabase.migrate(ds);
-            deletesOnlyWhatEndedBeforeTheRetention(ds, batch);
+            deletesOnlyWhatEndedBeforeTheRetention(migratedH2(), batch);
         }
     }
 
@@ -105,9 +102,7 @@ class AlertRetentionTest {
      */
     @Test
     void aRunOutOfTimeGoesOnAtTheNextRun() throws Exception {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        HistoryDatabase.migrate(ds);
+        DataSource ds = migratedH2();
         AlertStore store = new AlertStore(ds);
         store.apply(List.of(open("old")), T0);
         long old = id(ds, "old");
@@ -115,30 +110,19 @@ class AlertRetentionTest {
         store.apply(List.of(move(old, "old", AlertState.RESOLVED, NotificationKind.RESOLVED, List.of("ops", "chat"))), T0);
         delivered(store, ds, old, T0);
 
-        Instant[] now = {T0.plus(Duration.ofDays(40))};
-        java.time.Clock stepping = new java.time.Clock() {
-            @Override
-            public Instant instant() {
-                Instant t = now[0];
-                now[0] = t.plusSeconds(8);
-                return t;
-            }
-
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public java.time.Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-        };
+        MovableClock stepping = new MovableClock(T0.plus(Duration.ofDays(40)), Duration.ofSeconds(8));
         AlertRetention retention = new AlertRetention(store, Duration.ofDays(30), stepping, () -> true, 3);
         assertEquals(4, retention.run(), "the four notifications, in two batches; then the budget is gone");
         assertEquals(List.of("old"), strings(ds, "SELECT rule FROM alert"));
         assertEquals(1, retention.run(), "the alert, at the next run");
         assertEquals(List.of(), strings(ds, "SELECT rule FROM alert"));
+    }
+
+    private static DataSource migratedH2() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        HistoryDatabase.migrate(ds);
+        return ds;
     }
 
     private static Transition open(String rule) {
