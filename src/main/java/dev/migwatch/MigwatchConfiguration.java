@@ -48,8 +48,10 @@ import dev.migwatch.udts.UdtsAdapter;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
 
@@ -138,7 +141,12 @@ public class MigwatchConfiguration implements CamelConfiguration {
         } else {
             context.getRegistry().bind("pollClaims", PollClaims.single());
         }
-        TrendsService trends = new TrendsService(new TrendQueries(dataSource), trendsSettings);
+        // two threads: a list's steps read beside its tasks read (TrendsService.tasks), for two lists at a time; a third
+        // waits its turn, or reads on its own thread if many are queued, rather than taking more of the pool's connections
+        ExecutorService trendReads = context.getExecutorServiceManager().newThreadPool(TrendsService.class, "TrendReads",
+                new ThreadPoolProfileBuilder("TrendReads").poolSize(2).maxPoolSize(2).maxQueueSize(10)
+                        .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build());
+        TrendsService trends = new TrendsService(new TrendQueries(dataSource), trendsSettings, trendReads);
         // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
         context.getRegistry().bind("trendsApi", new TrendsApi(trends, sourceLoads));
         // /observe/metrics and /observe/health (routes/migwatch-polling.camel.yaml feeds the metrics, migwatch-observe the ETAs)

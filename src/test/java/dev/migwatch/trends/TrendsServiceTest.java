@@ -2,17 +2,29 @@ package dev.migwatch.trends;
 
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static dev.migwatch.trends.HistoryFixture.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -92,6 +104,89 @@ class TrendsServiceTest {
         TrendsService chunked = new TrendsService(new TrendQueries(h.dataSource, 20), TrendsSettings.defaults());
         assertEquals(whole, chunked.tasks());
         assertEquals(whole, assertListEqualsPages(chunked));
+    }
+
+    /**
+     * The list reads every task's steps beside the tasks themselves. Each of the two statements waits, before it runs, until
+     * the other has begun: that happens only when they run at the same time. Read one after the other, the first waits in
+     * vain and says so.
+     */
+    @Test
+    void theListReadsTheStepsBesideTheTasks() throws Exception {
+        HistoryFixture h = history();
+        CountDownLatch steps = new CountDownLatch(1);
+        CountDownLatch tasks = new CountDownLatch(1);
+        List<String> alone = Collections.synchronizedList(new ArrayList<>());
+        DataSource meeting = onPrepare(h.dataSource, sql -> {
+            if (sql.contains("FROM v_step_latest ORDER BY")) {
+                steps.countDown();
+                if (!tasks.await(5, TimeUnit.SECONDS)) {
+                    alone.add("the steps were read before the tasks");
+                }
+            } else if (sql.contains("FROM v_task_latest ORDER BY")) {
+                tasks.countDown();
+                if (!steps.await(5, TimeUnit.SECONDS)) {
+                    alone.add("the tasks were read before their steps");
+                }
+            }
+        });
+        ExecutorService side = Executors.newSingleThreadExecutor();
+        try {
+            List<TaskView> list = new TrendsService(new TrendQueries(meeting), TrendsSettings.defaults(), side).tasks();
+            assertEquals(List.of(), alone);
+            assertEquals(new TrendsService(new TrendQueries(h.dataSource), TrendsSettings.defaults()).tasks(), list,
+                    "read side by side, the list says what it says read one statement after the other");
+        } finally {
+            side.shutdownNow();
+        }
+    }
+
+    /** A side read that fails fails the list as a read on the calling thread does: with the history's own message. */
+    @Test
+    void aFailedSideReadFailsTheListWithItsOwnMessage() {
+        HistoryFixture h = history();
+        DataSource broken = onPrepare(h.dataSource, sql -> {
+            if (sql.contains("FROM v_step_latest ORDER BY")) {
+                throw new SQLException("the steps' table is gone");
+            }
+        });
+        ExecutorService side = Executors.newSingleThreadExecutor();
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> new TrendsService(new TrendQueries(broken), TrendsSettings.defaults(), side).tasks());
+            assertEquals("history query failed: the steps' table is gone", e.getMessage());
+        } finally {
+            side.shutdownNow();
+        }
+    }
+
+    private interface BeforePrepare {
+        void accept(String sql) throws Exception;
+    }
+
+    /** The data source, with a step run before each statement is prepared. */
+    private static DataSource onPrepare(DataSource target, BeforePrepare before) {
+        ClassLoader loader = TrendsServiceTest.class.getClassLoader();
+        return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[]{DataSource.class}, (p, m, a) -> {
+            Object result = call(m, target, a);
+            if (!m.getName().equals("getConnection")) {
+                return result;
+            }
+            return Proxy.newProxyInstance(loader, new Class<?>[]{Connection.class}, (cp, cm, ca) -> {
+                if (cm.getName().equals("prepareStatement")) {
+                    before.accept((String) ca[0]);
+                }
+                return call(cm, result, ca);
+            });
+        });
+    }
+
+    private static Object call(Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private static List<TaskView> assertListEqualsPages(TrendsService service) {
