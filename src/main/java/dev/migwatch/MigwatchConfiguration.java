@@ -142,10 +142,11 @@ public class MigwatchConfiguration implements CamelConfiguration {
             context.getRegistry().bind("pollClaims", PollClaims.single());
         }
         // two threads: a list's steps read beside its tasks read (TrendsService.tasks), for two lists at a time; a third
-        // waits its turn, or reads on its own thread if many are queued, rather than taking more of the pool's connections
+        // waits its turn rather than taking more of the pool's connections. Past 10 waiting, or once Camel has shut the
+        // pool down, the pool refuses and the list reads its steps itself (TrendsService.beside)
         ExecutorService trendReads = context.getExecutorServiceManager().newThreadPool(TrendsService.class, "TrendReads",
                 new ThreadPoolProfileBuilder("TrendReads").poolSize(2).maxPoolSize(2).maxQueueSize(10)
-                        .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build());
+                        .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
         TrendsService trends = new TrendsService(new TrendQueries(dataSource), trendsSettings, trendReads);
         // the REST API and dashboard (routes/migwatch-rest.camel.yaml)
         context.getRegistry().bind("trendsApi", new TrendsApi(trends, sourceLoads));

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /** Combines the queries with the ETA, delay and stall computations. */
 public class TrendsService {
@@ -33,7 +35,8 @@ public class TrendsService {
     /**
      * @param sideReads runs the read of every task's steps while the calling thread reads the tasks and their delay
      *                  windows: the list's two largest reads at the same time, on two connections of the pool.
-     *                  Runnable::run reads them one after the other.
+     *                  Runnable::run reads them one after the other. A read it refuses (its queue full, or shut
+     *                  down) runs on the calling thread.
      */
     public TrendsService(TrendQueries queries, TrendsSettings settings, Executor sideReads) {
         this.queries = Objects.requireNonNull(queries);
@@ -59,7 +62,7 @@ public class TrendsService {
      * 1,000 tasks on PostgreSQL these are 45 ms and 23 + 44 ms of a list that took 140 ms one after the other.
      */
     public List<TaskView> tasks() {
-        CompletableFuture<Map<String, List<StepRow>>> steps = CompletableFuture.supplyAsync(queries::stepsNowOfAllTasks, sideReads);
+        CompletableFuture<Map<String, List<StepRow>>> steps = beside(queries::stepsNowOfAllTasks);
         List<TaskRow> rows = queries.tasks();
         List<DelayStats.Stats> delays = delays(rows);
         return views(rows, stepsOf(join(steps)), delays);
@@ -71,7 +74,7 @@ public class TrendsService {
      * full step runs.
      */
     public Map<String, EtaView> etas(java.util.function.BiPredicate<String, String> wanted) {
-        CompletableFuture<Map<String, List<StepRow>>> steps = CompletableFuture.supplyAsync(queries::stepsNowOfAllTasks, sideReads);
+        CompletableFuture<Map<String, List<StepRow>>> steps = beside(queries::stepsNowOfAllTasks);
         List<TaskRow> rows = queries.tasks().stream().filter(r -> wanted.test(r.source(), r.taskId())).toList();
         List<EtaView> etas = etas(rows, stepsOf(join(steps)));
         Map<String, EtaView> out = new LinkedHashMap<>();
@@ -83,6 +86,18 @@ public class TrendsService {
 
     private static java.util.function.Function<TaskRow, List<StepRow>> stepsOf(Map<String, List<StepRow>> steps) {
         return r -> steps.getOrDefault(r.source() + '\u0000' + r.taskId(), List.of());
+    }
+
+    /**
+     * A read on the side reads' executor, or on the calling thread when the executor refuses it: a pool's "caller runs"
+     * policy drops the task once the pool is shut down, and the list would wait for it forever.
+     */
+    private <T> CompletableFuture<T> beside(Supplier<T> read) {
+        try {
+            return CompletableFuture.supplyAsync(read, sideReads);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(read.get());
+        }
     }
 
     /** A side read's result, or its failure as the calling thread's own read would have thrown it. */

@@ -160,6 +160,17 @@ class TrendsServiceTest {
         }
     }
 
+    /** A side reads' pool that refuses the read (full, or shut down while the list ran) leaves the read to the list itself. */
+    @Test
+    void aReadThePoolRefusesIsReadByTheListItself() {
+        HistoryFixture h = history();
+        ExecutorService side = Executors.newSingleThreadExecutor();
+        side.shutdown();
+        List<TaskView> list = new TrendsService(new TrendQueries(h.dataSource), TrendsSettings.defaults(), side).tasks();
+        assertEquals(new TrendsService(new TrendQueries(h.dataSource), TrendsSettings.defaults()).tasks(), list);
+        assertTrue(list.stream().anyMatch(t -> !t.runningSteps().isEmpty()), "the steps were read");
+    }
+
     private interface BeforePrepare {
         void accept(String sql) throws Exception;
     }
