@@ -141,9 +141,10 @@ public class MigwatchConfiguration implements CamelConfiguration {
         } else {
             context.getRegistry().bind("pollClaims", PollClaims.single());
         }
-        // two threads: a list's steps read beside its tasks read (TrendsService.tasks), for two lists at a time; a third
-        // waits its turn rather than taking more of the pool's connections. Past 10 waiting, or once Camel has shut the
-        // pool down, the pool refuses and the list reads its steps itself (TrendsService.beside)
+        // two threads: a list's steps read beside its tasks read (TrendsService.tasks), for two lists at a time, on the two
+        // connections the history's pool keeps for them (HistoryDatabase). A third list's steps read waits for a thread,
+        // and its list reads them itself once it needs them (SideRead): it never waits for a read nobody makes, refused,
+        // queued or dropped when Camel shuts the pool down
         ExecutorService trendReads = context.getExecutorServiceManager().newThreadPool(TrendsService.class, "TrendReads",
                 new ThreadPoolProfileBuilder("TrendReads").poolSize(2).maxPoolSize(2).maxQueueSize(10)
                         .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());

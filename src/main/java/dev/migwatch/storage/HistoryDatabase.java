@@ -42,7 +42,9 @@ public final class HistoryDatabase {
         if (password != null && !password.isBlank()) {
             config.setPassword(password);
         }
-        config.setMaximumPoolSize(4);
+        // four for the writers and readers as before, and two for the task list's side reads (TrendsService), so that a
+        // list reading on two connections at once does not make a poll's write wait for one
+        config.setMaximumPoolSize(6);
         // fail fast at start with the driver's message instead of retrying silently for 30 s
         config.setInitializationFailTimeout(1);
         config.setConnectionTimeout(connectionTimeout.toMillis());

@@ -77,6 +77,7 @@ public class TrendQueries {
     private final DataSource dataSource;
     /** Most values bound in one batched query; more tasks than that fit are read in chunks. */
     private final int maxParameters;
+    /** Asked once; two threads of one list may both ask the first time, and both get the same answer. */
     private volatile Boolean stepped;
 
     public TrendQueries(DataSource dataSource) {

@@ -9,11 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Supplier;
 
 /** Combines the queries with the ETA, delay and stall computations. */
 public class TrendsService {
@@ -35,8 +31,8 @@ public class TrendsService {
     /**
      * @param sideReads runs the read of every task's steps while the calling thread reads the tasks and their delay
      *                  windows: the list's two largest reads at the same time, on two connections of the pool.
-     *                  Runnable::run reads them one after the other. A read it refuses (its queue full, or shut
-     *                  down) runs on the calling thread.
+     *                  Runnable::run reads them one after the other. A read it has not begun by the time the
+     *                  list needs it (refused, queued, or dropped at shutdown) is read by the calling thread (SideRead).
      */
     public TrendsService(TrendQueries queries, TrendsSettings settings, Executor sideReads) {
         this.queries = Objects.requireNonNull(queries);
@@ -62,10 +58,17 @@ public class TrendsService {
      * 1,000 tasks on PostgreSQL these are 45 ms and 23 + 44 ms of a list that took 140 ms one after the other.
      */
     public List<TaskView> tasks() {
-        CompletableFuture<Map<String, List<StepRow>>> steps = beside(queries::stepsNowOfAllTasks);
-        List<TaskRow> rows = queries.tasks();
-        List<DelayStats.Stats> delays = delays(rows);
-        return views(rows, stepsOf(join(steps)), delays);
+        SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads);
+        List<TaskRow> rows;
+        List<DelayStats.Stats> delays;
+        try {
+            rows = queries.tasks();
+            delays = delays(rows);
+        } catch (RuntimeException e) {
+            steps.abandon();
+            throw e;
+        }
+        return views(rows, stepsOf(steps.join()), delays);
     }
 
     /**
@@ -74,9 +77,15 @@ public class TrendsService {
      * full step runs.
      */
     public Map<String, EtaView> etas(java.util.function.BiPredicate<String, String> wanted) {
-        CompletableFuture<Map<String, List<StepRow>>> steps = beside(queries::stepsNowOfAllTasks);
-        List<TaskRow> rows = queries.tasks().stream().filter(r -> wanted.test(r.source(), r.taskId())).toList();
-        List<EtaView> etas = etas(rows, stepsOf(join(steps)));
+        SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads);
+        List<TaskRow> rows;
+        try {
+            rows = queries.tasks().stream().filter(r -> wanted.test(r.source(), r.taskId())).toList();
+        } catch (RuntimeException e) {
+            steps.abandon();
+            throw e;
+        }
+        List<EtaView> etas = etas(rows, stepsOf(steps.join()));
         Map<String, EtaView> out = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             out.put(rows.get(i).source() + '\u0000' + rows.get(i).taskId(), etas.get(i));
@@ -86,33 +95,6 @@ public class TrendsService {
 
     private static java.util.function.Function<TaskRow, List<StepRow>> stepsOf(Map<String, List<StepRow>> steps) {
         return r -> steps.getOrDefault(r.source() + '\u0000' + r.taskId(), List.of());
-    }
-
-    /**
-     * A read on the side reads' executor, or on the calling thread when the executor refuses it: a pool's "caller runs"
-     * policy drops the task once the pool is shut down, and the list would wait for it forever.
-     */
-    private <T> CompletableFuture<T> beside(Supplier<T> read) {
-        try {
-            return CompletableFuture.supplyAsync(read, sideReads);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(read.get());
-        }
-    }
-
-    /** A side read's result, or its failure as the calling thread's own read would have thrown it. */
-    private static <T> T join(CompletableFuture<T> read) {
-        try {
-            return read.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
     }
 
     public Optional<TaskDetail> task(String source, String taskId) {
