@@ -150,7 +150,21 @@ class HistoryReadBenchmarkTest {
         }
         times.report();
         timed.tasks();
+        List<QueryTimes.Run> slow = times.slowest(10.0);
         System.out.println("GET /api/tasks, its statements:" + times.report());
+        if (Boolean.getBoolean("bench.explain")) {
+            // -Dbench.explain=true: the plans of the list's statements of 10 ms or more (each statement's text cut short: a
+            // batch's VALUES list has thousands of parameters)
+            for (QueryTimes.Run run : slow) {
+                String text = run.sql().length() > 300 ? run.sql().substring(0, 300) + " …" : run.sql();
+                try {
+                    System.out.println("EXPLAIN ANALYZE of " + text + ":\n" + (name.startsWith("PostgreSQL")
+                            ? QueryTimes.explain(db, run, false) : QueryTimes.explainH2(db, run)));
+                } catch (java.sql.SQLException e) {
+                    System.out.println("EXPLAIN failed: " + e.getMessage());
+                }
+            }
+        }
         TrendsService trends = service(new TrendQueries(db));
         List<String> ids = trends.queries().tasks().stream().map(r -> r.source() + "/" + r.taskId()).toList();
         Instant newest = trends.queries().tasks().stream().map(r -> r.sampledAt()).filter(java.util.Objects::nonNull)
