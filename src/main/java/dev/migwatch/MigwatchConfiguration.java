@@ -61,7 +61,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
 
@@ -142,10 +142,12 @@ public class MigwatchConfiguration implements CamelConfiguration {
             context.getRegistry().bind("pollClaims", PollClaims.single());
         }
         // two threads: a list's steps read beside its tasks read (TrendsService.tasks), for two lists at a time, on the two
-        // connections the history's pool keeps for them (HistoryDatabase). A third list's steps read waits for a thread,
-        // and its list reads them itself once it needs them (SideRead): it never waits for a read nobody makes, refused,
-        // queued or dropped when Camel shuts the pool down
-        ExecutorService trendReads = context.getExecutorServiceManager().newThreadPool(TrendsService.class, "TrendReads",
+        // connections the history's pool keeps for them (HistoryDatabase.sideReads: not for an embedded H2, which reads
+        // one statement after the other). A third list's steps read waits for a thread, and its list reads them itself
+        // once it needs them (SideRead): it never waits for a read nobody makes, refused, queued or dropped when Camel
+        // shuts the pool down
+        Executor trendReads = !HistoryDatabase.sideReads(dataSource.getJdbcUrl()) ? Runnable::run
+                : context.getExecutorServiceManager().newThreadPool(TrendsService.class, "TrendReads",
                 new ThreadPoolProfileBuilder("TrendReads").poolSize(2).maxPoolSize(2).maxQueueSize(10)
                         .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
         TrendsService trends = new TrendsService(new TrendQueries(dataSource), trendsSettings, trendReads);

@@ -69,7 +69,7 @@ class HistoryReadBenchmarkTest {
      */
     private static final String H2_OPTIONS = ";OPTIMIZE_REUSE_RESULTS=FALSE";
 
-    /** The list's side reads on two threads, as MigwatchConfiguration gives them to the service. */
+    /** The list's side reads on two threads where MigwatchConfiguration gives them to the service (not an embedded H2). */
     private static final java.util.Set<Long> SIDE_THREADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final java.util.concurrent.ExecutorService SIDE_READS = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "TrendReads");
@@ -78,8 +78,9 @@ class HistoryReadBenchmarkTest {
         return t;
     });
 
-    private static TrendsService service(TrendQueries queries) {
-        return new TrendsService(queries, TrendsSettings.defaults(), SIDE_READS);
+    private static TrendsService service(TrendQueries queries, HikariDataSource db) {
+        return new TrendsService(queries, TrendsSettings.defaults(),
+                HistoryDatabase.sideReads(db.getJdbcUrl()) ? SIDE_READS : Runnable::run);
     }
 
     @TempDir
@@ -144,7 +145,7 @@ class HistoryReadBenchmarkTest {
     private static void measureKept(String name, String where, HikariDataSource db) throws Exception {
         HistoryDatabase.migrate(db);
         QueryTimes times = new QueryTimes();
-        TrendsService timed = service(new TrendQueries(times.wrap(db)));
+        TrendsService timed = service(new TrendQueries(times.wrap(db)), db);
         for (int i = 0; i < 5; i++) {
             timed.tasks();
         }
@@ -165,7 +166,7 @@ class HistoryReadBenchmarkTest {
                 }
             }
         }
-        TrendsService trends = service(new TrendQueries(db));
+        TrendsService trends = service(new TrendQueries(db), db);
         List<String> ids = trends.queries().tasks().stream().map(r -> r.source() + "/" + r.taskId()).toList();
         Instant newest = trends.queries().tasks().stream().map(r -> r.sampledAt()).filter(java.util.Objects::nonNull)
                 .max(Instant::compareTo).orElseThrow();
@@ -186,7 +187,7 @@ class HistoryReadBenchmarkTest {
         dev.migwatch.MovableClock clock = new dev.migwatch.MovableClock(T0);
         HistoryStore store = new HistoryStore(db, clock);
         HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofHours(1));
-        TrendsService trends = service(new TrendQueries(db));
+        TrendsService trends = service(new TrendQueries(db), db);
         Synthetic task = new Synthetic("np_year", new Random(1));
         List<Integer> checkpoints = CHECKPOINTS;
         long polls = 0;
@@ -231,7 +232,7 @@ class HistoryReadBenchmarkTest {
         dev.migwatch.MovableClock clock = new dev.migwatch.MovableClock(T0);
         HistoryStore store = new HistoryStore(db, clock);
         HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofHours(1));
-        TrendsService trends = service(new TrendQueries(db));
+        TrendsService trends = service(new TrendQueries(db), db);
         List<Synthetic> tasks = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (int t = 0; t < MANY_TASKS; t++) {
@@ -267,7 +268,7 @@ class HistoryReadBenchmarkTest {
             if (checkpoint) {
                 double writeSeconds = (System.nanoTime() - start) / 1e9;
                 QueryTimes times = new QueryTimes();
-                TrendsService timed = service(new TrendQueries(times.wrap(db)));
+                TrendsService timed = service(new TrendQueries(times.wrap(db)), db);
                 long t0 = System.nanoTime();
                 timed.tasks();
                 System.out.printf("%s, day %d: GET /api/tasks once after the writes %.1f ms (load %s), its statements:%s%n", name, day,
