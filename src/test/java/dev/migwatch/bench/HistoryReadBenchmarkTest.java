@@ -44,8 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * parsed from JSON so that a year is written in minutes; the days between the first 30 and the last 30 of a long run are
  * polled every 5 minutes (see oneTask). The one-task run measures after each of -Dbench.checkpoints (days, default
  * 1,30,365) and prints them as a table at the end: flatness as the history grows. Each figure is a median after
- * -Dbench.warmup calls (20), with the calling thread's CPU time. -Dbench.explain=true adds the EXPLAIN (ANALYZE, BUFFERS)
- * of /series' statements on PostgreSQL, H2's EXPLAIN ANALYZE on H2. -Dbench.keep-schema=true / -Dbench.h2-dir=DIR keep the history written,
+ * -Dbench.warmup calls (20), with the CPU time of the calling thread and the list's side reads. -Dbench.explain=true adds
+ * the plans of /series' statements, and on a kept history of the list's (printPlans). -Dbench.keep-schema=true / -Dbench.h2-dir=DIR keep the history written,
  * -Dbench.schema=NAME / -Dbench.h2-file=DIR/year measure a kept one again. Prints figures; not pass/fail.
  * {@code mvn -B -Pbenchmark test -Dtest=HistoryReadBenchmarkTest} (-Dbench.days=365 -Dbench.tasks=1000 -Dbench.task-days=30
  * -Dbench.task-interval=43200 -Dbench.dense-hours=0.5: the many-task layout, see manyTasks)
@@ -153,19 +153,7 @@ class HistoryReadBenchmarkTest {
         timed.tasks();
         List<QueryTimes.Run> slow = times.slowest(10.0);
         System.out.println("GET /api/tasks, its statements:" + times.report());
-        if (Boolean.getBoolean("bench.explain")) {
-            // -Dbench.explain=true: the plans of the list's statements of 10 ms or more (each statement's text cut short: a
-            // batch's VALUES list has thousands of parameters)
-            for (QueryTimes.Run run : slow) {
-                String text = run.sql().length() > 300 ? run.sql().substring(0, 300) + " …" : run.sql();
-                try {
-                    System.out.println("EXPLAIN ANALYZE of " + text + ":\n" + (name.startsWith("PostgreSQL")
-                            ? QueryTimes.explain(db, run, false) : QueryTimes.explainH2(db, run)));
-                } catch (java.sql.SQLException e) {
-                    System.out.println("EXPLAIN failed: " + e.getMessage());
-                }
-            }
-        }
+        printPlans(name, db, slow);
         TrendsService trends = service(new TrendQueries(db), db);
         List<String> ids = trends.queries().tasks().stream().map(r -> r.source() + "/" + r.taskId()).toList();
         Instant newest = trends.queries().tasks().stream().map(r -> r.sampledAt()).filter(java.util.Objects::nonNull)
@@ -346,9 +334,8 @@ class HistoryReadBenchmarkTest {
     }
 
     /**
-     * Where /series' time goes, statement by statement (the year and the last day); with -Dbench.explain=true on PostgreSQL,
-     * also the EXPLAIN (ANALYZE, BUFFERS) of its statements of more than a millisecond, with their parameters' values and
-     * as the generic plan PostgreSQL may cache for them.
+     * Where /series' time goes, statement by statement (the year and the last day); with -Dbench.explain=true, also the
+     * plans of its statements of more than a millisecond (printPlans).
      */
     private static void seriesStatements(String name, javax.sql.DataSource db, String[] task, Instant now) {
         QueryTimes times = new QueryTimes();
@@ -362,23 +349,28 @@ class HistoryReadBenchmarkTest {
             List<QueryTimes.Run> slow = times.slowest(1.0);
             System.out.println(name + ": /series delay " + (from == null ? "over everything" : "over the last day") + ", its statements:"
                     + times.report());
-            if (Boolean.getBoolean("bench.explain") && name.startsWith("PostgreSQL")) {
-                for (QueryTimes.Run run : slow) {
-                    try {
-                        System.out.println("EXPLAIN of " + run.sql() + "\nwith " + run.params() + ":\n" + QueryTimes.explain(db, run, false)
-                                + "generic plan:\n" + QueryTimes.explain(db, run, true));
-                    } catch (java.sql.SQLException e) {
-                        System.out.println("EXPLAIN failed: " + e.getMessage());
-                    }
-                }
-            } else if (Boolean.getBoolean("bench.explain")) {
-                for (QueryTimes.Run run : slow) {
-                    try {
-                        System.out.println("EXPLAIN ANALYZE of " + run.sql() + "\nwith " + run.params() + ":\n" + QueryTimes.explainH2(db, run));
-                    } catch (java.sql.SQLException e) {
-                        System.out.println("EXPLAIN failed: " + e.getMessage());
-                    }
-                }
+            printPlans(name, db, slow);
+        }
+    }
+
+    /**
+     * With -Dbench.explain=true, each run's plan: PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) for its parameters' values and as
+     * the generic plan a prepared statement may be given, H2's EXPLAIN ANALYZE. A statement's text is cut short past 300
+     * characters and its parameters left out past 20 (a batch's VALUES list has thousands).
+     */
+    private static void printPlans(String name, javax.sql.DataSource db, List<QueryTimes.Run> runs) {
+        if (!Boolean.getBoolean("bench.explain")) {
+            return;
+        }
+        for (QueryTimes.Run run : runs) {
+            String text = (run.sql().length() > 300 ? run.sql().substring(0, 300) + " …" : run.sql())
+                    + (run.params().size() <= 20 ? "\nwith " + run.params() : "");
+            try {
+                System.out.println(name.startsWith("PostgreSQL")
+                        ? "EXPLAIN of " + text + ":\n" + QueryTimes.explain(db, run, false) + "generic plan:\n" + QueryTimes.explain(db, run, true)
+                        : "EXPLAIN ANALYZE of " + text + ":\n" + QueryTimes.explainH2(db, run));
+            } catch (java.sql.SQLException e) {
+                System.out.println("EXPLAIN failed: " + e.getMessage());
             }
         }
     }
