@@ -284,9 +284,6 @@ public class MigwatchConfiguration implements CamelConfiguration {
 
     /** Holds the start of the routes until the schema migration has finished; a failed one stops the start. */
     static final class SchemaReady extends LifecycleStrategySupport {
-        /** PostgreSQL's lock_not_available: a lock timeout. */
-        private static final String LOCK_NOT_AVAILABLE = "55P03";
-
         private final String url;
         private final HikariDataSource dataSource;
         private final FutureTask<Integer> migration;
@@ -299,7 +296,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
 
         private static boolean lockNotAvailable(Throwable t) {
             for (; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof java.sql.SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
+                if (t instanceof java.sql.SQLException sql && HistoryDatabase.LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
                     return true;
                 }
             }

@@ -2,6 +2,7 @@ package dev.migwatch;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.source.ConfigException;
+import dev.migwatch.storage.HistoryDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -19,7 +20,8 @@ class SchemaReadyTest {
 
     @Test
     void aLockTimeoutIsNotBlamedOnTheUsersRights() {
-        String message = failure(new SQLException("schema version 13 could not lock table task_state within 60 s", "55P03"));
+        String message = failure(new SQLException("schema version 13 could not lock table task_state within 60 s",
+                HistoryDatabase.LOCK_NOT_AVAILABLE));
         assertTrue(message.contains("could not lock table task_state within 60 s"), message);
         assertFalse(message.contains("right to create tables"), message);
     }

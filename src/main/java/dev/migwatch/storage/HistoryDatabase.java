@@ -89,6 +89,9 @@ public final class HistoryDatabase {
         return !embeddedOnDisk(u) || u.contains("DB_CLOSE_ON_EXIT") ? url : url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
+    /** PostgreSQL's SQLState lock_not_available: a statement gave up waiting for a lock (lock_timeout). */
+    public static final String LOCK_NOT_AVAILABLE = "55P03";
+
     /**
      * Whether the task list reads its steps beside its task rows (TrendsService): where the database answers from a process
      * of its own (PostgreSQL, an H2 server), 1,000 tasks took 0.69 of the time. An H2 this JVM runs itself does the reads

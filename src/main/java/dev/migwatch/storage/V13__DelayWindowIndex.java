@@ -65,7 +65,7 @@ public class V13__DelayWindowIndex extends BaseJavaMigration {
                 st.execute("ALTER TABLE task_state DROP CONSTRAINT " + key + ", ADD CONSTRAINT " + key
                         + " PRIMARY KEY (task_ref, polled_at) INCLUDE (delay_seconds)");
             } catch (SQLException e) {
-                if (!"55P03".equals(e.getSQLState())) {
+                if (!HistoryDatabase.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
                     throw e;
                 }
                 throw new SQLException("schema version 13 could not lock table task_state within " + lockTimeoutSeconds

@@ -11,9 +11,10 @@ import java.util.function.Supplier;
  * A read handed to another thread while the caller reads something else, which the caller takes back and reads itself
  * if no thread has begun it by the time the caller needs it. An executor may refuse the read (its queue full), run it
  * late (behind other lists' reads) or never (a pool shut down drops what it has queued, and a "caller runs" policy drops
- * what it refuses once shut down): in none of these cases does the caller wait for a read nobody makes.
+ * what it refuses once shut down): in none of these cases does the caller wait for a read nobody makes. Opened with
+ * try-with-resources, a read the caller no longer needs (it failed before joining) is not made.
  */
-final class SideRead<T> implements Runnable {
+final class SideRead<T> implements Runnable, AutoCloseable {
 
     private final Supplier<T> read;
     /** Set by whoever makes the read: a side thread, or the caller taking it back. */
@@ -65,8 +66,9 @@ final class SideRead<T> implements Runnable {
         }
     }
 
-    /** The caller no longer needs the read (it failed itself): a read not begun yet is not made. */
-    void abandon() {
+    /** The caller is done with the read (joined, or failed before): a read not begun yet is not made. */
+    @Override
+    public void close() {
         begun.compareAndSet(false, true);
     }
 

@@ -49,7 +49,7 @@ class SideReadTest {
     @Test
     void anAbandonedReadIsNotMade() {
         SideRead<String> side = SideRead.start(this::read, queued::add);
-        side.abandon();
+        side.close();
         queued.forEach(Runnable::run);
         assertEquals(0, reads.get());
     }
