@@ -12,16 +12,26 @@ import java.util.List;
  */
 public final class DelayStats {
 
-    /** One delay observation; delaySeconds null or negative means "not reported" (DTS sends -1). */
+    /**
+     * One delay reading, in force from at until the next reading of the same series (the history stores a delay only
+     * when it changes, so a reading stands for every poll until the next one). delaySeconds null or negative means
+     * "not reported" (DTS sends -1): it ends the reading before it and counts for nothing.
+     */
     public record Sample(Instant at, Long delaySeconds) {
+        boolean reported() {
+            return delaySeconds != null && delaySeconds >= 0;
+        }
     }
 
     /**
      * @param current             newest reported delay, null when none
      * @param currentAt           when it was sampled
      * @param max                 max over the window
-     * @param avg                 mean of the samples in the window
-     * @param samples             number of samples in the window
+     * @param avg                 mean over the window's time of the delay in force (each reading weighted by the time
+     *                            until the next reading; the newest ends at currentAt), or the plain mean of the window's
+     *                            readings when they all fall at one instant
+     * @param samples             number of readings in the window (a delay is stored when it changes, so this counts
+     *                            changes, not polls)
      * @param threshold           the threshold used (seconds)
      * @param aboveThresholdSince first sample of the unbroken run above threshold that includes the newest, else null
      */
@@ -32,32 +42,56 @@ public final class DelayStats {
     private DelayStats() {
     }
 
+    /**
+     * The figures over [newest reported reading - window, newest reported reading]; the reading in force at the
+     * window's start counts from there. Readings may come in any order.
+     */
     public static Stats of(List<Sample> input, Duration window, long thresholdSeconds) {
-        List<Sample> samples = new ArrayList<>();
-        for (Sample s : input) {
-            if (s.delaySeconds() != null && s.delaySeconds() >= 0) {
-                samples.add(s);
+        List<Sample> sorted = new ArrayList<>(input);
+        sorted.sort(Comparator.comparing(Sample::at));
+        Sample last = null;
+        for (Sample s : sorted) {
+            if (s.reported()) {
+                last = s;
             }
         }
-        samples.sort(Comparator.comparing(Sample::at));
-        if (samples.isEmpty()) {
+        if (last == null) {
             return new Stats(null, null, null, null, 0, thresholdSeconds, null);
         }
-        Sample last = samples.get(samples.size() - 1);
         Instant cut = last.at().minus(window);
+        int from = 0;
+        for (int i = 0; i < sorted.size() && !sorted.get(i).at().isAfter(cut); i++) {
+            from = i;
+        }
         long max = Long.MIN_VALUE, sum = 0;
         int n = 0;
-        for (Sample s : samples) {
-            if (!s.at().isBefore(cut)) {
-                max = Math.max(max, s.delaySeconds());
-                sum += s.delaySeconds();
-                n++;
+        double weighted = 0, weight = 0;
+        for (int i = from; i < sorted.size(); i++) {
+            Sample s = sorted.get(i);
+            if (!s.reported()) {
+                continue;
             }
+            Instant at = s.at().isBefore(cut) ? cut : s.at();
+            // the newest reading has no time in force yet: it is where the window ends
+            Instant until = i + 1 < sorted.size() ? sorted.get(i + 1).at() : at;
+            double seconds = Duration.between(at, until).toNanos() / 1e9;
+            max = Math.max(max, s.delaySeconds());
+            sum += s.delaySeconds();
+            n++;
+            weighted += s.delaySeconds() * seconds;
+            weight += seconds;
         }
         Instant since = null;
-        for (int i = samples.size() - 1; i >= 0 && samples.get(i).delaySeconds() > thresholdSeconds; i--) {
-            since = samples.get(i).at();
+        for (int i = sorted.size() - 1; i >= 0; i--) {
+            Sample s = sorted.get(i);
+            if (s.reported()) {
+                if (s.delaySeconds() <= thresholdSeconds) {
+                    break;
+                }
+                since = s.at();
+            }
         }
-        return new Stats(last.delaySeconds(), last.at(), max, (double) sum / n, n, thresholdSeconds, since);
+        return new Stats(last.delaySeconds(), last.at(), max, weight > 0 ? weighted / weight : (double) sum / n, n,
+                thresholdSeconds, since);
     }
 }

@@ -29,9 +29,50 @@ class DelayAndStallTest {
         assertEquals(120, s.current());
         assertEquals(T0.plusSeconds(300), s.currentAt());
         assertEquals(120, s.max(), "window of 3 min holds the last 4 samples");
-        assertEquals((3 + 70 + 90 + 120) / 4.0, s.avg(), 1e-9);
+        // each reading in force for its minute, the newest for none yet
+        assertEquals((3 * 60 + 70 * 60 + 90 * 60) / 180.0, s.avg(), 1e-9);
         assertEquals(4, s.samples());
         assertEquals(T0.plusSeconds(180), s.aboveThresholdSince());
+    }
+
+    private static DelayStats.Sample at(int minute, Long delay) {
+        return new DelayStats.Sample(T0.plusSeconds(60L * minute), delay);
+    }
+
+    @Test
+    void theAverageWeighsEachReadingByTheTimeItWasInForce() {
+        // the history stores a delay when it changes: 10 s for 25 minutes of polls, then 40 s (carried to the newest poll)
+        DelayStats.Stats s = DelayStats.of(List.of(at(0, 10L), at(25, 40L), at(30, 40L)), Duration.ofMinutes(30), 60);
+        assertEquals((10 * 25 + 40 * 5) / 30.0, s.avg(), 1e-9, "not the mean of the stored readings, 30");
+        assertEquals(40, s.max());
+        assertEquals(3, s.samples());
+        // a delay that stood at 0 s for the whole window and changed at the newest poll has not been in force yet
+        assertEquals(0.0, DelayStats.of(List.of(at(0, 0L), at(30, 100L)), Duration.ofMinutes(30), 60).avg(), 1e-9);
+    }
+
+    @Test
+    void aReadingWithoutADelayEndsTheOneBeforeIt() {
+        DelayStats.Stats s = DelayStats.of(List.of(at(0, 100L), at(10, null), at(20, 10L), at(30, 10L)), Duration.ofHours(1), 60);
+        assertEquals((100 * 10 + 10 * 10) / 20.0, s.avg(), 1e-9, "the ten minutes without a delay count for nothing");
+        assertEquals(3, s.samples());
+        assertEquals(DelayStats.of(List.of(at(0, 100L), at(10, -1L), at(20, 10L), at(30, 10L)), Duration.ofHours(1), 60), s,
+                "DTS's -1 is no delay either");
+    }
+
+    @Test
+    void theReadingInForceAtTheWindowsStartCountsFromThere() {
+        DelayStats.Stats s = DelayStats.of(List.of(at(0, 50L), at(25, 10L), at(30, 10L)), Duration.ofMinutes(10), 60);
+        assertEquals(50, s.max(), "50 s was in force from minute 20 to 25");
+        assertEquals((50 * 5 + 10 * 5) / 10.0, s.avg(), 1e-9);
+        assertEquals(3, s.samples());
+        assertNull(s.aboveThresholdSince());
+    }
+
+    @Test
+    void readingsAllAtOneInstantAverageAsTheyAre() {
+        DelayStats.Stats s = DelayStats.of(List.of(at(5, 30L)), Duration.ofMinutes(30), 60);
+        assertEquals(30.0, s.avg(), 1e-9);
+        assertEquals(1, s.samples());
     }
 
     @Test

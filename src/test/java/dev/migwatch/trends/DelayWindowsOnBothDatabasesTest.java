@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * delays and step delays (seconds or milliseconds), DTS's -1, polls without a delay, steps missing from answers, tasks
  * without a delay of their own, gaps longer than the window, failed polls, thresholds crossed and not. The step of a task
  * without a delay of its own is the one with the newest sample; among steps whose newest samples are at the same time,
- * the one latest in step order, then by key (delayWindows' documented rule).
+ * the one latest in step order, then by key (delayWindows' documented rule). The average is also checked against the
+ * polls themselves: the delay in force (the last successful poll's) over the window's time, whatever rows the writer kept.
  */
 class DelayWindowsOnBothDatabasesTest {
     private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
@@ -58,36 +59,41 @@ class DelayWindowsOnBothDatabasesTest {
             long seed = Long.getLong("delay.seed", 20260301L);
             Map<String, Map<String, Integer>> orders = new HashMap<>();
             List<TaskSnapshot> history = history(new Random(seed), orders);
+            Map<String, List<TaskSnapshot>> polls = new HashMap<>();
+            history.forEach(p -> polls.computeIfAbsent(p.taskId(), k -> new ArrayList<>()).add(p));
             write(h2, history);
             write(pg, history);
             Coverage coverage = new Coverage();
             for (DataSource db : List.of(h2, pg)) {
                 // a small chunk size too: the reads split over several statements
                 for (TrendQueries q : List.of(new TrendQueries(db), new TrendQueries(db, 7 * 40))) {
-                    compare(q, orders, new Random(seed), coverage, "seed " + seed + " on " + db);
+                    compare(q, orders, polls, new Random(seed), coverage, "seed " + seed + " on " + db);
                 }
             }
             System.out.println("delay windows coverage: " + coverage);
             // the histories reach every branch of the figures, else a difference there would go unseen
             assertTrue(coverage.taskLevel > 0 && coverage.stepLevel > 0 && coverage.stepTies > 0 && coverage.carried > 0
                     && coverage.notCarried > 0 && coverage.aboveAll > 0 && coverage.abovePart > 0 && coverage.notAbove > 0
-                    && coverage.empty > 0 && coverage.clamped > 0, coverage.toString());
+                    && coverage.empty > 0 && coverage.clamped > 0 && coverage.weighted > 0 && coverage.breaks > 0
+                    && coverage.polls > 0, coverage.toString());
         }
     }
 
     private static final class Coverage {
-        int taskLevel, stepLevel, stepTies, carried, notCarried, aboveAll, abovePart, notAbove, empty, clamped;
+        int taskLevel, stepLevel, stepTies, carried, notCarried, aboveAll, abovePart, notAbove, empty, clamped, weighted, breaks,
+                polls;
 
         @Override
         public String toString() {
             return "task " + taskLevel + ", step " + stepLevel + ", step ties " + stepTies + ", carried " + carried + ", not carried "
                     + notCarried + ", above all window " + aboveAll + ", above part " + abovePart + ", not above " + notAbove
-                    + ", empty " + empty + ", clamped " + clamped;
+                    + ", empty " + empty + ", clamped " + clamped + ", weighted " + weighted + ", ended by no delay " + breaks
+                    + ", checked against the polls " + polls;
         }
     }
 
-    private static void compare(TrendQueries q, Map<String, Map<String, Integer>> orders, Random random, Coverage coverage,
-                                String what) {
+    private static void compare(TrendQueries q, Map<String, Map<String, Integer>> orders, Map<String, List<TaskSnapshot>> polls,
+                                Random random, Coverage coverage, String what) {
         List<TrendQueries.TaskRead> reads = new ArrayList<>();
         List<Duration> windows = new ArrayList<>();
         for (TaskRow r : q.tasks()) {
@@ -115,12 +121,22 @@ class DelayWindowsOnBothDatabasesTest {
                 List<DelayStats.Sample> ofKey = s.stream().filter(d -> Objects.equals(d.stepKey(), key))
                         .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds()))
                         .sorted(Comparator.comparing(DelayStats.Sample::at)).toList();
+                List<DelayStats.Sample> reported = ofKey.stream().filter(DelayStats.Sample::reported).toList();
                 DelayStats.Stats expected = DelayStats.of(ofKey, windows.get(i), threshold);
                 TrendQueries.DelayWindow got = figures.get(i);
                 String at = what + ", threshold " + threshold + ", read " + read + ", samples " + s;
-                assertEquals(expected, got.stats(threshold), at);
+                DelayStats.Stats stats = got.stats(threshold);
+                // the sums of value × seconds differ in their last bits between the databases' and Java's doubles
+                assertEquals(expected, new DelayStats.Stats(stats.current(), stats.currentAt(), stats.max(),
+                        stats.avg() == null || expected.avg() == null || Math.abs(stats.avg() - expected.avg()) > 1e-9 * Math.max(1, expected.avg())
+                                ? stats.avg() : expected.avg(), stats.samples(), stats.threshold(), stats.aboveThresholdSince()), at);
                 assertEquals(key, got.stepKey(), at);
-                assertEquals(ofKey.isEmpty() ? null : ofKey.get(0).at(), got.firstAt(), at);
+                assertEquals(reported.isEmpty() ? null : reported.get(0).at(), got.firstAt(), at);
+                Double truth = timeWeighted(polls.getOrDefault(read.taskId(), List.of()), key, read.since());
+                if (truth != null) {
+                    assertEquals(truth, got.avg(), 1e-9 * Math.max(1, truth), at + ": the delay in force at the polls, over the window's time");
+                    coverage.polls++;
+                }
                 count(coverage, s, key, ofKey, expected, read);
             }
         }
@@ -128,9 +144,16 @@ class DelayWindowsOnBothDatabasesTest {
 
     private static void count(Coverage c, List<TrendQueries.DelaySample> s, String key, List<DelayStats.Sample> ofKey,
                               DelayStats.Stats stats, TrendQueries.TaskRead read) {
-        if (ofKey.isEmpty()) {
+        List<DelayStats.Sample> reported = ofKey.stream().filter(DelayStats.Sample::reported).toList();
+        if (reported.isEmpty()) {
             c.empty++;
             return;
+        }
+        if (reported.size() < ofKey.size() && !ofKey.get(ofKey.size() - 1).equals(reported.get(reported.size() - 1))) {
+            c.breaks++;
+        }
+        if (Math.abs(stats.avg() - reported.stream().mapToLong(DelayStats.Sample::delaySeconds).average().orElseThrow()) > 1e-6) {
+            c.weighted++;
         }
         if (key == null) {
             c.taskLevel++;
@@ -141,18 +164,19 @@ class DelayWindowsOnBothDatabasesTest {
                 c.stepTies++;
             }
         }
-        boolean carried = ofKey.size() > 1 && ofKey.get(ofKey.size() - 1).delaySeconds().equals(ofKey.get(ofKey.size() - 2).delaySeconds());
+        boolean carried = reported.size() > 1
+                && reported.get(reported.size() - 1).delaySeconds().equals(reported.get(reported.size() - 2).delaySeconds());
         if (carried) {
             c.carried++;
         } else {
             c.notCarried++;
         }
-        if (ofKey.get(0).at().equals(read.since())) {
+        if (reported.get(0).at().equals(read.since())) {
             c.clamped++;
         }
         if (stats.aboveThresholdSince() == null) {
             c.notAbove++;
-        } else if (stats.aboveThresholdSince().equals(ofKey.get(0).at())) {
+        } else if (stats.aboveThresholdSince().equals(reported.get(0).at())) {
             c.aboveAll++;
         } else {
             c.abovePart++;
@@ -160,7 +184,8 @@ class DelayWindowsOnBothDatabasesTest {
     }
 
     /** The task's own delay when it has one; else the step with the newest sample, ties to the latest in step order, then key. */
-    private static String key(List<TrendQueries.DelaySample> samples, Map<String, Integer> orders) {
+    private static String key(List<TrendQueries.DelaySample> all, Map<String, Integer> orders) {
+        List<TrendQueries.DelaySample> samples = all.stream().filter(d -> d.delaySeconds() != null).toList();
         if (samples.isEmpty() || samples.stream().anyMatch(d -> d.stepKey() == null)) {
             return null;
         }
@@ -168,6 +193,43 @@ class DelayWindowsOnBothDatabasesTest {
         return samples.stream().filter(d -> d.polledAt().equals(newest)).map(TrendQueries.DelaySample::stepKey)
                 .max(Comparator.<String, Integer>comparing(k -> orders.get(k) == null ? Integer.MAX_VALUE : orders.get(k))
                         .thenComparing(Comparator.naturalOrder())).orElseThrow();
+    }
+
+    /**
+     * The mean over [since, the newest successful poll] of the delay in force, from the polls as they were answered: each
+     * successful poll's delay (the task's own, or the step's) in force until the next successful poll; a poll without one
+     * counts for no time. Null when no delay was in force for any time.
+     */
+    private static Double timeWeighted(List<TaskSnapshot> polls, String stepKey, Instant since) {
+        List<TaskSnapshot> ok = polls.stream().filter(TaskSnapshot::succeeded).toList();
+        double weighted = 0, weight = 0;
+        for (int j = 0; j < ok.size(); j++) {
+            Instant from = ok.get(j).polledAt().isBefore(since) ? since : ok.get(j).polledAt();
+            Instant until = j + 1 < ok.size() ? ok.get(j + 1).polledAt() : from;
+            Long v = delay(ok.get(j), stepKey);
+            if (v != null && until.isAfter(from)) {
+                double seconds = Duration.between(from, until).toNanos() / 1e9;
+                weighted += v * seconds;
+                weight += seconds;
+            }
+        }
+        return weight > 0 ? weighted / weight : null;
+    }
+
+    /** A successful poll's delay as the history keeps it: the task's own, or the step's seconds or whole seconds of its ms. */
+    private static Long delay(TaskSnapshot poll, String stepKey) {
+        Long v = null;
+        if (stepKey == null) {
+            v = poll.task().delaySeconds();
+        } else {
+            for (StepSample step : poll.steps()) {
+                if (step.stepKey().equals(stepKey) && step.incremental() != null) {
+                    StepSample.Incremental in = step.incremental();
+                    v = in.delaySeconds() != null ? in.delaySeconds() : in.delayMs() != null ? in.delayMs() / 1000 : null;
+                }
+            }
+        }
+        return v != null && v >= 0 ? v : null;
     }
 
     /** Every task's polls, in time order: each task its own kind of history. */
