@@ -768,7 +768,38 @@ public class TrendQueries {
         if (reads.stream().anyMatch(r -> r.until() != null)) {
             throw new IllegalArgumentException("delayWindows reads up to each task's last successful poll: until must be null");
         }
-        Map<String, TaskKey> keys = taskKeys(reads);
+        return delayWindows(reads, taskKeys(reads), threshold);
+    }
+
+    /** A task's delay window read up to end, the newest successful poll its keys said. */
+    public record WindowTo(Instant end, DelayWindow window) {
+    }
+
+    /**
+     * The delay window of every task polled with success, by source + '\u0000' + task id: from its newest successful poll
+     * less window to that poll, as delayWindows reads it for TaskRead(source, taskId, that poll - window, null). It needs
+     * only the tasks' keys, not their rows, so the list reads it beside them; end says which poll it was read to (a task
+     * polled in between has a newer one in its row).
+     */
+    public Map<String, WindowTo> delayWindowsOfAllTasks(Duration window, long threshold) {
+        Map<String, TaskKey> keys = new LinkedHashMap<>();
+        query("SELECT t.id, t.first_polled_at, l.last_ok_at, t.source, t.task_id FROM task t JOIN task_latest l ON l.task_ref = t.id"
+                + " WHERE l.last_ok_at IS NOT NULL", List.of(), rs -> keys.put(rs.getString(4) + '\u0000' + rs.getString(5),
+                new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3))));
+        List<TaskRead> reads = new ArrayList<>();
+        keys.forEach((id, k) -> {
+            int cut = id.indexOf('\u0000');
+            reads.add(new TaskRead(id.substring(0, cut), id.substring(cut + 1), k.lastOkAt().minus(window), null));
+        });
+        List<DelayWindow> windows = delayWindows(reads, keys, threshold);
+        Map<String, WindowTo> out = new LinkedHashMap<>();
+        for (int i = 0; i < reads.size(); i++) {
+            out.put(id(reads.get(i)), new WindowTo(keys.get(id(reads.get(i))).lastOkAt(), windows.get(i)));
+        }
+        return out;
+    }
+
+    private List<DelayWindow> delayWindows(List<TaskRead> reads, Map<String, TaskKey> keys, long threshold) {
         java.util.function.BiFunction<TaskRead, TaskKey, Instant> end = (r, k) -> k.lastOkAt();
         List<List<DelayGroup>> groups = taskElseSteps(reads, keys, end,
                 (w, batch, task, into) -> delayGroups(w, batch, task, threshold, into), g -> g.count() > 0);

@@ -29,8 +29,8 @@ public class TrendsService {
     }
 
     /**
-     * @param sideReads runs the read of every task's steps while the calling thread reads the tasks and their delay
-     *                  windows: the list's two largest reads at the same time, on two connections of the pool.
+     * @param sideReads runs the reads of every task's steps and delay window while the calling thread reads the tasks:
+     *                  the list's three largest reads at the same time, on three connections of the pool.
      *                  Runnable::run reads them one after the other. A read it has not begun by the time the
      *                  list needs it (refused, queued, or dropped at shutdown) is read by the calling thread (SideRead).
      */
@@ -54,13 +54,15 @@ public class TrendsService {
      * Every task as the list shows it. The figures of all tasks are read together, each kind in a constant number of
      * queries (steps, ETA samples, delay windows, and for tasks above the delay threshold the rollups and the samples
      * around the crossing): the list's cost grows with the number of tasks, not with a query per task, and not with
-     * the length of the history. The steps are read beside the tasks and their delay windows (see sideReads): with
-     * 1,000 tasks on PostgreSQL these are 45 ms and 23 + 44 ms of a list that took 140 ms one after the other.
+     * the length of the history. The steps and the delay windows are read beside the tasks (see sideReads): with 1,000
+     * tasks on PostgreSQL these are 40, 45 to 80 and 25 ms of a list that took 140 ms one after the other.
      */
     public List<TaskView> tasks() {
-        try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads)) {
+        try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads);
+             SideRead<Map<String, TrendQueries.WindowTo>> windows = SideRead.start(
+                     () -> queries.delayWindowsOfAllTasks(settings.delayWindow(), settings.delayThresholdSeconds()), sideReads)) {
             List<TaskRow> rows = queries.tasks();
-            List<DelayStats.Stats> delays = delays(rows);
+            List<DelayStats.Stats> delays = delays(rows, windows.join());
             return views(rows, stepsOf(steps.join()), delays);
         }
     }
@@ -91,7 +93,7 @@ public class TrendsService {
     public Optional<TaskDetail> task(String source, String taskId) {
         return queries.task(source, taskId).map(row -> {
             List<StepRow> steps = queries.stepsNow(source, taskId);
-            return new TaskDetail(views(List.of(row), r -> steps, delays(List.of(row))).get(0), steps,
+            return new TaskDetail(views(List.of(row), r -> steps, delays(List.of(row), Map.of())).get(0), steps,
                     queries.componentsNow(source, taskId));
         });
     }
@@ -213,23 +215,34 @@ public class TrendsService {
      * task, not the few dozen state rows of its window). Only when the delay has been above the threshold for the whole window
      * does "since when" look further back: the 5-minute rollups say in which bucket it was last at or below the threshold
      * (none: it has been above for the whole lookback), and the samples of that bucket say exactly when it went above.
-     * Each step is one batch for all the tasks that need it.
+     * Each step is one batch for all the tasks that need it. read are the windows read already (delayWindowsOfAllTasks):
+     * a task's is used when it ends at the task row's newest sample, the others (polled since, or not there) are read here.
      */
-    private List<DelayStats.Stats> delays(List<TaskRow> rows) {
+    private List<DelayStats.Stats> delays(List<TaskRow> rows, Map<String, TrendQueries.WindowTo> read) {
         long threshold = settings.delayThresholdSeconds();
         List<DelayStats.Stats> out = new ArrayList<>();
         List<TrendQueries.TaskRead> windows = new ArrayList<>();
         List<Integer> polled = new ArrayList<>();
+        List<TrendQueries.DelayWindow> windowFigures = new ArrayList<>();
+        List<Integer> unread = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             TaskRow r = rows.get(i);
             out.add(DelayStats.of(List.of(), settings.delayWindow(), threshold));
             if (r.sampledAt() != null) {
-                windows.add(new TrendQueries.TaskRead(r.source(), r.taskId(), windowStart(r), null));
+                TrendQueries.WindowTo w = read.get(r.source() + '\u0000' + r.taskId());
+                if (w == null || !w.end().equals(r.sampledAt())) {
+                    windows.add(new TrendQueries.TaskRead(r.source(), r.taskId(), windowStart(r), null));
+                    unread.add(windowFigures.size());
+                }
+                windowFigures.add(w == null ? null : w.window());
                 polled.add(i);
             }
         }
         // the window's figures come aggregated from the database: one row per task, not every sample of the window
-        List<TrendQueries.DelayWindow> windowFigures = windows.isEmpty() ? List.of() : queries.delayWindows(windows, threshold);
+        List<TrendQueries.DelayWindow> readHere = windows.isEmpty() ? List.of() : queries.delayWindows(windows, threshold);
+        for (int j = 0; j < unread.size(); j++) {
+            windowFigures.set(unread.get(j), readHere.get(j));
+        }
         // the tasks whose delay was above the threshold for the whole window: "since when" is further back
         List<Integer> above = new ArrayList<>();
         Map<Integer, String> keys = new LinkedHashMap<>();

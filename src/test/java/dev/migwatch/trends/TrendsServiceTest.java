@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -108,31 +109,30 @@ class TrendsServiceTest {
     }
 
     /**
-     * The list reads every task's steps beside the tasks themselves. Each of the two statements waits, before it runs, until
-     * the other has begun: that happens only when they run at the same time. Read one after the other, the first waits in
-     * vain and says so.
+     * The list reads every task's steps and delay windows beside the tasks themselves. Each of the three reads waits, before
+     * it runs, until the other two have begun: that happens only when they run at the same time. Read one after the
+     * other, the first waits in vain and says so.
      */
     @Test
     @Timeout(30)
-    void theListReadsTheStepsBesideTheTasks() throws Exception {
+    void theListReadsTheStepsAndTheDelayWindowsBesideTheTasks() throws Exception {
         HistoryFixture h = history();
-        CountDownLatch steps = new CountDownLatch(1);
-        CountDownLatch tasks = new CountDownLatch(1);
+        Map<String, String> reads = Map.of("FROM v_step_latest ORDER BY", "the steps",
+                "FROM v_task_latest ORDER BY", "the tasks", "WHERE l.last_ok_at IS NOT NULL", "the delay windows");
+        CountDownLatch begun = new CountDownLatch(reads.size());
         List<String> alone = Collections.synchronizedList(new ArrayList<>());
+        // each of the three reads waits, before it runs, until the other two have begun: only reads made at the same time pass
         DataSource meeting = onPrepare(h.dataSource, sql -> {
-            if (sql.contains("FROM v_step_latest ORDER BY")) {
-                steps.countDown();
-                if (!tasks.await(5, TimeUnit.SECONDS)) {
-                    alone.add("the steps were read before the tasks");
-                }
-            } else if (sql.contains("FROM v_task_latest ORDER BY")) {
-                tasks.countDown();
-                if (!steps.await(5, TimeUnit.SECONDS)) {
-                    alone.add("the tasks were read before their steps");
+            for (Map.Entry<String, String> read : reads.entrySet()) {
+                if (sql.contains(read.getKey())) {
+                    begun.countDown();
+                    if (!begun.await(5, TimeUnit.SECONDS)) {
+                        alone.add(read.getValue() + " were read while another read had not begun");
+                    }
                 }
             }
         });
-        ExecutorService side = Executors.newSingleThreadExecutor();
+        ExecutorService side = Executors.newFixedThreadPool(2);
         try {
             List<TaskView> list = new TrendsService(new TrendQueries(meeting), TrendsSettings.defaults(), side).tasks();
             assertEquals(List.of(), alone);
@@ -141,6 +141,33 @@ class TrendsServiceTest {
         } finally {
             side.shutdownNow();
         }
+    }
+
+    /**
+     * The delay windows are read beside the task rows, each to its task's newest successful poll as the keys said then:
+     * a task polled between the two reads gets its window read again, to its row's newest poll.
+     */
+    @Test
+    @Timeout(30)
+    void aTaskPolledWhileTheListReadsGetsItsWindowReadAgain() throws Exception {
+        HistoryFixture h = history();
+        Instant next = T0.plusSeconds(30L * 600);
+        java.util.concurrent.atomic.AtomicBoolean polled = new java.util.concurrent.atomic.AtomicBoolean();
+        // the side reads run first (on the calling thread, in order), then the tasks' rows: a poll comes in before those
+        DataSource pollInBetween = onPrepare(h.dataSource, sql -> {
+            if (sql.contains("FROM v_task_latest ORDER BY") && polled.compareAndSet(false, true)) {
+                // a task below the threshold: one above it for the whole window has its figures read again from the lookback
+                h.call("late", "uc", "UDTS", "fine", next, "OK", null);
+                h.task("late", "uc", "UDTS", "fine", next, "RUNNING", "INCREMENTAL_SYNC", 100.0, 55L, null);
+                h.flush();
+            }
+        });
+        List<TaskView> list = new TrendsService(new TrendQueries(pollInBetween), TrendsSettings.defaults(), Runnable::run).tasks();
+        assertTrue(polled.get());
+        DelayStats.Stats fine = find(list, "fine").delay();
+        assertEquals(next, fine.currentAt(), "the window ends at the poll the task's row shows");
+        assertEquals(55L, fine.current());
+        assertEquals(new TrendsService(new TrendQueries(h.dataSource), TrendsSettings.defaults()).tasks(), list);
     }
 
     /** A side read that fails fails the list as a read on the calling thread does: with the history's own message. */
