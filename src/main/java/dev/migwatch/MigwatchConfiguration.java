@@ -146,7 +146,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
         // one statement after the other). Another list's side reads wait for a thread, and the list reads them itself
         // once it needs them (SideRead): it never waits for a read nobody makes, refused, queued or dropped when Camel
         // shuts the pool down
-        Executor trendReads = !HistoryDatabase.sideReads(dataSource.getJdbcUrl()) ? Runnable::run
+        Executor trendReads = !HistoryDatabase.sideReads(dataSource.getJdbcUrl()) ? TrendsService.INLINE
                 : context.getExecutorServiceManager().newThreadPool(TrendsService.class, "TrendReads",
                 new ThreadPoolProfileBuilder("TrendReads").poolSize(2).maxPoolSize(2).maxQueueSize(10)
                         .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());

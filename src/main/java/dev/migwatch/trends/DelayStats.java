@@ -30,8 +30,8 @@ public final class DelayStats {
      * @param avg                 mean over the window's time of the delay in force (each reading weighted by the time
      *                            until the next reading; the newest ends at currentAt), or the plain mean of the window's
      *                            readings when they all fall at one instant
-     * @param samples             number of readings in the window (a delay is stored when it changes, so this counts
-     *                            changes, not polls)
+     * @param samples             number of readings in the window: the one in force at its start, each change, and the
+     *                            newest carried to the newest poll (a delay is stored when it changes: these are not polls)
      * @param threshold           the threshold used (seconds)
      * @param aboveThresholdSince first sample of the unbroken run above threshold that includes the newest, else null
      */
@@ -43,8 +43,10 @@ public final class DelayStats {
     }
 
     /**
-     * The figures over [newest reported reading - window, newest reported reading]; the reading in force at the
-     * window's start counts from there. Readings may come in any order.
+     * The figures of the window that reaches back from the newest reported reading: the reading in force at its start
+     * counts from there, and each reading until the next of any kind (the newest reported one past its own time only when
+     * readings without a delay follow it). aboveThresholdSince looks back over all the readings, not only the window's.
+     * Readings may come in any order.
      */
     public static Stats of(List<Sample> input, Duration window, long thresholdSeconds) {
         List<Sample> sorted = new ArrayList<>(input);

@@ -711,10 +711,19 @@ public class TrendQueries {
      * delays, then the steps' delays of the tasks that have none of their own.
      */
     public List<List<DelaySample>> delaySamples(List<TaskRead> reads) {
+        return delaySamples(reads, i -> false);
+    }
+
+    /**
+     * As delaySamples(reads), the steps' delays for the reads stepsOnly selects (by index) whatever their task has: a
+     * longer read of the series a window chose (DelayWindow.stepKey), which the task's own delay of earlier hours would
+     * otherwise hide.
+     */
+    public List<List<DelaySample>> delaySamples(List<TaskRead> reads, java.util.function.IntPredicate stepsOnly) {
         Map<String, TaskKey> keys = taskKeys(reads);
-        java.util.function.BiFunction<TaskRead, TaskKey, Instant> end =
-                (r, k) -> r.until() != null && r.until().isBefore(k.lastOkAt()) ? r.until() : k.lastOkAt();
-        List<List<DelaySample>> rows = taskElseSteps(reads, keys, end, this::delayRows, d -> d.delaySeconds() != null);
+        java.util.function.BiFunction<TaskRead, TaskKey, Instant> end = TrendQueries::endOf;
+        List<List<DelaySample>> rows = taskElseSteps(reads, keys, end, this::delayRows, d -> d.delaySeconds() != null,
+                stepsOnly);
         List<List<DelaySample>> out = new ArrayList<>();
         for (int i = 0; i < reads.size(); i++) {
             TaskRead r = reads.get(i);
@@ -759,15 +768,19 @@ public class TrendQueries {
         return (task ? "" : row + ".present = TRUE AND ") + delay(task, row) + " >= 0";
     }
 
+    /** Where a read ends: its until when that is before the task's newest successful poll, else that poll. */
+    private static Instant endOf(TaskRead r, TaskKey k) {
+        return r.until() != null && r.until().isBefore(k.lastOkAt()) ? r.until() : k.lastOkAt();
+    }
+
     /**
      * The figures of delaySamples(reads) each read's samples would give DelayStats.of, computed by the database: one row per
      * task (per step for the tasks without a delay of their own) instead of every sample. The reads' since is clamped in
-     * as delaySamples does; until must be null. In the order of the reads; empty figures (no samples) for unknown tasks.
+     * as delaySamples does. A read's until, a successful poll of the task, ends its window there instead of at the newest
+     * one, the reading in force then carried forward to it (delaySamples does not carry forward to until): the window a
+     * list read at that poll. In the order of the reads; empty figures (no samples) for unknown tasks.
      */
     public List<DelayWindow> delayWindows(List<TaskRead> reads, long threshold) {
-        if (reads.stream().anyMatch(r -> r.until() != null)) {
-            throw new IllegalArgumentException("delayWindows reads up to each task's last successful poll: until must be null");
-        }
         return delayWindows(reads, taskKeys(reads), threshold);
     }
 
@@ -782,14 +795,14 @@ public class TrendQueries {
      * polled in between has a newer one in its row).
      */
     public Map<String, WindowTo> delayWindowsOfAllTasks(Duration window, long threshold) {
-        Map<String, TaskKey> keys = new LinkedHashMap<>();
-        query("SELECT t.id, t.first_polled_at, l.last_ok_at, t.source, t.task_id FROM task t JOIN task_latest l ON l.task_ref = t.id"
-                + " WHERE l.last_ok_at IS NOT NULL", List.of(), rs -> keys.put(rs.getString(4) + '\u0000' + rs.getString(5),
-                new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3))));
+        Map<String, TaskKey> keys = new HashMap<>();
         List<TaskRead> reads = new ArrayList<>();
-        keys.forEach((id, k) -> {
-            int cut = id.indexOf('\u0000');
-            reads.add(new TaskRead(id.substring(0, cut), id.substring(cut + 1), k.lastOkAt().minus(window), null));
+        query("SELECT t.id, t.first_polled_at, l.last_ok_at, t.source, t.task_id FROM task t JOIN task_latest l ON l.task_ref = t.id"
+                + " WHERE l.last_ok_at IS NOT NULL", List.of(), rs -> {
+            TaskKey k = new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3));
+            TaskRead r = new TaskRead(rs.getString(4), rs.getString(5), k.lastOkAt().minus(window), null);
+            keys.put(id(r), k);
+            return reads.add(r);
         });
         List<DelayWindow> windows = delayWindows(reads, keys, threshold);
         Map<String, WindowTo> out = new LinkedHashMap<>();
@@ -800,9 +813,8 @@ public class TrendQueries {
     }
 
     private List<DelayWindow> delayWindows(List<TaskRead> reads, Map<String, TaskKey> keys, long threshold) {
-        java.util.function.BiFunction<TaskRead, TaskKey, Instant> end = (r, k) -> k.lastOkAt();
-        List<List<DelayGroup>> groups = taskElseSteps(reads, keys, end,
-                (w, batch, task, into) -> delayGroups(w, batch, task, threshold, into), g -> g.count() > 0);
+        List<List<DelayGroup>> groups = taskElseSteps(reads, keys, TrendQueries::endOf,
+                (w, batch, task, into) -> delayGroups(w, batch, task, threshold, into), g -> g.count() > 0, i -> false);
         List<DelayWindow> out = new ArrayList<>();
         for (List<DelayGroup> g : groups) {
             DelayWindow best = null;
@@ -830,13 +842,28 @@ public class TrendQueries {
 
     /**
      * Each read's task delay when it has one with a value (what the provider calls "the" delay), else its steps': the
-     * steps are read only for the reads whose task has none. In the order of the reads.
+     * steps are read only for the reads whose task has none, or that stepsOnly selects (their task's delay not read). In
+     * the order of the reads.
      */
     private static <T> List<List<T>> taskElseSteps(List<TaskRead> reads, Map<String, TaskKey> keys,
                                                    java.util.function.BiFunction<TaskRead, TaskKey, Instant> end,
-                                                   DelayReads<T> series, java.util.function.Predicate<T> hasValue) {
+                                                   DelayReads<T> series, java.util.function.Predicate<T> hasValue,
+                                                   java.util.function.IntPredicate stepsOnly) {
         List<List<T>> out = new ArrayList<>();
-        series.read(window(reads, keys, end, () -> out.add(new ArrayList<>())), reads, true, out);
+        List<TaskRead> own = new ArrayList<>();
+        List<Integer> ownAt = new ArrayList<>();
+        for (int i = 0; i < reads.size(); i++) {
+            out.add(new ArrayList<>());
+            if (!stepsOnly.test(i)) {
+                own.add(reads.get(i));
+                ownAt.add(i);
+            }
+        }
+        List<List<T>> tasks = new ArrayList<>();
+        series.read(window(own, keys, end, () -> tasks.add(new ArrayList<>())), own, true, tasks);
+        for (int j = 0; j < ownAt.size(); j++) {
+            out.set(ownAt.get(j), tasks.get(j));
+        }
         List<TaskRead> noTaskDelay = new ArrayList<>();
         List<Integer> at = new ArrayList<>();
         for (int i = 0; i < reads.size(); i++) {

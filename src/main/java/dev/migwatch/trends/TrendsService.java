@@ -23,16 +23,20 @@ public class TrendsService {
     private final StallDetector stallDetector;
     private final Executor sideReads;
 
+    /** Side reads made on the calling thread, one statement after another (an H2 this JVM runs itself). */
+    public static final Executor INLINE = Runnable::run;
+
     /** Reads everything on the calling thread, one statement after another. */
     public TrendsService(TrendQueries queries, TrendsSettings settings) {
-        this(queries, settings, Runnable::run);
+        this(queries, settings, INLINE);
     }
 
     /**
-     * @param sideReads runs the reads of every task's steps and delay window while the calling thread reads the tasks:
+     * @param sideReads runs the reads of every task's delay window and steps while the calling thread reads the tasks:
      *                  the list's three largest reads at the same time, on three connections of the pool.
-     *                  Runnable::run reads them one after the other. A read it has not begun by the time the
-     *                  list needs it (refused, queued, or dropped at shutdown) is read by the calling thread (SideRead).
+     *                  INLINE reads them one after the other, the windows after the tasks. A read it has not begun by
+     *                  the time the list needs it (refused, queued, or dropped at shutdown) is read by the calling
+     *                  thread (SideRead).
      */
     public TrendsService(TrendQueries queries, TrendsSettings settings, Executor sideReads) {
         this.queries = Objects.requireNonNull(queries);
@@ -58,9 +62,16 @@ public class TrendsService {
      * tasks on PostgreSQL these are 40, 45 to 80 and 25 ms of a list that took 140 ms one after the other.
      */
     public List<TaskView> tasks() {
-        try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads);
-             SideRead<Map<String, TrendQueries.WindowTo>> windows = SideRead.start(
-                     () -> queries.delayWindowsOfAllTasks(settings.delayWindow(), settings.delayThresholdSeconds()), sideReads)) {
+        if (sideReads == INLINE) {
+            // one after the other: the windows read from the task rows, none read twice for a task polled in between
+            Map<String, List<StepRow>> steps = queries.stepsNowOfAllTasks();
+            List<TaskRow> rows = queries.tasks();
+            return views(rows, stepsOf(steps), delays(rows, Map.of()));
+        }
+        // the windows first: the longer read, so that a list that finds one side thread free gives it that one
+        try (SideRead<Map<String, TrendQueries.WindowTo>> windows = SideRead.start(
+                () -> queries.delayWindowsOfAllTasks(settings.delayWindow(), settings.delayThresholdSeconds()), sideReads);
+             SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads)) {
             List<TaskRow> rows = queries.tasks();
             List<DelayStats.Stats> delays = delays(rows, windows.join());
             return views(rows, stepsOf(steps.join()), delays);
@@ -221,28 +232,14 @@ public class TrendsService {
     private List<DelayStats.Stats> delays(List<TaskRow> rows, Map<String, TrendQueries.WindowTo> read) {
         long threshold = settings.delayThresholdSeconds();
         List<DelayStats.Stats> out = new ArrayList<>();
-        List<TrendQueries.TaskRead> windows = new ArrayList<>();
         List<Integer> polled = new ArrayList<>();
-        List<TrendQueries.DelayWindow> windowFigures = new ArrayList<>();
-        List<Integer> unread = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            TaskRow r = rows.get(i);
             out.add(DelayStats.of(List.of(), settings.delayWindow(), threshold));
-            if (r.sampledAt() != null) {
-                TrendQueries.WindowTo w = read.get(r.source() + '\u0000' + r.taskId());
-                if (w == null || !w.end().equals(r.sampledAt())) {
-                    windows.add(new TrendQueries.TaskRead(r.source(), r.taskId(), windowStart(r), null));
-                    unread.add(windowFigures.size());
-                }
-                windowFigures.add(w == null ? null : w.window());
+            if (rows.get(i).sampledAt() != null) {
                 polled.add(i);
             }
         }
-        // the window's figures come aggregated from the database: one row per task, not every sample of the window
-        List<TrendQueries.DelayWindow> readHere = windows.isEmpty() ? List.of() : queries.delayWindows(windows, threshold);
-        for (int j = 0; j < unread.size(); j++) {
-            windowFigures.set(unread.get(j), readHere.get(j));
-        }
+        List<TrendQueries.DelayWindow> windowFigures = windows(polled.stream().map(rows::get).toList(), read);
         // the tasks whose delay was above the threshold for the whole window: "since when" is further back
         List<Integer> above = new ArrayList<>();
         Map<Integer, String> keys = new LinkedHashMap<>();
@@ -288,7 +285,7 @@ public class TrendsService {
         }
         List<List<TrendQueries.DelaySample>> slices = low.isEmpty() ? List.of() : queries.delaySamples(low.stream()
                 .map(i -> new TrendQueries.TaskRead(rows.get(i).source(), rows.get(i).taskId(), lowAt.get(i),
-                        lowAt.get(i).plus(Duration.ofMinutes(10)))).toList());
+                        lowAt.get(i).plus(Duration.ofMinutes(10)))).toList(), j -> keys.get(low.get(j)) != null);
         for (int j = 0; j < low.size(); j++) {
             Instant crossing = DelayStats.of(samples(slices.get(j), keys.get(low.get(j))), settings.delayWindow(), threshold)
                     .aboveThresholdSince();
@@ -296,18 +293,49 @@ public class TrendsService {
                 since.put(low.get(j), crossing);
             }
         }
-        // rollups not computed yet (or the crossing not in that slice): read the samples back to the lookback
+        // rollups not computed yet (or the crossing not in that slice): read the samples back to the lookback, of the
+        // series the window chose; only "since when" comes from there, the window's figures stay the window's
         List<Integer> fallback = above.stream().filter(i -> !since.containsKey(i)).toList();
         List<List<TrendQueries.DelaySample>> lookbacks = fallback.isEmpty() ? List.of() : queries.delaySamples(fallback.stream()
-                .map(i -> new TrendQueries.TaskRead(rows.get(i).source(), rows.get(i).taskId(), lookbackStart(rows.get(i)), null)).toList());
+                .map(i -> new TrendQueries.TaskRead(rows.get(i).source(), rows.get(i).taskId(), lookbackStart(rows.get(i)),
+                        rows.get(i).sampledAt())).toList(), j -> keys.get(fallback.get(j)) != null);
         for (int j = 0; j < fallback.size(); j++) {
             int i = fallback.get(j);
-            out.set(i, DelayStats.of(samples(lookbacks.get(j), keys.get(i)), settings.delayWindow(), threshold));
+            Instant crossing = DelayStats.of(samples(lookbacks.get(j), keys.get(i)), settings.delayWindow(), threshold)
+                    .aboveThresholdSince();
+            if (crossing != null) {
+                since.put(i, crossing);
+            }
         }
         since.forEach((i, t) -> {
             DelayStats.Stats stats = out.get(i);
             out.set(i, new DelayStats.Stats(stats.current(), stats.currentAt(), stats.max(), stats.avg(), stats.samples(), threshold, t));
         });
+        return out;
+    }
+
+    /**
+     * The delay window of each polled row, to the row's newest sample: the one read already (delayWindowsOfAllTasks) when
+     * it ends there, else (the task polled since, or not read) read here, all in one batch.
+     */
+    private List<TrendQueries.DelayWindow> windows(List<TaskRow> polled, Map<String, TrendQueries.WindowTo> read) {
+        List<TrendQueries.DelayWindow> out = new ArrayList<>();
+        List<TrendQueries.TaskRead> unread = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (TaskRow r : polled) {
+            TrendQueries.WindowTo w = read.get(r.source() + '\u0000' + r.taskId());
+            if (w == null || !w.end().equals(r.sampledAt())) {
+                unread.add(new TrendQueries.TaskRead(r.source(), r.taskId(), windowStart(r), r.sampledAt()));
+                at.add(out.size());
+            }
+            out.add(w == null ? null : w.window());
+        }
+        // the window's figures come aggregated from the database: one row per task, not every sample of the window
+        List<TrendQueries.DelayWindow> readHere = unread.isEmpty() ? List.of()
+                : queries.delayWindows(unread, settings.delayThresholdSeconds());
+        for (int j = 0; j < at.size(); j++) {
+            out.set(at.get(j), readHere.get(j));
+        }
         return out;
     }
 

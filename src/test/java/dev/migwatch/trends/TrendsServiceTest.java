@@ -153,7 +153,8 @@ class TrendsServiceTest {
         HistoryFixture h = history();
         Instant next = T0.plusSeconds(30L * 600);
         java.util.concurrent.atomic.AtomicBoolean polled = new java.util.concurrent.atomic.AtomicBoolean();
-        // the side reads run first (on the calling thread, in order), then the tasks' rows: a poll comes in before those
+        // an executor that makes each side read at once on the calling thread (not INLINE, which reads the windows after
+        // the tasks): the side reads run first, then the tasks' rows, and a poll comes in before those
         DataSource pollInBetween = onPrepare(h.dataSource, sql -> {
             if (sql.contains("FROM v_task_latest ORDER BY") && polled.compareAndSet(false, true)) {
                 // a task below the threshold: one above it for the whole window has its figures read again from the lookback
@@ -168,6 +169,92 @@ class TrendsServiceTest {
         assertEquals(next, fine.currentAt(), "the window ends at the poll the task's row shows");
         assertEquals(55L, fine.current());
         assertEquals(new TrendsService(new TrendQueries(h.dataSource), TrendsSettings.defaults()).tasks(), list);
+    }
+
+    /**
+     * A window read after a newer poll than the task's row shows (the windows' side read behind the rows: here a pool that
+     * drops it, so the list reads it itself after the rows) is read again to the row's poll: the figures of one list are
+     * of one moment, the one its rows show.
+     */
+    @Test
+    @Timeout(30)
+    void aWindowReadPastTheRowsPollIsReadAgainToIt() {
+        HistoryFixture h = history();
+        Instant rowsPoll = T0.plusSeconds(30L * 599);
+        java.util.concurrent.atomic.AtomicBoolean polled = new java.util.concurrent.atomic.AtomicBoolean();
+        DataSource pollInBetween = onPrepare(h.dataSource, sql -> {
+            if (sql.contains("WHERE l.last_ok_at IS NOT NULL") && polled.compareAndSet(false, true)) {
+                h.call("late", "uc", "UDTS", "fine", rowsPoll.plusSeconds(30), "OK", null);
+                h.task("late", "uc", "UDTS", "fine", rowsPoll.plusSeconds(30), "RUNNING", "INCREMENTAL_SYNC", 100.0, 55L, null);
+                h.flush();
+            }
+        });
+        TaskView fine = find(new TrendsService(new TrendQueries(pollInBetween), TrendsSettings.defaults(), r -> { }).tasks(), "fine");
+        assertTrue(polled.get());
+        assertEquals(rowsPoll, fine.sampledAt());
+        assertEquals(rowsPoll, fine.delay().currentAt(), "the window ends at the poll the row shows, not the newer one");
+        assertEquals(fine.delaySeconds(), fine.delay().current());
+    }
+
+    /**
+     * Above the threshold for the whole window, before the rollups cover it: "since when" is read back through the
+     * lookback, of the series the window chose, and the figures stay the window's (as they are once the rollups do). A
+     * DTS task whose last polls say -1, and a task whose own delay stopped an hour ago while its step's went on.
+     */
+    @Test
+    void theLookbackGivesOnlySinceWhenOfTheWindowsSeries() {
+        HistoryFixture h = new HistoryFixture();
+        for (int i = 0; i < 240; i++) {
+            Instant at = T0.plusSeconds(30L * i);
+            h.call("a" + i, "dts", "DTS", "tail", at, "OK", null);
+            h.task("a" + i, "dts", "DTS", "tail", at, "RUNNING", "INCREMENTAL_SYNC", null, i < 230 ? 100L + i : -1L, null);
+            h.call("b" + i, "oms", "OMS", "switched", at, "OK", null);
+            h.task("b" + i, "oms", "OMS", "switched", at, "RUNNING", "INCR_TRANSFER", null, i < 60 ? 200L : null, null);
+            h.step("b" + i, "oms", "OMS", "switched", at, "INCR_TRANSFER", "RUNNING", null, null, null, null, 100L + i % 2);
+        }
+        h.flush();
+        TrendsService service = new TrendsService(new TrendQueries(h.dataSource), TrendsSettings.defaults());
+        List<TaskView> beforeRollups = service.tasks();
+        new dev.migwatch.storage.HistoryMaintenance(h.dataSource, dev.migwatch.storage.Retention.defaults(),
+                Clock.fixed(T0.plus(Duration.ofHours(3)), ZoneOffset.UTC), Duration.ofMinutes(1)).run();
+        List<TaskView> withRollups = service.tasks();
+        for (String task : List.of("tail", "switched")) {
+            TaskView t = find(beforeRollups, task);
+            DelayStats.Stats window = new TrendQueries(h.dataSource).delayWindows(List.of(new TrendQueries.TaskRead(t.source(),
+                    task, t.sampledAt().minus(TrendsSettings.defaults().delayWindow()), null)), 60).get(0).stats(60);
+            DelayStats.Stats stats = t.delay();
+            assertEquals(new DelayStats.Stats(window.current(), window.currentAt(), window.max(), window.avg(), window.samples(), 60,
+                    T0), stats, task + ": the window's figures, above the threshold since the series began");
+            assertEquals(stats, find(withRollups, task).delay(), task + ": the same once the rollups cover it");
+        }
+        assertEquals(101L, find(beforeRollups, "switched").delay().current(), "the step's delay, not the task's of an hour ago");
+    }
+
+    /** The windows read beside the rows are used: a list with no poll in between reads each window once. */
+    @Test
+    @Timeout(30)
+    void aQuietListReadsEachWindowOnce() {
+        HistoryFixture h = history();
+        java.util.concurrent.atomic.AtomicInteger windows = new java.util.concurrent.atomic.AtomicInteger();
+        DataSource counting = onPrepare(h.dataSource, sql -> {
+            if (sql.startsWith("SELECT g.i")) {
+                windows.incrementAndGet();
+            }
+        });
+        TrendsSettings settings = TrendsSettings.defaults();
+        new TrendQueries(counting).delayWindowsOfAllTasks(settings.delayWindow(), settings.delayThresholdSeconds());
+        int alone = windows.getAndSet(0);
+        ExecutorService side = Executors.newFixedThreadPool(2);
+        try {
+            new TrendsService(new TrendQueries(counting), settings, side).tasks();
+            assertTrue(alone > 0);
+            assertEquals(alone, windows.get(), "the windows' statements of one read of them, none read again");
+            windows.set(0);
+            new TrendsService(new TrendQueries(counting), settings).tasks();
+            assertEquals(alone, windows.get(), "one after the other, the windows are read once too");
+        } finally {
+            side.shutdownNow();
+        }
     }
 
     /** A side read that fails fails the list as a read on the calling thread does: with the history's own message. */
