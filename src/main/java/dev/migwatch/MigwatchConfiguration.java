@@ -141,12 +141,12 @@ public class MigwatchConfiguration implements CamelConfiguration {
         } else {
             context.getRegistry().bind("pollClaims", PollClaims.single());
         }
-        // two threads: a list's steps and delay windows read beside its tasks read (TrendsService.tasks), on the two
+        // two threads: a list's steps read beside its tasks read (TrendsService.tasks), for two lists at a time, on the two
         // connections the history's pool keeps for them (HistoryDatabase.sideReads: not for an embedded H2, which reads
-        // one statement after the other). Another list's side reads wait for a thread, and the list reads them itself
+        // one statement after the other). A third list's steps read waits for a thread, and its list reads them itself
         // once it needs them (SideRead): it never waits for a read nobody makes, refused, queued or dropped when Camel
         // shuts the pool down
-        Executor trendReads = !HistoryDatabase.sideReads(dataSource.getJdbcUrl()) ? TrendsService.INLINE
+        Executor trendReads = !HistoryDatabase.sideReads(dataSource.getJdbcUrl()) ? Runnable::run
                 : context.getExecutorServiceManager().newThreadPool(TrendsService.class, "TrendReads",
                 new ThreadPoolProfileBuilder("TrendReads").poolSize(2).maxPoolSize(2).maxQueueSize(10)
                         .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());

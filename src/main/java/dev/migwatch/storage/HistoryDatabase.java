@@ -42,9 +42,8 @@ public final class HistoryDatabase {
         if (password != null && !password.isBlank()) {
             config.setPassword(password);
         }
-        // four for the writers and readers, and where the task list reads on two more connections at once (a database in
-        // a process of its own, see sideReads: the side reads' two threads) two more, so that a list does not make a poll's
-        // write wait for one
+        // four for the writers and readers, and where the task list reads on two connections at once (a database in a
+        // process of its own, see sideReads) two more, so that a list does not make a poll's write wait for one
         config.setMaximumPoolSize(sideReads(url) ? 6 : 4);
         // fail fast at start with the driver's message instead of retrying silently for 30 s
         config.setInitializationFailTimeout(1);
@@ -94,9 +93,8 @@ public final class HistoryDatabase {
     public static final String LOCK_NOT_AVAILABLE = "55P03";
 
     /**
-     * Whether the task list reads its steps and delay windows beside its task rows (TrendsService): where the database
-     * answers from a process of its own (PostgreSQL, an H2 server), 1,000 tasks took 0.69 of the time with the steps beside
-     * and 0.88 to 0.96 of that with the windows beside too. An H2 this JVM runs itself does the reads
+     * Whether the task list reads its steps beside its task rows (TrendsService): where the database answers from a process
+     * of its own (PostgreSQL, an H2 server), 1,000 tasks took 0.69 of the time. An H2 this JVM runs itself does the reads
      * on migwatch's own cores: it answered no faster, for more CPU (README, "The steps beside the tasks").
      */
     public static boolean sideReads(String url) {

@@ -781,39 +781,7 @@ public class TrendQueries {
      * list read at that poll. In the order of the reads; empty figures (no samples) for unknown tasks.
      */
     public List<DelayWindow> delayWindows(List<TaskRead> reads, long threshold) {
-        return delayWindows(reads, taskKeys(reads), threshold);
-    }
-
-    /** A task's delay window read up to end, the newest successful poll its keys said. */
-    public record WindowTo(Instant end, DelayWindow window) {
-    }
-
-    /**
-     * The delay window of every task polled with success, by source + '\u0000' + task id: from its newest successful poll
-     * less window to that poll, as delayWindows reads it for TaskRead(source, taskId, that poll - window, null). It needs
-     * only the tasks' keys, not their rows, so the list reads it beside them; end says which poll it was read to (a task
-     * polled in between has a newer one in its row).
-     */
-    public Map<String, WindowTo> delayWindowsOfAllTasks(Duration window, long threshold) {
-        Map<String, TaskKey> keys = new HashMap<>();
-        List<TaskRead> reads = new ArrayList<>();
-        query("SELECT t.id, t.first_polled_at, l.last_ok_at, t.source, t.task_id FROM task t JOIN task_latest l ON l.task_ref = t.id"
-                + " WHERE l.last_ok_at IS NOT NULL", List.of(), rs -> {
-            TaskKey k = new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3));
-            TaskRead r = new TaskRead(rs.getString(4), rs.getString(5), k.lastOkAt().minus(window), null);
-            keys.put(id(r), k);
-            return reads.add(r);
-        });
-        List<DelayWindow> windows = delayWindows(reads, keys, threshold);
-        Map<String, WindowTo> out = new LinkedHashMap<>();
-        for (int i = 0; i < reads.size(); i++) {
-            out.put(id(reads.get(i)), new WindowTo(keys.get(id(reads.get(i))).lastOkAt(), windows.get(i)));
-        }
-        return out;
-    }
-
-    private List<DelayWindow> delayWindows(List<TaskRead> reads, Map<String, TaskKey> keys, long threshold) {
-        List<List<DelayGroup>> groups = taskElseSteps(reads, keys, TrendQueries::endOf,
+        List<List<DelayGroup>> groups = taskElseSteps(reads, taskKeys(reads), TrendQueries::endOf,
                 (w, batch, task, into) -> delayGroups(w, batch, task, threshold, into), g -> g.count() > 0, i -> false);
         List<DelayWindow> out = new ArrayList<>();
         for (List<DelayGroup> g : groups) {

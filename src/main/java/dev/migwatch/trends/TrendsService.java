@@ -23,20 +23,16 @@ public class TrendsService {
     private final StallDetector stallDetector;
     private final Executor sideReads;
 
-    /** Side reads made on the calling thread, one statement after another (an H2 this JVM runs itself). */
-    public static final Executor INLINE = Runnable::run;
-
     /** Reads everything on the calling thread, one statement after another. */
     public TrendsService(TrendQueries queries, TrendsSettings settings) {
-        this(queries, settings, INLINE);
+        this(queries, settings, Runnable::run);
     }
 
     /**
-     * @param sideReads runs the reads of every task's delay window and steps while the calling thread reads the tasks:
-     *                  the list's three largest reads at the same time, on three connections of the pool.
-     *                  INLINE reads them one after the other, the windows after the tasks. A read it has not begun by
-     *                  the time the list needs it (refused, queued, or dropped at shutdown) is read by the calling
-     *                  thread (SideRead).
+     * @param sideReads runs the read of every task's steps while the calling thread reads the tasks and their delay
+     *                  windows: the list's two largest reads at the same time, on two connections of the pool.
+     *                  Runnable::run reads them one after the other. A read it has not begun by the time the
+     *                  list needs it (refused, queued, or dropped at shutdown) is read by the calling thread (SideRead).
      */
     public TrendsService(TrendQueries queries, TrendsSettings settings, Executor sideReads) {
         this.queries = Objects.requireNonNull(queries);
@@ -58,22 +54,13 @@ public class TrendsService {
      * Every task as the list shows it. The figures of all tasks are read together, each kind in a constant number of
      * queries (steps, ETA samples, delay windows, and for tasks above the delay threshold the rollups and the samples
      * around the crossing): the list's cost grows with the number of tasks, not with a query per task, and not with
-     * the length of the history. The steps and the delay windows are read beside the tasks (see sideReads): with 1,000
-     * tasks on PostgreSQL these are 40, 45 to 80 and 25 ms of a list that took 140 ms one after the other.
+     * the length of the history. The steps are read beside the tasks and their delay windows (see sideReads): with
+     * 1,000 tasks on PostgreSQL these are 45 ms and 23 + 44 ms of a list that took 140 ms one after the other.
      */
     public List<TaskView> tasks() {
-        if (sideReads == INLINE) {
-            // one after the other: the windows read from the task rows, none read twice for a task polled in between
-            Map<String, List<StepRow>> steps = queries.stepsNowOfAllTasks();
+        try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads)) {
             List<TaskRow> rows = queries.tasks();
-            return views(rows, stepsOf(steps), delays(rows, Map.of()));
-        }
-        // the windows first: the longer read, so that a list that finds one side thread free gives it that one
-        try (SideRead<Map<String, TrendQueries.WindowTo>> windows = SideRead.start(
-                () -> queries.delayWindowsOfAllTasks(settings.delayWindow(), settings.delayThresholdSeconds()), sideReads);
-             SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads)) {
-            List<TaskRow> rows = queries.tasks();
-            List<DelayStats.Stats> delays = delays(rows, windows.join());
+            List<DelayStats.Stats> delays = delays(rows);
             return views(rows, stepsOf(steps.join()), delays);
         }
     }
@@ -104,7 +91,7 @@ public class TrendsService {
     public Optional<TaskDetail> task(String source, String taskId) {
         return queries.task(source, taskId).map(row -> {
             List<StepRow> steps = queries.stepsNow(source, taskId);
-            return new TaskDetail(views(List.of(row), r -> steps, delays(List.of(row), Map.of())).get(0), steps,
+            return new TaskDetail(views(List.of(row), r -> steps, delays(List.of(row))).get(0), steps,
                     queries.componentsNow(source, taskId));
         });
     }
@@ -226,20 +213,24 @@ public class TrendsService {
      * task, not the few dozen state rows of its window). Only when the delay has been above the threshold for the whole window
      * does "since when" look further back: the 5-minute rollups say in which bucket it was last at or below the threshold
      * (none: it has been above for the whole lookback), and the samples of that bucket say exactly when it went above.
-     * Each step is one batch for all the tasks that need it. read are the windows read already (delayWindowsOfAllTasks):
-     * a task's is used when it ends at the task row's newest sample, the others (polled since, or not there) are read here.
+     * Each step is one batch for all the tasks that need it.
      */
-    private List<DelayStats.Stats> delays(List<TaskRow> rows, Map<String, TrendQueries.WindowTo> read) {
+    private List<DelayStats.Stats> delays(List<TaskRow> rows) {
         long threshold = settings.delayThresholdSeconds();
         List<DelayStats.Stats> out = new ArrayList<>();
+        List<TrendQueries.TaskRead> windows = new ArrayList<>();
         List<Integer> polled = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
+            TaskRow r = rows.get(i);
             out.add(DelayStats.of(List.of(), settings.delayWindow(), threshold));
-            if (rows.get(i).sampledAt() != null) {
+            if (r.sampledAt() != null) {
+                // to the poll the row shows, not a newer one a poll since the rows were read has made
+                windows.add(new TrendQueries.TaskRead(r.source(), r.taskId(), windowStart(r), r.sampledAt()));
                 polled.add(i);
             }
         }
-        List<TrendQueries.DelayWindow> windowFigures = windows(polled.stream().map(rows::get).toList(), read);
+        // the window's figures come aggregated from the database: one row per task, not every sample of the window
+        List<TrendQueries.DelayWindow> windowFigures = windows.isEmpty() ? List.of() : queries.delayWindows(windows, threshold);
         // the tasks whose delay was above the threshold for the whole window: "since when" is further back
         List<Integer> above = new ArrayList<>();
         Map<Integer, String> keys = new LinkedHashMap<>();
@@ -311,31 +302,6 @@ public class TrendsService {
             DelayStats.Stats stats = out.get(i);
             out.set(i, new DelayStats.Stats(stats.current(), stats.currentAt(), stats.max(), stats.avg(), stats.samples(), threshold, t));
         });
-        return out;
-    }
-
-    /**
-     * The delay window of each polled row, to the row's newest sample: the one read already (delayWindowsOfAllTasks) when
-     * it ends there, else (the task polled since, or not read) read here, all in one batch.
-     */
-    private List<TrendQueries.DelayWindow> windows(List<TaskRow> polled, Map<String, TrendQueries.WindowTo> read) {
-        List<TrendQueries.DelayWindow> out = new ArrayList<>();
-        List<TrendQueries.TaskRead> unread = new ArrayList<>();
-        List<Integer> at = new ArrayList<>();
-        for (TaskRow r : polled) {
-            TrendQueries.WindowTo w = read.get(r.source() + '\u0000' + r.taskId());
-            if (w == null || !w.end().equals(r.sampledAt())) {
-                unread.add(new TrendQueries.TaskRead(r.source(), r.taskId(), windowStart(r), r.sampledAt()));
-                at.add(out.size());
-            }
-            out.add(w == null ? null : w.window());
-        }
-        // the window's figures come aggregated from the database: one row per task, not every sample of the window
-        List<TrendQueries.DelayWindow> readHere = unread.isEmpty() ? List.of()
-                : queries.delayWindows(unread, settings.delayThresholdSeconds());
-        for (int j = 0; j < at.size(); j++) {
-            out.set(at.get(j), readHere.get(j));
-        }
         return out;
     }
 

@@ -80,7 +80,7 @@ class HistoryReadBenchmarkTest {
 
     private static TrendsService service(TrendQueries queries, HikariDataSource db) {
         return new TrendsService(queries, TrendsSettings.defaults(),
-                HistoryDatabase.sideReads(db.getJdbcUrl()) ? SIDE_READS : TrendsService.INLINE);
+                HistoryDatabase.sideReads(db.getJdbcUrl()) ? SIDE_READS : Runnable::run);
     }
 
     @TempDir

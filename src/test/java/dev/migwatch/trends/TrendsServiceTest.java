@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -109,30 +108,31 @@ class TrendsServiceTest {
     }
 
     /**
-     * The list reads every task's steps and delay windows beside the tasks themselves. Each of the three reads waits, before
-     * it runs, until the other two have begun: that happens only when they run at the same time. Read one after the
-     * other, the first waits in vain and says so.
+     * The list reads every task's steps beside the tasks themselves. Each of the two statements waits, before it runs, until
+     * the other has begun: that happens only when they run at the same time. Read one after the other, the first waits in
+     * vain and says so.
      */
     @Test
     @Timeout(30)
-    void theListReadsTheStepsAndTheDelayWindowsBesideTheTasks() throws Exception {
+    void theListReadsTheStepsBesideTheTasks() throws Exception {
         HistoryFixture h = history();
-        Map<String, String> reads = Map.of("FROM v_step_latest ORDER BY", "the steps",
-                "FROM v_task_latest ORDER BY", "the tasks", "WHERE l.last_ok_at IS NOT NULL", "the delay windows");
-        CountDownLatch begun = new CountDownLatch(reads.size());
+        CountDownLatch steps = new CountDownLatch(1);
+        CountDownLatch tasks = new CountDownLatch(1);
         List<String> alone = Collections.synchronizedList(new ArrayList<>());
-        // each of the three reads waits, before it runs, until the other two have begun: only reads made at the same time pass
         DataSource meeting = onPrepare(h.dataSource, sql -> {
-            for (Map.Entry<String, String> read : reads.entrySet()) {
-                if (sql.contains(read.getKey())) {
-                    begun.countDown();
-                    if (!begun.await(5, TimeUnit.SECONDS)) {
-                        alone.add(read.getValue() + " were read while another read had not begun");
-                    }
+            if (sql.contains("FROM v_step_latest ORDER BY")) {
+                steps.countDown();
+                if (!tasks.await(5, TimeUnit.SECONDS)) {
+                    alone.add("the steps were read before the tasks");
+                }
+            } else if (sql.contains("FROM v_task_latest ORDER BY")) {
+                tasks.countDown();
+                if (!steps.await(5, TimeUnit.SECONDS)) {
+                    alone.add("the tasks were read before their steps");
                 }
             }
         });
-        ExecutorService side = Executors.newFixedThreadPool(2);
+        ExecutorService side = Executors.newSingleThreadExecutor();
         try {
             List<TaskView> list = new TrendsService(new TrendQueries(meeting), TrendsSettings.defaults(), side).tasks();
             assertEquals(List.of(), alone);
@@ -144,52 +144,24 @@ class TrendsServiceTest {
     }
 
     /**
-     * The delay windows are read beside the task rows, each to its task's newest successful poll as the keys said then:
-     * a task polled between the two reads gets its window read again, to its row's newest poll.
+     * The delay windows are read after the task rows: a poll that comes in between does not move a task's window past the
+     * poll its row shows. The figures of one list are of one moment, the one its rows show.
      */
     @Test
     @Timeout(30)
-    void aTaskPolledWhileTheListReadsGetsItsWindowReadAgain() throws Exception {
-        HistoryFixture h = history();
-        Instant next = T0.plusSeconds(30L * 600);
-        java.util.concurrent.atomic.AtomicBoolean polled = new java.util.concurrent.atomic.AtomicBoolean();
-        // an executor that makes each side read at once on the calling thread (not INLINE, which reads the windows after
-        // the tasks): the side reads run first, then the tasks' rows, and a poll comes in before those
-        DataSource pollInBetween = onPrepare(h.dataSource, sql -> {
-            if (sql.contains("FROM v_task_latest ORDER BY") && polled.compareAndSet(false, true)) {
-                // a task below the threshold: one above it for the whole window has its figures read again from the lookback
-                h.call("late", "uc", "UDTS", "fine", next, "OK", null);
-                h.task("late", "uc", "UDTS", "fine", next, "RUNNING", "INCREMENTAL_SYNC", 100.0, 55L, null);
-                h.flush();
-            }
-        });
-        List<TaskView> list = new TrendsService(new TrendQueries(pollInBetween), TrendsSettings.defaults(), Runnable::run).tasks();
-        assertTrue(polled.get());
-        DelayStats.Stats fine = find(list, "fine").delay();
-        assertEquals(next, fine.currentAt(), "the window ends at the poll the task's row shows");
-        assertEquals(55L, fine.current());
-        assertEquals(new TrendsService(new TrendQueries(h.dataSource), TrendsSettings.defaults()).tasks(), list);
-    }
-
-    /**
-     * A window read after a newer poll than the task's row shows (the windows' side read behind the rows: here a pool that
-     * drops it, so the list reads it itself after the rows) is read again to the row's poll: the figures of one list are
-     * of one moment, the one its rows show.
-     */
-    @Test
-    @Timeout(30)
-    void aWindowReadPastTheRowsPollIsReadAgainToIt() {
+    void aWindowEndsAtThePollTheRowShows() {
         HistoryFixture h = history();
         Instant rowsPoll = T0.plusSeconds(30L * 599);
         java.util.concurrent.atomic.AtomicBoolean polled = new java.util.concurrent.atomic.AtomicBoolean();
         DataSource pollInBetween = onPrepare(h.dataSource, sql -> {
-            if (sql.contains("WHERE l.last_ok_at IS NOT NULL") && polled.compareAndSet(false, true)) {
+            // the first read of the tasks' keys after their rows is the windows'
+            if (sql.startsWith("SELECT t.id, t.first_polled_at") && polled.compareAndSet(false, true)) {
                 h.call("late", "uc", "UDTS", "fine", rowsPoll.plusSeconds(30), "OK", null);
                 h.task("late", "uc", "UDTS", "fine", rowsPoll.plusSeconds(30), "RUNNING", "INCREMENTAL_SYNC", 100.0, 55L, null);
                 h.flush();
             }
         });
-        TaskView fine = find(new TrendsService(new TrendQueries(pollInBetween), TrendsSettings.defaults(), r -> { }).tasks(), "fine");
+        TaskView fine = find(new TrendsService(new TrendQueries(pollInBetween), TrendsSettings.defaults()).tasks(), "fine");
         assertTrue(polled.get());
         assertEquals(rowsPoll, fine.sampledAt());
         assertEquals(rowsPoll, fine.delay().currentAt(), "the window ends at the poll the row shows, not the newer one");
@@ -228,33 +200,6 @@ class TrendsServiceTest {
             assertEquals(stats, find(withRollups, task).delay(), task + ": the same once the rollups cover it");
         }
         assertEquals(101L, find(beforeRollups, "switched").delay().current(), "the step's delay, not the task's of an hour ago");
-    }
-
-    /** The windows read beside the rows are used: a list with no poll in between reads each window once. */
-    @Test
-    @Timeout(30)
-    void aQuietListReadsEachWindowOnce() {
-        HistoryFixture h = history();
-        java.util.concurrent.atomic.AtomicInteger windows = new java.util.concurrent.atomic.AtomicInteger();
-        DataSource counting = onPrepare(h.dataSource, sql -> {
-            if (sql.startsWith("SELECT g.i")) {
-                windows.incrementAndGet();
-            }
-        });
-        TrendsSettings settings = TrendsSettings.defaults();
-        new TrendQueries(counting).delayWindowsOfAllTasks(settings.delayWindow(), settings.delayThresholdSeconds());
-        int alone = windows.getAndSet(0);
-        ExecutorService side = Executors.newFixedThreadPool(2);
-        try {
-            new TrendsService(new TrendQueries(counting), settings, side).tasks();
-            assertTrue(alone > 0);
-            assertEquals(alone, windows.get(), "the windows' statements of one read of them, none read again");
-            windows.set(0);
-            new TrendsService(new TrendQueries(counting), settings).tasks();
-            assertEquals(alone, windows.get(), "one after the other, the windows are read once too");
-        } finally {
-            side.shutdownNow();
-        }
     }
 
     /** A side read that fails fails the list as a read on the calling thread does: with the history's own message. */
