@@ -30,8 +30,9 @@ public final class DelayStats {
      * @param avg                 mean over the window's time of the delay in force (each reading weighted by the time
      *                            until the next reading; the newest ends at currentAt), or the plain mean of the window's
      *                            readings when they all fall at one instant
-     * @param samples             number of readings in the window: the one in force at its start, each change, and the
-     *                            newest carried to the newest poll (a delay is stored when it changes: these are not polls)
+     * @param samples             number of readings in the window: the one in force at its start, each stored row with
+     *                            a delay (a row is stored when any of its values changes: these are not polls), and the
+     *                            newest carried to the window's end
      * @param threshold           the threshold used (seconds)
      * @param aboveThresholdSince first sample of the unbroken run above threshold that includes the newest, else null
      */

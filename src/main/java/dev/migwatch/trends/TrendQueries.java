@@ -741,13 +741,14 @@ public class TrendQueries {
     }
 
     /**
-     * The delay figures of a read's samples (as delaySamples gives them, until not used): those of the task's own delay,
-     * or without one those of the step whose newest sample is the newest (ties: the step latest in step order, then by
-     * step key). Every sample of the read counts (the window is [since, the newest successful poll]).
+     * The delay figures of a read's samples (as delaySamples gives them, each series' newest reading carried forward to
+     * the read's end also when it has an until): those of the task's own delay, or without one those of the step whose
+     * newest sample is the newest (ties: the step latest in step order, then by step key). Every sample of the read counts
+     * (the window is [since, until or else the newest successful poll]).
      *
      * @param stepKey       null for the task's own delay
      * @param firstAt       the first sample's time (since when the read has samples)
-     * @param current       the newest value, at currentAt (the newest successful poll when the series is carried forward)
+     * @param current       the newest value, at currentAt (the window's end when the series is carried forward)
      * @param aboveSince    first sample of the unbroken run above the threshold that ends at the newest, else null
      */
     public record DelayWindow(String stepKey, Instant firstAt, Long current, Instant currentAt, Long max, Double avg,

@@ -75,20 +75,20 @@ class DelayWindowsOnBothDatabasesTest {
             assertTrue(coverage.taskLevel > 0 && coverage.stepLevel > 0 && coverage.stepTies > 0 && coverage.carried > 0
                     && coverage.notCarried > 0 && coverage.aboveAll > 0 && coverage.abovePart > 0 && coverage.notAbove > 0
                     && coverage.empty > 0 && coverage.clamped > 0 && coverage.weighted > 0 && coverage.breaks > 0
-                    && coverage.polls > 0, coverage.toString());
+                    && coverage.polls > 0 && coverage.until > 0 && coverage.oneInstant > 0, coverage.toString());
         }
     }
 
     private static final class Coverage {
         int taskLevel, stepLevel, stepTies, carried, notCarried, aboveAll, abovePart, notAbove, empty, clamped, weighted, breaks,
-                polls;
+                polls, until, oneInstant;
 
         @Override
         public String toString() {
             return "task " + taskLevel + ", step " + stepLevel + ", step ties " + stepTies + ", carried " + carried + ", not carried "
                     + notCarried + ", above all window " + aboveAll + ", above part " + abovePart + ", not above " + notAbove
                     + ", empty " + empty + ", clamped " + clamped + ", weighted " + weighted + ", ended by no delay " + breaks
-                    + ", checked against the polls " + polls;
+                    + ", checked against the polls " + polls + ", to an earlier poll " + until + ", at one instant " + oneInstant;
         }
     }
 
@@ -106,11 +106,23 @@ class DelayWindowsOnBothDatabasesTest {
             Duration back = Duration.ofSeconds(1 + random.nextInt(5_000));
             reads.add(new TrendQueries.TaskRead(r.source(), r.taskId(), r.sampledAt().minus(back), null));
             windows.add(back);
+            // as the list reads a row older than the newest poll (until): to an earlier successful poll, some from that very
+            // poll (a window of no time: its readings weigh nothing, the plain mean stands)
+            List<TaskSnapshot> ok = polls.get(r.taskId()).stream().filter(TaskSnapshot::succeeded).toList();
+            Instant until = ok.get(random.nextInt(ok.size())).polledAt();
+            Duration upTo = Duration.ofSeconds(random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(5_000));
+            reads.add(new TrendQueries.TaskRead(r.source(), r.taskId(), until.minus(upTo), until));
+            windows.add(upTo);
         }
         reads.add(new TrendQueries.TaskRead("s", "no such task", T0, null));
         windows.add(WINDOW);
         assertTrue(reads.size() > TASKS, what);
-        List<List<TrendQueries.DelaySample>> samples = q.delaySamples(reads);
+        List<List<TrendQueries.DelaySample>> samples = new ArrayList<>(q.delaySamples(reads));
+        for (int i = 0; i < reads.size(); i++) {
+            if (reads.get(i).until() != null) {
+                samples.set(i, carriedTo(samples.get(i), reads.get(i).until()));
+            }
+        }
         for (long threshold : THRESHOLDS) {
             List<TrendQueries.DelayWindow> figures = q.delayWindows(reads, threshold);
             assertEquals(reads.size(), figures.size(), what);
@@ -132,7 +144,9 @@ class DelayWindowsOnBothDatabasesTest {
                                 ? stats.avg() : expected.avg(), stats.samples(), stats.threshold(), stats.aboveThresholdSince()), at);
                 assertEquals(key, got.stepKey(), at);
                 assertEquals(reported.isEmpty() ? null : reported.get(0).at(), got.firstAt(), at);
-                Double truth = timeWeighted(polls.getOrDefault(read.taskId(), List.of()), key, read.since());
+                Instant end = read.until();
+                Double truth = timeWeighted(polls.getOrDefault(read.taskId(), List.of()).stream()
+                        .filter(p -> end == null || !p.polledAt().isAfter(end)).toList(), key, read.since());
                 if (truth != null) {
                     assertEquals(truth, got.avg(), 1e-9 * Math.max(1, truth), at + ": the delay in force at the polls, over the window's time");
                     coverage.polls++;
@@ -154,6 +168,12 @@ class DelayWindowsOnBothDatabasesTest {
         }
         if (Math.abs(stats.avg() - reported.stream().mapToLong(DelayStats.Sample::delaySeconds).average().orElseThrow()) > 1e-6) {
             c.weighted++;
+        }
+        if (read.until() != null) {
+            c.until++;
+        }
+        if (reported.stream().map(DelayStats.Sample::at).distinct().count() == 1) {
+            c.oneInstant++;
         }
         if (key == null) {
             c.taskLevel++;
@@ -193,6 +213,19 @@ class DelayWindowsOnBothDatabasesTest {
         return samples.stream().filter(d -> d.polledAt().equals(newest)).map(TrendQueries.DelaySample::stepKey)
                 .max(Comparator.<String, Integer>comparing(k -> orders.get(k) == null ? Integer.MAX_VALUE : orders.get(k))
                         .thenComparing(Comparator.naturalOrder())).orElseThrow();
+    }
+
+    /**
+     * delaySamples of a read with until, which stop there, with each series' newest reading carried forward to until as
+     * delayWindows carries it (the step a window chooses is the one with the newest sample, so this comes first).
+     */
+    private static List<TrendQueries.DelaySample> carriedTo(List<TrendQueries.DelaySample> rows, Instant until) {
+        Map<String, TrendQueries.DelaySample> newest = new java.util.LinkedHashMap<>();
+        rows.forEach(d -> newest.put(String.valueOf(d.stepKey()), d));
+        List<TrendQueries.DelaySample> out = new ArrayList<>(rows);
+        newest.values().stream().filter(d -> d.delaySeconds() != null && d.polledAt().isBefore(until))
+                .forEach(d -> out.add(new TrendQueries.DelaySample(d.stepKey(), until, d.delaySeconds())));
+        return out;
     }
 
     /**
