@@ -46,8 +46,8 @@ public final class DelayStats {
     /**
      * The figures of the window that reaches back from the newest reported reading: the reading in force at its start
      * counts from there, and each reading until the next of any kind (the newest reported one past its own time only when
-     * readings without a delay follow it). aboveThresholdSince looks back over all the readings, not only the window's.
-     * Readings may come in any order.
+     * readings without a delay follow it). Its aboveThresholdSince is aboveThresholdSince(input, threshold): over all the
+     * readings, not only the window's. Readings may come in any order.
      */
     public static Stats of(List<Sample> input, Duration window, long thresholdSeconds) {
         List<Sample> sorted = new ArrayList<>(input);
@@ -84,6 +84,22 @@ public final class DelayStats {
             weighted += s.delaySeconds() * seconds;
             weight += seconds;
         }
+        return new Stats(last.delaySeconds(), last.at(), max, weight > 0 ? weighted / weight : (double) sum / n, n,
+                thresholdSeconds, sinceOfSorted(sorted, thresholdSeconds));
+    }
+
+    /**
+     * The first reading of the unbroken run above the threshold that ends at the newest reported one, over all the
+     * readings (readings without a delay do not break it); null when the newest is at or below it, or there is none.
+     * Readings may come in any order.
+     */
+    public static Instant aboveThresholdSince(List<Sample> input, long thresholdSeconds) {
+        List<Sample> sorted = new ArrayList<>(input);
+        sorted.sort(Comparator.comparing(Sample::at));
+        return sinceOfSorted(sorted, thresholdSeconds);
+    }
+
+    private static Instant sinceOfSorted(List<Sample> sorted, long thresholdSeconds) {
         Instant since = null;
         for (int i = sorted.size() - 1; i >= 0; i--) {
             Sample s = sorted.get(i);
@@ -94,7 +110,6 @@ public final class DelayStats {
                 since = s.at();
             }
         }
-        return new Stats(last.delaySeconds(), last.at(), max, weight > 0 ? weighted / weight : (double) sum / n, n,
-                thresholdSeconds, since);
+        return since;
     }
 }

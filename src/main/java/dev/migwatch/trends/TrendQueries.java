@@ -721,9 +721,8 @@ public class TrendQueries {
      */
     public List<List<DelaySample>> delaySamples(List<TaskRead> reads, java.util.function.IntPredicate stepsOnly) {
         Map<String, TaskKey> keys = taskKeys(reads);
-        java.util.function.BiFunction<TaskRead, TaskKey, Instant> end = TrendQueries::endOf;
-        List<List<DelaySample>> rows = taskElseSteps(reads, keys, end, this::delayRows, d -> d.delaySeconds() != null,
-                stepsOnly);
+        List<List<DelaySample>> rows = taskElseSteps(reads, keys, TrendQueries::endOf, this::delayRows,
+                d -> d.delaySeconds() != null, stepsOnly);
         List<List<DelaySample>> out = new ArrayList<>();
         for (int i = 0; i < reads.size(); i++) {
             TaskRead r = reads.get(i);
@@ -732,7 +731,7 @@ public class TrendQueries {
                 out.add(List.of());
                 continue;
             }
-            Instant e = end.apply(r, key);
+            Instant e = endOf(r, key);
             List<DelaySample> d = r.until() != null ? rows.get(i) : carryForward(rows.get(i), x -> String.valueOf(x.stepKey()),
                     x -> x.delaySeconds() != null, x -> new DelaySample(x.stepKey(), e, x.delaySeconds()));
             out.add(d);

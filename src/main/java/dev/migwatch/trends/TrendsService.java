@@ -274,35 +274,38 @@ public class TrendsService {
             int i = covered.get(j);
             lows.get(j).ifPresent(t -> lowAt.put(i, t));
         }
-        List<List<TrendQueries.DelaySample>> slices = low.isEmpty() ? List.of() : queries.delaySamples(low.stream()
-                .map(i -> new TrendQueries.TaskRead(rows.get(i).source(), rows.get(i).taskId(), lowAt.get(i),
-                        lowAt.get(i).plus(Duration.ofMinutes(10)))).toList(), j -> keys.get(low.get(j)) != null);
-        for (int j = 0; j < low.size(); j++) {
-            Instant crossing = DelayStats.of(samples(slices.get(j), keys.get(low.get(j))), settings.delayWindow(), threshold)
-                    .aboveThresholdSince();
-            if (crossing != null) {
-                since.put(low.get(j), crossing);
-            }
-        }
-        // rollups not computed yet (or the crossing not in that slice): read the samples back to the lookback, of the
-        // series the window chose; only "since when" comes from there, the window's figures stay the window's
-        List<Integer> fallback = above.stream().filter(i -> !since.containsKey(i)).toList();
-        List<List<TrendQueries.DelaySample>> lookbacks = fallback.isEmpty() ? List.of() : queries.delaySamples(fallback.stream()
-                .map(i -> new TrendQueries.TaskRead(rows.get(i).source(), rows.get(i).taskId(), lookbackStart(rows.get(i)),
-                        rows.get(i).sampledAt())).toList(), j -> keys.get(fallback.get(j)) != null);
-        for (int j = 0; j < fallback.size(); j++) {
-            int i = fallback.get(j);
-            Instant crossing = DelayStats.of(samples(lookbacks.get(j), keys.get(i)), settings.delayWindow(), threshold)
-                    .aboveThresholdSince();
-            if (crossing != null) {
-                since.put(i, crossing);
-            }
-        }
+        crossings(low, i -> new TrendQueries.TaskRead(rows.get(i).source(), rows.get(i).taskId(), lowAt.get(i),
+                lowAt.get(i).plus(Duration.ofMinutes(10))), keys, since);
+        // rollups not computed yet (or the crossing not in that slice): read the samples back to the lookback; only "since
+        // when" comes from there, the window's figures stay the window's
+        crossings(above.stream().filter(i -> !since.containsKey(i)).toList(), i -> new TrendQueries.TaskRead(rows.get(i).source(),
+                rows.get(i).taskId(), lookbackStart(rows.get(i)), rows.get(i).sampledAt()), keys, since);
         since.forEach((i, t) -> {
             DelayStats.Stats stats = out.get(i);
             out.set(i, new DelayStats.Stats(stats.current(), stats.currentAt(), stats.max(), stats.avg(), stats.samples(), threshold, t));
         });
         return out;
+    }
+
+    /**
+     * For each of these rows (by index), when its delay went above the threshold for the last time, from the samples of
+     * the read it gives, of the series its window chose (keys: the step's, null for the task's own), into since; a read
+     * whose samples show no such run leaves its row out. One batch for all.
+     */
+    private void crossings(List<Integer> which, java.util.function.IntFunction<TrendQueries.TaskRead> read,
+                           Map<Integer, String> keys, Map<Integer, Instant> since) {
+        if (which.isEmpty()) {
+            return;
+        }
+        List<List<TrendQueries.DelaySample>> samples = queries.delaySamples(which.stream().map(read::apply).toList(),
+                j -> keys.get(which.get(j)) != null);
+        for (int j = 0; j < which.size(); j++) {
+            Instant crossing = DelayStats.aboveThresholdSince(samples(samples.get(j), keys.get(which.get(j))),
+                    settings.delayThresholdSeconds());
+            if (crossing != null) {
+                since.put(which.get(j), crossing);
+            }
+        }
     }
 
     private Instant windowStart(TaskRow r) {

@@ -69,6 +69,16 @@ class DelayAndStallTest {
     }
 
     @Test
+    void aboveTheThresholdSinceLooksBackOverEveryReadingNotTheWindow() {
+        List<DelayStats.Sample> readings = List.of(at(30, 90L), at(0, 10L), at(10, 70L), at(20, -1L), at(25, null));
+        assertEquals(T0.plusSeconds(600), DelayStats.aboveThresholdSince(readings, 60), "no delay does not break the run");
+        assertEquals(T0.plusSeconds(600), DelayStats.of(readings, Duration.ofMinutes(5), 60).aboveThresholdSince(),
+                "the figures of a 5-minute window say the same");
+        assertNull(DelayStats.aboveThresholdSince(List.of(at(0, 90L), at(10, 60L)), 60), "at the threshold is not above it");
+        assertNull(DelayStats.aboveThresholdSince(List.of(at(0, null)), 60));
+    }
+
+    @Test
     void readingsAllAtOneInstantAverageAsTheyAre() {
         DelayStats.Stats s = DelayStats.of(List.of(at(5, 30L)), Duration.ofMinutes(30), 60);
         assertEquals(30.0, s.avg(), 1e-9);
