@@ -59,7 +59,7 @@ final class DtsListing implements TaskListing {
 
     @Override
     public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
-        JsonNode body = Json.object(DESCRIBE_DTS_JOBS, response.body());
+        JsonNode body = Json.object(response);
         JsonNode jobs = body.get("DtsJobList");
         if (jobs == null || !jobs.isArray()) {
             throw new BadResponseException(DESCRIBE_DTS_JOBS, "DescribeDtsJobs response has no DtsJobList array (Success="

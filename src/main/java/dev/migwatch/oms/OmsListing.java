@@ -56,7 +56,7 @@ final class OmsListing implements TaskListing {
 
     @Override
     public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
-        JsonNode body = Json.object(LIST_PROJECTS, response.body());
+        JsonNode body = Json.object(response);
         JsonNode data = body.get("Data");
         if (data == null || !data.isArray()) {
             throw new BadResponseException(LIST_PROJECTS, "ListProjects response has no Data array (Success=" + Json.text(body, "Success") + ")");

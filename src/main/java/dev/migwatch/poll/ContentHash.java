@@ -1,6 +1,7 @@
 package dev.migwatch.poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.migwatch.history.BodyText;
 import dev.migwatch.provider.ApiResponse;
 import dev.migwatch.provider.Json;
 
@@ -32,7 +33,7 @@ public final class ContentHash {
     }
 
     public static String of(ApiResponse response) {
-        return of(response.json(), response.body());
+        return of(response.json(), response.bodyText());
     }
 
     public static String of(String body) {
@@ -44,15 +45,15 @@ public final class ContentHash {
                 // hashed as text below
             }
         }
-        return of(node, body);
+        return of(node, BodyText.of(body));
     }
 
-    private static String of(JsonNode node, String body) {
+    private static String of(JsonNode node, BodyText body) {
         Crcs crcs = new Crcs();
         if (node != null && node.isObject()) {
             update(crcs, node, true);
         } else {
-            crcs.update((body == null ? "" : body).getBytes(StandardCharsets.UTF_8));
+            crcs.update(body == null ? new byte[0] : body.utf8());
         }
         return crcs.hex();
     }

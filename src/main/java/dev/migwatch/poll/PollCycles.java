@@ -371,9 +371,9 @@ public class PollCycles {
         long retryAfter = 0;
         for (ApiResponse r : responses) {
             calls.add(adapter.classify(r));
-            if (r.body() != null) {
+            if (r.bodyText() != null) {
                 // one body per API and cycle: the last attempt's, which is the one mapped
-                bodyByApi.put(r.api(), new RawBody(r.api(), ContentHash.of(r), r.contentType(), r.body()));
+                bodyByApi.put(r.api(), new RawBody(r.api(), ContentHash.of(r), r.contentType(), r.bodyText()));
             }
             retryAfter = Math.max(retryAfter, RetryPolicy.retryAfterMillis(r.retryAfter()));
         }

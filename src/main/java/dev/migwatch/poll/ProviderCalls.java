@@ -1,6 +1,8 @@
 package dev.migwatch.poll;
 
+import dev.migwatch.history.BodyText;
 import dev.migwatch.provider.ApiResponse;
+import dev.migwatch.provider.JsonBody;
 import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.history.ApiCall;
 import dev.migwatch.http.NoHttpRetry;
@@ -10,14 +12,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Message;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -104,8 +102,8 @@ public class ProviderCalls {
         Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String retryAfter = retryAfterMillis(m.getHeader("x-acs-retry-after", String.class), m.getHeader("Retry-After", String.class),
                 clock.instant());
-        byte[] body = m.getBody(byte[].class);
-        add(exchange, status, m.getHeader(Exchange.CONTENT_TYPE, String.class), retryAfter, text(body), null);
+        // the bytes as received: parsed, hashed and stored as they are, decoded only when someone reads the text
+        add(exchange, status, m.getHeader(Exchange.CONTENT_TYPE, String.class), retryAfter, BodyText.received(m.getBody(byte[].class)), null);
     }
 
     /**
@@ -145,30 +143,14 @@ public class ProviderCalls {
         add(exchange, null, null, null, null, failure);
     }
 
-    /**
-     * Bodies are UTF-8 (both providers say so); one that is not is kept byte for byte as base64, marked,
-     * so the raw-response table still holds exactly what was received.
-     */
-    static String text(byte[] body) {
-        if (body == null) {
-            return null;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            return ApiResponse.NOT_UTF8 + Base64.getEncoder().encodeToString(body);
-        }
-    }
-
-    private void add(Exchange exchange, Integer status, String contentType, String retryAfter, String body, String failure) {
+    private void add(Exchange exchange, Integer status, String contentType, String retryAfter, BodyText body, String failure) {
         ApiRequest request = exchange.getProperty(REQUEST, ApiRequest.class);
         Instant started = exchange.getProperty(STARTED, Instant.class);
         int attempt = exchange.getProperty(ATTEMPT, 1, Integer.class);
         PollCycle cycle = exchange.getProperty(PollCycles.CYCLE, PollCycle.class);
         // masked first: from here on the answer is classified, logged, stored and served by the API
         ApiResponse response = new ApiResponse(request.api(), attempt, started, Duration.between(started, clock.instant()).toMillis(),
-                status, contentType, retryAfter, SecretMask.apply(body, cycle.source()), SecretMask.apply(failure, cycle.source()));
+                status, contentType, retryAfter, new JsonBody(SecretMask.apply(body, cycle.source())), SecretMask.apply(failure, cycle.source()));
         cycle.add(response);
         ApiCall call = cycles.classify(cycle, response);
         boolean again = retryPolicy.retry(call.outcome(), call.httpStatus(), attempt);

@@ -1,6 +1,7 @@
 package dev.migwatch.poll;
 
 import dev.migwatch.alibaba.AlibabaSigning;
+import dev.migwatch.history.BodyText;
 import dev.migwatch.source.Secret;
 import dev.migwatch.source.SourceConfig;
 
@@ -30,6 +31,36 @@ public final class SecretMask {
             masked = masked.replace(form, MASK);
         }
         return masked;
+    }
+
+    /**
+     * The same for a body as received: its bytes are searched for each form (a secret's UTF-8 bytes are the same within
+     * any UTF-8 text), and only a body that holds one is decoded and masked as text.
+     */
+    public static BodyText apply(BodyText body, SourceConfig source) {
+        if (body == null) {
+            return null;
+        }
+        byte[] bytes = body.utf8();
+        for (String form : forms(source)) {
+            if (indexOf(bytes, form.getBytes(StandardCharsets.UTF_8)) >= 0) {
+                return BodyText.of(apply(body.text(), source));
+            }
+        }
+        return body;
+    }
+
+    static int indexOf(byte[] in, byte[] what) {
+        outer:
+        for (int i = 0, last = in.length - what.length; i <= last; i++) {
+            for (int k = 0; k < what.length; k++) {
+                if (in[i + k] != what[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** Each secret as sent and as it can appear in an echoed query or string-to-sign; longest first. */

@@ -170,8 +170,8 @@ public class TaskDiscovery {
         long retryAfter = 0;
         for (ApiResponse r : cycle.responses()) {
             calls.add(adapter.classify(r));
-            if (r.body() != null) {
-                body = new RawBody(r.api(), ContentHash.of(r), r.contentType(), r.body());
+            if (r.bodyText() != null) {
+                body = new RawBody(r.api(), ContentHash.of(r), r.contentType(), r.bodyText());
             }
             retryAfter = Math.max(retryAfter, RetryPolicy.retryAfterMillis(r.retryAfter()));
         }

@@ -1,5 +1,7 @@
 package dev.migwatch.provider;
 
+import dev.migwatch.history.BodyText;
+
 import java.time.Instant;
 
 /**
@@ -8,8 +10,9 @@ import java.time.Instant;
  * @param httpStatus  null when no HTTP answer came
  * @param retryAfter  how long the provider asked to wait, in milliseconds (from x-acs-retry-after, in ms, or
  *                    Retry-After, in seconds or an HTTP date), null when it did not say
+ * @param parsed      the body (its bytes as received) and its JSON tree, parsed at most once for all its readers
+ *                    ({@link #json()}); its body is null when no answer came
  * @param failure     the exception class and masked message when no answer came, otherwise null
- * @param parsed      the body's JSON tree, parsed at most once for all its readers ({@link #json()})
  */
 public record ApiResponse(
         String api,
@@ -19,13 +22,27 @@ public record ApiResponse(
         Integer httpStatus,
         String contentType,
         String retryAfter,
-        String body,
-        String failure,
-        JsonBody parsed) {
+        JsonBody parsed,
+        String failure) {
 
+    public ApiResponse {
+        parsed = parsed == null ? new JsonBody((BodyText) null) : parsed;
+    }
+
+    /** An answer whose body is known as text (tests, and the list entries of discovery). */
     public ApiResponse(String api, int attempt, Instant calledAt, long durationMs, Integer httpStatus, String contentType,
                        String retryAfter, String body, String failure) {
-        this(api, attempt, calledAt, durationMs, httpStatus, contentType, retryAfter, body, failure, new JsonBody(body));
+        this(api, attempt, calledAt, durationMs, httpStatus, contentType, retryAfter, new JsonBody(body), failure);
+    }
+
+    /** The body as text, decoded from its bytes on the first call; null when no answer came. */
+    public String body() {
+        return parsed.text();
+    }
+
+    /** The body as received, null when no answer came. */
+    public BodyText bodyText() {
+        return parsed.body();
     }
 
     /** The body as JSON, parsed once; null when it is empty or not JSON. Read it, never modify it. */
@@ -34,7 +51,7 @@ public record ApiResponse(
     }
 
     /** How a body that is not UTF-8 text travels: its bytes, base64-encoded, behind this marker. */
-    public static final String NOT_UTF8 = "base64:";
+    public static final String NOT_UTF8 = BodyText.NOT_UTF8;
 
     /** The poll-log row of a call that got no HTTP answer: TIMEOUT or NETWORK, with the exception as code. */
     public dev.migwatch.history.ApiCall noAnswer() {
@@ -45,6 +62,7 @@ public record ApiResponse(
 
     /** The start of the body for an error message: whitespace folded, at most 200 characters. */
     public String bodySnippet() {
+        String body = body();
         if (body == null || body.isBlank()) {
             return "empty body";
         }

@@ -27,6 +27,18 @@ public final class Json {
         return MAPPER.readTree(body);
     }
 
+    /** UTF-8 bytes, read as they are: no String decoded first, and Jackson's byte parser is its faster one. */
+    public static JsonNode parse(byte[] utf8) throws com.fasterxml.jackson.core.JsonProcessingException {
+        try {
+            return MAPPER.readTree(utf8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            // reading a byte array does no I/O; Jackson declares it for its stream readers
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /**
      * A response body that must be a JSON object, as every provider's answer is.
      *

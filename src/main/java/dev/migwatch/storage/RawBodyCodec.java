@@ -57,10 +57,10 @@ final class RawBodyCodec {
             varint(d, bodies.size());
             List<String> keyApis = base == null ? List.of() : new ArrayList<>(base.bodies().keySet());
             for (RawBody b : bodies) {
-                byte[] text = b.body() == null ? new byte[0] : b.body().getBytes(StandardCharsets.UTF_8);
+                byte[] text = b.content() == null ? new byte[0] : b.content().utf8();
                 TokenPatch.Base keyBody = base == null ? null : base.bodies().get(b.api());
                 byte[] dictionary = keyBody == null ? null : keyBody.utf8;
-                byte[] packed = keyBody == null || b.body() == null ? null : TokenPatch.diff(keyBody, text);
+                byte[] packed = keyBody == null || b.content() == null ? null : TokenPatch.diff(keyBody, text);
                 // a patch of many changes (a body that drifted far) may lose to deflate, which finds repeats within it
                 if (packed != null && packed.length > PATCH_OR_DEFLATE) {
                     byte[] deflated = deflate(text, dictionary);
@@ -79,7 +79,7 @@ final class RawBodyCodec {
                     d.writeUTF(b.api());
                     d.writeUTF(type);
                 }
-                d.writeBoolean(b.body() != null);
+                d.writeBoolean(b.content() != null);
                 d.writeByte(mode);
                 varint(d, text.length);
                 varint(d, packed.length);
@@ -174,7 +174,7 @@ final class RawBodyCodec {
         Map<String, TokenPatch.Base> byApi = new LinkedHashMap<>();
         Map<String, String> types = new LinkedHashMap<>();
         for (RawBody b : bodies) {
-            byApi.put(b.api(), TokenPatch.Base.of(b.body() == null ? new byte[0] : b.body().getBytes(StandardCharsets.UTF_8)));
+            byApi.put(b.api(), TokenPatch.Base.of(b.content() == null ? new byte[0] : b.content().utf8()));
             types.put(b.api(), b.contentType() == null ? "" : b.contentType());
         }
         return new Keyframe(at, byApi, List.copyOf(types.values()), encodedSize);

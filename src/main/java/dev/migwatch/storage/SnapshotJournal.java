@@ -1,5 +1,8 @@
 package dev.migwatch.storage;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -10,6 +13,8 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
+import dev.migwatch.history.BodyText;
+import dev.migwatch.history.RawBody;
 import dev.migwatch.history.TaskSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +63,26 @@ public class SnapshotJournal {
                     .addDeserializer(Instant.class, new InstantFromText()))
             // an entry written by an older migwatch must stay readable after a field was dropped
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addMixIn(RawBody.class, RawBodyEntry.class)
             .build();
+
+    /**
+     * A raw body is written as its text under "body", as entries always had it: the bytes it now carries in memory
+     * ({@link RawBody#content()}) stay out of the file, and an entry of an older migwatch reads back whole (an unknown
+     * field would be dropped silently, and the body with it).
+     */
+    private abstract static class RawBodyEntry {
+        @JsonCreator
+        RawBodyEntry(@JsonProperty("api") String api, @JsonProperty("contentHash") String contentHash,
+                     @JsonProperty("contentType") String contentType, @JsonProperty("body") String body) {
+        }
+
+        @JsonIgnore
+        abstract BodyText content();
+
+        @JsonProperty("body")
+        abstract String body();
+    }
 
     private final Path dir;
     private final Path rejectedDir;

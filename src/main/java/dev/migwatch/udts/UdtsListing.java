@@ -46,7 +46,7 @@ final class UdtsListing implements TaskListing {
 
     @Override
     public ListedPage readPage(ListQuery query, ApiResponse response) throws BadResponseException {
-        JsonNode body = Json.object(LIST_UDTS_TASK, response.body());
+        JsonNode body = Json.object(response);
         JsonNode data = body.get("Data");
         if (data == null || data.isNull()) {
             return new ListedPage(List.of(), true); // an account without tasks may leave Data out

@@ -1,6 +1,7 @@
 package dev.migwatch.poll;
 
 import dev.migwatch.alibaba.AlibabaSigning;
+import dev.migwatch.history.BodyText;
 import dev.migwatch.source.Provider;
 import dev.migwatch.source.Secret;
 import dev.migwatch.source.SignatureMethod;
@@ -8,10 +9,12 @@ import dev.migwatch.source.SourceConfig;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 class SecretMaskTest {
 
@@ -25,6 +28,13 @@ class SecretMaskTest {
                 + " raw=" + token + " query=SecurityToken=" + once + " secret=se cret/+";
         assertEquals("server string to sign is:POST&%2F&AccessKeyId%3DAKID%26SecurityToken%3D**** raw=**** query=SecurityToken=**** secret=****",
                 SecretMask.apply(echoed, s));
-        assertEquals(null, SecretMask.apply(null, s));
+        assertEquals(null, SecretMask.apply((String) null, s));
+        // a body as received: searched as bytes, decoded and masked only when it holds a secret
+        BodyText received = BodyText.received(("{\"Message\":\"" + echoed + " 全量迁移\"}").getBytes(StandardCharsets.UTF_8));
+        assertEquals("{\"Message\":\"server string to sign is:POST&%2F&AccessKeyId%3DAKID%26SecurityToken%3D**** raw=**** "
+                + "query=SecurityToken=**** secret=**** 全量迁移\"}", SecretMask.apply(received, s).text());
+        BodyText clean = BodyText.received("{\"Data\":\"全量迁移 se cret\"}".getBytes(StandardCharsets.UTF_8));
+        assertSame(clean, SecretMask.apply(clean, s));
+        assertEquals(null, SecretMask.apply((BodyText) null, s));
     }
 }

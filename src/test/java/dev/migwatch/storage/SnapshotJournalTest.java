@@ -1,5 +1,7 @@
 package dev.migwatch.storage;
 
+import dev.migwatch.history.BodyText;
+import dev.migwatch.history.RawBody;
 import dev.migwatch.history.TaskSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +24,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SnapshotJournalTest {
     @TempDir
     Path dir;
+
+    @Test
+    void aBodyReceivedAsBytesIsWrittenAsTheTextEntriesAlwaysHeld() throws Exception {
+        TaskSnapshot full = Snapshots.full("t1", 1);
+        byte[] received = "{\"Data\":{\"StepName\":\"全量迁移\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        TaskSnapshot s = new TaskSnapshot(full.cycleId(), full.source(), full.provider(), full.taskId(), full.polledAt(), full.task(),
+                full.steps(), full.components(), full.errors(), full.calls(),
+                List.of(new RawBody("DescribeProject", "h", "application/json", BodyText.received(received))), full.notReported());
+        new SnapshotJournal(dir).append(s);
+
+        // the entry's layout is the one of every earlier migwatch: the body's text under "body", which they read back
+        String entry;
+        try (Stream<Path> files = Files.list(dir)) {
+            entry = Files.readString(files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow());
+        }
+        assertTrue(entry.contains("\"body\":\"{\\\"Data\\\":{\\\"StepName\\\":\\\"全量迁移\\\"}}\""), entry);
+        assertFalse(entry.contains("\"content\""), entry);
+        List<TaskSnapshot> read = drainAll(new SnapshotJournal(dir));
+        assertEquals(List.of(s), read);
+        assertEquals("{\"Data\":{\"StepName\":\"全量迁移\"}}", read.get(0).rawBodies().get(0).body());
+    }
 
     @Test
     void aSnapshotComesBackEqualWithEveryFieldNullAndNestedRecord() throws Exception {

@@ -79,7 +79,7 @@ class TokenPatchTest {
         RawBodyCodec.Keyframe keyframe = RawBodyCodec.keyframe(Instant.EPOCH, List.of(a, b), key.length);
         RawBody a2 = new RawBody("DescribeProject", null, "application/json", BASE.replace("5723118", "5723119"));
         RawBody b2 = new RawBody("DescribeProjectSteps", null, "application/json", "{\"Data\":[1,2,3]}"); // grew: deflated
-        RawBody c2 = new RawBody("DescribeProjectComponents", null, null, null); // not in the keyframe, no body
+        RawBody c2 = new RawBody("DescribeProjectComponents", null, null, (String) null); // not in the keyframe, no body
         byte[] delta = RawBodyCodec.encode(List.of(a2, b2, c2), keyframe);
         List<RawBody> back = RawBodyCodec.decode(delta, keyframe);
         assertEquals(List.of(a2.body(), b2.body()), back.subList(0, 2).stream().map(RawBody::body).toList());

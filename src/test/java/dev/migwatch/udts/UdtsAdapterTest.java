@@ -244,10 +244,10 @@ class UdtsAdapterTest {
             assertEquals("HTTP " + status, c.errorCode());
         }
 
-        ApiCall timeout = adapter.classify(new ApiResponse("GetUDTSTaskStatus", 2, NOW, 10000, null, null, null, null,
+        ApiCall timeout = adapter.classify(new ApiResponse("GetUDTSTaskStatus", 2, NOW, 10000, null, null, null, (String) null,
                 "java.net.http.HttpTimeoutException: request timed out"));
         assertEquals("TIMEOUT", timeout.outcome());
-        ApiCall refused = adapter.classify(new ApiResponse("GetUDTSTaskStatus", 1, NOW, 3, null, null, null, null,
+        ApiCall refused = adapter.classify(new ApiResponse("GetUDTSTaskStatus", 1, NOW, 3, null, null, null, (String) null,
                 "java.net.ConnectException: Connection refused"));
         assertEquals("NETWORK", refused.outcome());
     }
