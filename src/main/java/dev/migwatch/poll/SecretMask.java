@@ -7,6 +7,7 @@ import dev.migwatch.source.SourceConfig;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -34,33 +35,47 @@ public final class SecretMask {
     }
 
     /**
-     * The same for a body as received: its bytes are searched for each form (a secret's UTF-8 bytes are the same within
-     * any UTF-8 text), and only a body that holds one is decoded and masked as text.
+     * The same for a body as received: its bytes are searched for the forms (a secret's UTF-8 bytes are the same within
+     * any UTF-8 text), in one pass that stops only at a byte some form starts with; only a body that holds one is decoded
+     * and masked as text. The forms of a source are worked out once.
      */
     public static BodyText apply(BodyText body, SourceConfig source) {
         if (body == null) {
             return null;
         }
-        byte[] bytes = body.utf8();
-        for (String form : forms(source)) {
-            if (indexOf(bytes, form.getBytes(StandardCharsets.UTF_8)) >= 0) {
-                return BodyText.of(apply(body.text(), source));
-            }
-        }
-        return body;
+        return BYTE_FORMS.computeIfAbsent(source, ByteForms::of).foundIn(body.utf8()) ? BodyText.of(apply(body.text(), source)) : body;
     }
 
-    static int indexOf(byte[] in, byte[] what) {
-        outer:
-        for (int i = 0, last = in.length - what.length; i <= last; i++) {
-            for (int k = 0; k < what.length; k++) {
-                if (in[i + k] != what[k]) {
-                    continue outer;
+    /** Keyed by the configuration itself: its secrets compare by identity, so a changed secret is never looked up stale. */
+    private static final java.util.Map<SourceConfig, ByteForms> BYTE_FORMS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A source's forms as UTF-8 bytes, and which bytes any of them starts with. */
+    private record ByteForms(byte[][] forms, boolean[] starts) {
+        static ByteForms of(SourceConfig source) {
+            byte[][] forms = SecretMask.forms(source).stream().map(f -> f.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+            boolean[] starts = new boolean[256];
+            for (byte[] f : forms) {
+                starts[f[0] & 0xff] = true;
+            }
+            return new ByteForms(forms, starts);
+        }
+
+        boolean foundIn(byte[] in) {
+            if (forms.length == 0) {
+                return false;
+            }
+            for (int i = 0, n = in.length; i < n; i++) {
+                if (starts[in[i] & 0xff]) {
+                    for (byte[] f : forms) {
+                        // a form is 4 bytes at least; its second byte turns away most starts before a full compare
+                        if (f.length <= n - i && in[i + 1] == f[1] && Arrays.equals(in, i, i + f.length, f, 0, f.length)) {
+                            return true;
+                        }
+                    }
                 }
             }
-            return i;
+            return false;
         }
-        return -1;
     }
 
     /** Each secret as sent and as it can appear in an echoed query or string-to-sign; longest first. */
