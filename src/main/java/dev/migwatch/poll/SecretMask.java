@@ -46,8 +46,11 @@ public final class SecretMask {
         return BYTE_FORMS.computeIfAbsent(source, ByteForms::of).foundIn(body.utf8()) ? BodyText.of(apply(body.text(), source)) : body;
     }
 
-    /** Keyed by the configuration itself: its secrets compare by identity, so a changed secret is never looked up stale. */
-    private static final java.util.Map<SourceConfig, ByteForms> BYTE_FORMS = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Keyed by the configuration object (sources are configured once, at start): by identity, since a record's hash would
+     * walk all its fields, the task list too, at every answer; a changed configuration is another object, never stale.
+     */
+    private static final java.util.Map<SourceConfig, ByteForms> BYTE_FORMS = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     /** A source's forms as UTF-8 bytes, and which bytes any of them starts with. */
     private record ByteForms(byte[][] forms, boolean[] starts) {

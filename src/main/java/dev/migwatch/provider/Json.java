@@ -27,16 +27,36 @@ public final class Json {
         return MAPPER.readTree(body);
     }
 
-    /** UTF-8 bytes, read as they are: no String decoded first, and Jackson's byte parser is its faster one. */
+    /**
+     * UTF-8 bytes, read as they are: no String decoded first, and Jackson's byte parser is its faster one. Jackson guesses
+     * the encoding of bytes (UTF-16 or UTF-32 from zero bytes among the first four, a UTF-8 byte-order mark skipped);
+     * provider answers are UTF-8, so such a body is parsed as its text, and passes or fails exactly as it did when every
+     * answer was decoded first.
+     */
     public static JsonNode parse(byte[] utf8) throws com.fasterxml.jackson.core.JsonProcessingException {
+        if (encodingGuessed(utf8)) {
+            return parse(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+        }
         try {
             return MAPPER.readTree(utf8);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw e;
         } catch (java.io.IOException e) {
-            // reading a byte array does no I/O; Jackson declares it for its stream readers
-            throw new java.io.UncheckedIOException(e);
+            // not JSON in a way Jackson's byte reader reports outside its parse errors: the text parser says what is wrong
+            return parse(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
         }
+    }
+
+    private static boolean encodingGuessed(byte[] b) {
+        if (b.length >= 3 && (b[0] & 0xff) == 0xef && (b[1] & 0xff) == 0xbb && (b[2] & 0xff) == 0xbf) {
+            return true;
+        }
+        for (int i = 0; i < Math.min(4, b.length); i++) {
+            if (b[i] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
