@@ -20,9 +20,10 @@ public final class BodyText {
     /** How a body that is not UTF-8 text travels: its bytes, base64-encoded, behind this marker. */
     public static final String NOT_UTF8 = "base64:";
 
+    /** The bytes as received when they are UTF-8; null for a body known as text (or kept as base64). */
     private final byte[] received;
     private volatile String text;
-    private volatile byte[] utf8;
+    private volatile byte[] encoded;
 
     private BodyText(byte[] received, String text) {
         this.received = received;
@@ -34,28 +35,36 @@ public final class BodyText {
         return text == null ? null : new BodyText(null, text);
     }
 
-    /** A body as received over HTTP; the array is kept, not copied: the caller must not change it. */
+    /**
+     * A body as received over HTTP; the array is kept, not copied: the caller must not change it. It is checked here, once:
+     * every answer is parsed and stored as UTF-8 anyway, and one that is not becomes its base64 text.
+     */
     public static BodyText received(byte[] bytes) {
-        return bytes == null ? null : new BodyText(bytes, null);
+        if (bytes == null) {
+            return null;
+        }
+        return wellFormed(bytes) ? new BodyText(bytes, null) : of(NOT_UTF8 + Base64.getEncoder().encodeToString(bytes));
     }
 
-    /** The text: decoded from the bytes once, or {@link #NOT_UTF8} and the bytes in base64 when they are not UTF-8. */
+    /** The text, decoded from the received bytes on the first call. */
     public String text() {
         String t = text;
         if (t == null) {
-            t = wellFormed(received) ? new String(received, StandardCharsets.UTF_8)
-                    : NOT_UTF8 + Base64.getEncoder().encodeToString(received);
+            t = new String(received, StandardCharsets.UTF_8);
             text = t;
         }
         return t;
     }
 
-    /** The bytes of {@link #text()} in UTF-8: the received array itself when it is UTF-8. Do not modify it. */
+    /** The bytes of {@link #text()} in UTF-8: the received array itself when there is one. Do not modify it. */
     public byte[] utf8() {
-        byte[] u = utf8;
+        if (received != null) {
+            return received;
+        }
+        byte[] u = encoded;
         if (u == null) {
-            u = received != null && wellFormed(received) ? received : text().getBytes(StandardCharsets.UTF_8);
-            utf8 = u;
+            u = text.getBytes(StandardCharsets.UTF_8);
+            encoded = u;
         }
         return u;
     }

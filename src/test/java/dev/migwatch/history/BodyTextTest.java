@@ -42,7 +42,7 @@ class BodyTextTest {
                 }
             }
         }
-        // 128 × 128 ASCII pairs, 128 two-byte characters after... and the two-byte forms themselves: both kinds are reached
+        // accepted and refused pairs are both reached (16,384 of them are two ASCII bytes)
         assertTrue(accepted > 16_384 && accepted < 65_536, "accepted " + accepted);
     }
 
