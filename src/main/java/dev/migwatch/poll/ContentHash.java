@@ -48,7 +48,8 @@ public final class ContentHash {
         return of(node, BodyText.of(body));
     }
 
-    private static String of(JsonNode node, BodyText body) {
+    /** A body whose tree is at hand already (a list entry): hashed from the tree when it is an object, else from the body. */
+    public static String of(JsonNode node, BodyText body) {
         Crcs crcs = new Crcs();
         if (node != null && node.isObject()) {
             update(crcs, node, true);

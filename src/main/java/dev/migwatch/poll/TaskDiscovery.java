@@ -9,6 +9,7 @@ import dev.migwatch.provider.ApiRequest;
 import dev.migwatch.provider.TaskListing;
 import dev.migwatch.provider.ProviderAdapter;
 import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.BodyText;
 import dev.migwatch.history.ListedTasks;
 import dev.migwatch.history.RawBody;
 import dev.migwatch.history.TaskSnapshot;
@@ -237,12 +238,12 @@ public class TaskDiscovery {
                     continue;
                 }
                 tasks.recorded(t.taskId(), adapter.idle(content.task()), listing.listedAt);
-                String entry = Json.json(t.entry());
+                BodyText entry = BodyText.of(Json.json(t.entry()));
                 // attempt 0: no call of its own (poll.calls counts none); the list entry is its raw answer
                 ApiCall fromList = new ApiCall(t.api(), 0, listing.listedAt, 0, 200, null, "OK", null, null);
                 TaskSnapshot s = new TaskSnapshot(UUID.randomUUID().toString(), source.name(), source.provider().id(), t.taskId(),
                         listing.listedAt, content.task(), content.steps(), content.components(), content.errors(),
-                        List.of(fromList), List.of(new RawBody(t.api(), ContentHash.of(entry), "application/json", entry)),
+                        List.of(fromList), List.of(new RawBody(t.api(), ContentHash.of(t.entry(), entry), "application/json", entry)),
                         content.notReported());
                 cycles.outcomeLog().log(s);
                 out.add(s);

@@ -50,9 +50,6 @@ public record ApiResponse(
         return parsed.tree();
     }
 
-    /** How a body that is not UTF-8 text travels: its bytes, base64-encoded, behind this marker. */
-    public static final String NOT_UTF8 = BodyText.NOT_UTF8;
-
     /** The poll-log row of a call that got no HTTP answer: TIMEOUT or NETWORK, with the exception as code. */
     public dev.migwatch.history.ApiCall noAnswer() {
         String text = failure == null ? "no response" : failure;
@@ -66,7 +63,7 @@ public record ApiResponse(
         if (body == null || body.isBlank()) {
             return "empty body";
         }
-        if (body.startsWith(NOT_UTF8)) {
+        if (body.startsWith(BodyText.NOT_UTF8)) {
             return "body is not UTF-8 text (its bytes are kept in raw_body)";
         }
         String s = body.strip().replaceAll("\\s+", " ");

@@ -5,6 +5,7 @@ import dev.migwatch.provider.ApiRequest;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.migwatch.dts.DtsAdapter;
 import dev.migwatch.history.ApiCall;
+import dev.migwatch.history.BodyText;
 import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.oms.OmsAdapter;
@@ -112,7 +113,7 @@ class BadResponsesTest {
         if (!snapshot.succeeded()) {
             assertTrue(snapshot.steps().isEmpty() && snapshot.components().isEmpty(), "no partial rows");
             assertTrue(call.errorMessage() != null && !call.errorMessage().isBlank(), "the poll log says why");
-            if (body.startsWith(ApiResponse.NOT_UTF8)) {
+            if (body.startsWith(BodyText.NOT_UTF8)) {
                 assertTrue(call.errorMessage().contains("not UTF-8 text"), call.errorMessage());
             }
         }
