@@ -207,7 +207,12 @@ public class HistoryStore {
         try (PreparedStatement ps = c.prepareStatement(StateTable.TASK.latestSql())) {
             ps.setInt(1, task.id);
             try (ResultSet rs = ps.executeQuery()) {
-                task.state = rs.next() ? StateTable.TASK.read(rs) : null;
+                if (rs.next()) {
+                    int at = StateTable.TASK.columns.size() + 2;
+                    task.state = StateTable.TASK.read(rs);
+                    task.stateAt = (Instant) SqlRow.read(rs, at, Kind.TIME);
+                    task.integral = DelayIntegral.read(rs, at + 1);
+                }
             }
         }
         loadEntities(c, task, "step", "step_key", "parent_step_key, step_order, step_name, description, detail_json",
@@ -353,11 +358,16 @@ public class HistoryStore {
         if (values.equals(task.state)) {
             return null;
         }
+        DelayIntegral integral = task.state == null ? DelayIntegral.ORIGIN
+                : DelayIntegral.after(task.integral, StateTable.taskDelay(task.state), task.stateAt, at);
         try (PreparedStatement ps = c.prepareStatement(StateTable.TASK.insertSql())) {
             StateTable.TASK.bind(ps, task.id, at, values);
+            DelayIntegral.bind(ps, StateTable.TASK.columns.size() + 3, integral);
             ps.executeUpdate();
         }
         task.state = values;
+        task.stateAt = at;
+        task.integral = integral;
         return at;
     }
 

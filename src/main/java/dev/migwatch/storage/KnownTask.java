@@ -19,6 +19,9 @@ final class KnownTask {
     final int id;
     List<Object> info;
     List<Object> state;
+    /** When the task's newest state row was written, and its running delay integral (DelayIntegral; null: none). */
+    Instant stateAt;
+    DelayIntegral integral;
     Instant lastOkAt;
     /** task_latest.last_polled_at as this writer left it: when the row says otherwise, another node wrote the task since. */
     Instant lastPolledAt;

@@ -56,11 +56,22 @@ enum StateTable {
         this.columns = columns;
     }
 
+    /** The INSERT of a row; a task row also takes its running delay integral after the values (DelayIntegral.bind). */
     String insertSql() {
+        boolean integral = this == TASK;
         return "INSERT INTO " + table + " (" + refColumn + ", polled_at, "
-                + columns.stream().map(Col::name).collect(Collectors.joining(", ")) + ") VALUES (?, ?"
-                + ", ?".repeat(columns.size()) + ")";
+                + columns.stream().map(Col::name).collect(Collectors.joining(", "))
+                + (integral ? ", delay_integral, delay_covered" : "") + ") VALUES (?, ?"
+                + ", ?".repeat(columns.size() + (integral ? 2 : 0)) + ")";
     }
+
+    /** The delay a task row's values report, as the list's window counts it: delay_seconds when it is >= 0, else none. */
+    static Long taskDelay(List<Object> values) {
+        Object d = values.get(TASK_DELAY);
+        return d instanceof Long v && v >= 0 ? v : null;
+    }
+
+    private static final int TASK_DELAY = TASK.columns.stream().map(Col::name).toList().indexOf("delay_seconds");
 
     /**
      * SELECT ref, values..., polled_at, and for a step or component its state_at, of the newest row of each entity of one
@@ -70,7 +81,8 @@ enum StateTable {
     String latestSql() {
         String values = columns.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "));
         if (this == TASK) {
-            return "SELECT l.task_ref, " + values + ", s.polled_at FROM task_latest l JOIN task_state s ON s.task_ref = l.task_ref "
+            return "SELECT l.task_ref, " + values + ", s.polled_at, s.delay_integral, s.delay_covered FROM task_latest l "
+                    + "JOIN task_state s ON s.task_ref = l.task_ref "
                     + "AND s.polled_at = l.state_at WHERE l.task_ref = ?";
         }
         String dimension = this == STEP ? "step" : "component";

@@ -888,12 +888,143 @@ public class TrendQueries {
         }
     }
 
+    /** A read's groups: the task's delay from its rows' running integrals (schema 14), the steps' paired by LEAD. */
+    private void delayGroups(ValuesTable w, List<TaskRead> reads, boolean task, long threshold, List<List<DelayGroup>> out) {
+        if (task) {
+            integralGroups(w, reads, threshold, out);
+        } else {
+            leadGroups(w, reads, false, threshold, out);
+        }
+    }
+
+    /**
+     * The aggregates of a series' rows r(polled_at, v) that every form reads (v null: no delay); the threshold is their
+     * one parameter (low_at).
+     */
+    private static final String DELAY_AGGREGATES = "COUNT(r.v) AS n, MAX(r.v) AS mx, SUM(r.v) AS sm,"
+            + " MIN(CASE WHEN r.v IS NOT NULL THEN r.polled_at END) AS first_at, MAX(r.polled_at) AS last_at,"
+            + " MAX(CASE WHEN r.v IS NOT NULL THEN r.polled_at END) AS newest_at,"
+            + " MAX(CASE WHEN r.v <= ? THEN r.polled_at END) AS low_at";
+
+    /**
+     * The series of a chunk of reads, a derived table f(i, t, e, series_ref, step_key, step_order, start_at): the task
+     * (task) or each of its steps, with the time of its row in force at the read's since (H2 evaluated that again for
+     * every row as a condition of the join, four subqueries per row read: 345 ms against 230 for 1,000 tasks).
+     */
+    private static String delaySeries(boolean task, ValuesTable chunk, List<Object> args) {
+        return "(SELECT w.i, w.t, w.e, " + (task
+                ? "w.ref AS series_ref, CAST(NULL AS VARCHAR(600)) AS step_key, CAST(NULL AS INTEGER) AS step_order, "
+                + windowStart("task_state", "b.task_ref = w.ref") + " AS start_at FROM " + chunk.sql(args)
+                : "st.id AS series_ref, st.step_key AS step_key, st.step_order AS step_order, "
+                + windowStart("step_state", "b.step_ref = st.id") + " AS start_at FROM " + chunk.sql(args)
+                + " JOIN step st ON st.task_ref = w.ref") + ") f";
+    }
+
+    /**
+     * One row per series of f with the aggregates over its rows from the row in force at since to e: rows is the select
+     * list of each row (s the state row, f its series), aggregates over r. The parameters go to args in the order of the
+     * text: the threshold (in the aggregates) before the series' values in the GROUP BY form, after them with LATERAL.
+     */
+    private String delayGroupsSql(boolean task, String rows, String aggregates, String series, List<Object> seriesArgs,
+                                  long threshold, List<Object> args) {
+        String table = task ? "task_state" : "step_state";
+        String seriesRows = "s." + (task ? "task_ref" : "step_ref") + " = f.series_ref AND s.polled_at >= f.start_at AND s.polled_at <= f.e";
+        if (byKey()) {
+            // PostgreSQL aggregates each series' rows where it reads them (an aggregate a series, LATERAL): hashing the
+            // joined rows of all series by the series' columns took a third of the statement (25 of 91 ms, 1,000 tasks)
+            args.addAll(seriesArgs);
+            args.add(threshold);
+            return "SELECT f.i, f.t, f.e, f.series_ref, f.step_key, f.step_order, " + String.join(", ", names(aggregates, "a"))
+                    + " FROM " + series + " JOIN LATERAL (SELECT " + aggregates + " FROM (SELECT " + rows + " FROM " + table
+                    + " s WHERE " + seriesRows + ") r) a ON a.last_at IS NOT NULL";
+        }
+        args.add(threshold);
+        args.addAll(seriesArgs);
+        return "SELECT r.i, r.t, r.e, r.series_ref, r.step_key, r.step_order, " + aggregates + " FROM (SELECT f.i, f.t, f.e,"
+                + " f.series_ref, f.step_key, f.step_order, " + rows + " FROM " + series + " JOIN " + table + " s ON "
+                + seriesRows + ") r GROUP BY r.i, r.t, r.e, r.series_ref, r.step_key, r.step_order";
+    }
+
+    /** The names an aggregate select list gives its columns, as columns of alias. */
+    private static List<String> names(String aggregates, String alias) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" AS (\\w+)").matcher(aggregates);
+        while (m.find()) {
+            out.add(alias + "." + m.group(1));
+        }
+        return out;
+    }
+
+    /**
+     * The task's own delay, from the running integrals of its rows (V14__delay_integral.sql): the window's time-weighted
+     * sum is the integral at its newest row less the one at its first, corrected for the part of the first row's time
+     * before since and extended by the newest row's time to e. No row is paired with the next, so the rows are read only
+     * for COUNT, MAX and the times (an index-only scan on PostgreSQL). A window whose first or newest row has no integral
+     * (written before version 14) is read again the old way (leadGroups).
+     */
+    private void integralGroups(ValuesTable w, List<TaskRead> reads, long threshold, List<List<DelayGroup>> out) {
+        String rows = "s.polled_at, CASE WHEN " + reports(true, "s") + " THEN " + delay(true, "s") + " END AS v";
+        String aggregates = DELAY_AGGREGATES + ", MIN(r.polled_at) AS k_at";
+        String valueOfX = "CASE WHEN " + reports(true, "x") + " THEN " + delay(true, "x") + " END";
+        java.util.Set<Integer> old = new java.util.HashSet<>();
+        for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
+            List<Object> seriesArgs = new ArrayList<>();
+            String series = delaySeries(true, chunk, seriesArgs);
+            List<Object> args = new ArrayList<>();
+            String groups = delayGroupsSql(true, rows, aggregates, series, seriesArgs, threshold, args);
+            String sql = "SELECT g.i, g.step_key, g.step_order, g.n, g.mx, g.sm, g.first_at, g.last_at, g.newest_at, g.low_at, g.e,"
+                    + " CASE WHEN ls.delay_seconds >= 0 THEN ls.delay_seconds END,"
+                    + " (SELECT " + valueOfX + " FROM task_state x WHERE x.task_ref = g.series_ref AND x.polled_at = g.newest_at),"
+                    + " (SELECT MIN(x.polled_at) FROM task_state x WHERE x.task_ref = g.series_ref AND x.polled_at > g.low_at"
+                    + " AND x.polled_at <= g.e AND " + reports(true, "x") + "),"
+                    + " g.k_at, CASE WHEN ks.delay_seconds >= 0 THEN ks.delay_seconds END, ks.delay_integral, ks.delay_covered,"
+                    + " ls.delay_integral, ls.delay_covered"
+                    + " FROM (" + groups + ") g JOIN task_state ks ON ks.task_ref = g.series_ref AND ks.polled_at = g.k_at"
+                    + " JOIN task_state ls ON ls.task_ref = g.series_ref AND ls.polled_at = g.last_at";
+            query(sql, args, rs -> {
+                int i = rs.getInt(1);
+                int n = rs.getInt(4);
+                Double kIntegral = dbl(rs, 17);
+                Double lastIntegral = dbl(rs, 19);
+                if (n > 0 && (kIntegral == null || lastIntegral == null)) {
+                    old.add(i);
+                    return null;
+                }
+                Instant since = reads.get(i).since();
+                Instant e = instant(rs, 11);
+                Instant lastAt = instant(rs, 8);
+                Long lastValue = lng(rs, 12);
+                Instant kAt = instant(rs, 15);
+                Long kValue = lng(rs, 16);
+                double weighted = 0;
+                double weight = 0;
+                if (n > 0) {
+                    // the first row counts from since, not from its own time; the newest until e
+                    double before = since != null && since.isAfter(kAt) ? seconds(kAt, since) : 0;
+                    double after = seconds(lastAt, e);
+                    weighted = lastIntegral - kIntegral - (kValue == null ? 0 : kValue * before) + (lastValue == null ? 0 : lastValue * after);
+                    weight = dbl(rs, 20) - dbl(rs, 18) - (kValue == null ? 0 : before) + (lastValue == null ? 0 : after);
+                }
+                out.get(i).add(new DelayGroup(rs.getString(2), integer(rs, 3), since, e, n, lng(rs, 5), rs.getLong(6), weighted,
+                        weight, instant(rs, 7), lastAt, lastValue, instant(rs, 9), lng(rs, 13), instant(rs, 10), instant(rs, 14)));
+                return null;
+            });
+        }
+        if (!old.isEmpty()) {
+            leadGroups(w.only(old), reads, true, threshold, out);
+        }
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return java.time.Duration.between(from, to).toNanos() / 1e9;
+    }
+
     /**
      * One row per read (task) or per read and step: COUNT, MAX and SUM of the values, their sums weighted by the time
      * each row was in force (LEAD: until the series' next row), and the times that the figures need, then the values of
      * the newest rows and the first row after the last one at or below the threshold, each looked up by its key.
      */
-    private void delayGroups(ValuesTable w, List<TaskRead> reads, boolean task, long threshold, List<List<DelayGroup>> out) {
+    private void leadGroups(ValuesTable w, List<TaskRead> reads, boolean task, long threshold, List<List<DelayGroup>> out) {
         String table = task ? "task_state" : "step_state";
         String ref = task ? "task_ref" : "step_ref";
         String valueOfX = "CASE WHEN " + reports(task, "x") + " THEN " + delay(task, "x") + " END";
@@ -907,41 +1038,12 @@ public class TrendQueries {
                 + seconds("GREATEST(s.polled_at, f.t)", "COALESCE(LEAD(s.polled_at) OVER (" + (lateral
                 ? "ORDER BY s.polled_at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING" : "PARTITION BY f.i, f.series_ref ORDER BY s.polled_at")
                 + "), f.e)") + " END AS w";
+        String aggregates = DELAY_AGGREGATES + ", SUM(r.v * r.w) AS wsm, SUM(r.w) AS wt";
         for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
             List<Object> seriesArgs = new ArrayList<>();
-            // the row in force at since found once per series in a derived table (H2 evaluated it again for every row as a
-            // condition of the join, four subqueries per row read: 345 ms against 230 for 1,000 tasks), then the series' rows
-            // from there by their key
-            String series = "(SELECT w.i, w.t, w.e, " + (task
-                    ? "w.ref AS series_ref, CAST(NULL AS VARCHAR(600)) AS step_key, CAST(NULL AS INTEGER) AS step_order, "
-                    + windowStart("task_state", "b.task_ref = w.ref") + " AS start_at FROM " + chunk.sql(seriesArgs)
-                    : "st.id AS series_ref, st.step_key AS step_key, st.step_order AS step_order, "
-                    + windowStart("step_state", "b.step_ref = st.id") + " AS start_at FROM " + chunk.sql(seriesArgs)
-                    + " JOIN step st ON st.task_ref = w.ref") + ") f";
-            String aggregates = "COUNT(r.v) AS n, MAX(r.v) AS mx, SUM(r.v) AS sm, SUM(r.v * r.w) AS wsm, SUM(r.w) AS wt,"
-                    + " MIN(CASE WHEN r.v IS NOT NULL THEN r.polled_at END) AS first_at, MAX(r.polled_at) AS last_at,"
-                    + " MAX(CASE WHEN r.v IS NOT NULL THEN r.polled_at END) AS newest_at,"
-                    + " MAX(CASE WHEN r.v <= ? THEN r.polled_at END) AS low_at";
-            String seriesRows = "s." + ref + " = f.series_ref AND s.polled_at >= f.start_at AND s.polled_at <= f.e";
-            // PostgreSQL aggregates each series' rows where it reads them (an aggregate a series, LATERAL): hashing the
-            // joined rows of all series by the series' columns took a third of the statement (25 of 91 ms, 1,000 tasks)
-            String groups = lateral
-                    ? "SELECT f.i, f.e, f.series_ref, f.step_key, f.step_order, a.n, a.mx, a.sm, a.wsm, a.wt, a.first_at,"
-                    + " a.last_at, a.newest_at, a.low_at FROM " + series + " JOIN LATERAL (SELECT " + aggregates + " FROM"
-                    + " (SELECT " + rows + " FROM " + table + " s WHERE " + seriesRows + ") r) a ON a.last_at IS NOT NULL"
-                    : "SELECT r.i, r.e, r.series_ref, r.step_key, r.step_order, " + aggregates + " FROM (SELECT f.i, f.e,"
-                    + " f.series_ref, f.step_key, f.step_order, " + rows + " FROM " + series + " JOIN " + table + " s ON "
-                    + seriesRows + ") r GROUP BY r.i, r.e, r.series_ref, r.step_key, r.step_order";
-            // the parameters in the order of the text: the threshold (low_at, in the aggregates) comes before the series'
-            // values in the GROUP BY form's select list, after them in the LATERAL form
+            String series = delaySeries(task, chunk, seriesArgs);
             List<Object> args = new ArrayList<>();
-            if (!lateral) {
-                args.add(threshold);
-            }
-            args.addAll(seriesArgs);
-            if (lateral) {
-                args.add(threshold);
-            }
+            String groups = delayGroupsSql(task, rows, aggregates, series, seriesArgs, threshold, args);
             String sql = "SELECT g.i, g.step_key, g.step_order, g.n, g.mx, g.sm, g.first_at, g.last_at, g.newest_at, g.low_at, g.e,"
                     + " (SELECT " + valueOfX + " FROM " + table + " x WHERE x." + ref + " = g.series_ref AND x.polled_at = g.last_at),"
                     + " (SELECT " + valueOfX + " FROM " + table + " x WHERE x." + ref + " = g.series_ref AND x.polled_at = g.newest_at),"

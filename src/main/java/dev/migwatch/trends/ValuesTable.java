@@ -38,6 +38,15 @@ final class ValuesTable {
         return rows.isEmpty();
     }
 
+    /** The rows whose first value is one of these. */
+    ValuesTable only(java.util.Set<?> firstValues) {
+        ValuesTable t = new ValuesTable(alias, List.of());
+        t.names.addAll(names);
+        t.types.addAll(types);
+        rows.stream().filter(r -> firstValues.contains(r.get(0))).forEach(t.rows::add);
+        return t;
+    }
+
     /** The table split so that no part binds more than maxParameters values. */
     List<ValuesTable> chunks(int maxParameters) {
         int perChunk = Math.max(1, maxParameters / names.size());

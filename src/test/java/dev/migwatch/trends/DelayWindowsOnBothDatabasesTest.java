@@ -65,10 +65,14 @@ class DelayWindowsOnBothDatabasesTest {
             write(pg, history);
             Coverage coverage = new Coverage();
             for (DataSource db : List.of(h2, pg)) {
+                List<Object[]> sent = new ArrayList<>();
+                DataSource seen = LongSeriesOnBothDatabasesTest.capturing(db, sent);
                 // a small chunk size too: the reads split over several statements
-                for (TrendQueries q : List.of(new TrendQueries(db), new TrendQueries(db, 7 * 40))) {
+                for (TrendQueries q : List.of(new TrendQueries(seen), new TrendQueries(seen, 7 * 40))) {
                     compare(q, orders, polls, new Random(seed), coverage, "seed " + seed + " on " + db);
                 }
+                // every task row has its delay integral: no window of a task's own delay was read the old way
+                assertEquals(0, taskRowsPaired(sent), "on " + db);
             }
             System.out.println("delay windows coverage: " + coverage);
             // the histories reach every branch of the figures, else a difference there would go unseen
@@ -76,6 +80,88 @@ class DelayWindowsOnBothDatabasesTest {
                     && coverage.notCarried > 0 && coverage.aboveAll > 0 && coverage.abovePart > 0 && coverage.notAbove > 0
                     && coverage.empty > 0 && coverage.clamped > 0 && coverage.weighted > 0 && coverage.breaks > 0
                     && coverage.polls > 0 && coverage.until > 0 && coverage.oneInstant > 0, coverage.toString());
+        }
+    }
+
+    /**
+     * A database upgraded to version 14 in the middle of the histories (its task rows without the delay integral, each
+     * task's newest one its origin, as V14__delay_integral.sql leaves them), written on by a writer started again: the
+     * windows that reach back before the upgrade are read the old way, those after it from the integrals, and all of
+     * them give DelayStats.of of their samples.
+     */
+    @Test
+    void windowsAcrossAnUpgradeToTheIntegralsGiveTheSameFigures() throws Exception {
+        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("upgraded").toAbsolutePath(), null, null);
+             PostgresSchema schema = PostgresSchema.create("upgraded")) {
+            HikariDataSource pg = schema.db();
+            long seed = Long.getLong("delay.seed", 20260301L) + 1;
+            Map<String, Map<String, Integer>> orders = new HashMap<>();
+            List<TaskSnapshot> history = history(new Random(seed), orders);
+            Map<String, List<TaskSnapshot>> polls = new HashMap<>();
+            history.forEach(p -> polls.computeIfAbsent(p.taskId(), k -> new ArrayList<>()).add(p));
+            Instant upgrade = history.get(history.size() * 2 / 3).polledAt();
+            List<TaskSnapshot> before = history.stream().filter(p -> p.polledAt().isBefore(upgrade)).toList();
+            List<TaskSnapshot> after = history.stream().filter(p -> !p.polledAt().isBefore(upgrade)).toList();
+            Coverage coverage = new Coverage();
+            for (HikariDataSource db : List.of(h2, pg)) {
+                write(db, before);
+                try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+                    st.executeUpdate("UPDATE task_state SET delay_integral = NULL, delay_covered = NULL");
+                    st.executeUpdate("UPDATE task_state SET delay_integral = 0, delay_covered = 0 WHERE EXISTS (SELECT 1 FROM task_latest l "
+                            + "WHERE l.task_ref = task_state.task_ref AND l.state_at = task_state.polled_at)");
+                }
+                write(db, after);
+                List<Object[]> sent = new ArrayList<>();
+                DataSource seen = LongSeriesOnBothDatabasesTest.capturing(db, sent);
+                compare(new TrendQueries(seen), orders, polls, new Random(seed), coverage, "seed " + seed + " upgraded, on " + db);
+                assertTrue(taskRowsPaired(sent) > 0, "the windows before the upgrade were read the old way, on " + db);
+
+                // the list's windows of the tasks whose rows since the upgrade cover them: from the integrals alone
+                TrendQueries q = new TrendQueries(seen);
+                List<TrendQueries.TaskRead> reads = new ArrayList<>();
+                for (TaskRow r : q.tasks()) {
+                    if (r.sampledAt() != null && r.sampledAt().minus(WINDOW).isAfter(stateAtOrBefore(db, r.taskId(), upgrade))) {
+                        reads.add(new TrendQueries.TaskRead(r.source(), r.taskId(), r.sampledAt().minus(WINDOW), r.sampledAt()));
+                    }
+                }
+                assertTrue(reads.size() > TASKS / 4, reads.size() + " tasks polled for a window since the upgrade, on " + db);
+                sent.clear();
+                List<TrendQueries.DelayWindow> windows = q.delayWindows(reads, 60);
+                assertEquals(0, taskRowsPaired(sent), "on " + db);
+                List<List<TrendQueries.DelaySample>> samples = q.delaySamples(reads);
+                for (int i = 0; i < reads.size(); i++) {
+                    List<TrendQueries.DelaySample> own = samples.get(i).stream().filter(d -> d.stepKey() == null).toList();
+                    if (windows.get(i).stepKey() == null && !own.isEmpty()) {
+                        DelayStats.Stats expected = DelayStats.of(carriedTo(own, reads.get(i).until()).stream()
+                                .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds())).toList(), WINDOW, 60);
+                        assertEquals(withoutAvg(expected), withoutAvg(windows.get(i).stats(60)), reads.get(i) + " on " + db);
+                        if (expected.avg() == null) {
+                            assertEquals(null, windows.get(i).avg(), reads.get(i) + " on " + db);
+                        } else {
+                            assertEquals(expected.avg(), windows.get(i).avg(), 1e-9 * Math.max(1, expected.avg()), reads.get(i) + " on " + db);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The statements that paired a task's own state rows with LEAD (the reading from before V14). */
+    private static long taskRowsPaired(List<Object[]> sent) {
+        return sent.stream().map(x -> (String) x[0]).filter(sql -> sql.contains("LEAD(") && sql.contains("task_state s ")).count();
+    }
+
+    /** The task's newest state row at or before t (its row in force then: where its integrals begin after an upgrade at t). */
+    private static Instant stateAtOrBefore(DataSource db, String taskId, Instant t) throws SQLException {
+        try (Connection c = db.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement("SELECT MAX(s.polled_at) FROM task_state s "
+                + "JOIN task k ON k.id = s.task_ref WHERE k.task_id = ? AND s.polled_at <= ?")) {
+            ps.setString(1, taskId);
+            ps.setObject(2, java.time.LocalDateTime.ofInstant(t, java.time.ZoneOffset.UTC));
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                java.time.LocalDateTime at = rs.getObject(1, java.time.LocalDateTime.class);
+                return at == null ? Instant.EPOCH : at.toInstant(java.time.ZoneOffset.UTC);
+            }
         }
     }
 
