@@ -979,8 +979,7 @@ public class TrendQueries {
                     + " AND x.polled_at <= g.e AND " + reports(true, "x") + "),"
                     + " g.k_at, CASE WHEN ks.delay_seconds >= 0 THEN ks.delay_seconds END, ks.delay_integral, ks.delay_covered,"
                     + " ls.delay_integral, ls.delay_covered"
-                    + " FROM (" + groups + ") g JOIN task_state ks ON ks.task_ref = g.series_ref AND ks.polled_at = g.k_at"
-                    + " JOIN task_state ls ON ls.task_ref = g.series_ref AND ls.polled_at = g.last_at";
+                    + " FROM (" + groups + ") g" + endRow("ks", "g.k_at") + endRow("ls", "g.last_at");
             query(sql, args, rs -> {
                 int i = rs.getInt(1);
                 int n = rs.getInt(4);
@@ -1013,6 +1012,18 @@ public class TrendQueries {
         if (!old.isEmpty()) {
             leadGroups(w.only(old), reads, true, threshold, out);
         }
+    }
+
+    /**
+     * The task_state row of series g at time at, as alias: looked up by its key. On PostgreSQL through LATERAL with LIMIT,
+     * which it cannot turn into a join: it misjudged the aggregated rows as one or a dozen and joined them by hashing the
+     * whole table, or by reading every row of each task (160 to 250 ms instead of 1,000 lookups, 1,000 tasks after 30 days).
+     */
+    private String endRow(String alias, String at) {
+        return byKey()
+                ? " JOIN LATERAL (SELECT " + alias + ".delay_seconds, " + alias + ".delay_integral, " + alias + ".delay_covered FROM task_state "
+                + alias + " WHERE " + alias + ".task_ref = g.series_ref AND " + alias + ".polled_at = " + at + " LIMIT 1) " + alias + " ON TRUE"
+                : " JOIN task_state " + alias + " ON " + alias + ".task_ref = g.series_ref AND " + alias + ".polled_at = " + at;
     }
 
     private static double seconds(Instant from, Instant to) {
