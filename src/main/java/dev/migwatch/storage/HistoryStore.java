@@ -143,14 +143,17 @@ public class HistoryStore {
     }
 
     /**
-     * Whether the task's newest poll is still the newest this writer stored; locks the task's task_latest row, so that the
-     * task's writes from several nodes follow one another.
+     * Whether the task's newest poll and newest state row are still the ones this writer stored; locks the task's
+     * task_latest row, so that the task's writes from several nodes follow one another. The state row counts apart: another
+     * node replaying an older cycle from its journal writes a state row without moving last_polled_at past a newer failed
+     * poll, and a row written after it must take its values and delay integral from that row, not from this writer's.
      */
     private static boolean stillOurs(Connection c, KnownTask task) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT last_polled_at FROM task_latest WHERE task_ref = ? FOR UPDATE")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_polled_at, state_at FROM task_latest WHERE task_ref = ? FOR UPDATE")) {
             ps.setInt(1, task.id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && java.util.Objects.equals(SqlRow.read(rs, 1, Kind.TIME), task.lastPolledAt);
+                return rs.next() && java.util.Objects.equals(SqlRow.read(rs, 1, Kind.TIME), task.lastPolledAt)
+                        && java.util.Objects.equals(SqlRow.read(rs, 2, Kind.TIME), task.stateAt);
             }
         }
     }

@@ -146,6 +146,50 @@ class DelayWindowsOnBothDatabasesTest {
         }
     }
 
+    /**
+     * Two nodes writing one task (a failover): node b replays from its journal a successful poll older than node a's newest,
+     * failed one, so the task's newest state row moves while its newest poll does not. Node a's next row must carry on
+     * from b's row, not from the one a wrote last (a review found a's integral taken from its own stale row: an average
+     * of 12.2 s where the delay in force averaged 72.2).
+     */
+    @Test
+    void aRowAnotherNodeWroteMeanwhileIsWhereTheIntegralGoesOn() throws Exception {
+        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("nodes").toAbsolutePath(), null, null);
+             PostgresSchema schema = PostgresSchema.create("nodes")) {
+            for (HikariDataSource db : List.of(h2, schema.db())) {
+                HistoryDatabase.migrate(db);
+                MovableClock clock = new MovableClock(T0);
+                HistoryStore a = new HistoryStore(db, clock, "a");
+                HistoryStore b = new HistoryStore(db, clock, "b");
+                a.write(poll(0, 10L));
+                a.write(TaskSnapshot.failed(UUID.randomUUID().toString(), "s", "dts", "t", T0.plusSeconds(300),
+                        List.of(new ApiCall("Describe", 1, T0.plusSeconds(300), 30, 500, null, "HTTP_ERROR", "E", "failed")), List.of()));
+                b.write(poll(100, 100L));
+                a.write(poll(400, 20L));
+                a.write(poll(500, 30L));
+                List<Object[]> sent = new ArrayList<>();
+                TrendQueries q = new TrendQueries(LongSeriesOnBothDatabasesTest.capturing(db, sent));
+                TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", "t", T0.plusSeconds(50), null);
+                TrendQueries.DelayWindow got = q.delayWindows(List.of(read), 60).get(0);
+                assertEquals(0, taskRowsPaired(sent), "read from the integrals, on " + db);
+                // in force: 10 s from 50 to 100, 100 s to 400, 20 s to 500 (the newest, at the window's end)
+                double expected = (10.0 * 50 + 100.0 * 300 + 20.0 * 100) / 450;
+                assertEquals(expected, got.avg(), 1e-9, "on " + db);
+                DelayStats.Stats oracle = DelayStats.of(q.delaySamples(List.of(read)).get(0).stream()
+                        .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds())).toList(), Duration.ofSeconds(450), 60);
+                assertEquals(oracle.avg(), got.avg(), 1e-9, "on " + db);
+            }
+        }
+    }
+
+    private static TaskSnapshot poll(int second, Long delay) {
+        Instant at = T0.plusSeconds(second);
+        TaskState state = new TaskState("t name", null, "running", NormalizedStatus.RUNNING, null, null, delay, null, null, null,
+                null, null, null, null, null, null, T0, T0, null, null);
+        return new TaskSnapshot(UUID.randomUUID().toString(), "s", "dts", "t", at, state, List.of(), List.of(), List.of(),
+                List.of(new ApiCall("Describe", 1, at, 30, 200, null, "OK", null, null)), List.of());
+    }
+
     /** The statements that paired a task's own state rows with LEAD (the reading from before V14). */
     private static long taskRowsPaired(List<Object[]> sent) {
         return sent.stream().map(x -> (String) x[0]).filter(sql -> sql.contains("LEAD(") && sql.contains("task_state s ")).count();
