@@ -901,7 +901,7 @@ public class TrendQueries {
      * The aggregates of a series' rows r(polled_at, v) that every form reads (v null: no delay); the threshold is their
      * one parameter (low_at).
      */
-    private static final String DELAY_AGGREGATES = "COUNT(r.v) AS n, MAX(r.v) AS mx,"
+    private static final String DELAY_AGGREGATES = "COUNT(r.v) AS n, MAX(r.v) AS mx, SUM(r.v) AS sm,"
             + " MIN(CASE WHEN r.v IS NOT NULL THEN r.polled_at END) AS first_at, MAX(r.polled_at) AS last_at,"
             + " MAX(CASE WHEN r.v IS NOT NULL THEN r.polled_at END) AS newest_at,"
             + " MAX(CASE WHEN r.v <= ? THEN r.polled_at END) AS low_at";
@@ -940,12 +940,9 @@ public class TrendQueries {
         }
         args.add(threshold);
         args.addAll(seriesArgs);
-        // grouped by the read (and step) alone, the other columns following from it: H2 compared the six columns of each
-        // row's group key in a sorted map, a sixth of the statement's time (JFR, 1,000 tasks)
-        return "SELECT r.i, ANY_VALUE(r.t) AS t, ANY_VALUE(r.e) AS e, " + (task ? "ANY_VALUE(r.series_ref) AS series_ref" : "r.series_ref")
-                + ", ANY_VALUE(r.step_key) AS step_key, ANY_VALUE(r.step_order) AS step_order, " + aggregates + " FROM (SELECT f.i, f.t, f.e,"
+        return "SELECT r.i, r.t, r.e, r.series_ref, r.step_key, r.step_order, " + aggregates + " FROM (SELECT f.i, f.t, f.e,"
                 + " f.series_ref, f.step_key, f.step_order, " + rows + " FROM " + series + " JOIN " + table + " s ON "
-                + seriesRows + ") r GROUP BY r.i" + (task ? "" : ", r.series_ref");
+                + seriesRows + ") r GROUP BY r.i, r.t, r.e, r.series_ref, r.step_key, r.step_order";
     }
 
     /** The names an aggregate select list gives its columns, as columns of alias. */
@@ -975,8 +972,8 @@ public class TrendQueries {
             String series = delaySeries(true, chunk, seriesArgs);
             List<Object> args = new ArrayList<>();
             String groups = delayGroupsSql(true, rows, aggregates, series, seriesArgs, threshold, args);
-            String sql = "SELECT g.i, g.step_key, g.step_order, g.n, g.mx, CAST(NULL AS BIGINT), g.first_at, g.last_at, g.newest_at,"
-                    + " g.low_at, g.e, CASE WHEN ls.delay_seconds >= 0 THEN ls.delay_seconds END,"
+            String sql = "SELECT g.i, g.step_key, g.step_order, g.n, g.mx, g.sm, g.first_at, g.last_at, g.newest_at, g.low_at, g.e,"
+                    + " CASE WHEN ls.delay_seconds >= 0 THEN ls.delay_seconds END,"
                     + " (SELECT " + valueOfX + " FROM task_state x WHERE x.task_ref = g.series_ref AND x.polled_at = g.newest_at),"
                     + " (SELECT MIN(x.polled_at) FROM task_state x WHERE x.task_ref = g.series_ref AND x.polled_at > g.low_at"
                     + " AND x.polled_at <= g.e AND " + reports(true, "x") + "),"
@@ -1006,15 +1003,8 @@ public class TrendQueries {
                     double after = seconds(lastAt, e);
                     weighted = lastIntegral - kIntegral - (kValue == null ? 0 : kValue * before) + (lastValue == null ? 0 : lastValue * after);
                     weight = dbl(rs, 20) - dbl(rs, 18) - (kValue == null ? 0 : before) + (lastValue == null ? 0 : after);
-                    if (weight <= 0 && n > 1) {
-                        // never for rows at distinct times: each but the newest stands until the next, after since
-                        old.add(i);
-                        return null;
-                    }
                 }
-                // the sum only serves the plain mean of readings that stood for no time (a window of none): then one reading
-                Long max = lng(rs, 5);
-                out.get(i).add(new DelayGroup(rs.getString(2), integer(rs, 3), since, e, n, max, n == 1 ? max : 0, weighted,
+                out.get(i).add(new DelayGroup(rs.getString(2), integer(rs, 3), since, e, n, lng(rs, 5), rs.getLong(6), weighted,
                         weight, instant(rs, 7), lastAt, lastValue, instant(rs, 9), lng(rs, 13), instant(rs, 10), instant(rs, 14)));
                 return null;
             });
@@ -1059,7 +1049,7 @@ public class TrendQueries {
                 + seconds("GREATEST(s.polled_at, f.t)", "COALESCE(LEAD(s.polled_at) OVER (" + (lateral
                 ? "ORDER BY s.polled_at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING" : "PARTITION BY f.i, f.series_ref ORDER BY s.polled_at")
                 + "), f.e)") + " END AS w";
-        String aggregates = DELAY_AGGREGATES + ", SUM(r.v) AS sm, SUM(r.v * r.w) AS wsm, SUM(r.w) AS wt";
+        String aggregates = DELAY_AGGREGATES + ", SUM(r.v * r.w) AS wsm, SUM(r.w) AS wt";
         for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
             List<Object> seriesArgs = new ArrayList<>();
             String series = delaySeries(task, chunk, seriesArgs);
