@@ -934,7 +934,7 @@ public class TrendQueries {
             // joined rows of all series by the series' columns took a third of the statement (25 of 91 ms, 1,000 tasks)
             args.addAll(seriesArgs);
             args.add(threshold);
-            return "SELECT f.i, f.t, f.e, f.series_ref, f.step_key, f.step_order, " + String.join(", ", names(aggregates, "a"))
+            return "SELECT f.i, f.t, f.e, f.series_ref, f.step_key, f.step_order, a.*"
                     + " FROM " + series + " JOIN LATERAL (SELECT " + aggregates + " FROM (SELECT " + rows + " FROM " + table
                     + " s WHERE " + seriesRows + ") r) a ON a.last_at IS NOT NULL";
         }
@@ -943,16 +943,6 @@ public class TrendQueries {
         return "SELECT r.i, r.t, r.e, r.series_ref, r.step_key, r.step_order, " + aggregates + " FROM (SELECT f.i, f.t, f.e,"
                 + " f.series_ref, f.step_key, f.step_order, " + rows + " FROM " + series + " JOIN " + table + " s ON "
                 + seriesRows + ") r GROUP BY r.i, r.t, r.e, r.series_ref, r.step_key, r.step_order";
-    }
-
-    /** The names an aggregate select list gives its columns, as columns of alias. */
-    private static List<String> names(String aggregates, String alias) {
-        List<String> out = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" AS (\\w+)").matcher(aggregates);
-        while (m.find()) {
-            out.add(alias + "." + m.group(1));
-        }
-        return out;
     }
 
     /**
@@ -964,51 +954,33 @@ public class TrendQueries {
      */
     private void integralGroups(ValuesTable w, List<TaskRead> reads, long threshold, List<List<DelayGroup>> out) {
         String rows = "s.polled_at, CASE WHEN " + reports(true, "s") + " THEN " + delay(true, "s") + " END AS v";
-        String aggregates = DELAY_AGGREGATES + ", MIN(r.polled_at) AS k_at";
-        String valueOfX = "CASE WHEN " + reports(true, "x") + " THEN " + delay(true, "x") + " END";
         java.util.Set<Integer> old = new java.util.HashSet<>();
-        for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
-            List<Object> seriesArgs = new ArrayList<>();
-            String series = delaySeries(true, chunk, seriesArgs);
-            List<Object> args = new ArrayList<>();
-            String groups = delayGroupsSql(true, rows, aggregates, series, seriesArgs, threshold, args);
-            String sql = "SELECT g.i, g.step_key, g.step_order, g.n, g.mx, g.sm, g.first_at, g.last_at, g.newest_at, g.low_at, g.e,"
-                    + " CASE WHEN ls.delay_seconds >= 0 THEN ls.delay_seconds END,"
-                    + " (SELECT " + valueOfX + " FROM task_state x WHERE x.task_ref = g.series_ref AND x.polled_at = g.newest_at),"
-                    + " (SELECT MIN(x.polled_at) FROM task_state x WHERE x.task_ref = g.series_ref AND x.polled_at > g.low_at"
-                    + " AND x.polled_at <= g.e AND " + reports(true, "x") + "),"
-                    + " g.k_at, CASE WHEN ks.delay_seconds >= 0 THEN ks.delay_seconds END, ks.delay_integral, ks.delay_covered,"
-                    + " ls.delay_integral, ls.delay_covered"
-                    + " FROM (" + groups + ") g" + endRow("ks", "g.k_at") + endRow("ls", "g.last_at");
-            query(sql, args, rs -> {
-                int i = rs.getInt(1);
-                int n = rs.getInt(4);
-                Double kIntegral = dbl(rs, 17);
-                Double lastIntegral = dbl(rs, 19);
-                if (n > 0 && (kIntegral == null || lastIntegral == null)) {
-                    old.add(i);
-                    return null;
-                }
-                Instant since = reads.get(i).since();
-                Instant e = instant(rs, 11);
-                Instant lastAt = instant(rs, 8);
-                Long lastValue = lng(rs, 12);
-                Instant kAt = instant(rs, 15);
-                Long kValue = lng(rs, 16);
-                double weighted = 0;
-                double weight = 0;
-                if (n > 0) {
-                    // the first row counts from since, not from its own time; the newest until e
-                    double before = since != null && since.isAfter(kAt) ? seconds(kAt, since) : 0;
-                    double after = seconds(lastAt, e);
-                    weighted = lastIntegral - kIntegral - (kValue == null ? 0 : kValue * before) + (lastValue == null ? 0 : lastValue * after);
-                    weight = dbl(rs, 20) - dbl(rs, 18) - (kValue == null ? 0 : before) + (lastValue == null ? 0 : after);
-                }
-                out.get(i).add(new DelayGroup(rs.getString(2), integer(rs, 3), since, e, n, lng(rs, 5), rs.getLong(6), weighted,
-                        weight, instant(rs, 7), lastAt, lastValue, instant(rs, 9), lng(rs, 13), instant(rs, 10), instant(rs, 14)));
-                return null;
-            });
-        }
+        groupRows(w, true, rows, DELAY_AGGREGATES + ", MIN(r.polled_at) AS k_at", threshold,
+                "g.k_at, CASE WHEN ks.delay_seconds >= 0 THEN ks.delay_seconds END, ks.delay_integral, ks.delay_covered,"
+                        + " ls.delay_integral, ls.delay_covered", endRow("ks", "g.k_at") + endRow("ls", "g.last_at"), rs -> {
+                    int i = rs.getInt(1);
+                    int n = rs.getInt(4);
+                    Double kIntegral = dbl(rs, 17);
+                    Double lastIntegral = dbl(rs, 19);
+                    if (n > 0 && (kIntegral == null || lastIntegral == null)) {
+                        old.add(i);
+                        return;
+                    }
+                    Instant since = reads.get(i).since();
+                    double weighted = 0;
+                    double weight = 0;
+                    if (n > 0) {
+                        // the first row counts from since, not from its own time; the newest until e
+                        Instant kAt = instant(rs, 15);
+                        Long kValue = lng(rs, 16);
+                        Long lastValue = lng(rs, 12);
+                        double before = since != null && since.isAfter(kAt) ? seconds(kAt, since) : 0;
+                        double after = seconds(instant(rs, 8), instant(rs, 11));
+                        weighted = lastIntegral - kIntegral - (kValue == null ? 0 : kValue * before) + (lastValue == null ? 0 : lastValue * after);
+                        weight = dbl(rs, 20) - dbl(rs, 18) - (kValue == null ? 0 : before) + (lastValue == null ? 0 : after);
+                    }
+                    out.get(i).add(group(rs, since, weighted, weight));
+                });
         if (!old.isEmpty()) {
             leadGroups(w.only(old), reads, true, threshold, out);
         }
@@ -1036,20 +1008,29 @@ public class TrendQueries {
      * the newest rows and the first row after the last one at or below the threshold, each looked up by its key.
      */
     private void leadGroups(ValuesTable w, List<TaskRead> reads, boolean task, long threshold, List<List<DelayGroup>> out) {
-        String table = task ? "task_state" : "step_state";
-        String ref = task ? "task_ref" : "step_ref";
-        String valueOfX = "CASE WHEN " + reports(task, "x") + " THEN " + delay(task, "x") + " END";
-        boolean lateral = byKey();
         // each row's value (null: no delay) and the seconds it was in force (until the series' next row, the newest until
         // e), computed once: the aggregates read them only. The frame of one row ahead is all LEAD needs; PostgreSQL's
         // default frame cost 5 ms more for 1,000 tasks (36 against 41 ms, the plain aggregates without weights 22), and H2
         // takes no frame for LEAD
-        String value = "CASE WHEN " + reports(task, "s") + " THEN " + delay(task, "s") + " END";
-        String rows = "s.polled_at, " + value + " AS v, CASE WHEN " + reports(task, "s") + " THEN "
-                + seconds("GREATEST(s.polled_at, f.t)", "COALESCE(LEAD(s.polled_at) OVER (" + (lateral
+        String rows = "s.polled_at, CASE WHEN " + reports(task, "s") + " THEN " + delay(task, "s") + " END AS v, CASE WHEN "
+                + reports(task, "s") + " THEN " + seconds("GREATEST(s.polled_at, f.t)", "COALESCE(LEAD(s.polled_at) OVER (" + (byKey()
                 ? "ORDER BY s.polled_at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING" : "PARTITION BY f.i, f.series_ref ORDER BY s.polled_at")
                 + "), f.e)") + " END AS w";
-        String aggregates = DELAY_AGGREGATES + ", SUM(r.v * r.w) AS wsm, SUM(r.w) AS wt";
+        groupRows(w, task, rows, DELAY_AGGREGATES + ", SUM(r.v * r.w) AS wsm, SUM(r.w) AS wt", threshold, "g.wsm, g.wt", "",
+                rs -> out.get(rs.getInt(1)).add(group(rs, reads.get(rs.getInt(1)).since(), rs.getDouble(15), rs.getDouble(16))));
+    }
+
+    /**
+     * Runs the aggregates of each series' rows (delayGroupsSql), per chunk of reads, with the values the figures need looked
+     * up by key: columns 1 to 11 are g.i, step_key, step_order, n, mx, sm, first_at, last_at, newest_at, low_at, e; 12 and
+     * 13 the values at last_at and newest_at, 14 the first reading after low_at; the form's own columns (extra, over the
+     * joins) follow from 15.
+     */
+    private void groupRows(ValuesTable w, boolean task, String rows, String aggregates, long threshold, String extra,
+                           String joins, RowReader row) {
+        String table = task ? "task_state" : "step_state";
+        String ref = task ? "task_ref" : "step_ref";
+        String valueOfX = "CASE WHEN " + reports(task, "x") + " THEN " + delay(task, "x") + " END";
         for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
             List<Object> seriesArgs = new ArrayList<>();
             String series = delaySeries(task, chunk, seriesArgs);
@@ -1059,16 +1040,24 @@ public class TrendQueries {
                     + " (SELECT " + valueOfX + " FROM " + table + " x WHERE x." + ref + " = g.series_ref AND x.polled_at = g.last_at),"
                     + " (SELECT " + valueOfX + " FROM " + table + " x WHERE x." + ref + " = g.series_ref AND x.polled_at = g.newest_at),"
                     + " (SELECT MIN(x.polled_at) FROM " + table + " x WHERE x." + ref + " = g.series_ref AND x.polled_at > g.low_at"
-                    + " AND x.polled_at <= g.e AND " + reports(task, "x") + "), g.wsm, g.wt"
-                    + " FROM (" + groups + ") g";
+                    + " AND x.polled_at <= g.e AND " + reports(task, "x") + "), " + extra
+                    + " FROM (" + groups + ") g" + joins;
             query(sql, args, rs -> {
-                int i = rs.getInt(1);
-                out.get(i).add(new DelayGroup(rs.getString(2), integer(rs, 3), reads.get(i).since(), instant(rs, 11),
-                        rs.getInt(4), lng(rs, 5), rs.getLong(6), rs.getDouble(15), rs.getDouble(16), instant(rs, 7),
-                        instant(rs, 8), lng(rs, 12), instant(rs, 9), lng(rs, 13), instant(rs, 10), instant(rs, 14)));
+                row.read(rs);
                 return null;
             });
         }
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /** A group from groupRows' common columns, with its time-weighted sums. */
+    private static DelayGroup group(ResultSet rs, Instant since, double weighted, double weight) throws SQLException {
+        return new DelayGroup(rs.getString(2), integer(rs, 3), since, instant(rs, 11), rs.getInt(4), lng(rs, 5), rs.getLong(6),
+                weighted, weight, instant(rs, 7), instant(rs, 8), lng(rs, 12), instant(rs, 9), lng(rs, 13), instant(rs, 10),
+                instant(rs, 14));
     }
 
     /**
