@@ -29,7 +29,8 @@ enum StateTable {
             new Col("processed_records", Kind.LONG), new Col("total_records", Kind.LONG), new Col("elapsed_seconds", Kind.LONG),
             new Col("provider_eta_seconds", Kind.LONG), new Col("retry_count", Kind.INT), new Col("max_retry_count", Kind.INT),
             new Col("failed_message", Kind.TEXT), new Col("binlog_name", Kind.TEXT), new Col("binlog_pos", Kind.LONG),
-            new Col("binlog_gtid", Kind.TEXT), new Col("started_at", Kind.TIME), new Col("finished_at", Kind.TIME))),
+            new Col("binlog_gtid", Kind.TEXT), new Col("started_at", Kind.TIME), new Col("finished_at", Kind.TIME)),
+            List.of("delay_integral", "delay_covered")),
     STEP("step_state", "step_ref", List.of(
             new Col("present", Kind.BOOL), new Col("raw_status", Kind.TEXT), new Col("status", Kind.TEXT),
             new Col("progress_pct", Kind.DOUBLE), new Col("started_at", Kind.TIME), new Col("finished_at", Kind.TIME),
@@ -38,31 +39,37 @@ enum StateTable {
             new Col("dst_rt_ms", Kind.DOUBLE), new Col("dst_iops", Kind.DOUBLE), new Col("src_rps_ref", Kind.DOUBLE),
             new Col("dst_rps_ref", Kind.DOUBLE), new Col("dst_rt_ref", Kind.DOUBLE), new Col("checkpoint_at", Kind.TIME),
             new Col("checkpoint_sampled_at", Kind.TIME), new Col("delay_seconds", Kind.LONG), new Col("delay_ms", Kind.LONG),
-            new Col("incr_statistics", Kind.BOOL), new Col("error_code", Kind.TEXT), new Col("error_message", Kind.TEXT))),
+            new Col("incr_statistics", Kind.BOOL), new Col("error_code", Kind.TEXT), new Col("error_message", Kind.TEXT)), List.of()),
     COMPONENT("component_state", "component_ref", List.of(
             new Col("present", Kind.BOOL), new Col("raw_status", Kind.TEXT), new Col("status", Kind.TEXT),
             new Col("delay_seconds", Kind.LONG), new Col("tps", Kind.DOUBLE), new Col("progress_pct", Kind.DOUBLE),
             new Col("record_progress_pct", Kind.DOUBLE), new Col("consistent_count", Kind.LONG),
             new Col("inconsistent_count", Kind.LONG), new Col("checkpoint_at", Kind.TIME),
-            new Col("checkpoint_sampled_at", Kind.TIME), new Col("heartbeat_at", Kind.TIME), new Col("error_message", Kind.TEXT)));
+            new Col("checkpoint_sampled_at", Kind.TIME), new Col("heartbeat_at", Kind.TIME), new Col("error_message", Kind.TEXT)),
+            List.of());
 
     final String table;
     final String refColumn;
     final List<Col> columns;
+    /**
+     * Columns the writer derives from the entity's previous row (a task's DelayIntegral), after the values: they change at
+     * every row, so they are not compared, only written with a row that the values make.
+     */
+    final List<String> derived;
 
-    StateTable(String table, String refColumn, List<Col> columns) {
+    StateTable(String table, String refColumn, List<Col> columns, List<String> derived) {
         this.table = table;
         this.refColumn = refColumn;
         this.columns = columns;
+        this.derived = derived;
     }
 
-    /** The INSERT of a row; a task row also takes its running delay integral after the values (DelayIntegral.bind). */
+    /** The INSERT of a row: its ref, polled_at, values, then its derived columns. */
     String insertSql() {
-        boolean integral = this == TASK;
-        return "INSERT INTO " + table + " (" + refColumn + ", polled_at, "
-                + columns.stream().map(Col::name).collect(Collectors.joining(", "))
-                + (integral ? ", delay_integral, delay_covered" : "") + ") VALUES (?, ?"
-                + ", ?".repeat(columns.size() + (integral ? 2 : 0)) + ")";
+        List<String> names = new ArrayList<>(columns.stream().map(Col::name).toList());
+        names.addAll(derived);
+        return "INSERT INTO " + table + " (" + refColumn + ", polled_at, " + String.join(", ", names) + ") VALUES (?, ?"
+                + ", ?".repeat(names.size()) + ")";
     }
 
     /** The delay a task row's values report, as the list's window counts it: delay_seconds when it is >= 0, else none. */
@@ -81,7 +88,8 @@ enum StateTable {
     String latestSql() {
         String values = columns.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "));
         if (this == TASK) {
-            return "SELECT l.task_ref, " + values + ", s.polled_at, s.delay_integral, s.delay_covered FROM task_latest l "
+            return "SELECT l.task_ref, " + values + ", s.polled_at" + derived.stream().map(d -> ", s." + d).collect(Collectors.joining())
+                    + " FROM task_latest l "
                     + "JOIN task_state s ON s.task_ref = l.task_ref "
                     + "AND s.polled_at = l.state_at WHERE l.task_ref = ?";
         }
