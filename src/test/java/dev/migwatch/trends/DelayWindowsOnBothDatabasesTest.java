@@ -106,9 +106,9 @@ class DelayWindowsOnBothDatabasesTest {
             for (HikariDataSource db : List.of(h2, pg)) {
                 write(db, before);
                 try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+                    // the rows as a release before V14 left them, then V14's own seed of each task's newest row
                     st.executeUpdate("UPDATE task_state SET delay_integral = NULL, delay_covered = NULL");
-                    st.executeUpdate("UPDATE task_state SET delay_integral = 0, delay_covered = 0 WHERE EXISTS (SELECT 1 FROM task_latest l "
-                            + "WHERE l.task_ref = task_state.task_ref AND l.state_at = task_state.polled_at)");
+                    st.executeUpdate(v14Seed());
                 }
                 write(db, after);
                 List<Object[]> sent = new ArrayList<>();
@@ -188,6 +188,15 @@ class DelayWindowsOnBothDatabasesTest {
                 null, null, null, null, null, null, T0, T0, null, null);
         return new TaskSnapshot(UUID.randomUUID().toString(), "s", "dts", "t", at, state, List.of(), List.of(), List.of(),
                 List.of(new ApiCall("Describe", 1, at, 30, 200, null, "OK", null, null)), List.of());
+    }
+
+    /** The UPDATE of V14__delay_integral.sql that makes each task's newest row the origin of its integrals. */
+    private static String v14Seed() throws java.io.IOException {
+        try (java.io.InputStream in = DelayWindowsOnBothDatabasesTest.class.getResourceAsStream("/db/migwatch/V14__delay_integral.sql")) {
+            String sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String update = sql.substring(sql.indexOf("UPDATE task_state"));
+            return update.substring(0, update.indexOf(';'));
+        }
     }
 
     /** The statements that paired a task's own state rows with LEAD (the reading from before V14). */
