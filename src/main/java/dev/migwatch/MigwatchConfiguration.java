@@ -35,6 +35,7 @@ import dev.migwatch.source.SourceConfig;
 import dev.migwatch.source.SourcesConfigParser;
 import dev.migwatch.storage.HistoryDatabase;
 import dev.migwatch.storage.HistoryMaintenance;
+import dev.migwatch.storage.DelayWindowFigures;
 import dev.migwatch.storage.HistoryStore;
 import dev.migwatch.storage.Retention;
 import dev.migwatch.storage.SnapshotJournal;
@@ -114,7 +115,9 @@ public class MigwatchConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = openDatabase(settings, context);
         context.getRegistry().bind("migwatchDataSource", dataSource);
         Clock clock = Clock.systemUTC();
-        HistoryStore historyStore = new HistoryStore(dataSource, clock, cluster.nodeId());
+        // the writer keeps the task list's delay window figures for the window and threshold the list reads with
+        HistoryStore historyStore = new HistoryStore(dataSource, clock, cluster.nodeId(),
+                DelayWindowFigures.Settings.of(trendsSettings.delayWindow(), trendsSettings.delayThresholdSeconds()));
         // while the database is unavailable, snapshots wait in a local journal (routes/migwatch-journal.camel.yaml)
         SnapshotSpool spool = SnapshotSpool.open(settings.get("migwatch.journal.dir", SnapshotJournal.DEFAULT_DIR), historyStore);
         context.getRegistry().bind("snapshotSpool", spool);

@@ -46,6 +46,7 @@ public class HistoryStore {
     private final java.time.Clock clock;
     /** This node's migwatch.cluster.node-id, recorded with each poll; null for a single node without one. */
     private final String node;
+    private final DelayWindowFigures.Settings delayWindow;
     private final Map<String, KnownTask> known = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private volatile Boolean h2;
@@ -64,10 +65,24 @@ public class HistoryStore {
      *             writer's node is the poller's
      */
     public HistoryStore(DataSource dataSource, java.time.Clock clock, String node) {
+        this(dataSource, clock, node, DEFAULT_DELAY_WINDOW);
+    }
+
+    /**
+     * @param delayWindow the window and threshold of the task list's delay figures, which the writer keeps on each task's
+     *                    task_latest row (DelayWindowFigures): the readers' own (TrendsSettings), else the figures are
+     *                    never used; null keeps none
+     */
+    public HistoryStore(DataSource dataSource, java.time.Clock clock, String node, DelayWindowFigures.Settings delayWindow) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.node = node;
+        this.delayWindow = delayWindow;
     }
+
+    /** The readers' defaults (TrendsSettings.defaults: 30 minutes, 60 s). */
+    public static final DelayWindowFigures.Settings DEFAULT_DELAY_WINDOW =
+            new DelayWindowFigures.Settings(java.time.Duration.ofMinutes(30), 60);
 
     /** True when the database answers at all; tells an outage from a snapshot it keeps refusing. */
     public boolean reachable() {
@@ -164,6 +179,7 @@ public class HistoryStore {
         writeRaw(c, task, at, s.rawBodies());
         boolean late = task.lastOkAt != null && !at.isAfter(task.lastOkAt);
         Instant stateAt = null;
+        DelayWindowFigures figures = null;
         if (s.succeeded()) {
             if (late) {
                 LOG.warn("Cycle {} of {}/{} at {} is older than the stored state ({}); its poll log and errors are stored, "
@@ -171,6 +187,12 @@ public class HistoryStore {
             } else {
                 updateTaskInfo(c, task, s.task());
                 stateAt = writeTaskState(c, task, at, s);
+                if (task.delays != null) {
+                    if (stateAt != null) {
+                        task.delays.add(at, StateTable.taskDelay(task.state));
+                    }
+                    figures = task.delays.figuresAt(at, delayWindow);
+                }
                 // a part the answers did not cover at all (an idle task recorded from its list entry) stays as stored
                 if (!s.notReported().contains(TaskPart.STEPS)) {
                     writeSteps(c, task, at, s.steps());
@@ -184,7 +206,7 @@ public class HistoryStore {
             }
             ErrorLedger.record(c, task, at, s.errors(), late);
         }
-        updatePointers(c, task.id, at, s, stateAt);
+        updatePointers(c, task.id, at, s, stateAt, s.succeeded() && !late, figures);
         if (s.succeeded() && at.isBefore(clock.instant().minus(HistoryMaintenance.SETTLE))) {
             Rollups.invalidate(c, at); // its bucket may be rolled up already: have it computed again
         }
@@ -217,6 +239,9 @@ public class HistoryStore {
                     task.integral = DelayIntegral.read(rs, at + 1);
                 }
             }
+        }
+        if (delayWindow != null) {
+            task.delays = DelayReadings.load(c, task.id, task.lastOkAt == null ? null : task.lastOkAt.minus(delayWindow.window()));
         }
         loadEntities(c, task, "step", "step_key", "parent_step_key, step_order, step_name, description, detail_json",
                 new Kind[]{Kind.TEXT, Kind.INT, Kind.TEXT, Kind.TEXT, Kind.TEXT}, StateTable.STEP, task.steps);
@@ -259,7 +284,7 @@ public class HistoryStore {
         }
     }
 
-    private static KnownTask insertTask(Connection c, TaskSnapshot s) throws SQLException {
+    private KnownTask insertTask(Connection c, TaskSnapshot s) throws SQLException {
         Instant at = SqlRow.micros(s.polledAt());
         KnownTask task;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO task (source, provider, task_id, first_polled_at) VALUES (?, ?, ?, ?)",
@@ -273,6 +298,7 @@ public class HistoryStore {
             ps.executeUpdate();
         }
         task.info = values(null, null, null, null);
+        task.delays = delayWindow == null ? null : new DelayReadings();
         return task;
     }
 
@@ -310,14 +336,17 @@ public class HistoryStore {
      * clock back. Each CASE compares with the old value of its own column, which every database reads the same way. The
      * one row a poll updates is narrow and none of its indexed columns changes: PostgreSQL rewrites it on its own page
      * (HOT) and reclaims the old version there, instead of leaving a copy of the task's names and detail JSON behind.
+     * A successful poll that is not late (current) also sets the delay window's figures, which end at it (none: NULL).
      */
-    private static void updatePointers(Connection c, int taskRef, Instant at, TaskSnapshot s, Instant stateAt) throws SQLException {
+    private static void updatePointers(Connection c, int taskRef, Instant at, TaskSnapshot s, Instant stateAt, boolean current,
+                                       DelayWindowFigures figures) throws SQLException {
         boolean ok = s.succeeded();
         try (PreparedStatement ps = c.prepareStatement("UPDATE task_latest SET "
                 + "last_outcome = CASE WHEN last_polled_at <= ? THEN ? ELSE last_outcome END, "
                 + "last_polled_at = CASE WHEN last_polled_at <= ? THEN ? ELSE last_polled_at END"
                 + (ok ? ", last_ok_at = CASE WHEN last_ok_at IS NULL OR last_ok_at <= ? THEN ? ELSE last_ok_at END" : "")
                 + (stateAt != null ? ", state_at = ?" : "")
+                + (current ? DelayWindowFigures.ASSIGNMENTS : "")
                 + " WHERE task_ref = ?")) {
             SqlRow r = new SqlRow(ps).time(at).str(s.outcome()).time(at).time(at);
             if (ok) {
@@ -325,6 +354,9 @@ public class HistoryStore {
             }
             if (stateAt != null) {
                 r.time(stateAt);
+            }
+            if (current) {
+                DelayWindowFigures.bind(r, figures);
             }
             r.integer(taskRef);
             ps.executeUpdate();

@@ -13,7 +13,7 @@ import java.util.Set;
  * the last poll, and the raw keyframe. Loaded from the database on the task's first write after a start, so
  * a restart changes nothing but the next raw record, which is a keyframe. Thrown away whenever a write of
  * the task fails, since its transaction (and so what this object learned in it) was rolled back.
- * Its size follows the task's steps and components, not its history.
+ * Its size follows the task's steps and components, and the state rows of its delay window, not its history.
  */
 final class KnownTask {
     final int id;
@@ -22,6 +22,8 @@ final class KnownTask {
     /** When the task's newest state row was written, and its running delay integral (DelayIntegral; null: none). */
     Instant stateAt;
     DelayIntegral integral;
+    /** The state rows of the delay window (null: the writer keeps no figures of it, see HistoryStore.keepDelayWindow). */
+    DelayReadings delays;
     Instant lastOkAt;
     /** task_latest.last_polled_at as this writer left it: when the row says otherwise, another node wrote the task since. */
     Instant lastPolledAt;

@@ -1,6 +1,7 @@
 package dev.migwatch.trends;
 
 import dev.migwatch.storage.AsOf;
+import dev.migwatch.storage.DelayWindowFigures;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -77,6 +78,8 @@ public class TrendQueries {
     private final DataSource dataSource;
     /** Most values bound in one batched query; more tasks than that fit are read in chunks. */
     private final int maxParameters;
+    /** Whether delayWindows takes the figures the writer keeps where they answer a read (false: always the rows). */
+    private final boolean keptFigures;
     /** Asked once; two threads of one list may both ask the first time, and both get the same answer. */
     private volatile Boolean stepped;
 
@@ -85,8 +88,18 @@ public class TrendQueries {
     }
 
     TrendQueries(DataSource dataSource, int maxParameters) {
+        this(dataSource, maxParameters, true);
+    }
+
+    TrendQueries(DataSource dataSource, int maxParameters, boolean keptFigures) {
         this.dataSource = Objects.requireNonNull(dataSource);
         this.maxParameters = maxParameters;
+        this.keptFigures = keptFigures;
+    }
+
+    /** These queries reading the delay windows from the state rows only: what the kept figures must equal. */
+    TrendQueries fromRowsOnly() {
+        return new TrendQueries(dataSource, maxParameters, false);
     }
 
     public List<TaskRow> tasks() {
@@ -495,14 +508,24 @@ public class TrendQueries {
                 .stream().findFirst().orElse(null);
     }
 
-    /** A task's surrogate key, the time of its first poll and of its newest successful poll. */
-    public record TaskKey(int id, Instant firstPolledAt, Instant lastOkAt) {
+    /**
+     * A task's surrogate key, the time of its first poll and of its newest successful poll, and the figures of its delay
+     * window that the writer keeps (null: none).
+     */
+    public record TaskKey(int id, Instant firstPolledAt, Instant lastOkAt, DelayWindowFigures delayWindow) {
     }
 
+    /** What taskKey and taskKeys read of a task, then its source and task id (columns 14 and 15). */
+    private static final String TASK_KEY = "SELECT t.id, t.first_polled_at, l.last_ok_at, " + DelayWindowFigures.COLUMNS
+            .replaceAll("delay_window_", "l.delay_window_") + ", t.source, t.task_id FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id";
+
     public Optional<TaskKey> taskKey(String source, String taskId) {
-        return query("SELECT t.id, t.first_polled_at, l.last_ok_at FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id "
-                        + "WHERE t.source = ? AND t.task_id = ?", List.of(source, taskId),
-                rs -> new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3))).stream().findFirst();
+        return query(TASK_KEY + " WHERE t.source = ? AND t.task_id = ?", List.of(source, taskId), TrendQueries::taskKey)
+                .stream().findFirst();
+    }
+
+    private static TaskKey taskKey(ResultSet rs) throws SQLException {
+        return new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3), DelayWindowFigures.read(rs, 4));
     }
 
     /**
@@ -629,9 +652,7 @@ public class TrendQueries {
         if (reads.size() == 1) {
             taskKey(reads.get(0).source(), reads.get(0).taskId()).ifPresent(k -> out.put(id(reads.get(0)), k));
         } else if (!reads.isEmpty()) {
-            query("SELECT t.id, t.first_polled_at, l.last_ok_at, t.source, t.task_id FROM task t LEFT JOIN task_latest l "
-                    + "ON l.task_ref = t.id", List.of(), rs -> out.put(
-                    rs.getString(4) + '\u0000' + rs.getString(5), new TaskKey(rs.getInt(1), instant(rs, 2), instant(rs, 3))));
+            query(TASK_KEY, List.of(), rs -> out.put(rs.getString(14) + '\u0000' + rs.getString(15), taskKey(rs)));
         }
         return out;
     }
@@ -781,7 +802,33 @@ public class TrendQueries {
      * list read at that poll. In the order of the reads; empty figures (no samples) for unknown tasks.
      */
     public List<DelayWindow> delayWindows(List<TaskRead> reads, long threshold) {
-        List<List<DelayGroup>> groups = taskElseSteps(reads, taskKeys(reads), TrendQueries::endOf,
+        Map<String, TaskKey> keys = taskKeys(reads);
+        // the figures the writer keeps on task_latest (V15__delay_window.sql) answer a read of the window and threshold
+        // they were computed for, ending at the task's newest successful poll; the other reads go to the rows
+        List<DelayWindow> out = new ArrayList<>(java.util.Collections.nCopies(reads.size(), null));
+        List<TaskRead> rest = new ArrayList<>();
+        List<Integer> restAt = new ArrayList<>();
+        for (int i = 0; i < reads.size(); i++) {
+            TaskRead r = reads.get(i);
+            TaskKey k = keys.get(id(r));
+            DelayWindowFigures f = k == null || k.lastOkAt() == null ? null : k.delayWindow();
+            if (keptFigures && f != null && f.answer(r.since(), endOf(r, k), threshold)) {
+                out.set(i, new DelayWindow(null, f.firstAt(), f.current(), f.currentAt(), f.max(), f.avg(), f.samples(), f.aboveSince()));
+            } else {
+                rest.add(r);
+                restAt.add(i);
+            }
+        }
+        List<DelayWindow> read = rest.isEmpty() ? List.of() : delayWindowsOfRows(rest, keys, threshold);
+        for (int j = 0; j < restAt.size(); j++) {
+            out.set(restAt.get(j), read.get(j));
+        }
+        return out;
+    }
+
+    /** delayWindows from the state rows of the windows. */
+    private List<DelayWindow> delayWindowsOfRows(List<TaskRead> reads, Map<String, TaskKey> keys, long threshold) {
+        List<List<DelayGroup>> groups = taskElseSteps(reads, keys, TrendQueries::endOf,
                 (w, batch, task, into) -> delayGroups(w, batch, task, threshold, into), g -> g.count() > 0, i -> false);
         List<DelayWindow> out = new ArrayList<>();
         for (List<DelayGroup> g : groups) {

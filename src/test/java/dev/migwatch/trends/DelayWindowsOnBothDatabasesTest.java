@@ -8,6 +8,7 @@ import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.StepSample;
 import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.history.TaskState;
+import dev.migwatch.storage.DelayWindowFigures;
 import dev.migwatch.storage.HistoryDatabase;
 import dev.migwatch.storage.HistoryStore;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,8 @@ class DelayWindowsOnBothDatabasesTest {
                 List<Object[]> sent = new ArrayList<>();
                 DataSource seen = LongSeriesOnBothDatabasesTest.capturing(db, sent);
                 // a small chunk size too: the reads split over several statements
-                for (TrendQueries q : List.of(new TrendQueries(seen), new TrendQueries(seen, 7 * 40))) {
+                // the list's reads answered by the figures the writer keeps (task_latest), and every read from the rows
+                for (TrendQueries q : List.of(new TrendQueries(seen), new TrendQueries(seen, 7 * 40), new TrendQueries(seen).fromRowsOnly())) {
                     compare(q, orders, polls, new Random(seed), coverage, "seed " + seed + " on " + db);
                 }
                 // every task row has its delay integral: no window of a task's own delay was read the old way
@@ -80,6 +82,74 @@ class DelayWindowsOnBothDatabasesTest {
                     && coverage.notCarried > 0 && coverage.aboveAll > 0 && coverage.abovePart > 0 && coverage.notAbove > 0
                     && coverage.empty > 0 && coverage.clamped > 0 && coverage.weighted > 0 && coverage.breaks > 0
                     && coverage.polls > 0 && coverage.until > 0 && coverage.oneInstant > 0, coverage.toString());
+        }
+    }
+
+    /**
+     * The delay window figures the writer keeps on task_latest (V15__delay_window.sql) are the figures of the rows, at every
+     * poll: random histories written poll by poll, by two nodes taking turns at random (each taking a task up from the
+     * database after the other wrote it) and by writers started again, each task's list read after its polls compared
+     * with the same read from the state rows. A read with another window or threshold, or ending before the newest poll,
+     * is read from the rows; so is every read after a writer that keeps no figures wrote the task's newest poll.
+     */
+    @Test
+    void theFiguresTheWriterKeepsAreTheRowsFiguresAtEveryPoll() throws Exception {
+        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("kept").toAbsolutePath(), null, null);
+             PostgresSchema schema = PostgresSchema.create("kept")) {
+            long seed = Long.getLong("delay.seed", 20260301L) + 2;
+            List<TaskSnapshot> history = history(new Random(seed), new HashMap<>());
+            for (HikariDataSource db : List.of(h2, schema.db())) {
+                HistoryDatabase.migrate(db);
+                Random random = new Random(seed);
+                MovableClock clock = new MovableClock(T0);
+                HistoryStore[] nodes = {new HistoryStore(db, clock, "a"), new HistoryStore(db, clock, "b")};
+                TrendQueries kept = new TrendQueries(db);
+                TrendQueries rows = kept.fromRowsOnly();
+                int compared = 0, fromFigures = 0, takenUp = 0;
+                String lastNode = null;
+                for (TaskSnapshot s : history) {
+                    clock.set(s.polledAt());
+                    if (random.nextInt(40) == 0) {
+                        nodes[random.nextInt(2)] = new HistoryStore(db, clock, random.nextBoolean() ? "a" : "b"); // a restart
+                    }
+                    int n = random.nextInt(2);
+                    takenUp += lastNode != null && !lastNode.equals("ab".substring(n, n + 1)) ? 1 : 0;
+                    lastNode = "ab".substring(n, n + 1);
+                    nodes[n].write(s);
+                    if (!s.succeeded() || random.nextInt(6) != 0) {
+                        continue;
+                    }
+                    for (long threshold : List.of(60L, THRESHOLDS.get(random.nextInt(THRESHOLDS.size())))) {
+                        TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", s.taskId(), s.polledAt().minus(WINDOW), s.polledAt());
+                        TrendQueries.DelayWindow got = kept.delayWindows(List.of(read), threshold).get(0);
+                        TrendQueries.DelayWindow expected = rows.delayWindows(List.of(read), threshold).get(0);
+                        String at = s.taskId() + " at " + s.polledAt() + ", threshold " + threshold + ", on " + db;
+                        assertEquals(withoutAvg(expected), withoutAvg(got), at);
+                        if (expected.avg() != null) {
+                            assertEquals(expected.avg(), got.avg(), 1e-9 * Math.max(1, expected.avg()), at);
+                        }
+                        DelayWindowFigures figures = kept.taskKey("s", s.taskId()).orElseThrow().delayWindow();
+                        boolean answers = figures != null && figures.answer(read.since(), s.polledAt(), threshold);
+                        // kept for the default window and threshold, and only when the window has a delay of the task's own
+                        assertEquals(threshold == 60 && expected.stepKey() == null && expected.samples() > 0, answers, at);
+                        fromFigures += answers ? 1 : 0;
+                        compared++;
+                    }
+                }
+                assertTrue(fromFigures > 150 && takenUp > 500, compared + " reads compared, " + fromFigures
+                        + " answered by the kept figures, a task taken up from another node's write " + takenUp + " times, on " + db);
+
+                // a writer that keeps no figures writes the newest poll: the figures end at an older one and answer nothing
+                TaskSnapshot last = history.stream().filter(p -> p.succeeded() && p.taskId().equals("task-0")).reduce((x, y) -> y).orElseThrow();
+                assertTrue(kept.taskKey("s", "task-0").orElseThrow().delayWindow() != null, "task-0 has a delay of its own, on " + db);
+                TaskSnapshot next = new TaskSnapshot(UUID.randomUUID().toString(), "s", "dts", last.taskId(),
+                        last.polledAt().plusSeconds(30), last.task(), last.steps(), List.of(), List.of(), last.calls(), List.of());
+                clock.set(next.polledAt());
+                new HistoryStore(db, clock, "c", null).write(next);
+                TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", next.taskId(), next.polledAt().minus(WINDOW), next.polledAt());
+                assertEquals(null, kept.taskKey("s", next.taskId()).orElseThrow().delayWindow(), "on " + db);
+                assertEquals(withoutAvg(rows.delayWindows(List.of(read), 60).get(0)), withoutAvg(kept.delayWindows(List.of(read), 60).get(0)));
+            }
         }
     }
 
@@ -113,11 +183,11 @@ class DelayWindowsOnBothDatabasesTest {
                 write(db, after);
                 List<Object[]> sent = new ArrayList<>();
                 DataSource seen = LongSeriesOnBothDatabasesTest.capturing(db, sent);
-                compare(new TrendQueries(seen), orders, polls, new Random(seed), coverage, "seed " + seed + " upgraded, on " + db);
+                compare(new TrendQueries(seen).fromRowsOnly(), orders, polls, new Random(seed), coverage, "seed " + seed + " upgraded, on " + db);
                 assertTrue(taskRowsPaired(sent) > 0, "the windows before the upgrade were read the old way, on " + db);
 
                 // the list's windows of the tasks whose rows since the upgrade cover them: from the integrals alone
-                TrendQueries q = new TrendQueries(seen);
+                TrendQueries q = new TrendQueries(seen).fromRowsOnly();
                 List<TrendQueries.TaskRead> reads = new ArrayList<>();
                 for (TaskRow r : q.tasks()) {
                     if (r.sampledAt() != null && r.sampledAt().minus(WINDOW).isAfter(stateAtOrBefore(db, r.taskId(), upgrade))) {
@@ -296,6 +366,10 @@ class DelayWindowsOnBothDatabasesTest {
                 count(coverage, s, key, ofKey, expected, read);
             }
         }
+    }
+
+    private static TrendQueries.DelayWindow withoutAvg(TrendQueries.DelayWindow w) {
+        return new TrendQueries.DelayWindow(w.stepKey(), w.firstAt(), w.current(), w.currentAt(), w.max(), null, w.samples(), w.aboveSince());
     }
 
     private static DelayStats.Stats withoutAvg(DelayStats.Stats s) {

@@ -1,0 +1,142 @@
+package dev.migwatch.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+
+/**
+ * A task's state rows within its delay window, as the writer keeps them between polls to compute the window's figures
+ * (DelayWindowFigures) without reading them back: each row's time and delay (none when it reports none), oldest first,
+ * from the row in force at the window's start on. The rows are appended in time order, since the writer stores no state
+ * row older than the task's newest (a late cycle's values are not stored), and those before the window are dropped as the
+ * polls move it. Two longs a row: about 60 rows, 1 KB, for a task whose delay changes at every 30 s poll.
+ */
+final class DelayReadings {
+    /** "no delay": the row reports none (or DTS's -1). */
+    private static final long NONE = Long.MIN_VALUE;
+
+    private long[] at = new long[16];
+    private long[] delay = new long[16];
+    private int size;
+
+    /**
+     * The task's rows from the one in force at since on, read once when the writer takes the task up (a start, another
+     * node's write): after that it appends the rows it writes.
+     */
+    static DelayReadings load(Connection c, int taskRef, Instant since) throws SQLException {
+        DelayReadings out = new DelayReadings();
+        if (since == null) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT polled_at, delay_seconds FROM task_state WHERE task_ref = ?"
+                + " AND polled_at >= COALESCE((SELECT MAX(b.polled_at) FROM task_state b WHERE b.task_ref = ? AND b.polled_at <= ?), ?)"
+                + " ORDER BY polled_at")) {
+            new SqlRow(ps).integer(taskRef).integer(taskRef).time(since).time(since);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add((Instant) SqlRow.read(rs, 1, SqlRow.Col.Kind.TIME), (Long) SqlRow.read(rs, 2, SqlRow.Col.Kind.LONG));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A row at t (not before the newest one) with delay d; null or negative: it reports none. */
+    void add(Instant t, Long d) {
+        if (size == at.length) {
+            at = Arrays.copyOf(at, size * 2);
+            delay = Arrays.copyOf(delay, size * 2);
+        }
+        at[size] = micros(t);
+        delay[size] = d == null || d < 0 ? NONE : d;
+        size++;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /**
+     * The figures of the window [end - window, end] with the rows kept (none for a window without a reported delay: the
+     * readers look at the task's steps then), and drops the rows before the one in force at its start, which no later
+     * window reaches. As TrendQueries.delayWindows computes them in SQL (DelayGroup.window): the rows from the one in
+     * force at the start on, their times clamped to the start.
+     */
+    DelayWindowFigures figuresAt(Instant end, DelayWindowFigures.Settings settings) {
+        long e = micros(end);
+        long since = e - settings.window().getSeconds() * 1_000_000L;
+        int from = 0;
+        while (from + 1 < size && at[from + 1] <= since) {
+            from++;
+        }
+        if (from > 0) {
+            System.arraycopy(at, from, at, 0, size - from);
+            System.arraycopy(delay, from, delay, 0, size - from);
+            size -= from;
+        }
+        int last = size - 1;
+        while (last >= 0 && at[last] > e) {
+            last--;
+        }
+        int count = 0;
+        long max = Long.MIN_VALUE;
+        long sum = 0;
+        double weighted = 0;
+        double weight = 0;
+        int first = -1;
+        int newest = -1;
+        int low = -1;
+        for (int i = 0; i <= last; i++) {
+            if (delay[i] == NONE) {
+                continue;
+            }
+            count++;
+            max = Math.max(max, delay[i]);
+            sum += delay[i];
+            double seconds = ((i < last ? at[i + 1] : e) - Math.max(at[i], since)) / 1e6;
+            weighted += delay[i] * seconds;
+            weight += seconds;
+            if (first < 0) {
+                first = i;
+            }
+            newest = i;
+            if (delay[i] <= settings.thresholdSeconds()) {
+                low = i;
+            }
+        }
+        if (count == 0) {
+            return null;
+        }
+        boolean carried = delay[last] != NONE && Math.max(at[last], since) < e;
+        int n = count + (carried ? 1 : 0);
+        long total = sum + (carried ? delay[last] : 0);
+        long current = delay[newest];
+        Instant currentAt = delay[last] != NONE ? end : instant(Math.max(at[newest], since));
+        Instant above = null;
+        if (current > settings.thresholdSeconds()) {
+            int run = first;
+            if (low >= 0) {
+                run = low + 1;
+                while (delay[run] == NONE) {
+                    run++;
+                }
+            }
+            above = instant(Math.max(at[run], since));
+        }
+        return new DelayWindowFigures(instant(e), (int) settings.window().getSeconds(), settings.thresholdSeconds(),
+                instant(Math.max(at[first], since)), current, currentAt, max, weight > 0 ? weighted / weight : (double) total / n,
+                n, above);
+    }
+
+    private static long micros(Instant t) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+}
