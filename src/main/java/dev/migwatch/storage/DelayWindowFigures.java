@@ -41,15 +41,18 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
      */
     public record Settings(Duration window, long thresholdSeconds) {
         public Settings {
-            if (window.isNegative() || window.isZero() || window.getNano() != 0 || window.getSeconds() > Integer.MAX_VALUE) {
+            if (!keepable(window)) {
                 throw new IllegalArgumentException("the delay window must be a whole number of seconds, above 0: " + window);
             }
         }
 
         /** Settings for the readers' window, or null when they cannot be kept (a window not in whole seconds). */
         public static Settings of(Duration window, long thresholdSeconds) {
-            return window.isNegative() || window.isZero() || window.getNano() != 0 || window.getSeconds() > Integer.MAX_VALUE
-                    ? null : new Settings(window, thresholdSeconds);
+            return keepable(window) ? new Settings(window, thresholdSeconds) : null;
+        }
+
+        private static boolean keepable(Duration window) {
+            return !window.isNegative() && !window.isZero() && window.getNano() == 0 && window.getSeconds() <= Integer.MAX_VALUE;
         }
     }
 
