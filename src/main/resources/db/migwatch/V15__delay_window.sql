@@ -4,7 +4,7 @@
 --
 -- The writer (HistoryStore, storage.DelayWindowFigures) computes them at each successful poll that is not late, from the
 -- task's state rows of the window it keeps in memory, for the window [delay_window_end - delay_window_s seconds,
--- delay_window_end] and the threshold it was given (migwatch.trends.delay-window and .delay-threshold): the same figures
+-- delay_window_end] and the threshold it was given (migwatch.trends.delay-window, .delay-threshold-seconds): the same figures
 -- as the readers' SQL over those rows (TrendQueries.delayWindows). A reader uses them only when they end at the poll it
 -- reads (last_ok_at: a poll written by a writer that keeps none, or since the row was read, leaves them behind) and were
 -- computed for its own window and threshold; otherwise, and for rows written before this version (NULL), it reads the

@@ -37,7 +37,7 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
 
     /**
      * The window and threshold a writer keeps figures for: the readers' (migwatch.trends.delay-window and
-     * .delay-threshold), or the figures match no read and are never used.
+     * .delay-threshold-seconds), or the figures match no read and are never used.
      */
     public record Settings(Duration window, long thresholdSeconds) {
         public Settings {
