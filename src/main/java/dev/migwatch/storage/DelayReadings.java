@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A task's state rows within its delay window, as the writer keeps them between polls to compute the window's figures
@@ -32,10 +34,13 @@ final class DelayReadings {
         if (since == null) {
             return out;
         }
+        // the row in force at since found step by step (AsOf): MAX(polled_at) below since alone read every row of the task
+        // up to it on H2 (88 to 139 ms for 30 days at 30 s, about 2 ms so)
         try (PreparedStatement ps = c.prepareStatement("SELECT polled_at, delay_seconds FROM task_state WHERE task_ref = ?"
-                + " AND polled_at >= COALESCE((SELECT MAX(b.polled_at) FROM task_state b WHERE b.task_ref = ? AND b.polled_at <= ?), ?)"
-                + " ORDER BY polled_at")) {
-            new SqlRow(ps).integer(taskRef).integer(taskRef).time(since).time(since);
+                + " AND polled_at >= " + AsOf.rowInForce("task_state", "task_ref", "?") + " ORDER BY polled_at")) {
+            List<Object> args = new ArrayList<>(List.of(taskRef));
+            AsOf.args(args, since, taskRef);
+            new SqlRow(ps).all(args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add((Instant) SqlRow.read(rs, 1, SqlRow.Col.Kind.TIME), (Long) SqlRow.read(rs, 2, SqlRow.Col.Kind.LONG));

@@ -248,15 +248,9 @@ public class HistoryMaintenance {
     }
 
     private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
-        SqlRow r = new SqlRow(ps);
-        for (Object a : args) {
-            if (a instanceof Instant i) {
-                r.time(i);
-            } else {
-                r.integer((Integer) a);
-            }
-        }
+        new SqlRow(ps).all(args);
     }
+
 
     /**
      * Deletes what is older than a limit through a time index, an hour of it per transaction, from the oldest row on.

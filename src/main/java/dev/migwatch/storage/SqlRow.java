@@ -55,6 +55,18 @@ final class SqlRow {
         return value(v, Col.Kind.TIME);
     }
 
+    /** Sets each of args in turn: an Instant as a time, an Integer as an integer (AsOf's parameters). */
+    SqlRow all(java.util.List<Object> args) throws SQLException {
+        for (Object a : args) {
+            if (a instanceof Instant t) {
+                time(t);
+            } else {
+                integer((Integer) a);
+            }
+        }
+        return this;
+    }
+
     static Object read(ResultSet rs, int col, Col.Kind kind) throws SQLException {
         Object v = switch (kind) {
             case TEXT -> rs.getString(col);

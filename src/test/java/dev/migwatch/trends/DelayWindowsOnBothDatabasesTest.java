@@ -154,6 +154,105 @@ class DelayWindowsOnBothDatabasesTest {
     }
 
     /**
+     * The kept figures are the rows' figures after every write of a single node (no node id) and of two nodes: cycles held
+     * back and replayed later as a journal does (older than the task's newest poll, or than its newest successful one),
+     * writes that fail after the state row and the figures were computed (a duplicate step: the transaction rolls back and
+     * the writer forgets the task), failed polls, -1 and null delays, gaps about as long as the window, times with
+     * nanoseconds (stored to microseconds).
+     */
+    @Test
+    void replayedAndFailedWritesLeaveTheFiguresTheRowsFigures() throws Exception {
+        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("replays").toAbsolutePath(), null, null);
+             PostgresSchema schema = PostgresSchema.create("replays")) {
+            for (HikariDataSource db : List.of(h2, schema.db())) {
+                HistoryDatabase.migrate(db);
+                for (int variant = 0; variant < 2; variant++) {
+                    Random random = new Random(7 + variant);
+                    MovableClock clock = new MovableClock(T0);
+                    HistoryStore[] nodes = variant == 0 ? new HistoryStore[]{new HistoryStore(db, clock, null)}
+                            : new HistoryStore[]{new HistoryStore(db, clock, "a"), new HistoryStore(db, clock, "b")};
+                    TrendQueries kept = new TrendQueries(db);
+                    TrendQueries rows = kept.fromRowsOnly();
+                    int compared = 0, answered = 0, failures = 0, replays = 0;
+                    for (int t = 0; t < 12; t++) {
+                        String task = "rv" + variant + "-" + t;
+                        Instant at = T0.plusSeconds(random.nextInt(600)).plusNanos(random.nextInt(1_000_000_000));
+                        long d = random.nextInt(200);
+                        List<TaskSnapshot> pending = new ArrayList<>();
+                        for (int p = 0; p < 250; p++) {
+                            at = at.plusSeconds(random.nextInt(30) == 0 ? 1_700 + random.nextInt(300) : 5 + random.nextInt(40))
+                                    .plusNanos(random.nextInt(1_000_000_000));
+                            TaskSnapshot s;
+                            if (random.nextInt(12) == 0) {
+                                s = TaskSnapshot.failed(UUID.randomUUID().toString(), "s", "dts", task, at,
+                                        List.of(new ApiCall("Describe", 1, at, 30, 500, null, "HTTP_ERROR", "E", "failed")), List.of());
+                            } else {
+                                d = walk(random, d);
+                                int k = random.nextInt(10);
+                                Long delay = k == 0 ? Long.valueOf(-1) : k == 1 ? null : Long.valueOf(d);
+                                s = snapshot(task, at, delay, false);
+                            }
+                            HistoryStore node = nodes[random.nextInt(nodes.length)];
+                            clock.set(at);
+                            if (random.nextInt(8) == 0) {
+                                pending.add(s); // into the journal, replayed later
+                                continue;
+                            }
+                            if (s.succeeded() && random.nextInt(10) == 0) {
+                                // a write that fails after the state row and the figures: the KnownTask is thrown away
+                                try {
+                                    node.write(snapshot(task, at, 999L, true));
+                                    throw new AssertionError("the duplicate step was stored");
+                                } catch (SQLException expected) {
+                                    failures++;
+                                }
+                            }
+                            node.write(s);
+                            if (!pending.isEmpty() && random.nextInt(3) == 0) {
+                                for (TaskSnapshot old : pending) {
+                                    nodes[random.nextInt(nodes.length)].write(old);
+                                    replays++;
+                                }
+                                pending.clear();
+                            }
+                            TrendQueries.TaskKey key = kept.taskKey("s", task).orElse(null);
+                            if (key == null || key.lastOkAt() == null) {
+                                continue;
+                            }
+                            for (long threshold : List.of(60L, 25L)) {
+                                TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", task, key.lastOkAt().minus(WINDOW), key.lastOkAt());
+                                TrendQueries.DelayWindow got = kept.delayWindows(List.of(read), threshold).get(0);
+                                TrendQueries.DelayWindow expected = rows.delayWindows(List.of(read), threshold).get(0);
+                                String what = task + " at " + key.lastOkAt() + " threshold " + threshold + " on " + db + " figures " + key.delayWindow();
+                                assertEquals(withoutAvg(expected), withoutAvg(got), what);
+                                if (expected.avg() != null) {
+                                    assertEquals(expected.avg(), got.avg(), 1e-9 * Math.max(1, expected.avg()), what);
+                                }
+                                answered += key.delayWindow() != null && key.delayWindow().answer(read.since(), key.lastOkAt(), threshold) ? 1 : 0;
+                                compared++;
+                            }
+                        }
+                    }
+                    assertTrue(answered > 100 && failures > 10 && replays > 50, compared + " reads compared, " + answered
+                            + " answered by the kept figures, " + failures + " failed writes, " + replays + " replays, on " + db);
+                }
+            }
+        }
+    }
+
+    private static TaskSnapshot snapshot(String task, Instant at, Long delay, boolean duplicateStep) {
+        TaskState state = new TaskState(task + " name", null, "running", NormalizedStatus.RUNNING, null, null, delay,
+                null, null, null, null, null, null, null, null, null, T0, T0, null, null);
+        List<StepSample> steps = new ArrayList<>();
+        for (int k = 0; k < (duplicateStep ? 2 : 1); k++) {
+            steps.add(new StepSample("INCR_A", null, 1, "INCR_A", null, "RUNNING", NormalizedStatus.RUNNING,
+                    null, null, null, null, new StepSample.Incremental(null, null, 5L, null, null), null, null, null));
+        }
+        return new TaskSnapshot(UUID.randomUUID().toString(), "s", "dts", task, at, state, steps, List.of(), List.of(),
+                List.of(new ApiCall("Describe", 1, at, 30, 200, null, "OK", null, null)), List.of());
+    }
+
+    /**
      * A database upgraded to version 14 in the middle of the histories (its task rows without the delay integral, each
      * task's newest one its origin, as V14__delay_integral.sql leaves them), written on by a writer started again: the
      * windows that reach back before the upgrade are read the old way, those after it from the integrals, and all of
