@@ -138,6 +138,12 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             throw new ConfigException("migwatch.retention.rollups (" + r.rollups().toDays() + " days) must be at least "
                     + "migwatch.retention.samples (" + r.samples().toDays() + " days): samples are deleted in favour of their rollups");
         }
+        Duration window = duration("migwatch.trends.delay-window", TrendsSettings.defaults().delayWindow());
+        if (r.samples().compareTo(window) < 0) {
+            // the list's delay figures are taken over the window's samples, and the writer keeps them from the samples too
+            throw new ConfigException("migwatch.retention.samples (" + r.samples() + ") must be at least migwatch.trends.delay-window ("
+                    + window + "): the task list's delay figures are taken over the samples of that window");
+        }
         return r;
     }
 

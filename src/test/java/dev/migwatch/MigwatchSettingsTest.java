@@ -44,6 +44,16 @@ class MigwatchSettingsTest {
         assertTrue(bad.getMessage().contains("migwatch.retention.alerts"), bad.getMessage());
     }
 
+    @Test
+    void samplesAreKeptAtLeastAsLongAsTheDelayWindow() {
+        ConfigException tooShort = assertThrows(ConfigException.class,
+                () -> settings(Map.of("migwatch.retention.samples", "10m")).retention());
+        assertTrue(tooShort.getMessage().contains("migwatch.retention.samples (PT10M) must be at least migwatch.trends.delay-window (PT30M)"),
+                tooShort.getMessage());
+        assertEquals(Duration.ofMinutes(10), settings(Map.of("migwatch.retention.samples", "10m",
+                "migwatch.trends.delay-window", "10m")).retention().samples(), "as long as the window is enough");
+    }
+
     private static MigwatchSettings settings(Map<String, String> global) {
         return new MigwatchSettings(Map.of(), Map.of(), global, List.of());
     }
