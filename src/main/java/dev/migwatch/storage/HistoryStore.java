@@ -229,6 +229,20 @@ public class HistoryStore {
                 task.lastPolledAt = (Instant) SqlRow.read(rs, 7, Kind.TIME);
             }
         }
+        if (node != null) {
+            // several nodes: hold the task's pointers while reading what it holds, as stillOurs does for a task in hand, so
+            // that another node's write of it waits for this transaction instead of landing between what this one read and
+            // what it writes (its rows and the delay window's figures would not count that write)
+            try (PreparedStatement ps = c.prepareStatement("SELECT last_ok_at, last_polled_at FROM task_latest WHERE task_ref = ? FOR UPDATE")) {
+                ps.setInt(1, task.id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        task.lastOkAt = (Instant) SqlRow.read(rs, 1, Kind.TIME);
+                        task.lastPolledAt = (Instant) SqlRow.read(rs, 2, Kind.TIME);
+                    }
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement(StateTable.TASK.latestSql())) {
             ps.setInt(1, task.id);
             try (ResultSet rs = ps.executeQuery()) {

@@ -154,6 +154,81 @@ class DelayWindowsOnBothDatabasesTest {
     }
 
     /**
+     * Node a takes a task up (it has not written it before) while node b, which has, writes a poll of it: b's write must
+     * wait until a's transaction ends (a locks the task's task_latest row before reading it), else a's row and figures are
+     * computed from what it read before b's row was there. Here b tries to write in the middle of a's transaction (when a
+     * inserts its poll) and is given 1 s (under H2's lock timeout, 2 s); without the lock it finished within it, and a
+     * stored figures without b's row.
+     */
+    @Test
+    void aNodeTakingATaskUpMakesAnotherNodesWriteWait() throws Exception {
+        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("takeup").toAbsolutePath(), null, null);
+             PostgresSchema schema = PostgresSchema.create("takeup")) {
+            for (HikariDataSource db : List.of(h2, schema.db())) {
+                HistoryDatabase.migrate(db);
+                MovableClock clock = new MovableClock(T0.plusSeconds(600));
+                HistoryStore b = new HistoryStore(db, clock, "b");
+                b.write(delaySnapshot("t", T0, 10L));
+                java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+                java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<Boolean>> meanwhile = new java.util.concurrent.atomic.AtomicReference<>();
+                java.util.concurrent.atomic.AtomicBoolean finishedMeanwhile = new java.util.concurrent.atomic.AtomicBoolean();
+                DataSource whileAWrites = onStatement(db, "INSERT INTO poll", () -> {
+                    if (meanwhile.get() == null) {
+                        meanwhile.set(other.submit(() -> b.write(delaySnapshot("t", T0.plusSeconds(30), 500L))));
+                        try {
+                            meanwhile.get().get(1, java.util.concurrent.TimeUnit.SECONDS);
+                            finishedMeanwhile.set(true);
+                        } catch (java.util.concurrent.TimeoutException waiting) {
+                            // b waits for a's transaction: as it should
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+                new HistoryStore(whileAWrites, clock, "a").write(delaySnapshot("t", T0.plusSeconds(60), 20L));
+                meanwhile.get().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                other.shutdown();
+                assertTrue(!finishedMeanwhile.get(), "b wrote the task while a was writing it, on " + db);
+                TrendQueries kept = new TrendQueries(db);
+                TrendQueries.TaskKey key = kept.taskKey("s", "t").orElseThrow();
+                TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", "t", key.lastOkAt().minus(WINDOW), key.lastOkAt());
+                assertEquals(withoutAvg(kept.fromRowsOnly().delayWindows(List.of(read), 60).get(0)),
+                        withoutAvg(kept.delayWindows(List.of(read), 60).get(0)), "figures " + key.delayWindow() + " on " + db);
+            }
+        }
+    }
+
+    private static TaskSnapshot delaySnapshot(String task, Instant at, Long delay) {
+        TaskState state = new TaskState(task + " name", null, "running", NormalizedStatus.RUNNING, null, null, delay,
+                null, null, null, null, null, null, null, null, null, T0, T0, null, null);
+        return new TaskSnapshot(UUID.randomUUID().toString(), "s", "dts", task, at, state, List.of(), List.of(), List.of(),
+                List.of(new ApiCall("Describe", 1, at, 30, 200, null, "OK", null, null)), List.of());
+    }
+
+    /** db, running action on the thread that prepares a statement starting with prefix, before it is prepared. */
+    private static DataSource onStatement(DataSource db, String prefix, Runnable action) {
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[]{DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = method.invoke(db, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection c = (Connection) result;
+                    return java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement") && a != null && a[0] instanceof String sql && sql.startsWith(prefix)) {
+                                    action.run();
+                                }
+                                try {
+                                    return m.invoke(c, a);
+                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                });
+    }
+
+    /**
      * The kept figures are the rows' figures after every write of a single node (no node id) and of two nodes: cycles held
      * back and replayed later as a journal does (older than the task's newest poll, or than its newest successful one),
      * writes that fail after the state row and the figures were computed (a duplicate step: the transaction rolls back and
