@@ -4,6 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import dev.migwatch.storage.SqlRow.Col.Kind;
 
 /**
  * The task list's delay window of one task as of its newest successful poll, kept on its task_latest row (schema
@@ -27,13 +31,21 @@ import java.time.Instant;
 public record DelayWindowFigures(Instant end, int windowSeconds, long threshold, Instant firstAt, Long current,
                                  Instant currentAt, Long max, Double avg, int samples, Instant aboveSince) {
 
-    /** task_latest's columns, in the order of bind and read (a reader qualifies them itself). */
-    public static final String COLUMNS = "delay_window_end, delay_window_s, delay_window_threshold, delay_window_first_at,"
-            + " delay_window_current, delay_window_current_at, delay_window_max, delay_window_avg, delay_window_samples,"
-            + " delay_window_above_since";
-    /** ", column = ?" for each of COLUMNS, for an UPDATE's SET. */
-    static final String ASSIGNMENTS = java.util.Arrays.stream(COLUMNS.split(",")).map(c -> ", " + c.trim() + " = ?")
-            .collect(java.util.stream.Collectors.joining());
+    /** task_latest's columns, in the order of the record's components. */
+    private static final List<SqlRow.Col> COLS = List.of(col("end", Kind.TIME), col("s", Kind.INT), col("threshold", Kind.LONG),
+            col("first_at", Kind.TIME), col("current", Kind.LONG), col("current_at", Kind.TIME), col("max", Kind.LONG),
+            col("avg", Kind.DOUBLE), col("samples", Kind.INT), col("above_since", Kind.TIME));
+    /** ", column = ?" for each column, for an UPDATE's SET. */
+    static final String ASSIGNMENTS = COLS.stream().map(c -> ", " + c.name() + " = ?").collect(Collectors.joining());
+
+    private static SqlRow.Col col(String name, Kind kind) {
+        return new SqlRow.Col("delay_window_" + name, kind);
+    }
+
+    /** The columns qualified by a table alias, for a reader's select list (then read). */
+    public static String columns(String alias) {
+        return COLS.stream().map(c -> alias + "." + c.name()).collect(Collectors.joining(", "));
+    }
 
     /**
      * The window and threshold a writer keeps figures for: the readers' (migwatch.trends.delay-window and
@@ -62,28 +74,24 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
                 && Duration.between(since, readEnd).equals(Duration.ofSeconds(windowSeconds));
     }
 
-    /** Binds the ten columns next in row; all NULL when figures is null. */
+    /** Binds the columns next in row; all NULL when figures is null. */
     static SqlRow bind(SqlRow row, DelayWindowFigures figures) throws SQLException {
-        DelayWindowFigures f = figures != null ? figures : new DelayWindowFigures(null, 0, 0, null, null, null, null, null, 0, null);
-        boolean none = figures == null;
-        return row.time(f.end).integer(none ? null : f.windowSeconds).num(none ? null : f.threshold).time(f.firstAt)
-                .num(f.current).time(f.currentAt).num(f.max).value(f.avg, SqlRow.Col.Kind.DOUBLE)
-                .integer(none ? null : f.samples).time(f.aboveSince);
-    }
-
-    /** The figures read from the ten columns (from index column on); null when there are none. */
-    public static DelayWindowFigures read(ResultSet rs, int column) throws SQLException {
-        Instant end = time(rs, column);
-        if (end == null) {
-            return null;
+        List<Object> values = figures == null ? java.util.Collections.nCopies(COLS.size(), null) : java.util.Arrays.asList(figures.end,
+                figures.windowSeconds, figures.threshold, figures.firstAt, figures.current, figures.currentAt, figures.max, figures.avg,
+                figures.samples, figures.aboveSince);
+        for (int i = 0; i < COLS.size(); i++) {
+            row.value(values.get(i), COLS.get(i).kind());
         }
-        return new DelayWindowFigures(end, rs.getInt(column + 1), rs.getLong(column + 2), time(rs, column + 3),
-                (Long) SqlRow.read(rs, column + 4, SqlRow.Col.Kind.LONG), time(rs, column + 5),
-                (Long) SqlRow.read(rs, column + 6, SqlRow.Col.Kind.LONG), (Double) SqlRow.read(rs, column + 7, SqlRow.Col.Kind.DOUBLE),
-                rs.getInt(column + 8), time(rs, column + 9));
+        return row;
     }
 
-    private static Instant time(ResultSet rs, int column) throws SQLException {
-        return (Instant) SqlRow.read(rs, column, SqlRow.Col.Kind.TIME);
+    /** The figures read from the columns (from index column on); null when there are none. */
+    public static DelayWindowFigures read(ResultSet rs, int column) throws SQLException {
+        Object[] v = new Object[COLS.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = SqlRow.read(rs, column + i, COLS.get(i).kind());
+        }
+        return v[0] == null ? null : new DelayWindowFigures((Instant) v[0], (Integer) v[1], (Long) v[2], (Instant) v[3],
+                (Long) v[4], (Instant) v[5], (Long) v[6], (Double) v[7], (Integer) v[8], (Instant) v[9]);
     }
 }

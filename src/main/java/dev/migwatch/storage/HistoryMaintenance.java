@@ -181,7 +181,7 @@ public class HistoryMaintenance {
                 List<Object> args = new ArrayList<>();
                 AsOf.args(args, before, id);
                 args.add(id);
-                bind(ps, args);
+                new SqlRow(ps).all(args);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         continue;
@@ -246,11 +246,6 @@ public class HistoryMaintenance {
         rollupsPrunedUntil = from;
         return total;
     }
-
-    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
-        new SqlRow(ps).all(args);
-    }
-
 
     /**
      * Deletes what is older than a limit through a time index, an hour of it per transaction, from the oldest row on.

@@ -216,8 +216,8 @@ public class HistoryStore {
 
     private KnownTask load(Connection c, TaskSnapshot s) throws SQLException {
         KnownTask task;
-        try (PreparedStatement ps = c.prepareStatement("SELECT t.id, t.task_name, t.task_type, t.created_at, t.detail_json, l.last_ok_at, "
-                + "l.last_polled_at FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id WHERE t.source = ? AND t.task_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, task_name, task_type, created_at, detail_json FROM task "
+                + "WHERE source = ? AND task_id = ?")) {
             new SqlRow(ps).str(s.source()).str(s.taskId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -225,21 +225,18 @@ public class HistoryStore {
                 }
                 task = new KnownTask(rs.getInt(1));
                 task.info = values(rs.getString(2), rs.getString(3), SqlRow.read(rs, 4, Kind.TIME), rs.getString(5));
-                task.lastOkAt = (Instant) SqlRow.read(rs, 6, Kind.TIME);
-                task.lastPolledAt = (Instant) SqlRow.read(rs, 7, Kind.TIME);
             }
         }
-        if (node != null) {
-            // several nodes: hold the task's pointers while reading what it holds, as stillOurs does for a task in hand, so
-            // that another node's write of it waits for this transaction instead of landing between what this one read and
-            // what it writes (its rows and the delay window's figures would not count that write)
-            try (PreparedStatement ps = c.prepareStatement("SELECT last_ok_at, last_polled_at FROM task_latest WHERE task_ref = ? FOR UPDATE")) {
-                ps.setInt(1, task.id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        task.lastOkAt = (Instant) SqlRow.read(rs, 1, Kind.TIME);
-                        task.lastPolledAt = (Instant) SqlRow.read(rs, 2, Kind.TIME);
-                    }
+        // with several nodes, the task's pointers are held while what it holds is read, as stillOurs does for a task in hand:
+        // another node's write of it waits for this transaction instead of landing between what this one read and what it
+        // writes (its rows and the delay window's figures would not count that write)
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_ok_at, last_polled_at FROM task_latest WHERE task_ref = ?"
+                + (node != null ? " FOR UPDATE" : ""))) {
+            ps.setInt(1, task.id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    task.lastOkAt = (Instant) SqlRow.read(rs, 1, Kind.TIME);
+                    task.lastPolledAt = (Instant) SqlRow.read(rs, 2, Kind.TIME);
                 }
             }
         }

@@ -22,7 +22,7 @@ final class KnownTask {
     /** When the task's newest state row was written, and its running delay integral (DelayIntegral; null: none). */
     Instant stateAt;
     DelayIntegral integral;
-    /** The state rows of the delay window (null: the writer keeps no figures of it, see HistoryStore.keepDelayWindow). */
+    /** The state rows of the delay window (null: the writer was given no window to keep figures of). */
     DelayReadings delays;
     Instant lastOkAt;
     /** task_latest.last_polled_at as this writer left it: when the row says otherwise, another node wrote the task since. */

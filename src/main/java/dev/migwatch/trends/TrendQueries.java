@@ -516,8 +516,8 @@ public class TrendQueries {
     }
 
     /** What taskKey and taskKeys read of a task, then its source and task id (columns 14 and 15). */
-    private static final String TASK_KEY = "SELECT t.id, t.first_polled_at, l.last_ok_at, " + DelayWindowFigures.COLUMNS
-            .replaceAll("delay_window_", "l.delay_window_") + ", t.source, t.task_id FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id";
+    private static final String TASK_KEY = "SELECT t.id, t.first_polled_at, l.last_ok_at, " + DelayWindowFigures.columns("l")
+            + ", t.source, t.task_id FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id";
 
     public Optional<TaskKey> taskKey(String source, String taskId) {
         return query(TASK_KEY + " WHERE t.source = ? AND t.task_id = ?", List.of(source, taskId), TrendQueries::taskKey)
@@ -811,7 +811,8 @@ public class TrendQueries {
         for (int i = 0; i < reads.size(); i++) {
             TaskRead r = reads.get(i);
             TaskKey k = keys.get(id(r));
-            DelayWindowFigures f = k == null || k.lastOkAt() == null ? null : k.delayWindow();
+            // figures are written with last_ok_at, in the same UPDATE: a task with figures has a newest successful poll
+            DelayWindowFigures f = k == null ? null : k.delayWindow();
             if (keptFigures && f != null && f.answer(r.since(), endOf(r, k), threshold)) {
                 out.set(i, new DelayWindow(null, f.firstAt(), f.current(), f.currentAt(), f.max(), f.avg(), f.samples(), f.aboveSince()));
             } else {
