@@ -41,7 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "migwatch.journal.dir=target/journal-polling-it",
         "camel.server.enabled=false",
         "camel.management.enabled=false",
-        "migwatch.db.url=jdbc:h2:mem:polling-it;DB_CLOSE_DELAY=-1"})
+        "migwatch.db.url=jdbc:h2:mem:polling-it;DB_CLOSE_DELAY=-1",
+        // a window of its own: the writer must keep the list's delay figures for the configured one
+        "migwatch.trends.delay-window=20m"})
 class PollingIntegrationTest extends SimulatedSourcesTest {
     static final ProviderSimulator SIMULATOR = start(SimulatorSettings.defaults().withSpeed(300)
             .withOmsProject("np_it_orders", OmsScenario.FULL_THEN_INCREMENTAL)
@@ -76,6 +78,10 @@ class PollingIntegrationTest extends SimulatedSourcesTest {
         assertTrue(processed.size() >= 2 && Long.parseLong(processed.get(processed.size() - 1)) > Long.parseLong(processed.get(0)),
                 "processed records grew: " + processed);
         assertTrue(count(db, "SELECT COUNT(*) FROM component_sample WHERE task_id = 'np_it_orders'") > 0, "components recorded");
+        // the writer keeps each task's delay window figures (V15) for the configured window, current at its newest poll
+        assertTrue(count(db, "SELECT COUNT(*) FROM task_latest WHERE delay_window_end = last_ok_at AND delay_window_s = 1200") > 0,
+                "delay window figures kept for the configured window");
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM task_latest WHERE delay_window_s <> 1200"), "figures for another window");
         assertEquals(List.of(0L, 0L, 0L, 0L), FaultTestSupport.rowsWithoutTheirOkPoll(db),
                 "no task/step/component state or error row without its successful poll");
         // every stored cycle is one poll row (the notifier counted 60 stores), unique per task and time

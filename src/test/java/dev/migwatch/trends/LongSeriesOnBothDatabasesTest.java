@@ -392,7 +392,7 @@ class LongSeriesOnBothDatabasesTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T proxy(Class<T> type, T target, After after) {
+    static <T> T proxy(Class<T> type, T target, After after) {
         return (T) Proxy.newProxyInstance(LongSeriesOnBothDatabasesTest.class.getClassLoader(), new Class<?>[]{type}, (p, m, a) -> {
             try {
                 return after.apply(m, a, m.invoke(target, a));
