@@ -16,6 +16,7 @@ import dev.migwatch.source.Secret;
 import dev.migwatch.source.SignatureMethod;
 import dev.migwatch.source.SourceConfig;
 import dev.migwatch.storage.HistoryDatabase;
+import dev.migwatch.storage.H2Compaction;
 import dev.migwatch.storage.HistoryMaintenance;
 import dev.migwatch.storage.HistoryStore;
 import dev.migwatch.storage.Retention;
@@ -47,7 +48,9 @@ import java.util.UUID;
  * H2 sizes its cache and its compaction's write budget from the heap. (The benchmark profile runs without assertions,
  * as java -jar does: H2's own halve its write rate.) At each measurement
  * the H2 run prints H2's view of its file (INFORMATION_SCHEMA.SETTINGS info.*: the share of the file in chunks, the live
- * share of the chunks, bytes written), and at the end the process's CPU time per task-poll.
+ * share of the chunks, bytes written), and at the end the process's CPU time per task-poll, and each table's and index's
+ * live pages. The H2 run calls H2Compaction every 5 s of real time, as the route does in service (-Dbench.h2-compaction=false:
+ * H2's own background compaction alone).
  */
 @Tag("benchmark")
 class HistoryGrowthBenchmarkTest {
@@ -59,6 +62,11 @@ class HistoryGrowthBenchmarkTest {
     private static final long IDLE_MS = Long.getLong("bench.idle-ms", 60_000);
     /** Cycles per second to write at (0: as fast as one thread can). H2's growth depends on it: see run(). */
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
+    /** The period of routes/migwatch-maintenance.camel.yaml's migwatch-h2-compaction; -Dbench.h2-compaction=false runs H2 alone. */
+    private static final Duration COMPACTION_PERIOD = Duration.ofSeconds(5);
+    private H2Compaction compaction;
+    private int compactions;
+    private long compactionNanos;
     private static final Instant EPOCH = Instant.parse("2026-06-01T00:00:00Z");
 
     @TempDir
@@ -70,16 +78,69 @@ class HistoryGrowthBenchmarkTest {
         // -Dbench.h2options=;COMPRESS=TRUE (say) to compare H2 settings
         String url = "jdbc:h2:file:" + dir.resolve("growth").toAbsolutePath() + System.getProperty("bench.h2options", "");
         try (HikariDataSource db = HistoryDatabase.open(url, null, null)) {
+            compaction = Boolean.parseBoolean(System.getProperty("bench.h2-compaction", "true")) ? new H2Compaction(db, url) : null;
             run("H2 file", db, () -> {
                 System.out.println("H2 file " + Files.size(file) + " bytes; MVStore: " + h2Info(db));
                 return Files.size(file);
             });
+            System.out.println("H2's live pages by table and index (the rows' bytes, as SHUTDOWN COMPACT keeps them): " + h2Maps(db));
         }
         // what the rows themselves take, for comparison: H2 rewritten with nothing but live data
         try (Connection c = java.sql.DriverManager.getConnection(url); Statement st = c.createStatement()) {
             st.execute("SHUTDOWN COMPACT");
         }
         System.out.printf("H2 file after SHUTDOWN COMPACT (live data only): %.1f MB%n", Files.size(file) / 1e6);
+    }
+
+    /** Per MVStore map: its table and index, live bytes per task-poll, leaf pages, entries per leaf page. */
+    private static String h2Maps(javax.sql.DataSource db) throws Exception {
+        StringBuilder b = new StringBuilder();
+        try (Connection c = db.getConnection()) {
+            org.h2.engine.Database d = ((org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).getDatabase();
+            org.h2.mvstore.MVStore mv = d.getStore().getMvStore();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            long total = 0;
+            for (org.h2.table.Table t : d.getSchema("PUBLIC").getAllTablesAndViews(null)) {
+                if (!(t instanceof org.h2.mvstore.db.MVTable)) continue;
+                for (org.h2.index.Index i : t.getIndexes()) {
+                    if (!(i instanceof org.h2.mvstore.db.MVIndex)) continue;
+                    org.h2.mvstore.MVMap<?, ?> m = ((org.h2.mvstore.db.MVIndex<?, ?>) i).getMVMap();
+                    if (!seen.add(m.getName())) continue;
+                    long[] w = new long[3];
+                    walk(m.getRootPage(), w);
+                    long bytes = m.getRootPage().getDiskSpaceUsed(false);
+                    total += bytes;
+                    b.append(String.format("%n  %-22s %-28s %6.1f B/poll, %6d leaves, %5.1f entries/leaf, %7.0f B/leaf", t.getName().toLowerCase(),
+                            i.getName().toLowerCase(), bytes / (double) ((long) POLLS * TASKS), w[0], w[1] / (double) Math.max(1, w[0]),
+                            bytes / (double) Math.max(1, w[0])));
+                }
+            }
+            for (String name : mv.getMapNames()) {
+                if (seen.contains(name)) continue;
+                String id = mv.getMetaMap().get("name." + name);
+                if (id == null) continue;
+                org.h2.mvstore.MVMap<?, ?> m = mv.getMap(Integer.parseInt(id, 16));
+                if (m == null) continue;
+                long bytes = m.getRootPage().getDiskSpaceUsed(false);
+                total += bytes;
+                if (bytes > 100_000) {
+                    b.append(String.format("%n  %-51s %6.1f B/poll", name, bytes / (double) ((long) POLLS * TASKS)));
+                }
+            }
+            b.append(String.format("%n  total %.1f B/poll", total / (double) ((long) POLLS * TASKS)));
+        }
+        return b.toString();
+    }
+
+    private static void walk(org.h2.mvstore.Page<?, ?> p, long[] w) {
+        if (p.isLeaf()) {
+            w[0]++;
+            w[1] += p.getKeyCount();
+        } else {
+            for (int i = 0; i < p.getRawChildPageCount(); i++) {
+                walk(p.getChildPage(i), w);
+            }
+        }
     }
 
     /** H2's own view of its file: fill rates (live share of the file and of the chunks), chunk count, cache, retention. */
@@ -198,6 +259,7 @@ class HistoryGrowthBenchmarkTest {
         long bodyBytes = 0;
         long writeNanos = 0;
         long lastMaintenance = 0;
+        long lastCompaction = System.nanoTime();
         List<String> perQuarter = new ArrayList<>();
         long started = System.nanoTime();
         long written = 0;
@@ -223,6 +285,13 @@ class HistoryGrowthBenchmarkTest {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                 }
+            }
+            // as routes/migwatch-maintenance.camel.yaml does, in real time (the route's timer)
+            if (compaction != null && System.nanoTime() - lastCompaction >= COMPACTION_PERIOD.toNanos()) {
+                lastCompaction = System.nanoTime();
+                long c0 = System.nanoTime();
+                compactions += compaction.run() ? 1 : 0;
+                compactionNanos += System.nanoTime() - c0;
             }
             if ((long) t / 60 != lastMaintenance) {
                 lastMaintenance = (long) t / 60;
@@ -254,6 +323,9 @@ class HistoryGrowthBenchmarkTest {
         System.out.printf("%s: process CPU %.2f ms per task-poll over the measured polls (%.0f s, %.0f task-polls/s); load %s%n", name,
                 cpuMsPerPoll, measuredSeconds, (POLLS - POLLS / 4) * TASKS / measuredSeconds,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        if (compaction != null) {
+            System.out.printf("%s: H2Compaction rewrote chunks in %d calls, %.0f ms in all%n", name, compactions, compactionNanos / 1e6);
+        }
         Thread.sleep(IDLE_MS); // let H2's background writer compact what it will by itself
         System.setProperty("bench.printing-sizes", "true");
         long end = size.bytes();
