@@ -34,7 +34,8 @@ public final class H2Compaction {
     static final int WRITE_BYTES = 4 << 20;
 
     private final DataSource dataSource;
-    private final boolean applies;
+    /** False also once the connection turned out to be to another process (AUTO_SERVER=TRUE, and that process was first). */
+    private volatile boolean applies;
     private volatile boolean failedBefore;
 
     public H2Compaction(DataSource dataSource, String jdbcUrl) {
@@ -53,7 +54,11 @@ public final class H2Compaction {
             return false;
         }
         try (Connection c = dataSource.getConnection()) {
-            boolean rewritten = Store.of(c).compact(TARGET_FILL_RATE, WRITE_BYTES);
+            Boolean rewritten = Store.compact(c);
+            if (rewritten == null) {
+                applies = false; // the process that runs it compacts it, if it is a migwatch
+                return false;
+            }
             failedBefore = false;
             return rewritten;
         } catch (SQLException | RuntimeException e) {
@@ -68,12 +73,13 @@ public final class H2Compaction {
 
     /** The part that names H2's classes, loaded only for an H2 database (an embedding application may ship without H2). */
     private static final class Store {
-        static org.h2.mvstore.MVStore of(Connection c) throws SQLException {
+        /** Whether chunks of the connection's database were rewritten, or null when another process runs it. */
+        static Boolean compact(Connection c) throws SQLException {
             org.h2.engine.Session session = c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
             if (!(session instanceof org.h2.engine.SessionLocal local) || local.getDatabase().getStore() == null) {
-                throw new SQLException("not an H2 database this JVM runs");
+                return null;
             }
-            return local.getDatabase().getStore().getMvStore();
+            return local.getDatabase().getStore().getMvStore().compact(TARGET_FILL_RATE, WRITE_BYTES);
         }
     }
 }

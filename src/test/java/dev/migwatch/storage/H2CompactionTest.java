@@ -95,6 +95,20 @@ class H2CompactionTest {
         }
     }
 
+    /** AUTO_SERVER=TRUE: a file URL, but another process opened the file first and this one reaches it over TCP. */
+    @Test
+    void aFileAnotherProcessRunsIsLeftToThatProcess(@TempDir Path dir) throws Exception {
+        org.h2.tools.Server server = org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.toString()).start();
+        try (HikariDataSource db = HistoryDatabase.open("jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/./history", null, null)) {
+            H2Compaction compaction = new H2Compaction(db, "jdbc:h2:file:" + dir.resolve("history") + ";AUTO_SERVER=TRUE");
+            assertTrue(compaction.applies());
+            assertFalse(compaction.run());
+            assertFalse(compaction.applies(), "found out that it is not this process's to compact");
+        } finally {
+            server.stop();
+        }
+    }
+
     @Test
     void aClosedDatabaseIsReportedNotThrown(@TempDir Path dir) {
         String url = "jdbc:h2:file:" + dir.resolve("closed");
