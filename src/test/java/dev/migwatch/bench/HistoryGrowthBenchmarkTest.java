@@ -65,6 +65,9 @@ class HistoryGrowthBenchmarkTest {
     /** The period of routes/migwatch-maintenance.camel.yaml's migwatch-h2-compaction; -Dbench.h2-compaction=false runs H2 alone. */
     private static final Duration COMPACTION_PERIOD = Duration.ofSeconds(5);
     private H2Compaction compaction;
+    /** The H2 file, whose size is taken after every round of the measured polls: (task-polls, bytes). */
+    private Path h2File;
+    private final List<long[]> trend = new ArrayList<>();
     private int compactions;
     private long compactionNanos;
     private static final Instant EPOCH = Instant.parse("2026-06-01T00:00:00Z");
@@ -75,6 +78,7 @@ class HistoryGrowthBenchmarkTest {
     @Test
     void h2File() throws Exception {
         Path file = dir.resolve("growth.mv.db");
+        h2File = file;
         // -Dbench.h2options=;COMPRESS=TRUE (say) to compare H2 settings
         String url = "jdbc:h2:file:" + dir.resolve("growth").toAbsolutePath() + System.getProperty("bench.h2options", "");
         try (HikariDataSource db = HistoryDatabase.open(url, null, null)) {
@@ -313,6 +317,11 @@ class HistoryGrowthBenchmarkTest {
                 started = System.nanoTime(); // the pace starts again after the pause
                 written = 0;
             }
+            // from an eighth of the run after the warm-up point: by then the dead chunks of H2's last 45 s (RETENTION_TIME),
+            // gone during the idle pause there, are back to their steady amount
+            if (h2File != null && p + 1 > warmup + POLLS / 8) {
+                trend.add(new long[] {(long) (p + 1) * TASKS, Files.size(h2File)});
+            }
             if ((p + 1) % (POLLS / 4) == 0) {
                 perQuarter.add(String.format("%d task-polls: %.1f MB", (p + 1) * TASKS, size.bytes() / 1e6));
             }
@@ -359,6 +368,32 @@ class HistoryGrowthBenchmarkTest {
                 (long) warmup * TASKS, (long) POLLS * TASKS, (end - sizeAtWarmup) / (double) polls,
                 (long) POLLS * TASKS / (writeNanos / 1e9), RATE > 0 ? RATE + " cycles/s" : "no limit", rows, System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        if (trend.size() > 2) {
+            // H2's file swings by megabytes as chunks die and are reused: the slope through the size after every round says
+            // more than two points do
+            System.out.printf("%s: least-squares slope of the file size after each round from task-poll %d to %d: %.0f bytes per task-poll%n",
+                    name, trend.get(0)[0], trend.get(trend.size() - 1)[0], slope(trend));
+        }
+    }
+
+    /** The least-squares slope of y over x. */
+    static double slope(List<long[]> points) {
+        double n = points.size();
+        double sx = 0;
+        double sy = 0;
+        for (long[] p : points) {
+            sx += p[0];
+            sy += p[1];
+        }
+        double mx = sx / n;
+        double my = sy / n;
+        double sxy = 0;
+        double sxx = 0;
+        for (long[] p : points) {
+            sxy += (p[0] - mx) * (p[1] - my);
+            sxx += (p[0] - mx) * (p[0] - mx);
+        }
+        return sxy / sxx;
     }
 
     static TaskSnapshot snapshot(OmsAdapter oms, SourceConfig source, String task, Instant at, Map<String, String> bodies)
