@@ -34,7 +34,6 @@ import dev.migwatch.source.Secret;
 import dev.migwatch.source.SourceConfig;
 import dev.migwatch.source.SourcesConfigParser;
 import dev.migwatch.storage.HistoryDatabase;
-import dev.migwatch.storage.H2Compaction;
 import dev.migwatch.storage.HistoryMaintenance;
 import dev.migwatch.storage.DelayWindowFigures;
 import dev.migwatch.storage.HistoryStore;
@@ -185,7 +184,6 @@ public class MigwatchConfiguration implements CamelConfiguration {
         context.getRegistry().bind("historyStore", historyStore);
         // rollups and retention in the background (routes/migwatch-maintenance.camel.yaml)
         context.getRegistry().bind("historyMaintenance", new HistoryMaintenance(dataSource, retention, clock, Duration.ofSeconds(20)));
-        context.getRegistry().bind("h2Compaction", new H2Compaction(dataSource, dataSource.getJdbcUrl()));
         context.getRegistry().bind("pollCycles", pollCycles);
         context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, retryPolicy, clock));
         // each source's request budget, shared by all its calls (routes/migwatch-polling.camel.yaml, migwatch-call-provider)

@@ -103,7 +103,7 @@ public final class HistoryDatabase {
     }
 
     /** An H2 database this JVM opens on disk itself (not a server's, not in memory); u is the URL in upper case. */
-    static boolean embeddedOnDisk(String u) {
+    private static boolean embeddedOnDisk(String u) {
         return u.startsWith("JDBC:H2:") && !u.startsWith("JDBC:H2:MEM:") && !u.contains("/MEM:")
                 && !u.startsWith("JDBC:H2:TCP:") && !u.startsWith("JDBC:H2:SSL:");
     }

@@ -16,7 +16,6 @@ import dev.migwatch.source.Secret;
 import dev.migwatch.source.SignatureMethod;
 import dev.migwatch.source.SourceConfig;
 import dev.migwatch.storage.HistoryDatabase;
-import dev.migwatch.storage.H2Compaction;
 import dev.migwatch.storage.HistoryMaintenance;
 import dev.migwatch.storage.HistoryStore;
 import dev.migwatch.storage.Retention;
@@ -49,8 +48,7 @@ import java.util.UUID;
  * as java -jar does: H2's own halve its write rate.) At each measurement
  * the H2 run prints H2's view of its file (INFORMATION_SCHEMA.SETTINGS info.*: the share of the file in chunks, the live
  * share of the chunks, bytes written), and at the end the process's CPU time per task-poll, and each table's and index's
- * live pages. The H2 run calls H2Compaction every 5 s of real time, as the route does in service (-Dbench.h2-compaction=false:
- * H2's own background compaction alone).
+ * live pages.
  */
 @Tag("benchmark")
 class HistoryGrowthBenchmarkTest {
@@ -62,14 +60,11 @@ class HistoryGrowthBenchmarkTest {
     private static final long IDLE_MS = Long.getLong("bench.idle-ms", 60_000);
     /** Cycles per second to write at (0: as fast as one thread can). H2's growth depends on it: see run(). */
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
-    /** The period of routes/migwatch-maintenance.camel.yaml's migwatch-h2-compaction; -Dbench.h2-compaction=false runs H2 alone. */
-    private static final Duration COMPACTION_PERIOD = Duration.ofSeconds(5);
-    private H2Compaction compaction;
+    /** 0: rollups and retention every simulated minute; else every so many real milliseconds (see run()). */
+    private static final long MAINTENANCE_MS = Long.getLong("bench.maintenance-ms", 0);
     /** The H2 file, whose size is taken after every round of the measured polls: (task-polls, bytes). */
     private Path h2File;
     private final List<long[]> trend = new ArrayList<>();
-    private int compactions;
-    private long compactionNanos;
     private static final Instant EPOCH = Instant.parse("2026-06-01T00:00:00Z");
 
     @TempDir
@@ -82,7 +77,6 @@ class HistoryGrowthBenchmarkTest {
         // -Dbench.h2options=;COMPRESS=TRUE (say) to compare H2 settings
         String url = "jdbc:h2:file:" + dir.resolve("growth").toAbsolutePath() + System.getProperty("bench.h2options", "");
         try (HikariDataSource db = HistoryDatabase.open(url, null, null)) {
-            compaction = Boolean.parseBoolean(System.getProperty("bench.h2-compaction", "true")) ? new H2Compaction(db, url) : null;
             run("H2 file", db, () -> {
                 System.out.println("H2 file " + Files.size(file) + " bytes; MVStore: " + h2Info(db));
                 return Files.size(file);
@@ -263,7 +257,7 @@ class HistoryGrowthBenchmarkTest {
         long bodyBytes = 0;
         long writeNanos = 0;
         long lastMaintenance = 0;
-        long lastCompaction = System.nanoTime();
+        long started0 = System.nanoTime();
         List<String> perQuarter = new ArrayList<>();
         long started = System.nanoTime();
         long written = 0;
@@ -290,15 +284,12 @@ class HistoryGrowthBenchmarkTest {
                     }
                 }
             }
-            // as routes/migwatch-maintenance.camel.yaml does, in real time (the route's timer)
-            if (compaction != null && System.nanoTime() - lastCompaction >= COMPACTION_PERIOD.toNanos()) {
-                lastCompaction = System.nanoTime();
-                long c0 = System.nanoTime();
-                compactions += compaction.run() ? 1 : 0;
-                compactionNanos += System.nanoTime() - c0;
-            }
-            if ((long) t / 60 != lastMaintenance) {
-                lastMaintenance = (long) t / 60;
+            // every simulated minute, or with -Dbench.maintenance-ms every so many real milliseconds, as the route's timer
+            // runs it in service (migwatch.retention.interval, 1 minute): simulated time runs INTERVAL x TASKS / RATE
+            // times faster than real time here, so per simulated minute is that many more runs per poll than in service
+            long slot = MAINTENANCE_MS > 0 ? (System.nanoTime() - started0) / 1_000_000 / MAINTENANCE_MS : (long) t / 60;
+            if (slot != lastMaintenance) {
+                lastMaintenance = slot;
                 maintenance.run();
             }
             if (p + 1 == warmup) {
@@ -332,9 +323,6 @@ class HistoryGrowthBenchmarkTest {
         System.out.printf("%s: process CPU %.2f ms per task-poll over the measured polls (%.0f s, %.0f task-polls/s); load %s%n", name,
                 cpuMsPerPoll, measuredSeconds, (POLLS - POLLS / 4) * TASKS / measuredSeconds,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        if (compaction != null) {
-            System.out.printf("%s: H2Compaction rewrote chunks in %d calls, %.0f ms in all%n", name, compactions, compactionNanos / 1e6);
-        }
         Thread.sleep(IDLE_MS); // let H2's background writer compact what it will by itself
         System.setProperty("bench.printing-sizes", "true");
         long end = size.bytes();
