@@ -359,8 +359,24 @@ class HistoryGrowthBenchmarkTest {
         if (trend.size() > 2) {
             // H2's file swings by megabytes as chunks die and are reused: the slope through the size after every round says
             // more than two points do
-            System.out.printf("%s: least-squares slope of the file size after each round from task-poll %d to %d: %.0f bytes per task-poll%n",
-                    name, trend.get(0)[0], trend.get(trend.size() - 1)[0], slope(trend));
+            double slope = slope(trend);
+            StringBuilder points = new StringBuilder();
+            double maxAbove = 0;
+            double maxBelow = 0;
+            double mx = trend.stream().mapToLong(q -> q[0]).average().orElse(0);
+            double my = trend.stream().mapToLong(q -> q[1]).average().orElse(0);
+            for (int i = 0; i < trend.size(); i++) {
+                long[] q = trend.get(i);
+                double off = q[1] - (my + slope * (q[0] - mx));
+                maxAbove = Math.max(maxAbove, off);
+                maxBelow = Math.min(maxBelow, off);
+                if (i % Math.max(1, trend.size() / 8) == 0 || i == trend.size() - 1) {
+                    points.append(String.format(" %d: %.1f MB;", q[0], q[1] / 1e6));
+                }
+            }
+            System.out.printf("%s: least-squares slope of the file size after each round from task-poll %d to %d: %.0f bytes per task-poll "
+                            + "(the file from %.1f MB below to %.1f MB above that line; sizes at%s)%n", name, trend.get(0)[0],
+                    trend.get(trend.size() - 1)[0], slope, -maxBelow / 1e6, maxAbove / 1e6, points);
         }
     }
 
