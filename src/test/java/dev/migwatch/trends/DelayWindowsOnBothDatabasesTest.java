@@ -101,69 +101,65 @@ class DelayWindowsOnBothDatabasesTest {
      */
     @Test
     void theFiguresTheWriterKeepsAreTheRowsFiguresAtEveryPoll() throws Exception {
-        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("kept").toAbsolutePath(), null, null);
-             PostgresSchema schema = PostgresSchema.create("kept")) {
-            // what a writer keeps without being told is the list's default window and threshold
-            assertEquals(DelayWindowFigures.Settings.of(TrendsSettings.defaults().delayWindow(), TrendsSettings.defaults().delayThresholdSeconds()),
-                    HistoryStore.DEFAULT_DELAY_WINDOW);
-            assertEquals(WINDOW, HistoryStore.DEFAULT_DELAY_WINDOW.window());
-            long seed = Long.getLong("delay.seed", 20260301L) + 2;
-            List<TaskSnapshot> history = history(new Random(seed), new HashMap<>());
-            for (HikariDataSource db : List.of(h2, schema.db())) {
-                HistoryDatabase.migrate(db);
-                Random random = new Random(seed);
-                MovableClock clock = new MovableClock(T0);
-                HistoryStore[] nodes = {new HistoryStore(db, clock, "a"), new HistoryStore(db, clock, "b")};
-                List<Object[]> sent = new ArrayList<>();
-                TrendQueries kept = new TrendQueries(LongSeriesOnBothDatabasesTest.capturing(db, sent));
-                TrendQueries rows = kept.fromRowsOnly();
-                int compared = 0, fromFigures = 0, takenUp = 0;
-                String lastNode = null;
-                for (TaskSnapshot s : history) {
-                    clock.set(s.polledAt());
-                    if (random.nextInt(40) == 0) {
-                        nodes[random.nextInt(2)] = new HistoryStore(db, clock, random.nextBoolean() ? "a" : "b"); // a restart
-                    }
-                    int n = random.nextInt(2);
-                    takenUp += lastNode != null && !lastNode.equals("ab".substring(n, n + 1)) ? 1 : 0;
-                    lastNode = "ab".substring(n, n + 1);
-                    nodes[n].write(s);
-                    if (!s.succeeded() || random.nextInt(6) != 0) {
-                        continue;
-                    }
-                    for (long threshold : List.of(60L, THRESHOLDS.get(random.nextInt(THRESHOLDS.size())))) {
-                        TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", s.taskId(), s.polledAt().minus(WINDOW), s.polledAt());
-                        sent.clear();
-                        TrendQueries.DelayWindow got = kept.delayWindows(List.of(read), threshold).get(0);
-                        boolean readRows = sent.stream().anyMatch(q -> ((String) q[0]).contains("task_state"));
-                        TrendQueries.DelayWindow expected = rows.delayWindows(List.of(read), threshold).get(0);
-                        String at = s.taskId() + " at " + s.polledAt() + ", threshold " + threshold + ", on " + db;
-                        assertSameWindow(expected, got, at);
-                        DelayWindowFigures figures = kept.taskKey("s", s.taskId()).orElseThrow().delayWindow();
-                        boolean answers = figures != null && figures.answer(read.since(), s.polledAt(), threshold);
-                        // kept for the default window and threshold, and only when the window has a delay of the task's own
-                        assertEquals(threshold == 60 && expected.stepKey() == null && expected.samples() > 0, answers, at);
-                        // and then the list's read takes them: it reads no state row
-                        assertEquals(!answers, readRows, at + ": the read went to task_state");
-                        fromFigures += answers ? 1 : 0;
-                        compared++;
-                    }
+        // what a writer keeps without being told is the list's default window and threshold
+        assertEquals(DelayWindowFigures.Settings.of(TrendsSettings.defaults().delayWindow(), TrendsSettings.defaults().delayThresholdSeconds()),
+                HistoryStore.DEFAULT_DELAY_WINDOW);
+        assertEquals(WINDOW, HistoryStore.DEFAULT_DELAY_WINDOW.window());
+        long seed = Long.getLong("delay.seed", 20260301L) + 2;
+        List<TaskSnapshot> history = history(new Random(seed), new HashMap<>());
+        onBothDatabases("kept", db -> {
+            Random random = new Random(seed);
+            MovableClock clock = new MovableClock(T0);
+            HistoryStore[] nodes = {new HistoryStore(db, clock, "a"), new HistoryStore(db, clock, "b")};
+            List<Object[]> sent = new ArrayList<>();
+            TrendQueries kept = new TrendQueries(LongSeriesOnBothDatabasesTest.capturing(db, sent));
+            TrendQueries rows = kept.fromRowsOnly();
+            int compared = 0, fromFigures = 0, takenUp = 0;
+            String lastNode = null;
+            for (TaskSnapshot s : history) {
+                clock.set(s.polledAt());
+                if (random.nextInt(40) == 0) {
+                    nodes[random.nextInt(2)] = new HistoryStore(db, clock, random.nextBoolean() ? "a" : "b"); // a restart
                 }
-                assertTrue(fromFigures > 150 && takenUp > 500, compared + " reads compared, " + fromFigures
-                        + " answered by the kept figures, a task taken up from another node's write " + takenUp + " times, on " + db);
-
-                // a writer that keeps no figures writes the newest poll: the figures end at an older one and answer nothing
-                TaskSnapshot last = history.stream().filter(p -> p.succeeded() && p.taskId().equals("task-0")).reduce((x, y) -> y).orElseThrow();
-                assertTrue(kept.taskKey("s", "task-0").orElseThrow().delayWindow() != null, "task-0 has a delay of its own, on " + db);
-                TaskSnapshot next = new TaskSnapshot(UUID.randomUUID().toString(), "s", "dts", last.taskId(),
-                        last.polledAt().plusSeconds(30), last.task(), last.steps(), List.of(), List.of(), last.calls(), List.of());
-                clock.set(next.polledAt());
-                new HistoryStore(db, clock, "c", null).write(next);
-                TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", next.taskId(), next.polledAt().minus(WINDOW), next.polledAt());
-                assertEquals(null, kept.taskKey("s", next.taskId()).orElseThrow().delayWindow(), "on " + db);
-                assertSameWindow(rows.delayWindows(List.of(read), 60).get(0), kept.delayWindows(List.of(read), 60).get(0), "on " + db);
+                int n = random.nextInt(2);
+                takenUp += lastNode != null && !lastNode.equals("ab".substring(n, n + 1)) ? 1 : 0;
+                lastNode = "ab".substring(n, n + 1);
+                nodes[n].write(s);
+                if (!s.succeeded() || random.nextInt(6) != 0) {
+                    continue;
+                }
+                for (long threshold : List.of(60L, THRESHOLDS.get(random.nextInt(THRESHOLDS.size())))) {
+                    TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", s.taskId(), s.polledAt().minus(WINDOW), s.polledAt());
+                    sent.clear();
+                    TrendQueries.DelayWindow got = kept.delayWindows(List.of(read), threshold).get(0);
+                    boolean readRows = sent.stream().anyMatch(q -> ((String) q[0]).contains("task_state"));
+                    TrendQueries.DelayWindow expected = rows.delayWindows(List.of(read), threshold).get(0);
+                    String at = s.taskId() + " at " + s.polledAt() + ", threshold " + threshold + ", on " + db;
+                    assertSameWindow(expected, got, at);
+                    DelayWindowFigures figures = kept.taskKey("s", s.taskId()).orElseThrow().delayWindow();
+                    boolean answers = figures != null && figures.answer(read.since(), s.polledAt(), threshold);
+                    // kept for the default window and threshold, and only when the window has a delay of the task's own
+                    assertEquals(threshold == 60 && expected.stepKey() == null && expected.samples() > 0, answers, at);
+                    // and then the list's read takes them: it reads no state row
+                    assertEquals(!answers, readRows, at + ": the read went to task_state");
+                    fromFigures += answers ? 1 : 0;
+                    compared++;
+                }
             }
-        }
+            assertTrue(fromFigures > 150 && takenUp > 500, compared + " reads compared, " + fromFigures
+                    + " answered by the kept figures, a task taken up from another node's write " + takenUp + " times, on " + db);
+
+            // a writer that keeps no figures writes the newest poll: the figures end at an older one and answer nothing
+            TaskSnapshot last = history.stream().filter(p -> p.succeeded() && p.taskId().equals("task-0")).reduce((x, y) -> y).orElseThrow();
+            assertTrue(kept.taskKey("s", "task-0").orElseThrow().delayWindow() != null, "task-0 has a delay of its own, on " + db);
+            TaskSnapshot next = new TaskSnapshot(UUID.randomUUID().toString(), "s", "dts", last.taskId(),
+                    last.polledAt().plusSeconds(30), last.task(), last.steps(), List.of(), List.of(), last.calls(), List.of());
+            clock.set(next.polledAt());
+            new HistoryStore(db, clock, "c", null).write(next);
+            TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", next.taskId(), next.polledAt().minus(WINDOW), next.polledAt());
+            assertEquals(null, kept.taskKey("s", next.taskId()).orElseThrow().delayWindow(), "on " + db);
+            assertSameWindow(rows.delayWindows(List.of(read), 60).get(0), kept.delayWindows(List.of(read), 60).get(0), "on " + db);
+        });
     }
 
     /**
@@ -175,41 +171,37 @@ class DelayWindowsOnBothDatabasesTest {
      */
     @Test
     void aNodeTakingATaskUpMakesAnotherNodesWriteWait() throws Exception {
-        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("takeup").toAbsolutePath(), null, null);
-             PostgresSchema schema = PostgresSchema.create("takeup")) {
-            for (HikariDataSource db : List.of(h2, schema.db())) {
-                HistoryDatabase.migrate(db);
-                MovableClock clock = new MovableClock(T0.plusSeconds(600));
-                HistoryStore b = new HistoryStore(db, clock, "b");
-                b.write(snapshot("t", T0, 10L, false));
-                ExecutorService other = Executors.newSingleThreadExecutor();
-                AtomicReference<Future<Boolean>> meanwhile = new AtomicReference<>();
-                AtomicBoolean finishedMeanwhile = new AtomicBoolean();
-                DataSource whileAWrites = onStatement(db, "INSERT INTO poll", () -> {
-                    if (meanwhile.get() == null) {
-                        meanwhile.set(other.submit(() -> b.write(snapshot("t", T0.plusSeconds(30), 500L, false))));
-                        try {
-                            meanwhile.get().get(1, TimeUnit.SECONDS);
-                            finishedMeanwhile.set(true);
-                        } catch (TimeoutException waiting) {
-                            // b waits for a's transaction: as it should
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
+        onBothDatabases("takeup", db -> {
+            MovableClock clock = new MovableClock(T0.plusSeconds(600));
+            HistoryStore b = new HistoryStore(db, clock, "b");
+            b.write(snapshot("t", T0, 10L, false));
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            AtomicReference<Future<Boolean>> meanwhile = new AtomicReference<>();
+            AtomicBoolean finishedMeanwhile = new AtomicBoolean();
+            DataSource whileAWrites = onStatement(db, "INSERT INTO poll", () -> {
+                if (meanwhile.get() == null) {
+                    meanwhile.set(other.submit(() -> b.write(snapshot("t", T0.plusSeconds(30), 500L, false))));
+                    try {
+                        meanwhile.get().get(1, TimeUnit.SECONDS);
+                        finishedMeanwhile.set(true);
+                    } catch (TimeoutException waiting) {
+                        // b waits for a's transaction: as it should
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
                     }
-                });
-                new HistoryStore(whileAWrites, clock, "a").write(snapshot("t", T0.plusSeconds(60), 20L, false));
-                meanwhile.get().get(30, TimeUnit.SECONDS);
-                other.shutdown();
-                assertTrue(!finishedMeanwhile.get(), "b wrote the task while a was writing it, on " + db);
-                TrendQueries kept = new TrendQueries(db);
-                TrendQueries.TaskKey key = kept.taskKey("s", "t").orElseThrow();
-                TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", "t", key.lastOkAt().minus(WINDOW), key.lastOkAt());
-                assertTrue(key.delayWindow() != null && key.delayWindow().answer(read.since(), key.lastOkAt(), 60), "on " + db);
-                assertSameWindow(kept.fromRowsOnly().delayWindows(List.of(read), 60).get(0), kept.delayWindows(List.of(read), 60).get(0),
-                        "figures " + key.delayWindow() + " on " + db);
-            }
-        }
+                }
+            });
+            new HistoryStore(whileAWrites, clock, "a").write(snapshot("t", T0.plusSeconds(60), 20L, false));
+            meanwhile.get().get(30, TimeUnit.SECONDS);
+            other.shutdown();
+            assertTrue(!finishedMeanwhile.get(), "b wrote the task while a was writing it, on " + db);
+            TrendQueries kept = new TrendQueries(db);
+            TrendQueries.TaskKey key = kept.taskKey("s", "t").orElseThrow();
+            TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", "t", key.lastOkAt().minus(WINDOW), key.lastOkAt());
+            assertTrue(key.delayWindow() != null && key.delayWindow().answer(read.since(), key.lastOkAt(), 60), "on " + db);
+            assertSameWindow(kept.fromRowsOnly().delayWindows(List.of(read), 60).get(0), kept.delayWindows(List.of(read), 60).get(0),
+                    "figures " + key.delayWindow() + " on " + db);
+        });
     }
 
     /** db, running action on the thread that prepares a statement starting with prefix, once it is prepared. */
@@ -233,78 +225,74 @@ class DelayWindowsOnBothDatabasesTest {
      */
     @Test
     void replayedAndFailedWritesLeaveTheFiguresTheRowsFigures() throws Exception {
-        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("replays").toAbsolutePath(), null, null);
-             PostgresSchema schema = PostgresSchema.create("replays")) {
-            for (HikariDataSource db : List.of(h2, schema.db())) {
-                HistoryDatabase.migrate(db);
-                for (int variant = 0; variant < 2; variant++) {
-                    Random random = new Random(7 + variant);
-                    MovableClock clock = new MovableClock(T0);
-                    HistoryStore[] nodes = variant == 0 ? new HistoryStore[]{new HistoryStore(db, clock, null)}
-                            : new HistoryStore[]{new HistoryStore(db, clock, "a"), new HistoryStore(db, clock, "b")};
-                    TrendQueries kept = new TrendQueries(db);
-                    TrendQueries rows = kept.fromRowsOnly();
-                    int compared = 0, answered = 0, failures = 0, replays = 0;
-                    for (int t = 0; t < 12; t++) {
-                        String task = "rv" + variant + "-" + t;
-                        Instant at = T0.plusSeconds(random.nextInt(600)).plusNanos(random.nextInt(1_000_000_000));
-                        long d = random.nextInt(200);
-                        List<TaskSnapshot> pending = new ArrayList<>();
-                        for (int p = 0; p < 250; p++) {
-                            at = at.plusSeconds(random.nextInt(30) == 0 ? 1_700 + random.nextInt(300) : 5 + random.nextInt(40))
-                                    .plusNanos(random.nextInt(1_000_000_000));
-                            TaskSnapshot s;
-                            if (random.nextInt(12) == 0) {
-                                s = TaskSnapshot.failed(UUID.randomUUID().toString(), "s", "dts", task, at,
-                                        List.of(new ApiCall("Describe", 1, at, 30, 500, null, "HTTP_ERROR", "E", "failed")), List.of());
-                            } else {
-                                d = walk(random, d);
-                                int k = random.nextInt(10);
-                                Long delay = k == 0 ? Long.valueOf(-1) : k == 1 ? null : Long.valueOf(d);
-                                s = snapshot(task, at, delay, false);
-                            }
-                            HistoryStore node = nodes[random.nextInt(nodes.length)];
-                            clock.set(at);
-                            if (random.nextInt(8) == 0) {
-                                pending.add(s); // into the journal, replayed later
-                                continue;
-                            }
-                            if (s.succeeded() && random.nextInt(10) == 0) {
-                                // a write that fails after the state row and the figures: the KnownTask is thrown away
-                                try {
-                                    node.write(snapshot(task, at, 999L, true));
-                                    throw new AssertionError("the duplicate step was stored");
-                                } catch (SQLException expected) {
-                                    failures++;
-                                }
-                            }
-                            node.write(s);
-                            if (!pending.isEmpty() && random.nextInt(3) == 0) {
-                                for (TaskSnapshot old : pending) {
-                                    nodes[random.nextInt(nodes.length)].write(old);
-                                    replays++;
-                                }
-                                pending.clear();
-                            }
-                            TrendQueries.TaskKey key = kept.taskKey("s", task).orElse(null);
-                            if (key == null || key.lastOkAt() == null) {
-                                continue;
-                            }
-                            for (long threshold : List.of(60L, 25L)) {
-                                TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", task, key.lastOkAt().minus(WINDOW), key.lastOkAt());
-                                String what = task + " at " + key.lastOkAt() + " threshold " + threshold + " on " + db + " figures " + key.delayWindow();
-                                assertSameWindow(rows.delayWindows(List.of(read), threshold).get(0),
-                                        kept.delayWindows(List.of(read), threshold).get(0), what);
-                                answered += key.delayWindow() != null && key.delayWindow().answer(read.since(), key.lastOkAt(), threshold) ? 1 : 0;
-                                compared++;
+        onBothDatabases("replays", db -> {
+            for (int variant = 0; variant < 2; variant++) {
+                Random random = new Random(7 + variant);
+                MovableClock clock = new MovableClock(T0);
+                HistoryStore[] nodes = variant == 0 ? new HistoryStore[]{new HistoryStore(db, clock, null)}
+                        : new HistoryStore[]{new HistoryStore(db, clock, "a"), new HistoryStore(db, clock, "b")};
+                TrendQueries kept = new TrendQueries(db);
+                TrendQueries rows = kept.fromRowsOnly();
+                int compared = 0, answered = 0, failures = 0, replays = 0;
+                for (int t = 0; t < 12; t++) {
+                    String task = "rv" + variant + "-" + t;
+                    Instant at = T0.plusSeconds(random.nextInt(600)).plusNanos(random.nextInt(1_000_000_000));
+                    long d = random.nextInt(200);
+                    List<TaskSnapshot> pending = new ArrayList<>();
+                    for (int p = 0; p < 250; p++) {
+                        at = at.plusSeconds(random.nextInt(30) == 0 ? 1_700 + random.nextInt(300) : 5 + random.nextInt(40))
+                                .plusNanos(random.nextInt(1_000_000_000));
+                        TaskSnapshot s;
+                        if (random.nextInt(12) == 0) {
+                            s = TaskSnapshot.failed(UUID.randomUUID().toString(), "s", "dts", task, at,
+                                    List.of(new ApiCall("Describe", 1, at, 30, 500, null, "HTTP_ERROR", "E", "failed")), List.of());
+                        } else {
+                            d = walk(random, d);
+                            int k = random.nextInt(10);
+                            Long delay = k == 0 ? Long.valueOf(-1) : k == 1 ? null : Long.valueOf(d);
+                            s = snapshot(task, at, delay, false);
+                        }
+                        HistoryStore node = nodes[random.nextInt(nodes.length)];
+                        clock.set(at);
+                        if (random.nextInt(8) == 0) {
+                            pending.add(s); // into the journal, replayed later
+                            continue;
+                        }
+                        if (s.succeeded() && random.nextInt(10) == 0) {
+                            // a write that fails after the state row and the figures: the KnownTask is thrown away
+                            try {
+                                node.write(snapshot(task, at, 999L, true));
+                                throw new AssertionError("the duplicate step was stored");
+                            } catch (SQLException expected) {
+                                failures++;
                             }
                         }
+                        node.write(s);
+                        if (!pending.isEmpty() && random.nextInt(3) == 0) {
+                            for (TaskSnapshot old : pending) {
+                                nodes[random.nextInt(nodes.length)].write(old);
+                                replays++;
+                            }
+                            pending.clear();
+                        }
+                        TrendQueries.TaskKey key = kept.taskKey("s", task).orElse(null);
+                        if (key == null || key.lastOkAt() == null) {
+                            continue;
+                        }
+                        for (long threshold : List.of(60L, 25L)) {
+                            TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", task, key.lastOkAt().minus(WINDOW), key.lastOkAt());
+                            String what = task + " at " + key.lastOkAt() + " threshold " + threshold + " on " + db + " figures " + key.delayWindow();
+                            assertSameWindow(rows.delayWindows(List.of(read), threshold).get(0),
+                                    kept.delayWindows(List.of(read), threshold).get(0), what);
+                            answered += key.delayWindow() != null && key.delayWindow().answer(read.since(), key.lastOkAt(), threshold) ? 1 : 0;
+                            compared++;
+                        }
                     }
-                    assertTrue(answered > 100 && failures > 10 && replays > 50, compared + " reads compared, " + answered
-                            + " answered by the kept figures, " + failures + " failed writes, " + replays + " replays, on " + db);
                 }
+                assertTrue(answered > 100 && failures > 10 && replays > 50, compared + " reads compared, " + answered
+                        + " answered by the kept figures, " + failures + " failed writes, " + replays + " replays, on " + db);
             }
-        }
+        });
     }
 
     private static TaskSnapshot snapshot(String task, Instant at, Long delay, boolean duplicateStep) {
@@ -390,32 +378,28 @@ class DelayWindowsOnBothDatabasesTest {
      */
     @Test
     void aRowAnotherNodeWroteMeanwhileIsWhereTheIntegralGoesOn() throws Exception {
-        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("nodes").toAbsolutePath(), null, null);
-             PostgresSchema schema = PostgresSchema.create("nodes")) {
-            for (HikariDataSource db : List.of(h2, schema.db())) {
-                HistoryDatabase.migrate(db);
-                MovableClock clock = new MovableClock(T0);
-                HistoryStore a = new HistoryStore(db, clock, "a");
-                HistoryStore b = new HistoryStore(db, clock, "b");
-                a.write(poll(0, 10L));
-                a.write(TaskSnapshot.failed(UUID.randomUUID().toString(), "s", "dts", "t", T0.plusSeconds(300),
-                        List.of(new ApiCall("Describe", 1, T0.plusSeconds(300), 30, 500, null, "HTTP_ERROR", "E", "failed")), List.of()));
-                b.write(poll(100, 100L));
-                a.write(poll(400, 20L));
-                a.write(poll(500, 30L));
-                List<Object[]> sent = new ArrayList<>();
-                TrendQueries q = new TrendQueries(LongSeriesOnBothDatabasesTest.capturing(db, sent));
-                TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", "t", T0.plusSeconds(50), null);
-                TrendQueries.DelayWindow got = q.delayWindows(List.of(read), 60).get(0);
-                assertEquals(0, taskRowsPaired(sent), "read from the integrals, on " + db);
-                // in force: 10 s from 50 to 100, 100 s to 400, 20 s to 500 (the newest, at the window's end)
-                double expected = (10.0 * 50 + 100.0 * 300 + 20.0 * 100) / 450;
-                assertEquals(expected, got.avg(), 1e-9, "on " + db);
-                DelayStats.Stats oracle = DelayStats.of(q.delaySamples(List.of(read)).get(0).stream()
-                        .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds())).toList(), Duration.ofSeconds(450), 60);
-                assertEquals(oracle.avg(), got.avg(), 1e-9, "on " + db);
-            }
-        }
+        onBothDatabases("nodes", db -> {
+            MovableClock clock = new MovableClock(T0);
+            HistoryStore a = new HistoryStore(db, clock, "a");
+            HistoryStore b = new HistoryStore(db, clock, "b");
+            a.write(poll(0, 10L));
+            a.write(TaskSnapshot.failed(UUID.randomUUID().toString(), "s", "dts", "t", T0.plusSeconds(300),
+                    List.of(new ApiCall("Describe", 1, T0.plusSeconds(300), 30, 500, null, "HTTP_ERROR", "E", "failed")), List.of()));
+            b.write(poll(100, 100L));
+            a.write(poll(400, 20L));
+            a.write(poll(500, 30L));
+            List<Object[]> sent = new ArrayList<>();
+            TrendQueries q = new TrendQueries(LongSeriesOnBothDatabasesTest.capturing(db, sent));
+            TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", "t", T0.plusSeconds(50), null);
+            TrendQueries.DelayWindow got = q.delayWindows(List.of(read), 60).get(0);
+            assertEquals(0, taskRowsPaired(sent), "read from the integrals, on " + db);
+            // in force: 10 s from 50 to 100, 100 s to 400, 20 s to 500 (the newest, at the window's end)
+            double expected = (10.0 * 50 + 100.0 * 300 + 20.0 * 100) / 450;
+            assertEquals(expected, got.avg(), 1e-9, "on " + db);
+            DelayStats.Stats oracle = DelayStats.of(q.delaySamples(List.of(read)).get(0).stream()
+                    .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds())).toList(), Duration.ofSeconds(450), 60);
+            assertEquals(oracle.avg(), got.avg(), 1e-9, "on " + db);
+        });
     }
 
     private static TaskSnapshot poll(int second, Long delay) {
@@ -532,6 +516,21 @@ class DelayWindowsOnBothDatabasesTest {
                 count(coverage, s, key, ofKey, expected, read);
             }
         }
+    }
+
+    /** body on an H2 file and on a PostgreSQL schema, both named name and migrated, one after the other. */
+    private void onBothDatabases(String name, OnDatabase body) throws Exception {
+        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve(name).toAbsolutePath(), null, null);
+             PostgresSchema schema = PostgresSchema.create(name)) {
+            for (HikariDataSource db : List.of(h2, schema.db())) {
+                HistoryDatabase.migrate(db);
+                body.run(db);
+            }
+        }
+    }
+
+    private interface OnDatabase {
+        void run(HikariDataSource db) throws Exception;
     }
 
     /** The same window figures, the averages within the last bits that the databases' and Java's doubles differ in. */
