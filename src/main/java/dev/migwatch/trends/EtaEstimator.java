@@ -148,8 +148,8 @@ public final class EtaEstimator {
         return false;
     }
 
-    /** Ordinary least squares slope of done over seconds since the first sample. */
-    static double slopePerSecond(List<Sample> samples) {
+    /** Ordinary least squares slope of done over seconds since the first sample (NaN when they are all at one time). */
+    public static double slopePerSecond(List<Sample> samples) {
         Instant t0 = samples.get(0).at();
         int n = samples.size();
         double sx = 0, sy = 0;

@@ -19,6 +19,7 @@ import dev.migwatch.storage.HistoryDatabase;
 import dev.migwatch.storage.HistoryMaintenance;
 import dev.migwatch.storage.HistoryStore;
 import dev.migwatch.storage.Retention;
+import dev.migwatch.trends.EtaEstimator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,7 +105,7 @@ class HistoryGrowthBenchmarkTest {
                     if (!(i instanceof org.h2.mvstore.db.MVIndex)) continue;
                     org.h2.mvstore.MVMap<?, ?> m = ((org.h2.mvstore.db.MVIndex<?, ?>) i).getMVMap();
                     if (!seen.add(m.getName())) continue;
-                    long[] w = new long[3];
+                    long[] w = new long[2];
                     walk(m.getRootPage(), w);
                     long bytes = m.getRootPage().getDiskSpaceUsed(false);
                     total += bytes;
@@ -257,7 +258,7 @@ class HistoryGrowthBenchmarkTest {
         long bodyBytes = 0;
         long writeNanos = 0;
         long lastMaintenance = 0;
-        long started0 = System.nanoTime();
+        long runStarted = System.nanoTime();
         List<String> perQuarter = new ArrayList<>();
         long started = System.nanoTime();
         long written = 0;
@@ -287,7 +288,7 @@ class HistoryGrowthBenchmarkTest {
             // every simulated minute, or with -Dbench.maintenance-ms every so many real milliseconds, as the route's timer
             // runs it in service (migwatch.retention.interval, 1 minute): simulated time runs INTERVAL x TASKS / RATE
             // times faster than real time here, so per simulated minute is that many more runs per poll than in service
-            long slot = MAINTENANCE_MS > 0 ? (System.nanoTime() - started0) / 1_000_000 / MAINTENANCE_MS : (long) t / 60;
+            long slot = MAINTENANCE_MS > 0 ? (System.nanoTime() - runStarted) / 1_000_000 / MAINTENANCE_MS : (long) t / 60;
             if (slot != lastMaintenance) {
                 lastMaintenance = slot;
                 maintenance.run();
@@ -359,7 +360,9 @@ class HistoryGrowthBenchmarkTest {
         if (trend.size() > 2) {
             // H2's file swings by megabytes as chunks die and are reused: the slope through the size after every round says
             // more than two points do
-            double slope = slope(trend);
+            // task-polls as the x of EtaEstimator's line, bytes as its y
+            double slope = EtaEstimator.slopePerSecond(trend.stream().map(q -> new EtaEstimator.Sample(Instant.ofEpochSecond(q[0]), q[1], null))
+                    .toList());
             StringBuilder points = new StringBuilder();
             double maxAbove = 0;
             double maxBelow = 0;
@@ -378,26 +381,6 @@ class HistoryGrowthBenchmarkTest {
                             + "(the file from %.1f MB below to %.1f MB above that line; sizes at%s)%n", name, trend.get(0)[0],
                     trend.get(trend.size() - 1)[0], slope, -maxBelow / 1e6, maxAbove / 1e6, points);
         }
-    }
-
-    /** The least-squares slope of y over x. */
-    static double slope(List<long[]> points) {
-        double n = points.size();
-        double sx = 0;
-        double sy = 0;
-        for (long[] p : points) {
-            sx += p[0];
-            sy += p[1];
-        }
-        double mx = sx / n;
-        double my = sy / n;
-        double sxy = 0;
-        double sxx = 0;
-        for (long[] p : points) {
-            sxy += (p[0] - mx) * (p[1] - my);
-            sxx += (p[0] - mx) * (p[0] - mx);
-        }
-        return sxy / sxx;
     }
 
     static TaskSnapshot snapshot(OmsAdapter oms, SourceConfig source, String task, Instant at, Map<String, String> bodies)
