@@ -141,8 +141,9 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
         Duration window = duration("migwatch.trends.delay-window", TrendsSettings.defaults().delayWindow());
         if (r.samples().compareTo(window) < 0) {
             // the list's delay figures are taken over the window's samples, and the writer keeps them from the samples too
-            throw new ConfigException("migwatch.retention.samples (" + r.samples() + ") must be at least migwatch.trends.delay-window ("
-                    + window + "): the task list's delay figures are taken over the samples of that window");
+            throw new ConfigException("migwatch.retention.samples (" + asGiven("migwatch.retention.samples", "30d")
+                    + ") must be at least migwatch.trends.delay-window (" + asGiven("migwatch.trends.delay-window", "30m")
+                    + "): the task list's delay figures are taken over the samples of that window");
         }
         return r;
     }
@@ -225,6 +226,12 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             // reported below
         }
         throw new ConfigException(key + " '" + v + "' is not a whole number of at least 1");
+    }
+
+    /** A duration as the user wrote it (not Duration's PT10M), or its default as the README gives it. */
+    private String asGiven(String key, String dflt) {
+        String v = global.get(key);
+        return v == null ? dflt + ", the default" : v.trim();
     }
 
     private Duration duration(String key, Duration dflt) {

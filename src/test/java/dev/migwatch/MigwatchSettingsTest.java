@@ -48,7 +48,7 @@ class MigwatchSettingsTest {
     void samplesAreKeptAtLeastAsLongAsTheDelayWindow() {
         ConfigException tooShort = assertThrows(ConfigException.class,
                 () -> settings(Map.of("migwatch.retention.samples", "10m")).retention());
-        assertTrue(tooShort.getMessage().contains("migwatch.retention.samples (PT10M) must be at least migwatch.trends.delay-window (PT30M)"),
+        assertTrue(tooShort.getMessage().contains("migwatch.retention.samples (10m) must be at least migwatch.trends.delay-window (30m, the default)"),
                 tooShort.getMessage());
         assertEquals(Duration.ofMinutes(10), settings(Map.of("migwatch.retention.samples", "10m",
                 "migwatch.trends.delay-window", "10m")).retention().samples(), "as long as the window is enough");
