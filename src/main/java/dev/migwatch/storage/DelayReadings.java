@@ -16,24 +16,46 @@ import java.util.List;
  * from the row in force at the window's start on. The rows are appended in time order, since the writer stores no state
  * row older than the task's newest (a late cycle's values are not stored), and those before the window are dropped as the
  * polls move it. Two longs a row: about 60 rows, 1 KB, for a task whose delay changes at every 30 s poll.
+ *
+ * <p>It also follows the run above the threshold through all the rows it is given, however long ago it began
+ * (DelayWindowFigures.runSince): its first reading, as DelayStats.aboveThresholdSince finds it over all the task's
+ * readings (readings without a delay do not break it). Where the rows it read when taking the task up are all above the
+ * threshold, the run may have begun before them: it takes the start kept on task_latest when those figures are current,
+ * and otherwise does not know it until the delay next falls to the threshold (the readers then look it up as before).
  */
 final class DelayReadings {
     /** "no delay": the row reports none (or DTS's -1). */
     private static final long NONE = Long.MIN_VALUE;
+    /** runStart: the delay is at or below the threshold (or was never reported). */
+    private static final long NOT_ABOVE = Long.MIN_VALUE;
+    /** runStart: above the threshold since before the rows this writer has seen. */
+    private static final long UNKNOWN = Long.MAX_VALUE;
 
+    private final long threshold;
     private long[] at = new long[16];
     private long[] delay = new long[16];
     private int size;
+    private long runStart = NOT_ABOVE;
+
+    /** @param threshold the threshold of the run it follows: the one its figures are computed for */
+    DelayReadings(long threshold) {
+        this.threshold = threshold;
+    }
 
     /**
-     * The task's rows from the one in force at since on, read once when the writer takes the task up (a start, another
-     * node's write): after that it appends the rows it writes.
+     * The task's rows from the one in force at the start of the window that ends at its newest successful poll on, read
+     * once when the writer takes the task up (a start, another node's write): after that it appends the rows it writes.
+     * kept: the figures on the task's task_latest row (null: none).
      */
-    static DelayReadings load(Connection c, int taskRef, Instant since) throws SQLException {
-        DelayReadings out = new DelayReadings();
-        if (since == null) {
+    static DelayReadings load(Connection c, int taskRef, Instant lastOkAt, DelayWindowFigures.Settings settings, DelayWindowFigures kept)
+            throws SQLException {
+        DelayReadings out = new DelayReadings(settings.thresholdSeconds());
+        if (lastOkAt == null) {
             return out;
         }
+        Instant since = lastOkAt.minus(settings.window());
+        // the rows below may all be above the threshold: the run may have begun before them
+        out.runStart = UNKNOWN;
         // the row in force at since found step by step (AsOf): MAX(polled_at) below since alone read every row of the task
         // up to it on H2 (88 to 139 ms for 30 days at 30 s, about 2 ms so)
         try (PreparedStatement ps = c.prepareStatement("SELECT polled_at, delay_seconds FROM task_state WHERE task_ref = ?"
@@ -47,6 +69,12 @@ final class DelayReadings {
                 }
             }
         }
+        // kept figures that end at the task's newest successful poll say where the run began, for this threshold: no state
+        // row is newer than that poll
+        if (out.runStart == UNKNOWN && kept != null && kept.threshold() == settings.thresholdSeconds() && kept.end().equals(lastOkAt)
+                && kept.runSince() != null) {
+            out.runStart = micros(kept.runSince());
+        }
         return out;
     }
 
@@ -58,6 +86,13 @@ final class DelayReadings {
         }
         at[size] = micros(t);
         delay[size] = d == null || d < 0 ? NONE : d;
+        if (delay[size] != NONE) {
+            if (delay[size] <= threshold) {
+                runStart = NOT_ABOVE;
+            } else if (runStart == NOT_ABOVE) {
+                runStart = at[size];
+            }
+        }
         size++;
     }
 
@@ -132,9 +167,10 @@ final class DelayReadings {
             }
             above = instant(Math.max(at[run], since));
         }
+        boolean runKnown = above != null && settings.thresholdSeconds() == threshold && runStart != UNKNOWN && runStart != NOT_ABOVE;
         return new DelayWindowFigures(instant(e), (int) settings.window().getSeconds(), settings.thresholdSeconds(),
                 instant(Math.max(at[first], since)), current, currentAt, max, weight > 0 ? weighted / weight : (double) total / n,
-                n, above);
+                n, above, runKnown ? instant(runStart) : null);
     }
 
     private static long micros(Instant t) {

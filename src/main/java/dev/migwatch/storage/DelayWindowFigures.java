@@ -27,19 +27,27 @@ import dev.migwatch.storage.SqlRow.Col.Kind;
  * @param samples       the readings with a delay, and the newest once more when it is carried forward to end
  * @param aboveSince    when the unbroken run above the threshold that ends at end began, from the window's start on;
  *                      null when current is at or below it
+ * @param runSince      the same run's first reading however far back it lies (V16__delay_run_since.sql): the list's "above
+ *                      the threshold since" beyond the window without reading the rollups and rows; null when current is at
+ *                      or below the threshold, and when the writer does not know where the run began (DelayReadings)
  */
 public record DelayWindowFigures(Instant end, int windowSeconds, long threshold, Instant firstAt, Long current,
-                                 Instant currentAt, Long max, Double avg, int samples, Instant aboveSince) {
+                                 Instant currentAt, Long max, Double avg, int samples, Instant aboveSince, Instant runSince) {
 
     /** task_latest's columns, in the order of the record's components. */
     private static final List<SqlRow.Col> COLS = List.of(col("end", Kind.TIME), col("s", Kind.INT), col("threshold", Kind.LONG),
             col("first_at", Kind.TIME), col("current", Kind.LONG), col("current_at", Kind.TIME), col("max", Kind.LONG),
-            col("avg", Kind.DOUBLE), col("samples", Kind.INT), col("above_since", Kind.TIME));
+            col("avg", Kind.DOUBLE), col("samples", Kind.INT), col("above_since", Kind.TIME), col("run_since", Kind.TIME));
     /** ", column = ?" for each column, for an UPDATE's SET. */
     static final String ASSIGNMENTS = COLS.stream().map(c -> ", " + c.name() + " = ?").collect(Collectors.joining());
 
     private static SqlRow.Col col(String name, Kind kind) {
         return new SqlRow.Col("delay_window_" + name, kind);
+    }
+
+    /** How many columns columns() names. */
+    public static int columnCount() {
+        return COLS.size();
     }
 
     /** The columns qualified by a table alias, for a reader's select list (then read). */
@@ -78,7 +86,7 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
     static SqlRow bind(SqlRow row, DelayWindowFigures figures) throws SQLException {
         List<Object> values = figures == null ? java.util.Collections.nCopies(COLS.size(), null) : java.util.Arrays.asList(figures.end,
                 figures.windowSeconds, figures.threshold, figures.firstAt, figures.current, figures.currentAt, figures.max, figures.avg,
-                figures.samples, figures.aboveSince);
+                figures.samples, figures.aboveSince, figures.runSince);
         for (int i = 0; i < COLS.size(); i++) {
             row.value(values.get(i), COLS.get(i).kind());
         }
@@ -92,6 +100,6 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
             v[i] = SqlRow.read(rs, column + i, COLS.get(i).kind());
         }
         return v[0] == null ? null : new DelayWindowFigures((Instant) v[0], (Integer) v[1], (Long) v[2], (Instant) v[3],
-                (Long) v[4], (Instant) v[5], (Long) v[6], (Double) v[7], (Integer) v[8], (Instant) v[9]);
+                (Long) v[4], (Instant) v[5], (Long) v[6], (Double) v[7], (Integer) v[8], (Instant) v[9], (Instant) v[10]);
     }
 }

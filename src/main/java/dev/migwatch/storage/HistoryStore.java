@@ -230,13 +230,15 @@ public class HistoryStore {
         // with several nodes, the task's pointers are held while what it holds is read, as stillOurs does for a task in hand:
         // another node's write of it waits for this transaction instead of landing between what this one read and what it
         // writes (its rows and the delay window's figures would not count that write)
-        try (PreparedStatement ps = c.prepareStatement("SELECT last_ok_at, last_polled_at FROM task_latest WHERE task_ref = ?"
-                + (node != null ? " FOR UPDATE" : ""))) {
+        DelayWindowFigures kept = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT l.last_ok_at, l.last_polled_at, " + DelayWindowFigures.columns("l")
+                + " FROM task_latest l WHERE l.task_ref = ?" + (node != null ? " FOR UPDATE" : ""))) {
             ps.setInt(1, task.id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     task.lastOkAt = (Instant) SqlRow.read(rs, 1, Kind.TIME);
                     task.lastPolledAt = (Instant) SqlRow.read(rs, 2, Kind.TIME);
+                    kept = DelayWindowFigures.read(rs, 3);
                 }
             }
         }
@@ -252,7 +254,7 @@ public class HistoryStore {
             }
         }
         if (delayWindow != null) {
-            task.delays = DelayReadings.load(c, task.id, task.lastOkAt == null ? null : task.lastOkAt.minus(delayWindow.window()));
+            task.delays = DelayReadings.load(c, task.id, task.lastOkAt, delayWindow, kept);
         }
         loadEntities(c, task, "step", "step_key", "parent_step_key, step_order, step_name, description, detail_json",
                 new Kind[]{Kind.TEXT, Kind.INT, Kind.TEXT, Kind.TEXT, Kind.TEXT}, StateTable.STEP, task.steps);
@@ -309,7 +311,7 @@ public class HistoryStore {
             ps.executeUpdate();
         }
         task.info = values(null, null, null, null);
-        task.delays = delayWindow == null ? null : new DelayReadings();
+        task.delays = delayWindow == null ? null : new DelayReadings(delayWindow.thresholdSeconds());
         return task;
     }
 

@@ -515,9 +515,10 @@ public class TrendQueries {
     public record TaskKey(int id, Instant firstPolledAt, Instant lastOkAt, DelayWindowFigures delayWindow) {
     }
 
-    /** What taskKey and taskKeys read of a task, then its source and task id (columns 14 and 15). */
+    /** What taskKey and taskKeys read of a task, then its source and task id (columns TASK_KEY_SOURCE and the next). */
     private static final String TASK_KEY = "SELECT t.id, t.first_polled_at, l.last_ok_at, " + DelayWindowFigures.columns("l")
             + ", t.source, t.task_id FROM task t LEFT JOIN task_latest l ON l.task_ref = t.id";
+    private static final int TASK_KEY_SOURCE = 4 + DelayWindowFigures.columnCount();
 
     public Optional<TaskKey> taskKey(String source, String taskId) {
         return query(TASK_KEY + " WHERE t.source = ? AND t.task_id = ?", List.of(source, taskId), TrendQueries::taskKey)
@@ -652,7 +653,8 @@ public class TrendQueries {
         if (reads.size() == 1) {
             taskKey(reads.get(0).source(), reads.get(0).taskId()).ifPresent(k -> out.put(id(reads.get(0)), k));
         } else if (!reads.isEmpty()) {
-            query(TASK_KEY, List.of(), rs -> out.put(rs.getString(14) + '\u0000' + rs.getString(15), taskKey(rs)));
+            query(TASK_KEY, List.of(), rs -> out.put(rs.getString(TASK_KEY_SOURCE) + '\u0000' + rs.getString(TASK_KEY_SOURCE + 1),
+                    taskKey(rs)));
         }
         return out;
     }
@@ -770,9 +772,18 @@ public class TrendQueries {
      * @param firstAt       the first sample's time (since when the read has samples)
      * @param current       the newest value, at currentAt (the window's end when the series is carried forward)
      * @param aboveSince    first sample of the unbroken run above the threshold that ends at the newest, else null
+     * @param runSince      where that run began however far back, when the writer's kept figures answered the read and know
+     *                      it (DelayWindowFigures.runSince); else null, and "since when" beyond the window is read from the
+     *                      rollups and rows
      */
     public record DelayWindow(String stepKey, Instant firstAt, Long current, Instant currentAt, Long max, Double avg,
-                              int samples, Instant aboveSince) {
+                              int samples, Instant aboveSince, Instant runSince) {
+        /** Figures computed from the rows: the run's start beyond the window is not known. */
+        public DelayWindow(String stepKey, Instant firstAt, Long current, Instant currentAt, Long max, Double avg, int samples,
+                           Instant aboveSince) {
+            this(stepKey, firstAt, current, currentAt, max, avg, samples, aboveSince, null);
+        }
+
         /** As DelayStats.of gives them for a window at least as long as the read. */
         public DelayStats.Stats stats(long threshold) {
             return new DelayStats.Stats(current, currentAt, max, avg, samples, threshold, aboveSince);
@@ -814,7 +825,8 @@ public class TrendQueries {
             // figures are written with last_ok_at, in the same UPDATE: a task with figures has a newest successful poll
             DelayWindowFigures f = k == null ? null : k.delayWindow();
             if (keptFigures && f != null && f.answer(r.since(), endOf(r, k), threshold)) {
-                out.set(i, new DelayWindow(null, f.firstAt(), f.current(), f.currentAt(), f.max(), f.avg(), f.samples(), f.aboveSince()));
+                out.set(i, new DelayWindow(null, f.firstAt(), f.current(), f.currentAt(), f.max(), f.avg(), f.samples(), f.aboveSince(),
+                        f.runSince()));
             } else {
                 rest.add(r);
                 restAt.add(i);

@@ -249,6 +249,19 @@ public class TrendsService {
             return out;
         }
         Map<Integer, Instant> since = new LinkedHashMap<>();
+        // where the writer kept the run's start with the window's figures, no rollup or row needs reading
+        for (int j = 0; j < polled.size(); j++) {
+            Instant run = windowFigures.get(j).runSince();
+            int i = polled.get(j);
+            if (run != null && above.contains(i)) {
+                Instant lookbackStart = lookbackStart(rows.get(i));
+                since.put(i, run.isBefore(lookbackStart) ? lookbackStart : run);
+            }
+        }
+        above = above.stream().filter(i -> !since.containsKey(i)).toList();
+        if (above.isEmpty()) {
+            return withSince(out, since, threshold);
+        }
         Optional<Instant> rollupsUntil = queries.rollupsComputedUntil();
         List<Integer> covered = above.stream().filter(i -> rollupsUntil.filter(m -> !m.isBefore(windowStart(rows.get(i)))).isPresent())
                 .toList();
@@ -280,6 +293,10 @@ public class TrendsService {
         // when" comes from there, the window's figures stay the window's
         crossings(above.stream().filter(i -> !since.containsKey(i)).toList(), i -> new TrendQueries.TaskRead(rows.get(i).source(),
                 rows.get(i).taskId(), lookbackStart(rows.get(i)), rows.get(i).sampledAt()), keys, since);
+        return withSince(out, since, threshold);
+    }
+
+    private static List<DelayStats.Stats> withSince(List<DelayStats.Stats> out, Map<Integer, Instant> since, long threshold) {
         since.forEach((i, t) -> {
             DelayStats.Stats stats = out.get(i);
             out.set(i, new DelayStats.Stats(stats.current(), stats.currentAt(), stats.max(), stats.avg(), stats.samples(), threshold, t));

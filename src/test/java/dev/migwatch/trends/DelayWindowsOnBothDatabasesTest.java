@@ -115,6 +115,7 @@ class DelayWindowsOnBothDatabasesTest {
             TrendQueries kept = new TrendQueries(LongSeriesOnBothDatabasesTest.capturing(db, sent));
             TrendQueries rows = kept.fromRowsOnly();
             int compared = 0, fromFigures = 0, takenUp = 0;
+            List<Run> runs = new ArrayList<>();
             String lastNode = null;
             for (TaskSnapshot s : history) {
                 clock.set(s.polledAt());
@@ -143,11 +144,13 @@ class DelayWindowsOnBothDatabasesTest {
                     // and then the list's read takes them: it reads no state row
                     assertEquals(!answers, readRows, at + ": the read went to task_state");
                     fromFigures += answers ? 1 : 0;
+                    runs.add(assertRunSince(rows, got, answers, s.taskId(), s.polledAt(), threshold, at));
                     compared++;
                 }
             }
             assertTrue(fromFigures > 150 && takenUp > 500, compared + " reads compared, " + fromFigures
                     + " answered by the kept figures, a task taken up from another node's write " + takenUp + " times, on " + db);
+            assertRunsCovered(runs, db);
 
             // a writer that keeps no figures writes the newest poll: the figures end at an older one and answer nothing
             TaskSnapshot last = history.stream().filter(p -> p.succeeded() && p.taskId().equals("task-0")).reduce((x, y) -> y).orElseThrow();
@@ -160,6 +163,69 @@ class DelayWindowsOnBothDatabasesTest {
             assertEquals(null, kept.taskKey("s", next.taskId()).orElseThrow().delayWindow(), "on " + db);
             assertSameWindow(rows.delayWindows(List.of(read), 60).get(0), kept.delayWindows(List.of(read), 60).get(0), "on " + db);
         });
+    }
+
+    /**
+     * The list's "above the threshold since" from the run the writer kept with the figures (V16) is DelayStats' over all the
+     * task's readings (readings without a delay do not break a run), from the lookback's start at the earliest, for
+     * lookbacks shorter and longer than the runs, before and after the rollups are computed. The rollups and rows, which the
+     * list reads where the writer kept no run, give another start in some of these histories: read from the lookback's start
+     * (rollups not computed that far) they do not see a run that began before it when the lookback begins with readings
+     * without a delay, and give the first reading after those instead of the lookback's start.
+     */
+    @Test
+    void theListsSinceWhenFromTheKeptRunIsTheRunsStartCappedByTheLookback() throws Exception {
+        long seed = Long.getLong("delay.seed", 20260301L) + 5;
+        List<TaskSnapshot> history = history(new Random(seed), new HashMap<>());
+        Instant last = history.get(history.size() - 1).polledAt();
+        onBothDatabases("since", db -> {
+            write(db, history);
+            TrendQueries kept = new TrendQueries(db);
+            int beyond = 0, compared = 0, differs = 0;
+            for (boolean rollups : List.of(false, true)) {
+                if (rollups) {
+                    new dev.migwatch.storage.HistoryMaintenance(db, dev.migwatch.storage.Retention.defaults(),
+                            java.time.Clock.fixed(last.plus(Duration.ofHours(2)), java.time.ZoneOffset.UTC), Duration.ofMinutes(1)).run();
+                }
+                for (Duration lookback : List.of(Duration.ofMinutes(45), Duration.ofHours(3), Duration.ofHours(24))) {
+                    TrendsSettings settings = new TrendsSettings(EtaEstimator.Settings.defaults(), WINDOW, 60, lookback,
+                            Duration.ofMinutes(15), 500);
+                    Map<String, TaskView> fromKept = byTask(new TrendsService(kept, settings).tasks());
+                    Map<String, TaskView> fromRows = byTask(new TrendsService(kept.fromRowsOnly(), settings).tasks());
+                    assertEquals(fromRows.keySet(), fromKept.keySet());
+                    for (String task : fromRows.keySet()) {
+                        TaskView view = fromKept.get(task);
+                        Instant since = view.delay().aboveThresholdSince();
+                        String what = task + ", lookback " + lookback + (rollups ? ", rollups computed" : "") + ", on " + db;
+                        if (!Objects.equals(fromRows.get(task).delay().aboveThresholdSince(), since)) {
+                            differs++;
+                        }
+                        DelayWindowFigures f = kept.taskKey("s", task).orElseThrow().delayWindow();
+                        Instant windowStart = view.sampledAt().minus(WINDOW);
+                        if (since != null && f != null && f.runSince() != null && since.isBefore(windowStart)) {
+                            List<DelayStats.Sample> all = kept.delaySamples(List.of(new TrendQueries.TaskRead("s", task,
+                                    T0.minus(Duration.ofDays(1)), view.sampledAt()))).get(0).stream().filter(d -> d.stepKey() == null)
+                                    .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds())).toList();
+                            Instant run = DelayStats.aboveThresholdSince(all, 60);
+                            Instant lookbackStart = view.sampledAt().minus(lookback);
+                            assertEquals(run.isBefore(lookbackStart) ? lookbackStart : run, since, what + ": the run's start");
+                            beyond++;
+                        }
+                        compared++;
+                    }
+                }
+            }
+            assertTrue(beyond > 10, compared + " tasks compared, " + beyond + " of them above the threshold since before the window, "
+                    + "as the writer kept it, on " + db);
+            System.out.println(compared + " tasks compared, " + beyond + " with a run the writer kept from before the window; the rollups "
+                    + "and rows gave another start for " + differs + " (on " + db + ")");
+        });
+    }
+
+    private static Map<String, TaskView> byTask(List<TaskView> list) {
+        Map<String, TaskView> out = new java.util.LinkedHashMap<>();
+        list.forEach(t -> out.put(t.taskId(), t));
+        return out;
     }
 
     /**
@@ -234,6 +300,7 @@ class DelayWindowsOnBothDatabasesTest {
                 TrendQueries kept = new TrendQueries(db);
                 TrendQueries rows = kept.fromRowsOnly();
                 int compared = 0, answered = 0, failures = 0, replays = 0;
+                List<Run> runs = new ArrayList<>();
                 for (int t = 0; t < 12; t++) {
                     String task = "rv" + variant + "-" + t;
                     Instant at = T0.plusSeconds(random.nextInt(600)).plusNanos(random.nextInt(1_000_000_000));
@@ -282,15 +349,18 @@ class DelayWindowsOnBothDatabasesTest {
                         for (long threshold : List.of(60L, 25L)) {
                             TrendQueries.TaskRead read = new TrendQueries.TaskRead("s", task, key.lastOkAt().minus(WINDOW), key.lastOkAt());
                             String what = task + " at " + key.lastOkAt() + " threshold " + threshold + " on " + db + " figures " + key.delayWindow();
-                            assertSameWindow(rows.delayWindows(List.of(read), threshold).get(0),
-                                    kept.delayWindows(List.of(read), threshold).get(0), what);
-                            answered += key.delayWindow() != null && key.delayWindow().answer(read.since(), key.lastOkAt(), threshold) ? 1 : 0;
+                            TrendQueries.DelayWindow got = kept.delayWindows(List.of(read), threshold).get(0);
+                            assertSameWindow(rows.delayWindows(List.of(read), threshold).get(0), got, what);
+                            boolean answers = key.delayWindow() != null && key.delayWindow().answer(read.since(), key.lastOkAt(), threshold);
+                            runs.add(assertRunSince(rows, got, answers, task, key.lastOkAt(), threshold, what));
+                            answered += answers ? 1 : 0;
                             compared++;
                         }
                     }
                 }
                 assertTrue(answered > 100 && failures > 10 && replays > 50, compared + " reads compared, " + answered
                         + " answered by the kept figures, " + failures + " failed writes, " + replays + " replays, on " + db);
+                assertRunsCovered(runs, db);
             }
         });
     }
@@ -533,6 +603,47 @@ class DelayWindowsOnBothDatabasesTest {
         void run(HikariDataSource db) throws Exception;
     }
 
+    /** What a read said of the run above the threshold beyond its window (DelayWindowFigures.runSince). */
+    private enum Run { FROM_ROWS, NOT_ABOVE, IN_WINDOW, BEYOND_WINDOW, UNKNOWN }
+
+    /**
+     * Where the kept figures answer a read and give the start of the run above the threshold, however far back, it is
+     * DelayStats' over all
+     * the task's own readings up to the read's end (the rows); where they give none while the delay is above the threshold,
+     * the writer did not know it (a task taken up while above for the whole window).
+     */
+    private static Run assertRunSince(TrendQueries rows, TrendQueries.DelayWindow got, boolean kept, String task, Instant end,
+                                      long threshold, String what) {
+        if (!kept) {
+            assertEquals(null, got.runSince(), what + ": read from the rows");
+            return Run.FROM_ROWS;
+        }
+        if (got.aboveSince() == null) {
+            assertEquals(null, got.runSince(), what + ": not above the threshold");
+            return Run.NOT_ABOVE;
+        }
+        if (got.runSince() == null) {
+            return Run.UNKNOWN;
+        }
+        List<DelayStats.Sample> all = rows.delaySamples(List.of(new TrendQueries.TaskRead("s", task, T0.minus(Duration.ofDays(1)), end)))
+                .get(0).stream().filter(d -> d.stepKey() == null).map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds())).toList();
+        assertEquals(DelayStats.aboveThresholdSince(all, threshold), got.runSince(), what + ": where the run above the threshold began");
+        return got.runSince().isBefore(end.minus(WINDOW)) ? Run.BEYOND_WINDOW : Run.IN_WINDOW;
+    }
+
+    /**
+     * Runs that began before the window were given, and most runs were known. A writer does not know a run that was above
+     * the threshold for the whole window when it took the task up, unless the figures it found were current: these
+     * histories take tasks up at every other poll, and some have windows without a reading of the task's own (figures
+     * none), after which a take-up starts from nothing.
+     */
+    private static void assertRunsCovered(List<Run> runs, HikariDataSource db) {
+        Map<Run, Long> n = runs.stream().collect(java.util.stream.Collectors.groupingBy(r -> r, java.util.stream.Collectors.counting()));
+        long known = n.getOrDefault(Run.IN_WINDOW, 0L) + n.getOrDefault(Run.BEYOND_WINDOW, 0L);
+        assertTrue(n.getOrDefault(Run.BEYOND_WINDOW, 0L) > 20 && n.getOrDefault(Run.UNKNOWN, 0L) * 2 < known,
+                "runs above the threshold: " + n + " on " + db);
+    }
+
     /** The same window figures, the averages within the last bits that the databases' and Java's doubles differ in. */
     private static void assertSameWindow(TrendQueries.DelayWindow expected, TrendQueries.DelayWindow got, String what) {
         assertEquals(withoutAvg(expected), withoutAvg(got), what);
@@ -542,6 +653,7 @@ class DelayWindowsOnBothDatabasesTest {
     }
 
     private static TrendQueries.DelayWindow withoutAvg(TrendQueries.DelayWindow w) {
+        // the run's start beyond the window is compared by assertRunSince: the rows do not give it
         return new TrendQueries.DelayWindow(w.stepKey(), w.firstAt(), w.current(), w.currentAt(), w.max(), null, w.samples(), w.aboveSince());
     }
 
