@@ -7,5 +7,8 @@
 -- the unbroken run above delay_window_threshold that ends at delay_window_end (readings without a delay do not break it),
 -- NULL when the delay is at or below it, and NULL too when the writer does not know where the run began (it took the task
 -- up while the delay was above the threshold for the whole window, and the figures kept before were not current); a
--- reader then looks it up as before. Like the other figures it answers only a read that ends at delay_window_end.
+-- reader then looks it up as before. Like the other figures it answers only a read that ends at delay_window_end, and
+-- only when delay_window_run_end, the end it was written with, is that end: a writer of an older release (several nodes
+-- upgraded one after the other) updates the V15 figures and leaves both columns as they were.
 ALTER TABLE task_latest ADD COLUMN delay_window_run_since ${ts};
+ALTER TABLE task_latest ADD COLUMN delay_window_run_end ${ts};

@@ -37,7 +37,9 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
     /** task_latest's columns, in the order of the record's components. */
     private static final List<SqlRow.Col> COLS = List.of(col("end", Kind.TIME), col("s", Kind.INT), col("threshold", Kind.LONG),
             col("first_at", Kind.TIME), col("current", Kind.LONG), col("current_at", Kind.TIME), col("max", Kind.LONG),
-            col("avg", Kind.DOUBLE), col("samples", Kind.INT), col("above_since", Kind.TIME), col("run_since", Kind.TIME));
+            col("avg", Kind.DOUBLE), col("samples", Kind.INT), col("above_since", Kind.TIME), col("run_since", Kind.TIME),
+            // the end run_since was written with: a writer of an older release updates the other columns and leaves these two
+            col("run_end", Kind.TIME));
     /** ", column = ?" for each column, for an UPDATE's SET. */
     static final String ASSIGNMENTS = COLS.stream().map(c -> ", " + c.name() + " = ?").collect(Collectors.joining());
 
@@ -86,7 +88,7 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
     static SqlRow bind(SqlRow row, DelayWindowFigures figures) throws SQLException {
         List<Object> values = figures == null ? java.util.Collections.nCopies(COLS.size(), null) : java.util.Arrays.asList(figures.end,
                 figures.windowSeconds, figures.threshold, figures.firstAt, figures.current, figures.currentAt, figures.max, figures.avg,
-                figures.samples, figures.aboveSince, figures.runSince);
+                figures.samples, figures.aboveSince, figures.runSince, figures.end);
         for (int i = 0; i < COLS.size(); i++) {
             row.value(values.get(i), COLS.get(i).kind());
         }
@@ -99,7 +101,9 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
         for (int i = 0; i < v.length; i++) {
             v[i] = SqlRow.read(rs, column + i, COLS.get(i).kind());
         }
+        // a run's start written with other figures than these (by a writer that keeps none, since) says nothing of them
+        Instant runSince = v[0] != null && v[0].equals(v[11]) ? (Instant) v[10] : null;
         return v[0] == null ? null : new DelayWindowFigures((Instant) v[0], (Integer) v[1], (Long) v[2], (Instant) v[3],
-                (Long) v[4], (Instant) v[5], (Long) v[6], (Double) v[7], (Integer) v[8], (Instant) v[9], (Instant) v[10]);
+                (Long) v[4], (Instant) v[5], (Long) v[6], (Double) v[7], (Integer) v[8], (Instant) v[9], runSince);
     }
 }

@@ -219,7 +219,34 @@ class DelayWindowsOnBothDatabasesTest {
                     + "as the writer kept it, on " + db);
             System.out.println(compared + " tasks compared, " + beyond + " with a run the writer kept from before the window; the rollups "
                     + "and rows gave another start for " + differs + " (on " + db + ")");
+
+            // a writer of an older release writes the next poll: it moves the V15 figures and leaves the run's columns
+            String task = fromKeptRuns(kept);
+            TrendQueries.TaskKey key = kept.taskKey("s", task).orElseThrow();
+            Instant next = key.lastOkAt().plusSeconds(30);
+            try (Connection c = db.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                    "UPDATE task_latest SET last_ok_at = ?, last_polled_at = ?, delay_window_end = ? WHERE task_ref = ?")) {
+                for (int k = 1; k <= 3; k++) {
+                    ps.setObject(k, java.time.LocalDateTime.ofInstant(next, java.time.ZoneOffset.UTC));
+                }
+                ps.setInt(4, key.id());
+                assertEquals(1, ps.executeUpdate());
+            }
+            DelayWindowFigures moved = kept.taskKey("s", task).orElseThrow().delayWindow();
+            assertEquals(next, moved.end());
+            assertEquals(null, moved.runSince(), "a run's start kept with older figures, on " + db);
         });
+    }
+
+    /** A task whose kept figures give the start of its run above the threshold. */
+    private static String fromKeptRuns(TrendQueries kept) {
+        for (int t = 0; t < TASKS; t++) {
+            DelayWindowFigures f = kept.taskKey("s", "task-" + t).orElseThrow().delayWindow();
+            if (f != null && f.runSince() != null) {
+                return "task-" + t;
+            }
+        }
+        throw new AssertionError("no task above the threshold at its newest poll");
     }
 
     private static Map<String, TaskView> byTask(List<TaskView> list) {
