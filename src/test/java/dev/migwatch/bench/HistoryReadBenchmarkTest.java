@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -156,22 +155,6 @@ class HistoryReadBenchmarkTest {
         System.out.println("GET /api/tasks, its statements:" + times.report());
         printPlans(name, db, slow);
         TrendsService trends = service(new TrendQueries(db), db);
-        if (Boolean.getBoolean("bench.write-between")) {
-            // as in service, where polls are written between two calls: H2 answers a statement repeated with nothing
-            // written in between to the tables it reads from its last result, which flatters the medians. One row of each
-            // table a poll or the maintenance writes, rewritten as it is
-            between = () -> {
-                try (java.sql.Connection c = db.getConnection(); java.sql.Statement st = c.createStatement()) {
-                    for (String table : List.of("task_latest", "task_state", "step_state", "component_state", "poll", "metric_rollup",
-                            "task_error", "step", "task")) {
-                        st.executeUpdate("UPDATE " + table + " SET " + TOUCHED.get(table) + " = " + TOUCHED.get(table)
-                                + " WHERE _ROWID_ = (SELECT MIN(_ROWID_) FROM " + table + ")");
-                    }
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-        }
         List<String> ids = trends.queries().tasks().stream().map(r -> r.source() + "/" + r.taskId()).toList();
         Instant newest = trends.queries().tasks().stream().map(r -> r.sampledAt()).filter(java.util.Objects::nonNull)
                 .max(Instant::compareTo).orElseThrow();
@@ -392,14 +375,6 @@ class HistoryReadBenchmarkTest {
         }
     }
 
-    /** A column of each table that between rewrites (H2: bench.write-between is for H2's result reuse). */
-    private static final Map<String, String> TOUCHED = Map.of("task_latest", "last_outcome", "task_state", "delay_seconds",
-            "step_state", "status", "component_state", "status", "poll", "outcome", "metric_rollup", "sample_count", "task_error",
-            "seen_count", "step", "step_name", "task", "task_name");
-
-    /** Before each call of a kept history's reads, untimed: a write, with -Dbench.write-between=true. */
-    private static Runnable between = () -> { };
-
     /** Warm-up calls before the timed ones (-Dbench.warmup): what a service that answers these calls all day has compiled. */
     private static final int WARMUP = Integer.getInteger("bench.warmup", 20);
 
@@ -424,14 +399,12 @@ class HistoryReadBenchmarkTest {
 
     private static Timing timing(Supplier<Object> call) {
         for (int i = 0; i < WARMUP; i++) {
-            between.run();
             call.get();
         }
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         double[] ms = new double[21];
         double[] cpu = new double[ms.length];
         for (int i = 0; i < ms.length; i++) {
-            between.run();
             long c = javaCpu(mx);
             long t = System.nanoTime();
             call.get();
