@@ -34,7 +34,7 @@ import dev.migwatch.storage.SqlRow.Col.Kind;
 public record DelayWindowFigures(Instant end, int windowSeconds, long threshold, Instant firstAt, Long current,
                                  Instant currentAt, Long max, Double avg, int samples, Instant aboveSince, Instant runSince) {
 
-    /** task_latest's columns, in the order of the record's components. */
+    /** task_latest's columns, in the order of the record's components, then run_end (V16), which no component holds. */
     private static final List<SqlRow.Col> COLS = List.of(col("end", Kind.TIME), col("s", Kind.INT), col("threshold", Kind.LONG),
             col("first_at", Kind.TIME), col("current", Kind.LONG), col("current_at", Kind.TIME), col("max", Kind.LONG),
             col("avg", Kind.DOUBLE), col("samples", Kind.INT), col("above_since", Kind.TIME), col("run_since", Kind.TIME),
