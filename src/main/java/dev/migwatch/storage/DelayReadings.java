@@ -31,15 +31,15 @@ final class DelayReadings {
     /** runStart: above the threshold since before the rows this writer has seen. */
     private static final long UNKNOWN = Long.MAX_VALUE;
 
-    private final long threshold;
+    /** The window and threshold of the figures it computes, and of the run it follows. */
+    private final DelayWindowFigures.Settings settings;
     private long[] at = new long[16];
     private long[] delay = new long[16];
     private int size;
     private long runStart = NOT_ABOVE;
 
-    /** @param threshold the threshold of the run it follows: the one its figures are computed for */
-    DelayReadings(long threshold) {
-        this.threshold = threshold;
+    DelayReadings(DelayWindowFigures.Settings settings) {
+        this.settings = settings;
     }
 
     /**
@@ -49,7 +49,7 @@ final class DelayReadings {
      */
     static DelayReadings load(Connection c, int taskRef, Instant lastOkAt, DelayWindowFigures.Settings settings, DelayWindowFigures kept)
             throws SQLException {
-        DelayReadings out = new DelayReadings(settings.thresholdSeconds());
+        DelayReadings out = new DelayReadings(settings);
         if (lastOkAt == null) {
             return out;
         }
@@ -87,7 +87,7 @@ final class DelayReadings {
         at[size] = micros(t);
         delay[size] = d == null || d < 0 ? NONE : d;
         if (delay[size] != NONE) {
-            if (delay[size] <= threshold) {
+            if (delay[size] <= settings.thresholdSeconds()) {
                 runStart = NOT_ABOVE;
             } else if (runStart == NOT_ABOVE) {
                 runStart = at[size];
@@ -106,7 +106,7 @@ final class DelayReadings {
      * window reaches. As TrendQueries.delayWindows computes them in SQL (DelayGroup.window): the rows from the one in
      * force at the start on, their times clamped to the start.
      */
-    DelayWindowFigures figuresAt(Instant end, DelayWindowFigures.Settings settings) {
+    DelayWindowFigures figuresAt(Instant end) {
         long e = micros(end);
         long since = e - settings.window().getSeconds() * 1_000_000L;
         int from = 0;
@@ -167,7 +167,7 @@ final class DelayReadings {
             }
             above = instant(Math.max(at[run], since));
         }
-        boolean runKnown = above != null && settings.thresholdSeconds() == threshold && runStart != UNKNOWN && runStart != NOT_ABOVE;
+        boolean runKnown = above != null && runStart != UNKNOWN && runStart != NOT_ABOVE;
         return new DelayWindowFigures(instant(e), (int) settings.window().getSeconds(), settings.thresholdSeconds(),
                 instant(Math.max(at[first], since)), current, currentAt, max, weight > 0 ? weighted / weight : (double) total / n,
                 n, above, runKnown ? instant(runStart) : null);

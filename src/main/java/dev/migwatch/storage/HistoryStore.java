@@ -191,7 +191,7 @@ public class HistoryStore {
                     if (stateAt != null) {
                         task.delays.add(at, StateTable.taskDelay(task.state));
                     }
-                    figures = task.delays.figuresAt(at, delayWindow);
+                    figures = task.delays.figuresAt(at);
                 }
                 // a part the answers did not cover at all (an idle task recorded from its list entry) stays as stored
                 if (!s.notReported().contains(TaskPart.STEPS)) {
@@ -311,7 +311,7 @@ public class HistoryStore {
             ps.executeUpdate();
         }
         task.info = values(null, null, null, null);
-        task.delays = delayWindow == null ? null : new DelayReadings(delayWindow.thresholdSeconds());
+        task.delays = delayWindow == null ? null : new DelayReadings(delayWindow);
         return task;
     }
 

@@ -231,7 +231,9 @@ public class TrendsService {
         }
         // the window's figures come aggregated from the database: one row per task, not every sample of the window
         List<TrendQueries.DelayWindow> windowFigures = windows.isEmpty() ? List.of() : queries.delayWindows(windows, threshold);
-        // the tasks whose delay was above the threshold for the whole window: "since when" is further back
+        // the tasks whose delay was above the threshold for the whole window: "since when" is further back. Where the
+        // writer kept the run's start with the window's figures it is that; the others' are read from the rollups and rows
+        Map<Integer, Instant> since = new LinkedHashMap<>();
         List<Integer> above = new ArrayList<>();
         Map<Integer, String> keys = new LinkedHashMap<>();
         for (int j = 0; j < polled.size(); j++) {
@@ -240,25 +242,16 @@ public class TrendsService {
             TrendQueries.DelayWindow w = windowFigures.get(j);
             out.set(i, w.stats(threshold));
             boolean aboveAllWindow = w.aboveSince() != null && !w.aboveSince().isAfter(w.firstAt());
-            if (aboveAllWindow && lookbackStart(r).isBefore(windowStart(r))) {
+            if (!aboveAllWindow || !lookbackStart(r).isBefore(windowStart(r))) {
+                continue;
+            }
+            if (w.runSince() != null) {
+                since.put(i, notBefore(w.runSince(), lookbackStart(r)));
+            } else {
                 above.add(i);
                 keys.put(i, w.stepKey());
             }
         }
-        if (above.isEmpty()) {
-            return out;
-        }
-        Map<Integer, Instant> since = new LinkedHashMap<>();
-        // where the writer kept the run's start with the window's figures, no rollup or row needs reading
-        for (int j = 0; j < polled.size(); j++) {
-            Instant run = windowFigures.get(j).runSince();
-            int i = polled.get(j);
-            if (run != null && above.contains(i)) {
-                Instant lookbackStart = lookbackStart(rows.get(i));
-                since.put(i, run.isBefore(lookbackStart) ? lookbackStart : run);
-            }
-        }
-        above = above.stream().filter(i -> !since.containsKey(i)).toList();
         if (above.isEmpty()) {
             return withSince(out, since, threshold);
         }
@@ -278,8 +271,7 @@ public class TrendsService {
                 .map(i -> new TrendQueries.StepRead(rows.get(i).source(), rows.get(i).taskId(), keys.get(i), null, null)).toList());
         for (int j = 0; j < neverLow.size(); j++) {
             Instant lookbackStart = lookbackStart(rows.get(neverLow.get(j)));
-            Instant first = firsts.get(j).orElse(lookbackStart);
-            since.put(neverLow.get(j), first.isAfter(lookbackStart) ? first : lookbackStart);
+            since.put(neverLow.get(j), notBefore(firsts.get(j).orElse(lookbackStart), lookbackStart));
         }
         // the crossing is in that bucket or just after it: read ten minutes from there, not the hours since
         Map<Integer, Instant> lowAt = new LinkedHashMap<>();
@@ -294,6 +286,11 @@ public class TrendsService {
         crossings(above.stream().filter(i -> !since.containsKey(i)).toList(), i -> new TrendQueries.TaskRead(rows.get(i).source(),
                 rows.get(i).taskId(), lookbackStart(rows.get(i)), rows.get(i).sampledAt()), keys, since);
         return withSince(out, since, threshold);
+    }
+
+    /** "Since when" reaches back to the lookback's start at most. */
+    private static Instant notBefore(Instant t, Instant lookbackStart) {
+        return t.isBefore(lookbackStart) ? lookbackStart : t;
     }
 
     private static List<DelayStats.Stats> withSince(List<DelayStats.Stats> out, Map<Integer, Instant> since, long threshold) {
