@@ -238,6 +238,51 @@ class DelayWindowsOnBothDatabasesTest {
         });
     }
 
+    /**
+     * A task above the threshold for hours: the list says since when from the run its writer kept, without the rollups'
+     * and rows' way to it, also after the writer was started again (it takes the run up from task_latest). A task
+     * whose writer took it up while above, with no current figures to go on (the polls before were written by a writer that
+     * keeps none), has no kept start: the list reads it from the rollups and rows, with the same answer.
+     */
+    @Test
+    void aTaskAboveTheThresholdForHoursIsAnsweredFromTheKeptRun() throws Exception {
+        onBothDatabases("run", db -> {
+            MovableClock clock = new MovableClock(T0);
+            Instant runStart = T0.plusSeconds(30 * 10);
+            List<Object[]> sent = new ArrayList<>();
+            TrendsService list = new TrendsService(new TrendQueries(LongSeriesOnBothDatabasesTest.capturing(db, sent)),
+                    TrendsSettings.defaults());
+            // the rollups' and rows' way to since when begins by asking how far the rollups are computed
+            java.util.function.Predicate<Object[]> sinceRead = q -> ((String) q[0]).contains("rollup_mark")
+                    || ((String) q[0]).contains("metric_rollup");
+
+            HistoryStore writer = new HistoryStore(db, clock);
+            for (int p = 0; p < 400; p++) {
+                clock.set(T0.plusSeconds(30L * p));
+                if (p == 200) {
+                    writer = new HistoryStore(db, clock); // a restart
+                }
+                writer.write(snapshot("kept", clock.instant(), p < 10 ? 20L : 100L + p % 7, false));
+            }
+            assertEquals(runStart, new TrendQueries(db).taskKey("s", "kept").orElseThrow().delayWindow().runSince(), "on " + db);
+            sent.clear();
+            assertEquals(runStart, byTask(list.tasks()).get("kept").delay().aboveThresholdSince(), "on " + db);
+            assertEquals(List.of(), sent.stream().filter(sinceRead).map(q -> q[0]).toList(), "statements for since when, on " + db);
+
+            HistoryStore blind = new HistoryStore(db, clock, null, null);
+            writer = new HistoryStore(db, clock);
+            for (int p = 0; p < 400; p++) {
+                clock.set(T0.plusSeconds(30L * p).plusMillis(500));
+                (p < 200 ? blind : writer).write(snapshot("taken-up", clock.instant(), p < 10 ? 20L : 100L + p % 7, false));
+            }
+            DelayWindowFigures takenUp = new TrendQueries(db).taskKey("s", "taken-up").orElseThrow().delayWindow();
+            assertTrue(takenUp != null && takenUp.aboveSince() != null && takenUp.runSince() == null, takenUp + " on " + db);
+            sent.clear();
+            assertEquals(runStart.plusMillis(500), byTask(list.tasks()).get("taken-up").delay().aboveThresholdSince(), "on " + db);
+            assertTrue(sent.stream().anyMatch(sinceRead), "since when read from the rollups and rows, on " + db);
+        });
+    }
+
     /** A task whose kept figures give the start of its run above the threshold. */
     private static String fromKeptRuns(TrendQueries kept) {
         for (int t = 0; t < TASKS; t++) {
