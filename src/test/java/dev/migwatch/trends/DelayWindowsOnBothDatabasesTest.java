@@ -203,10 +203,7 @@ class DelayWindowsOnBothDatabasesTest {
                         DelayWindowFigures f = kept.taskKey("s", task).orElseThrow().delayWindow();
                         Instant windowStart = view.sampledAt().minus(WINDOW);
                         if (since != null && f != null && f.runSince() != null && since.isBefore(windowStart)) {
-                            List<DelayStats.Sample> all = kept.delaySamples(List.of(new TrendQueries.TaskRead("s", task,
-                                    T0.minus(Duration.ofDays(1)), view.sampledAt()))).get(0).stream().filter(d -> d.stepKey() == null)
-                                    .map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds())).toList();
-                            Instant run = DelayStats.aboveThresholdSince(all, 60);
+                            Instant run = runFromReadings(kept, task, view.sampledAt(), 60);
                             Instant lookbackStart = view.sampledAt().minus(lookback);
                             assertEquals(run.isBefore(lookbackStart) ? lookbackStart : run, since, what + ": the run's start");
                             beyond++;
@@ -697,10 +694,15 @@ class DelayWindowsOnBothDatabasesTest {
         if (got.runSince() == null) {
             return Run.UNKNOWN;
         }
-        List<DelayStats.Sample> all = rows.delaySamples(List.of(new TrendQueries.TaskRead("s", task, T0.minus(Duration.ofDays(1)), end)))
-                .get(0).stream().filter(d -> d.stepKey() == null).map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds())).toList();
-        assertEquals(DelayStats.aboveThresholdSince(all, threshold), got.runSince(), what + ": where the run above the threshold began");
+        assertEquals(runFromReadings(rows, task, end, threshold), got.runSince(), what + ": where the run above the threshold began");
         return got.runSince().isBefore(end.minus(WINDOW)) ? Run.BEYOND_WINDOW : Run.IN_WINDOW;
+    }
+
+    /** DelayStats' start of the run above the threshold over all the task's own readings up to end (the oracle). */
+    private static Instant runFromReadings(TrendQueries q, String task, Instant end, long threshold) {
+        List<DelayStats.Sample> all = q.delaySamples(List.of(new TrendQueries.TaskRead("s", task, T0.minus(Duration.ofDays(1)), end)))
+                .get(0).stream().filter(d -> d.stepKey() == null).map(d -> new DelayStats.Sample(d.polledAt(), d.delaySeconds())).toList();
+        return DelayStats.aboveThresholdSince(all, threshold);
     }
 
     /**
