@@ -59,9 +59,10 @@ public class TrendsService {
      */
     public List<TaskView> tasks() {
         try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads)) {
-            List<TaskRow> rows = queries.tasks();
+            List<TaskRow> rows = queries.taskRows();
             List<DelayStats.Stats> delays = delays(rows);
-            return views(rows, stepsOf(steps.join()), delays);
+            java.util.function.Function<TaskRow, List<StepRow>> stepsOf = stepsOf(steps.join());
+            return views(withRecordsOfSteps(rows, stepsOf), stepsOf, delays);
         }
     }
 
@@ -74,14 +75,20 @@ public class TrendsService {
         List<TaskRow> rows;
         List<EtaView> etas;
         try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads)) {
-            rows = queries.tasks().stream().filter(r -> wanted.test(r.source(), r.taskId())).toList();
-            etas = etas(rows, stepsOf(steps.join()));
+            rows = queries.taskRows().stream().filter(r -> wanted.test(r.source(), r.taskId())).toList();
+            java.util.function.Function<TaskRow, List<StepRow>> stepsOf = stepsOf(steps.join());
+            etas = etas(withRecordsOfSteps(rows, stepsOf), stepsOf);
         }
         Map<String, EtaView> out = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             out.put(rows.get(i).source() + '\u0000' + rows.get(i).taskId(), etas.get(i));
         }
         return out;
+    }
+
+    /** The rows as v_task_latest has them: an OMS task's record counts from its running full transfer (TaskRow.withRecordsOf). */
+    private static List<TaskRow> withRecordsOfSteps(List<TaskRow> rows, java.util.function.Function<TaskRow, List<StepRow>> steps) {
+        return rows.stream().map(r -> r.withRecordsOf(steps.apply(r))).toList();
     }
 
     private static java.util.function.Function<TaskRow, List<StepRow>> stepsOf(Map<String, List<StepRow>> steps) {

@@ -215,6 +215,7 @@ class UpgradeFromV6Test {
         }
         clock.set(t.plus(Duration.ofHours(2)));
         new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofMinutes(5)).run();
+        long processed;
         try (Connection c = db.getConnection()) {
             Map<String, Object> alpha = rows(c, "SELECT * FROM v_task_latest WHERE source = 'gen' AND task_id = 'alpha'").get(0);
             check(problems, "after new cycles: alpha sampled_at", LocalDateTime.ofInstant(t, ZoneOffset.UTC), alpha.get("sampled_at"));
@@ -232,7 +233,7 @@ class UpgradeFromV6Test {
                         + "JOIN task t ON t.source = v.source AND t.task_id = v.task_id JOIN " + e[1] + " d ON d.task_ref = t.id AND " + e[4]
                         + " WHERE v.polled_at <> (SELECT MAX(s.polled_at) FROM " + e[2] + " s WHERE s." + e[3] + " = d.id)"));
             }
-            long processed = sim.steps().stream().filter(st -> st.stepName().equals("FULL_TRANSFER")).findFirst().orElseThrow()
+            processed = sim.steps().stream().filter(st -> st.stepName().equals("FULL_TRANSFER")).findFirst().orElseThrow()
                     .throughput().processedRecords();
             check(problems, "after new cycles: np_sim1's processed records, its running full transfer's", processed,
                     rows(c, "SELECT processed_records FROM v_task_latest WHERE task_id = 'np_sim1'").get(0).get("processed_records"));
@@ -246,6 +247,8 @@ class UpgradeFromV6Test {
         List<TaskView> tasks = new TrendsService(queries, TrendsSettings.defaults()).tasks();
         check(problems, "trends: the tasks of the list", List.of("gen/alpha", "gen/beta", "sim-oms/np_sim1"),
                 tasks.stream().map(v -> v.source() + "/" + v.taskId()).sorted().toList());
+        check(problems, "trends: np_sim1's processed records in the list, its running full transfer's", processed,
+                tasks.stream().filter(v -> v.taskId().equals("np_sim1")).findFirst().orElseThrow().processedRecords());
         problems.addAll(PostgresTest.listAsViews(queries));
     }
 

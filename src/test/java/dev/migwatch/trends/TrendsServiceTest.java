@@ -120,12 +120,12 @@ class TrendsServiceTest {
         CountDownLatch tasks = new CountDownLatch(1);
         List<String> alone = Collections.synchronizedList(new ArrayList<>());
         DataSource meeting = onPrepare(h.dataSource, sql -> {
-            if (sql.contains("FROM v_step_latest ORDER BY")) {
+            if (sql.contains("FROM step st JOIN task_latest l")) {
                 steps.countDown();
                 if (!tasks.await(5, TimeUnit.SECONDS)) {
                     alone.add("the steps were read before the tasks");
                 }
-            } else if (sql.contains("FROM v_task_latest ORDER BY")) {
+            } else if (sql.contains("FROM task t LEFT JOIN task_latest l")) {
                 tasks.countDown();
                 if (!steps.await(5, TimeUnit.SECONDS)) {
                     alone.add("the tasks were read before their steps");
@@ -208,7 +208,7 @@ class TrendsServiceTest {
     void aFailedSideReadFailsTheListWithItsOwnMessage() {
         HistoryFixture h = history();
         DataSource broken = onPrepare(h.dataSource, sql -> {
-            if (sql.contains("FROM v_step_latest ORDER BY")) {
+            if (sql.contains("FROM step st JOIN task_latest l")) {
                 throw new SQLException("the steps' table is gone");
             }
         });
