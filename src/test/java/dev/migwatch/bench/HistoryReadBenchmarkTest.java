@@ -274,15 +274,15 @@ class HistoryReadBenchmarkTest {
 
     private static void measure(String name, String history, javax.sql.DataSource db, TrendsService trends, List<String> tasks, Instant now, String rows) {
         String[] first = tasks.get(0).split("/");
-        int expected = (int) trends.queries().tasks().size();
+        int expected = (int) trends.queries().taskRows().size();
         Timing apiTasksTiming = timing(() -> {
             assertEquals(expected, trends.tasks().size());
             return null;
         });
         double apiTasks = apiTasksTiming.wall();
-        // what the list's time goes to: the tasks (v_task_latest), their steps (v_step_latest); the rest is the batched
+        // what the list's time goes to: the task rows (taskRows), their steps (stepsNowOfAllTasks); the rest is the batched
         // ETA and delay reads
-        double taskRows = median(() -> trends.queries().tasks());
+        double taskRows = median(() -> trends.queries().taskRows());
         double stepRows = median(() -> trends.queries().stepsNowOfAllTasks());
         System.out.printf("%s, %s: GET /api/tasks %.1f ms, of which the task rows %.1f ms, their steps %.1f ms%n", name, history,
                 apiTasks, taskRows, stepRows);
