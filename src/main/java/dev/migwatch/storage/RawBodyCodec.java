@@ -59,8 +59,8 @@ final class RawBodyCodec {
             for (RawBody b : bodies) {
                 byte[] text = b.content() == null ? new byte[0] : b.content().utf8();
                 TokenPatch.Base keyBody = base == null ? null : base.bodies().get(b.api());
-                byte[] dictionary = keyBody == null ? null : keyBody.utf8;
-                byte[] packed = keyBody == null || b.content() == null ? null : TokenPatch.diff(keyBody, text);
+                byte[] dictionary = keyBody == null ? null : keyBody.utf8();
+                byte[] packed = keyBody == null || b.content() == null ? null : TokenPatch.diff(keyBody, dictionary, text);
                 // a patch of many changes (a body that drifted far) may lose to deflate, which finds repeats within it
                 if (packed != null && packed.length > PATCH_OR_DEFLATE) {
                     byte[] deflated = deflate(text, dictionary);
@@ -123,7 +123,7 @@ final class RawBodyCodec {
                 byte[] packed = new byte[varint(d)];
                 d.readFully(packed);
                 TokenPatch.Base keyBody = base == null ? null : base.bodies().get(api);
-                byte[] dictionary = keyBody == null ? null : keyBody.utf8;
+                byte[] dictionary = keyBody == null ? null : keyBody.utf8();
                 String body;
                 if (mode == PATCHED) {
                     if (dictionary == null) {
@@ -180,7 +180,7 @@ final class RawBodyCodec {
         return new Keyframe(at, byApi, List.copyOf(types.values()), encodedSize);
     }
 
-    private static byte[] deflate(byte[] text, byte[] dictionary) {
+    static byte[] deflate(byte[] text, byte[] dictionary) {
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
         try {
             if (dictionary != null && dictionary.length > 0) {
@@ -199,7 +199,7 @@ final class RawBodyCodec {
         }
     }
 
-    private static byte[] inflate(byte[] packed, int length, byte[] dictionary) {
+    static byte[] inflate(byte[] packed, int length, byte[] dictionary) {
         Inflater inflater = new Inflater(true);
         try {
             if (dictionary != null && dictionary.length > 0) {

@@ -121,24 +121,26 @@ class RawBodyEncodeBenchmarkTest {
         double usNow = now[ROUNDS / 2] / 1e3 / deltas;
         long samples = 0;
         long bodyBytes = 0;
+        long keptBytes = 0;
         for (Run run : runs) {
             for (TokenPatch.Base body : RawBodyCodec.keyframe(EPOCH, run.polls.get(0), 0).bodies().values()) {
                 samples += body.samples();
-                bodyBytes += body.utf8.length;
+                bodyBytes += body.utf8().length;
+                keptBytes += body.keptBytes();
             }
         }
         int bodies = runs.get(0).polls.get(0).size();
-        // per body: the Base object (12-byte header, two references and an int with compressed oops) and its int[] of samples
+        // per body: the Base object (12-byte header, two references and two ints with compressed oops) and its int[] of samples
         double indexBytes = ((double) TASKS * bodies * (24 + 16) + samples * 4) / TASKS;
         System.out.printf("%s: RawBodyCodec.encode of a poll's %d OMS answers as a delta against its keyframe (%d tasks x %d deltas, "
                         + "%.0f %% of the answers of another structure than the keyframe's, deflated; median of %d rounds, CPU time): before %.1f us, now %.1f us (%.1fx); range before %.1f-%.1f, now %.1f-%.1f us. "
-                        + "Records: %.1f bytes a poll before, %.1f now (%s). Keyframe in memory: %.0f bytes of answers a task, "
+                        + "Records: %.1f bytes a poll before, %.1f now (%s). Keyframe in memory: %.0f bytes of answers a task, kept deflated in %.0f, "
                         + "plus %.0f bytes of token samples a task (every %d tokens); building it: %.1f us a task "
                         + "(%s, %d cores, Java %s, %s, load %s)%n",
                 name, bodies, TASKS, RawBodyCodec.MAX_DELTAS, 100.0 * deflated / deltas / bodies, ROUNDS, usBefore, usNow, usBefore / usNow, before[0] / 1e3 / deltas,
                 before[ROUNDS - 1] / 1e3 / deltas, now[0] / 1e3 / deltas, now[ROUNDS - 1] / 1e3 / deltas,
                 bytesBefore / (double) deltas, bytesNow / (double) deltas, bytesBefore == bytesNow ? "byte for byte the same" : "DIFFERENT",
-                bodyBytes / (double) TASKS, indexBytes, TokenPatch.Base.SAMPLE, keyframes[ROUNDS / 2] / 1e3 / TASKS,
+                bodyBytes / (double) TASKS, keptBytes / (double) TASKS, indexBytes, TokenPatch.Base.SAMPLE, keyframes[ROUNDS / 2] / 1e3 / TASKS,
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(),
                 String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));

@@ -39,7 +39,7 @@ final class RawBodyEncoderBefore {
             List<String> keyApis = base == null ? List.of() : new ArrayList<>(base.bodies().keySet());
             for (RawBody b : bodies) {
                 byte[] text = b.body() == null ? new byte[0] : b.body().getBytes(StandardCharsets.UTF_8);
-                byte[] dictionary = base == null || !base.bodies().containsKey(b.api()) ? null : base.bodies().get(b.api()).utf8;
+                byte[] dictionary = base == null || !base.bodies().containsKey(b.api()) ? null : base.bodies().get(b.api()).utf8();
                 byte[] packed = dictionary == null || b.body() == null ? null
                         : diff(new String(dictionary, StandardCharsets.UTF_8), b.body());
                 // a patch of many changes (a body that drifted far) may lose to deflate, which finds repeats within it
