@@ -121,7 +121,9 @@ final class TokenPatch {
         private final int[] samples;
 
         private Base(byte[] utf8, int count, int[] samples) {
-            this.packed = RawBodyCodec.deflate(utf8, null);
+            byte[] deflated = RawBodyCodec.deflate(utf8, null);
+            // a short body may not shrink: kept as it is, read without inflating
+            this.packed = deflated.length < utf8.length ? deflated : utf8;
             this.length = utf8.length;
             this.count = count;
             this.samples = samples;
@@ -132,9 +134,9 @@ final class TokenPatch {
             return packed.length;
         }
 
-        /** The body's UTF-8 bytes, inflated anew at every call. */
+        /** The body's UTF-8 bytes, inflated anew (or copied) at every call. */
         byte[] utf8() {
-            return RawBodyCodec.inflate(packed, length, null);
+            return packed.length == length ? packed.clone() : RawBodyCodec.inflate(packed, length, null);
         }
 
         static Base of(byte[] utf8) {

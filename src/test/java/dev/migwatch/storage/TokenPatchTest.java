@@ -66,6 +66,30 @@ class TokenPatchTest {
         assertEquals(text, TokenPatch.apply(base, TokenPatch.diff(base, text)));
     }
 
+    /**
+     * A keyframe lives as long as its task is watched: it keeps its body deflated where that is shorter (an answer of
+     * several KB of repeated keys), as it is where not, and gives back every byte either way.
+     */
+    @Test
+    void aKeyframeKeepsItsBodyDeflatedAndGivesItBackExactly() {
+        StringBuilder answer = new StringBuilder("{\"Data\":[");
+        for (int i = 0; i < 40; i++) {
+            answer.append(i == 0 ? "" : ",").append(BASE.replace("5723118", String.valueOf(5723118 + 977L * i)));
+        }
+        String large = answer.append("]}").toString();
+        for (String text : List.of(large, BASE, "")) {
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            TokenPatch.Base base = TokenPatch.Base.of(body);
+            if (text.equals(large)) {
+                assertTrue(base.keptBytes() < body.length / 3, base.keptBytes() + " bytes kept for " + body.length);
+            } else {
+                assertTrue(base.keptBytes() <= body.length, base.keptBytes() + " bytes kept for " + body.length);
+            }
+            assertEquals(text, new String(base.utf8(), StandardCharsets.UTF_8));
+            assertEquals(text, new String(base.utf8(), StandardCharsets.UTF_8), "the second time too");
+        }
+    }
+
     @Test
     void aDifferentStructureHasNoPatch() {
         assertNull(TokenPatch.diff("{\"a\":[1,2]}", "{\"a\":[1,2,3]}"));
