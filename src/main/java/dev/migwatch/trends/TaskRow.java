@@ -45,7 +45,8 @@ public record TaskRow(
 
     /**
      * This row with the record counts of an OMS task that has none of its own taken from its running full transfer among
-     * its steps now, as v_task_latest does: the first in TrendQueries.STEP_ORDER, whether or not it has counts. Other rows are returned as they are.
+     * its steps now, as v_task_latest does: the first in TrendQueries.STEP_ORDER, whether or not it has counts. Other
+     * rows are returned as they are.
      */
     public TaskRow withRecordsOf(java.util.List<StepRow> steps) {
         if (!"oms".equals(provider) || (processedRecords != null && totalRecords != null)) {

@@ -62,7 +62,7 @@ public class TrendQueries {
             + " WHERE t.task_id <> '*' ORDER BY t.source, t.task_id";
 
     /** taskRows for H2: v_task_latest's joins, which H2 makes as lookups of each row by its key. */
-    private static final String TASKS_BY_TIME = TASK_ROW_COLUMNS
+    private static final String TASKS_BY_JOIN = TASK_ROW_COLUMNS
             + " LEFT JOIN task_state s ON s.task_ref = t.id AND s.polled_at = l.state_at"
             + " LEFT JOIN poll p ON p.task_ref = t.id AND p.polled_at = l.last_polled_at"
             + " LEFT JOIN task_error e ON e.task_ref = t.id AND e.id = (SELECT x.id FROM task_error x WHERE x.task_ref = t.id"
@@ -82,11 +82,11 @@ public class TrendQueries {
 
     /**
      * v_step_latest for all tasks, for H2: its two lookups of the primary key per step, without the view's join to task and
-     * its order. H2 began that join at the task, and sorted all rows by the task's names: under bin/migwatch's JVM, 1,000
-     * tasks of 7 steps took 68.5 ms so and 51.7 without (README, "Measurements"). The tasks' names are read after, each
-     * task's steps put in order in Java.
+     * its order. H2 began that join at the task and sorted all rows by the tasks' names: under bin/migwatch's JVM, 1,000
+     * tasks of 7 steps took 68.5 ms through the view and 51.7 without those (README, "Measurements"). The tasks' names are
+     * read after, and each task's steps put in order in Java.
      */
-    private static final String STEPS_BY_TIME = STEP_NOW_COLUMNS + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref"
+    private static final String STEPS_BY_JOIN = STEP_NOW_COLUMNS + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref"
             + " LEFT JOIN step_state n ON n.step_ref = st.id AND n.polled_at = l.last_ok_at"
             + " JOIN step_state s ON s.step_ref = st.id AND s.polled_at = COALESCE(n.polled_at, st.state_at)"
             + " WHERE s.present = TRUE";
@@ -122,7 +122,7 @@ public class TrendQueries {
         return new TrendQueries(dataSource, maxParameters, false);
     }
 
-    /** Every task as v_task_latest shows it. */
+    /** Every task as v_task_latest shows it: taskRows with the counts from the steps (which this reads too). */
     public List<TaskRow> tasks() {
         Map<String, List<StepRow>> steps = stepsNowOfAllTasks();
         return taskRows().stream().map(r -> r.withRecordsOf(steps.getOrDefault(r.source() + '\u0000' + r.taskId(), List.of()))).toList();
@@ -135,7 +135,7 @@ public class TrendQueries {
      * 1,000 tasks under bin/migwatch's JVM (README, "Measurements").
      */
     public List<TaskRow> taskRows() {
-        return query(byKey() ? TASKS_BY_KEY : TASKS_BY_TIME, List.of(), TrendQueries::taskRow);
+        return query(byKey() ? TASKS_BY_KEY : TASKS_BY_JOIN, List.of(), TrendQueries::taskRow);
     }
 
     public Optional<TaskRow> task(String source, String taskId) {
@@ -159,7 +159,7 @@ public class TrendQueries {
     /** The steps now of every task, by source + '\u0000' + task id, each task's in STEP_ORDER. */
     public Map<String, List<StepRow>> stepsNowOfAllTasks() {
         Map<Integer, List<StepRow>> byRef = new java.util.HashMap<>();
-        query(byKey() ? STEPS_BY_KEY : STEPS_BY_TIME, List.of(), rs -> {
+        query(byKey() ? STEPS_BY_KEY : STEPS_BY_JOIN, List.of(), rs -> {
             byRef.computeIfAbsent(rs.getInt(20), k -> new ArrayList<>()).add(stepRow(rs));
             return null;
         });
@@ -528,7 +528,7 @@ public class TrendQueries {
 
     /**
      * Whether the list reads every task's and step's newest rows with a lookup by key of its own (PostgreSQL: LATERAL, see
-     * STEP_NOW_BY_KEY), rather than through the views (H2, which has no LATERAL and looks rows up by key anyway).
+     * STEP_NOW_BY_KEY), rather than with the views' plain joins (H2, which has no LATERAL and looks rows up by key anyway).
      */
     private boolean byKey() {
         return !stepped();

@@ -233,7 +233,7 @@ class LongSeriesOnBothDatabasesTest {
     }
 
     /**
-     * On H2, the list's steps now (as v_step_latest, TrendQueries.STEPS_BY_TIME) are two lookups of the primary key per step: its row at the task's last
+     * On H2, the list's steps now (as v_step_latest, TrendQueries.STEPS_BY_JOIN) are two lookups of the primary key per step: its row at the task's last
      * poll, else its newest. While the state tables had H2's index of their foreign key (step_ref alone), H2 took that one
      * and read every row of every step (206,524 rows for 1,000 tasks after 30 days, where 8,000 were needed); V11 dropped it.
      * On this small history H2 chose the key even with that index there; PerPollIndexesTest checks that it is gone.
