@@ -201,7 +201,9 @@ final class Rollups {
             args.add(task);
         }
         Map<Series, Agg> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(String.join(" UNION ALL ", parts))) {
+        // one SELECT around the union: H2 keeps a prepared SELECT for the next run of the same text, but parses a bare
+        // UNION again at every run (this one, with its nested searches, 1 ms a task and bucket under C1)
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + String.join(" UNION ALL ", parts) + ") u")) {
             SqlRow r = new SqlRow(ps);
             for (Object a : args) {
                 if (a instanceof Instant i) {
