@@ -107,8 +107,9 @@ public class MigwatchMetrics implements MultiCollector {
         return (source, task) -> keys.contains(key(source, task));
     }
 
+    /** The key of the ETA reader's map (TrendsService.etas), and of the gauges' tasks. */
     static String key(String source, String taskId) {
-        return source + '\u0000' + taskId;
+        return dev.migwatch.trends.TrendQueries.keyOf(source, taskId);
     }
 
     /** A cycle has closed: count its outcome; a successful one of a watched task becomes that task's figures. */

@@ -124,8 +124,22 @@ public class TrendQueries {
 
     /** Every task as v_task_latest shows it: taskRows with the counts from the steps (which this reads too). */
     public List<TaskRow> tasks() {
-        Map<String, List<StepRow>> steps = stepsNowOfAllTasks();
-        return taskRows().stream().map(r -> r.withRecordsOf(steps.getOrDefault(r.source() + '\u0000' + r.taskId(), List.of()))).toList();
+        return withRecordsOfSteps(taskRows(), stepsNowOfAllTasks());
+    }
+
+    /** The key of a task in the maps these reads return (stepsNowOfAllTasks): its source and task id. */
+    public static String keyOf(String source, String taskId) {
+        return source + '\u0000' + taskId;
+    }
+
+    /** A task's steps in a map of stepsNowOfAllTasks (none: an empty list). */
+    public static List<StepRow> stepsOf(Map<String, List<StepRow>> steps, TaskRow row) {
+        return steps.getOrDefault(keyOf(row.source(), row.taskId()), List.of());
+    }
+
+    /** The rows of taskRows as v_task_latest has them: an OMS task's counts from its steps (TaskRow.withRecordsOf). */
+    public static List<TaskRow> withRecordsOfSteps(List<TaskRow> rows, Map<String, List<StepRow>> steps) {
+        return rows.stream().map(r -> r.withRecordsOf(stepsOf(steps, r))).toList();
     }
 
     /**
@@ -152,11 +166,11 @@ public class TrendQueries {
     }
 
     /** The order of a task's steps: step order (none last), then step key. */
-    static final java.util.Comparator<StepRow> STEP_ORDER = java.util.Comparator
+    public static final java.util.Comparator<StepRow> STEP_ORDER = java.util.Comparator
             .comparing(StepRow::stepOrder, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
             .thenComparing(StepRow::stepKey);
 
-    /** The steps now of every task, by source + '\u0000' + task id, each task's in STEP_ORDER. */
+    /** The steps now of every task, by keyOf(source, task id), each task's in STEP_ORDER. */
     public Map<String, List<StepRow>> stepsNowOfAllTasks() {
         Map<Integer, List<StepRow>> byRef = new java.util.HashMap<>();
         query(byKey() ? STEPS_BY_KEY : STEPS_BY_JOIN, List.of(), rs -> {
@@ -168,7 +182,7 @@ public class TrendQueries {
             List<StepRow> steps = byRef.get(rs.getInt(1));
             if (steps != null) {
                 steps.sort(STEP_ORDER);
-                out.put(rs.getString(2) + '\u0000' + rs.getString(3), steps);
+                out.put(keyOf(rs.getString(2), rs.getString(3)), steps);
             }
             return null;
         });
@@ -689,7 +703,7 @@ public class TrendQueries {
     }
 
     private static String id(TaskRead r) {
-        return r.source() + '\u0000' + r.taskId();
+        return keyOf(r.source(), r.taskId());
     }
 
     /** The keys of the tasks of a batch: one by its name, more than one from one read of the task table. */
@@ -698,7 +712,7 @@ public class TrendQueries {
         if (reads.size() == 1) {
             taskKey(reads.get(0).source(), reads.get(0).taskId()).ifPresent(k -> out.put(id(reads.get(0)), k));
         } else if (!reads.isEmpty()) {
-            query(TASK_KEY, List.of(), rs -> out.put(rs.getString(TASK_KEY_SOURCE) + '\u0000' + rs.getString(TASK_KEY_SOURCE + 1),
+            query(TASK_KEY, List.of(), rs -> out.put(keyOf(rs.getString(TASK_KEY_SOURCE), rs.getString(TASK_KEY_SOURCE + 1)),
                     taskKey(rs)));
         }
         return out;

@@ -61,13 +61,13 @@ public class TrendsService {
         try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads)) {
             List<TaskRow> rows = queries.taskRows();
             List<DelayStats.Stats> delays = delays(rows);
-            java.util.function.Function<TaskRow, List<StepRow>> stepsOf = stepsOf(steps.join());
-            return views(withRecordsOfSteps(rows, stepsOf), stepsOf, delays);
+            Map<String, List<StepRow>> stepsNow = steps.join();
+            return views(TrendQueries.withRecordsOfSteps(rows, stepsNow), r -> TrendQueries.stepsOf(stepsNow, r), delays);
         }
     }
 
     /**
-     * The ETA of each task the filter keeps, by source + '\u0000' + task id, read as GET /api/tasks reads it but without
+     * The ETA of each task the filter keeps, by TrendQueries.keyOf(source, task id), read as GET /api/tasks reads it but without
      * the delay figures: one query for the tasks, one beside it for their steps, one batch of samples for those whose
      * full step runs.
      */
@@ -76,23 +76,14 @@ public class TrendsService {
         List<EtaView> etas;
         try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads)) {
             rows = queries.taskRows().stream().filter(r -> wanted.test(r.source(), r.taskId())).toList();
-            java.util.function.Function<TaskRow, List<StepRow>> stepsOf = stepsOf(steps.join());
-            etas = etas(withRecordsOfSteps(rows, stepsOf), stepsOf);
+            Map<String, List<StepRow>> stepsNow = steps.join();
+            etas = etas(TrendQueries.withRecordsOfSteps(rows, stepsNow), r -> TrendQueries.stepsOf(stepsNow, r));
         }
         Map<String, EtaView> out = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
-            out.put(rows.get(i).source() + '\u0000' + rows.get(i).taskId(), etas.get(i));
+            out.put(TrendQueries.keyOf(rows.get(i).source(), rows.get(i).taskId()), etas.get(i));
         }
         return out;
-    }
-
-    /** The rows as v_task_latest has them: an OMS task's record counts from its running full transfer (TaskRow.withRecordsOf). */
-    private static List<TaskRow> withRecordsOfSteps(List<TaskRow> rows, java.util.function.Function<TaskRow, List<StepRow>> steps) {
-        return rows.stream().map(r -> r.withRecordsOf(steps.apply(r))).toList();
-    }
-
-    private static java.util.function.Function<TaskRow, List<StepRow>> stepsOf(Map<String, List<StepRow>> steps) {
-        return r -> steps.getOrDefault(r.source() + '\u0000' + r.taskId(), List.of());
     }
 
     public Optional<TaskDetail> task(String source, String taskId) {
