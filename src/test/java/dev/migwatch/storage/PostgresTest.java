@@ -31,7 +31,7 @@ class PostgresTest {
 
     /**
      * The list's rows of every task and its steps (read by key with LATERAL on PostgreSQL) are those of v_task_latest and
-     * v_step_latest, which the one-task reads use; returns the differences.
+     * v_step_latest, which the one-task reads use, each task's steps in TrendQueries.STEP_ORDER; returns the differences.
      */
     static List<String> listAsViews(TrendQueries q) {
         List<String> problems = new java.util.ArrayList<>();
@@ -41,10 +41,13 @@ class PostgresTest {
             if (!row.equals(view)) {
                 problems.add("the list's row of " + row.source() + "/" + row.taskId() + " is " + row + ", v_task_latest's " + view);
             }
-            List<StepRow> mine = steps.getOrDefault(row.source() + '\u0000' + row.taskId(), List.of());
+            List<StepRow> mine = TrendQueries.stepsOf(steps, row);
             List<StepRow> viewSteps = q.stepsNow(row.source(), row.taskId());
             if (!new java.util.HashSet<>(mine).equals(new java.util.HashSet<>(viewSteps)) || mine.size() != viewSteps.size()) {
                 problems.add("the list's steps of " + row.source() + "/" + row.taskId() + " are " + mine + ", v_step_latest's " + viewSteps);
+            }
+            if (!mine.equals(mine.stream().sorted(TrendQueries.STEP_ORDER).toList())) {
+                problems.add("the list's steps of " + row.source() + "/" + row.taskId() + " are not in step order: " + mine);
             }
         }
         return problems;
