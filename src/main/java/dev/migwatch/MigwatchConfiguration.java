@@ -175,6 +175,9 @@ public class MigwatchConfiguration implements CamelConfiguration {
         context.getRegistry().bind("alertRetention", new AlertRetention(alertStore, retention.alerts(), clock, leadsAlerts));
         context.getRegistry().bind("migwatchAlertRoutes", new AlertRoutes(alerts, cluster.enabled()));
         metrics.withAlerts(alertEvaluator::firingByRule);
+        // rollups and retention in the background (routes/migwatch-maintenance.camel.yaml); it measures the database's size too
+        HistoryMaintenance maintenance = new HistoryMaintenance(dataSource, retention, clock, Duration.ofSeconds(20));
+        metrics.withDatabaseSize(maintenance::databaseBytes);
         context.getRegistry().bind("migwatchMetrics", metrics);
         Observability.serveMetrics(context, metrics);
         Observability.bindHealthChecks(context, List.of(
@@ -183,7 +186,7 @@ public class MigwatchConfiguration implements CamelConfiguration {
                 sources.stream().map(s -> new SourceHealthCheck(s.name(), guard)).toList());
         context.getRegistry().bind("historyStore", historyStore);
         // rollups and retention in the background (routes/migwatch-maintenance.camel.yaml)
-        context.getRegistry().bind("historyMaintenance", new HistoryMaintenance(dataSource, retention, clock, Duration.ofSeconds(20)));
+        context.getRegistry().bind("historyMaintenance", maintenance);
         context.getRegistry().bind("pollCycles", pollCycles);
         context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, retryPolicy, clock));
         // each source's request budget, shared by all its calls (routes/migwatch-polling.camel.yaml, migwatch-call-provider)

@@ -68,6 +68,8 @@ public class MigwatchMetrics implements MultiCollector {
     private volatile boolean etaFailing;
     /** How many alerts of each configured rule fire (AlertEvaluator.firingByRule); none until set. */
     private volatile java.util.function.Supplier<Map<String, Integer>> alertsFiring = Map::of;
+    /** The history database's bytes on disk, as last measured; none until set, or while not known. */
+    private volatile java.util.function.Supplier<java.util.OptionalLong> databaseBytes = java.util.OptionalLong::empty;
     /** Each source's polling load (PollCycles.sourceLoads): whether its rounds are stretched; none until set. */
     private volatile java.util.function.Supplier<List<Map<String, Object>>> sourceLoads = List::of;
 
@@ -80,6 +82,12 @@ public class MigwatchMetrics implements MultiCollector {
     /** Adds the per-source load gauges (rate limited, interval too short) from PollCycles.sourceLoads. */
     public MigwatchMetrics withSourceLoads(java.util.function.Supplier<List<Map<String, Object>>> loads) {
         this.sourceLoads = java.util.Objects.requireNonNull(loads);
+        return this;
+    }
+
+    /** Adds migwatch_history_database_bytes, the history database's size as last measured (HistoryMaintenance.databaseBytes). */
+    public MigwatchMetrics withDatabaseSize(java.util.function.Supplier<java.util.OptionalLong> bytes) {
+        this.databaseBytes = java.util.Objects.requireNonNull(bytes);
         return this;
     }
 
@@ -210,6 +218,13 @@ public class MigwatchMetrics implements MultiCollector {
         out.add(GaugeSnapshot.builder().name("migwatch_journal_backlog")
                 .help("Snapshots waiting in the local journal for the history database")
                 .dataPoint(point(journalBacklog.getAsInt(), Labels.EMPTY)).build());
+        java.util.OptionalLong bytes = databaseBytes.get();
+        if (bytes.isPresent()) {
+            out.add(GaugeSnapshot.builder().name("migwatch_history_database_bytes")
+                    .help("Bytes the history database takes on disk (H2: its file; PostgreSQL: pg_database_size), measured every minute "
+                            + "by the history maintenance")
+                    .dataPoint(point(bytes.getAsLong(), Labels.EMPTY)).build());
+        }
         return new MetricSnapshots(out);
     }
 

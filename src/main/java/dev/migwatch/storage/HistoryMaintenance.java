@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.sql.ResultSet;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * The background work that keeps the history small (routes/migwatch-maintenance.camel.yaml runs it every minute):
@@ -47,6 +48,8 @@ public class HistoryMaintenance {
     private volatile Instant lastRollupRecheck;
     /** When H2's statistics were last refreshed (null: not since the start). */
     private volatile Instant lastAnalyze;
+    /** The database's size on disk at the end of the last run that got there; empty before it, or where it is not known. */
+    private volatile OptionalLong databaseBytes = OptionalLong.empty();
 
     public HistoryMaintenance(DataSource dataSource, Retention retention, Clock clock, Duration budget) {
         this.dataSource = Objects.requireNonNull(dataSource);
@@ -57,6 +60,14 @@ public class HistoryMaintenance {
 
     /** What one run did. */
     public record Report(int rollupBuckets, int rollupRows, long deleted, boolean caughtUp) {
+    }
+
+    /**
+     * The history database's bytes on disk as the last run measured them (DatabaseSize), for the metric
+     * migwatch_history_database_bytes: measured here, once a minute, so that a scrape sends no SQL.
+     */
+    public OptionalLong databaseBytes() {
+        return databaseBytes;
     }
 
     public Report run() {
@@ -127,6 +138,7 @@ public class HistoryMaintenance {
                         + "AND d.base_at = " + raw + ".received_at)", rawBefore, deadline);
                 deleted += deleteRollups(c, now.minus(retention.rollups()), now, deadline);
                 analyzeH2(c, now);
+                databaseBytes = DatabaseSize.of(c);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -106,6 +106,12 @@ class PrometheusIT {
                     }
                 }
                 assertEquals(12, queries, "the dashboard's queries");
+
+                // the history maintenance's first run (30 s after the start) measures the demo's H2 file
+                JsonNode size = awaitResult(api, "migwatch_history_database_bytes{job=\"migwatch\"} > 0");
+                double measured = size.get(0).path("value").get(1).asDouble();
+                long file = Files.size(appDir.resolve("data").resolve("migwatch-demo.mv.db"));
+                assertTrue(measured > file / 2.0 && measured < file * 2.0, measured + " bytes measured, the file has " + file);
             } catch (Throwable t) {
                 app.printOutput();
                 server.printOutput();

@@ -180,6 +180,43 @@ class HistoryMaintenanceTest {
         }
     }
 
+    /** The size behind migwatch_history_database_bytes: none in memory, the file's on H2, pg_database_size on PostgreSQL. */
+    @Test
+    void eachRunMeasuresTheDatabaseOnDisk(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        HistoryMaintenance inMemory = new HistoryMaintenance(ds, Retention.defaults(), Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1));
+        inMemory.run();
+        assertTrue(inMemory.databaseBytes().isEmpty(), "an in-memory H2 has no size on disk");
+
+        java.nio.file.Path file = dir.resolve("h.mv.db");
+        try (HikariDataSource h2 = HistoryDatabase.open("jdbc:h2:file:" + dir.resolve("h"), "sa", null)) {
+            HistoryDatabase.migrate(h2);
+            HistoryMaintenance onFile = new HistoryMaintenance(h2, Retention.defaults(), Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(1));
+            assertTrue(onFile.databaseBytes().isEmpty(), "not measured before the first run");
+            long before = java.nio.file.Files.size(file);
+            onFile.run();
+            long measured = onFile.databaseBytes().orElseThrow();
+            // H2's background writer may add a chunk after the run (its ANALYZE): between the file before and after
+            assertTrue(measured >= before && measured <= java.nio.file.Files.size(file),
+                    before + " <= " + measured + " <= " + java.nio.file.Files.size(file));
+        }
+
+        try (PostgresSchema schema = PostgresSchema.create("t")) {
+            HistoryDatabase.migrate(schema.db());
+            HistoryMaintenance onPostgresql = new HistoryMaintenance(schema.db(), Retention.defaults(), Clock.fixed(T0, ZoneOffset.UTC),
+                    Duration.ofMinutes(1));
+            onPostgresql.run();
+            long database;
+            try (Connection c = schema.db().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT pg_database_size(current_database())")) {
+                rs.next();
+                database = rs.getLong(1);
+            }
+            long measured = onPostgresql.databaseBytes().orElseThrow();
+            // the whole database (other schemas of the test server too), which other tests may be writing beside this one
+            assertTrue(measured > 1_000_000 && Math.abs(measured - database) < database / 5, measured + " against " + database);
+        }
+    }
+
     @Test
     void aSeriesThatNeverChangesIsOneRowPerPeriodNotOnePerBucket() throws SQLException {
         HistoryStore store = new HistoryStore(ds, fixed(T0));

@@ -129,6 +129,18 @@ class MetricsFromHistoryTest {
                 List.of(new ApiCall("DescribeProject", 1, at, 5, 200, "r", "OK", null, null)), List.of());
     }
 
+    @Test
+    void theHistorysSizeOnDiskOnceMeasured() {
+        java.util.concurrent.atomic.AtomicReference<java.util.OptionalLong> size = new java.util.concurrent.atomic.AtomicReference<>(
+                java.util.OptionalLong.empty());
+        MigwatchMetrics metrics = new MigwatchMetrics(config, guard, () -> 0, watched -> java.util.Map.of(), at600);
+        assertEquals(List.of(), grep(scrape(metrics), "migwatch_history_database_bytes"), "no size given: no series");
+        metrics.withDatabaseSize(size::get);
+        assertEquals(List.of(), grep(scrape(metrics), "migwatch_history_database_bytes"), "not measured yet (in memory, or before the first run)");
+        size.set(java.util.OptionalLong.of(123_456_789L));
+        assertEquals(List.of("migwatch_history_database_bytes 1.23456789E8"), grep(scrape(metrics), "migwatch_history_database_bytes"));
+    }
+
     static List<String> scrape(MigwatchMetrics metrics) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.getPrometheusRegistry().register(metrics);
