@@ -185,7 +185,6 @@ public class MigwatchConfiguration implements CamelConfiguration {
                 new JournalHealthCheck(spool, journalBacklogMax)),
                 sources.stream().map(s -> new SourceHealthCheck(s.name(), guard)).toList());
         context.getRegistry().bind("historyStore", historyStore);
-        // rollups and retention in the background (routes/migwatch-maintenance.camel.yaml)
         context.getRegistry().bind("historyMaintenance", maintenance);
         context.getRegistry().bind("pollCycles", pollCycles);
         context.getRegistry().bind("providerCalls", new ProviderCalls(pollCycles, retryPolicy, clock));

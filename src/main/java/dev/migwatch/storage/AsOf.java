@@ -77,7 +77,7 @@ public final class AsOf {
      * hour. There, rowInForce is given no steps (an empty "after").
      */
     public static boolean stepped(java.sql.Connection c) throws java.sql.SQLException {
-        return !"PostgreSQL".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+        return DatabaseProduct.of(c) != DatabaseProduct.POSTGRESQL;
     }
 
     /** The lower bound of each search step before t, for a rowInForce whose bounds are columns of an outer row. */

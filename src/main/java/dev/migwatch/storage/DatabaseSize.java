@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
@@ -17,10 +16,11 @@ final class DatabaseSize {
     }
 
     static OptionalLong of(Connection c) throws SQLException {
-        String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-        String sql = product.contains("h2")
-                ? "SELECT CAST(SETTING_VALUE AS BIGINT) FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_SIZE'"
-                : product.contains("postgresql") ? "SELECT pg_database_size(current_database())" : null;
+        String sql = switch (DatabaseProduct.of(c)) {
+            case H2 -> "SELECT CAST(SETTING_VALUE AS BIGINT) FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_SIZE'";
+            case POSTGRESQL -> "SELECT pg_database_size(current_database())";
+            case OTHER -> null;
+        };
         if (sql == null) {
             return OptionalLong.empty();
         }

@@ -296,7 +296,7 @@ public class HistoryMaintenance {
         if (lastAnalyze != null && now.isBefore(lastAnalyze.plus(Duration.ofHours(1)))) {
             return;
         }
-        if (c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("h2")) {
+        if (DatabaseProduct.of(c) == DatabaseProduct.H2) {
             try (java.sql.Statement st = c.createStatement()) {
                 st.execute("ANALYZE");
             }

@@ -102,7 +102,7 @@ public class HistoryStore {
         try (Connection c = dataSource.getConnection()) {
             if (h2 == null) {
                 // what the database is does not change: asked once
-                h2 = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("h2");
+                h2 = DatabaseProduct.of(c) == DatabaseProduct.H2;
             }
             if (h2) {
                 try (java.sql.Statement st = c.createStatement()) {

@@ -37,7 +37,7 @@ final class RawPartitions {
 
     /** Whether raw_body is a partitioned table here (PostgreSQL after V4; never on H2). */
     static boolean partitioned(Connection c) throws SQLException {
-        if (!c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+        if (DatabaseProduct.of(c) != DatabaseProduct.POSTGRESQL) {
             return false;
         }
         try (Statement st = c.createStatement();

@@ -4,7 +4,6 @@ import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 import java.sql.Statement;
-import java.util.Locale;
 
 /**
  * Schema version 10: /series over a year reads the rollups it draws from an index alone (issue #8).
@@ -34,7 +33,7 @@ public class V10__RollupReadIndex extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        boolean postgres = context.getConnection().getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+        boolean postgres = DatabaseProduct.of(context.getConnection()) == DatabaseProduct.POSTGRESQL;
         if (!postgres) {
             try (Statement st = context.getConnection().createStatement()) {
                 st.execute("CREATE INDEX " + H2_INDEX + " ON metric_rollup (entity, entity_ref, metric, period_s, bucket_start, avg_value, "

@@ -33,7 +33,7 @@ public class V11__H2PerPollForeignKeys extends BaseJavaMigration {
     @Override
     public void migrate(Context context) throws Exception {
         Connection c = context.getConnection();
-        if (c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
+        if (DatabaseProduct.of(c) == DatabaseProduct.POSTGRESQL) {
             return;
         }
         try (Statement st = c.createStatement()) {

@@ -39,7 +39,7 @@ public class V8__PollKeysAndLatest extends BaseJavaMigration {
     @Override
     public void migrate(Context context) throws Exception {
         Connection c = context.getConnection();
-        boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+        boolean postgres = DatabaseProduct.of(c) == DatabaseProduct.POSTGRESQL;
         try (Statement st = c.createStatement()) {
             for (String view : VIEWS) {
                 st.execute("DROP VIEW IF EXISTS " + view);
