@@ -200,7 +200,7 @@ public class HistoryStore {
                 if (!s.notReported().contains(TaskPart.COMPONENTS)) {
                     writeComponents(c, task, at, s.components());
                 }
-                flushPointers(c, "step", task.steps.values(), at);
+                settleSteps(c, task.steps.values(), at);
                 flushPointers(c, "component", task.components.values(), at);
                 task.lastOkAt = at;
             }
@@ -291,10 +291,28 @@ public class HistoryStore {
                         e.state = states.read(rs);
                         e.stateAt = (Instant) SqlRow.read(rs, states.columns.size() + 2, Kind.TIME);
                         e.pointerAt = (Instant) SqlRow.read(rs, states.columns.size() + 3, Kind.TIME);
+                        if (states == StateTable.STEP) {
+                            e.settledAt = (Instant) SqlRow.read(rs, states.columns.size() + 4, Kind.TIME);
+                        }
                     }
                 }
             }
         }
+    }
+
+    /** Empties settled_at of steps that are given a newer state row than their copy, in the transaction that writes it. */
+    private static void unsettle(Connection c, List<KnownTask.Entity> steps) throws SQLException {
+        if (steps.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE step SET settled_at = NULL WHERE id = ?")) {
+            for (KnownTask.Entity e : steps) {
+                ps.setInt(1, e.id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        steps.forEach(e -> e.settledAt = null);
     }
 
     private KnownTask insertTask(Connection c, TaskSnapshot s) throws SQLException {
@@ -397,6 +415,30 @@ public class HistoryStore {
             ps.executeBatch();
         }
         stale.forEach(e -> e.pointerAt = e.stateAt);
+    }
+
+    /**
+     * flushPointers for steps, which also copy their newest row's values onto the step row (settled_*, V17) and say so in
+     * settled_at: the task list then reads a step that stopped changing from the step row instead of looking its state
+     * row up, wherever in the history that is. A step the writer sees for the first time has its state_at right already,
+     * and settles at the first poll that does not change it. A copy that is not of the step's newest row (a writer of an
+     * older release, which does not know the copy, wrote the step since) is loaded as a settledAt other than stateAt, so
+     * it is put right at this writer's next successful poll of the task, whether the step changes then or not.
+     */
+    private static void settleSteps(Connection c, java.util.Collection<KnownTask.Entity> steps, Instant at) throws SQLException {
+        List<KnownTask.Entity> settled = steps.stream()
+                .filter(e -> e.stateAt != null && !e.stateAt.equals(at) && !e.stateAt.equals(e.settledAt)).toList();
+        if (settled.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(StateTable.settleSql())) {
+            for (KnownTask.Entity e : settled) {
+                StateTable.bindSettled(ps, e.id, e.stateAt, e.state);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        settled.forEach(e -> e.pointerAt = e.settledAt = e.stateAt);
     }
 
     // ---- states
@@ -503,6 +545,10 @@ public class HistoryStore {
             }
         }
         if (!stateRows.isEmpty()) {
+            if (states == StateTable.STEP) {
+                // a settled step that changes again: its copy goes in the same transaction as its new row
+                unsettle(c, stateRows.stream().map(r -> (KnownTask.Entity) r[0]).filter(e -> e.settledAt != null).toList());
+            }
             // no update of the entity's state_at: a row at the task's newest successful poll is found there (flushPointers)
             try (PreparedStatement ps = c.prepareStatement(states.insertSql())) {
                 for (Object[] row : stateRows) {

@@ -42,7 +42,8 @@ final class KnownTask {
     /**
      * A step or a component: its key, descriptive values and newest state row; when that row was written (stateAt), and
      * what its row's state_at column says (pointerAt), which the writer brings up to stateAt only once the entity stops
-     * changing (HistoryStore.flushPointers).
+     * changing (HistoryStore.flushPointers); for a step also what its row's settled_at says (settledAt: the copy of its
+     * newest row on the step row, V17), which the writer empties when the step changes again.
      */
     static final class Entity {
         final int id;
@@ -50,6 +51,7 @@ final class KnownTask {
         List<Object> state;
         Instant stateAt;
         Instant pointerAt;
+        Instant settledAt;
 
         Entity(int id, List<Object> info, List<Object> state) {
             this.id = id;

@@ -94,11 +94,38 @@ enum StateTable {
                     + "AND s.polled_at = l.state_at WHERE l.task_ref = ?";
         }
         String dimension = this == STEP ? "step" : "component";
-        return "SELECT d.id, " + values + ", s.polled_at, d.state_at FROM " + dimension + " d "
+        return "SELECT d.id, " + values + ", s.polled_at, d.state_at" + (this == STEP ? ", d.settled_at" : "") + " FROM " + dimension + " d "
                 + "JOIN task_latest l ON l.task_ref = d.task_ref JOIN " + table + " s ON s." + refColumn + " = d.id "
                 + "AND s.polled_at = COALESCE((SELECT n.polled_at FROM " + table + " n WHERE n." + refColumn + " = d.id "
                 + "AND n.polled_at = l.last_ok_at), d.state_at) WHERE d.task_ref = ?";
     }
+
+    /**
+     * The values of a step row that the task list shows, which the step's own row keeps a copy of as settled_* once the
+     * step stops changing (V17__step_settled.sql, HistoryStore.settleSteps).
+     */
+    static final List<String> SETTLED = List.of("present", "raw_status", "status", "progress_pct", "started_at", "finished_at",
+            "processed_records", "capacity", "src_rps", "dst_rps", "checkpoint_at", "delay_seconds", "delay_ms", "error_code",
+            "error_message");
+
+    /** UPDATE step SET state_at, settled_at and the settled_* copy of SETTLED: bound by bindSettled. */
+    static String settleSql() {
+        return "UPDATE step SET state_at = ?, settled_at = ?" + SETTLED.stream().map(n -> ", settled_" + n + " = ?")
+                .collect(Collectors.joining()) + " WHERE id = ?";
+    }
+
+    /** Binds settleSql for a step whose newest row, of these values, was written at stateAt. */
+    static void bindSettled(PreparedStatement ps, int stepId, java.time.Instant stateAt, List<Object> values) throws SQLException {
+        SqlRow r = new SqlRow(ps).time(stateAt).time(stateAt);
+        for (String name : SETTLED) {
+            int i = STEP_COLUMN.get(name);
+            r.value(values.get(i), STEP.columns.get(i).kind());
+        }
+        r.integer(stepId);
+    }
+
+    private static final java.util.Map<String, Integer> STEP_COLUMN = java.util.stream.IntStream.range(0, STEP.columns.size())
+            .boxed().collect(Collectors.toUnmodifiableMap(i -> STEP.columns.get(i).name(), i -> i));
 
     void bind(PreparedStatement ps, int ref, java.time.Instant polledAt, List<Object> values) throws SQLException {
         SqlRow r = new SqlRow(ps).integer(ref).time(polledAt);

@@ -76,20 +76,34 @@ public class TrendQueries {
             + " s.processed_records, s.capacity, s.src_rps, s.dst_rps, COALESCE(s.delay_seconds, s.delay_ms / 1000), s.checkpoint_at,"
             + " s.started_at, s.finished_at, s.error_code, s.error_message, s.polled_at, st.task_ref";
 
-    /** v_step_latest for all tasks, for PostgreSQL (see STEP_NOW_BY_KEY). */
+    /**
+     * The steps that stopped changing, from the copy of their newest row on the step row (settled_*, V17), in the columns of
+     * STEP_NOW_COLUMNS: the list reads the step rows anyway, and looks up the state rows only of the steps that change.
+     */
+    private static final String SETTLED_STEPS = " UNION ALL SELECT st.step_key, st.parent_step_key, st.step_order, st.step_name,"
+            + " st.description, st.settled_raw_status, st.settled_status, COALESCE(st.settled_progress_pct,"
+            + " CASE WHEN st.settled_capacity > 0 THEN 100.0 * st.settled_processed_records / st.settled_capacity END),"
+            + " st.settled_processed_records, st.settled_capacity, st.settled_src_rps, st.settled_dst_rps,"
+            + " COALESCE(st.settled_delay_seconds, st.settled_delay_ms / 1000), st.settled_checkpoint_at, st.settled_started_at,"
+            + " st.settled_finished_at, st.settled_error_code, st.settled_error_message, st.settled_at, st.task_ref"
+            + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref WHERE st.settled_at IS NOT NULL AND st.settled_present = TRUE";
+
+    /** v_step_latest for all tasks, for PostgreSQL (see STEP_NOW_BY_KEY): the steps that change, then SETTLED_STEPS. */
     private static final String STEPS_BY_KEY = STEP_NOW_COLUMNS + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref"
-            + STEP_NOW_BY_KEY + " WHERE s.present = TRUE";
+            + STEP_NOW_BY_KEY + " WHERE st.settled_at IS NULL AND s.present = TRUE" + SETTLED_STEPS;
 
     /**
-     * v_step_latest for all tasks, for H2: its two lookups of the primary key per step, without the view's join to task and
-     * its order. H2 began that join at the task and sorted all rows by the tasks' names: under bin/migwatch's JVM, 1,000
-     * tasks of 7 steps took 68.5 ms through the view and 51.7 without those (README, "Measurements"). The tasks' names are
-     * read after, and each task's steps put in order in Java.
+     * v_step_latest for all tasks, for H2: the steps that change by the view's two lookups of the primary key per step, then
+     * SETTLED_STEPS, without the view's join to task and its order. H2 began that join at the task and sorted all rows by
+     * the tasks' names: under bin/migwatch's JVM, 1,000 tasks of 7 steps took 68.5 ms through the view and 51.7 without
+     * those (README, "Measurements"). The tasks' names are read after, and each task's steps put in order in Java. The
+     * lookups of the settled steps' rows were most of a list asked for on its own: a page of the history per step, which
+     * H2 had often evicted since.
      */
     private static final String STEPS_BY_JOIN = STEP_NOW_COLUMNS + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref"
             + " LEFT JOIN step_state n ON n.step_ref = st.id AND n.polled_at = l.last_ok_at"
             + " JOIN step_state s ON s.step_ref = st.id AND s.polled_at = COALESCE(n.polled_at, st.state_at)"
-            + " WHERE s.present = TRUE";
+            + " WHERE st.settled_at IS NULL AND s.present = TRUE" + SETTLED_STEPS;
 
     /** A step's progress: the provider's percent, else processed / capacity (UDTS gives counts only). */
     private static final String STATE_PROGRESS =

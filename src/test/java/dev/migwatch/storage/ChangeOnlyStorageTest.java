@@ -9,6 +9,7 @@ import dev.migwatch.history.RawBody;
 import dev.migwatch.history.StepSample;
 import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.history.TaskState;
+import dev.migwatch.trends.TrendQueries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,6 +136,20 @@ class ChangeOnlyStorageTest {
             assertEquals(0, count(c, "SELECT COUNT(*) FROM v_component_latest v JOIN component d ON d.kind = v.kind AND d.name = v.name "
                     + "WHERE v.polled_at <> (SELECT MAX(s.polled_at) FROM component_state s WHERE s.component_ref = d.id)"),
                     "components' newest rows " + when);
+            // a settled step's copy (V17) is its newest row, and the task list, which reads the copy, shows what the view does
+            assertEquals(0, count(c, "SELECT COUNT(*) FROM step d JOIN step_state s ON s.step_ref = d.id AND s.polled_at = d.settled_at "
+                    + "WHERE s.polled_at <> (SELECT MAX(x.polled_at) FROM step_state x WHERE x.step_ref = d.id) "
+                    + "OR s.present IS DISTINCT FROM d.settled_present OR s.status IS DISTINCT FROM d.settled_status "
+                    + "OR s.raw_status IS DISTINCT FROM d.settled_raw_status OR s.progress_pct IS DISTINCT FROM d.settled_progress_pct "
+                    + "OR s.processed_records IS DISTINCT FROM d.settled_processed_records "
+                    + "OR s.src_rps IS DISTINCT FROM d.settled_src_rps OR s.error_message IS DISTINCT FROM d.settled_error_message"),
+                    "settled copies " + when);
+            assertEquals(count(c, "SELECT COUNT(*) FROM step WHERE settled_at IS NOT NULL"),
+                    count(c, "SELECT COUNT(*) FROM step d JOIN step_state s ON s.step_ref = d.id AND s.polled_at = d.settled_at"),
+                    "every copy is of a row " + when);
+            TrendQueries reads = new TrendQueries(ds);
+            assertEquals(reads.stepsNow("src", "t"), TrendQueries.stepsOf(reads.stepsNowOfAllTasks(), reads.taskRows().get(0)),
+                    "the list's steps " + when);
         }
     }
 

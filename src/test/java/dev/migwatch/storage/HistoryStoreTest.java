@@ -100,6 +100,39 @@ class HistoryStoreTest {
         assertEquals(7, count("SELECT COUNT(*) FROM poll"));
     }
 
+    /**
+     * A step that stops changing gets a copy of its newest row on its own row (V17: what the task list reads for it), and
+     * loses it in the transaction that writes it a new row; a copy left stale (as a writer of an older release leaves it)
+     * is put right at the next successful poll, by a writer that knows only what the database holds.
+     */
+    @Test
+    void aStepThatStopsChangingIsCopiedOntoItsRowUntilItChangesAgain() throws SQLException {
+        Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+        store.write(snapshot(List.of(step("FULL_TRANSFER", 10.0), step("INCR_TRANSFER", 0.0)), body("{}"), t0));
+        assertEquals(0, count("SELECT COUNT(*) FROM step WHERE settled_at IS NOT NULL"), "both rows are at the newest poll");
+        store.write(snapshot(List.of(step("FULL_TRANSFER", 20.0), step("INCR_TRANSFER", 0.0)), body("{}"), t0.plusSeconds(30)));
+        assertEquals("INCR_TRANSFER 2026-03-01 00:00:00 0.0",
+                text("SELECT step_key || ' ' || settled_at || ' ' || settled_progress_pct FROM step WHERE settled_at IS NOT NULL"));
+        // the full transfer stops: copied at the next poll, as of the poll that wrote its newest row
+        store.write(snapshot(List.of(step("FULL_TRANSFER", 20.0), step("INCR_TRANSFER", 0.0)), body("{}"), t0.plusSeconds(60)));
+        assertEquals("2026-03-01 00:00:30 20.0 RUNNING 1200 3000 50.0 48.0",
+                text("SELECT settled_at || ' ' || settled_progress_pct || ' ' || settled_status || ' ' || settled_processed_records"
+                        + " || ' ' || settled_capacity || ' ' || settled_src_rps || ' ' || settled_dst_rps FROM step WHERE step_key = 'FULL_TRANSFER'"));
+        // and moves again: the copy goes with the new row
+        store.write(snapshot(List.of(step("FULL_TRANSFER", 30.0), step("INCR_TRANSFER", 0.0)), body("{}"), t0.plusSeconds(90)));
+        assertEquals(0, count("SELECT COUNT(*) FROM step WHERE step_key = 'FULL_TRANSFER' AND settled_at IS NOT NULL"));
+        assertEquals(1, count("SELECT COUNT(*) FROM step WHERE step_key = 'INCR_TRANSFER' AND settled_at IS NOT NULL"));
+
+        // a stale copy, as an older writer leaves one, is put right by a restarted writer's next poll
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE step SET settled_at = TIMESTAMP '2026-03-01 00:00:30', settled_progress_pct = 20.0,"
+                    + " settled_present = TRUE WHERE step_key = 'FULL_TRANSFER'");
+        }
+        new HistoryStore(ds).write(snapshot(List.of(step("FULL_TRANSFER", 30.0), step("INCR_TRANSFER", 0.0)), body("{}"), t0.plusSeconds(120)));
+        assertEquals("2026-03-01 00:01:30 30.0",
+                text("SELECT settled_at || ' ' || settled_progress_pct FROM step WHERE step_key = 'FULL_TRANSFER'"));
+    }
+
     @Test
     void aStandingErrorIsOneRowWithItsFirstAndLastSightingAndCount() throws SQLException {
         Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
@@ -238,6 +271,21 @@ class HistoryStoreTest {
         return new StepSample(key, null, 1, key, null, "RUNNING", NormalizedStatus.RUNNING, 40.0, STARTED, null,
                 new StepSample.Throughput(1200L, 3000L, 50.0, 1.5, 1000.0, 48.0, 2.0, 900.0, null, null, null),
                 null, null, null, null);
+    }
+
+    private static StepSample step(String key, double progress) {
+        return new StepSample(key, null, 1, key, null, "RUNNING", NormalizedStatus.RUNNING, progress, STARTED, null,
+                new StepSample.Throughput(1200L, 3000L, 50.0, 1.5, 1000.0, 48.0, 2.0, 900.0, null, null, null),
+                null, null, null, null);
+    }
+
+    private String text(String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            String v = rs.getString(1);
+            assertFalse(rs.next(), "one row: " + sql);
+            return v;
+        }
     }
 
     private static RawBody body(String json) {

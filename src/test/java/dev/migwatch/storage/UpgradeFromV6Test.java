@@ -116,15 +116,17 @@ class UpgradeFromV6Test {
         assertTrue(pollsBefore.size() > 300 && callsBefore.size() > 50 && rawBefore.values().stream().mapToInt(List::size).sum() > 200,
                 "the fixture has polls, failed calls and raw answers");
 
-        assertEquals(10, HistoryDatabase.migrate(db), "V7 (alerts), V8, V10..V16 and the repeatable views ran");
+        assertEquals(11, HistoryDatabase.migrate(db), "V7 (alerts), V8, V10..V17 and the repeatable views ran");
 
         try (Connection c = db.getConnection()) {
             for (String sql : UNCHANGED) {
-                // V14 adds the task rows' delay integral: each task's newest row is its origin, the older rows have none
+                // V14 adds the task rows' delay integral: each task's newest row is its origin, the older rows have none;
+                // V17 the settled steps' copies (checked below)
                 same(problems, sql, before.get(sql), rows(c, sql).stream().map(r -> {
                     Map<String, Object> m = new LinkedHashMap<>(r);
                     m.remove("delay_integral");
                     m.remove("delay_covered");
+                    m.keySet().removeIf(k -> k.startsWith("settled_"));
                     return m;
                 }).toList());
             }
@@ -156,8 +158,13 @@ class UpgradeFromV6Test {
                 sameSet(problems, v.getKey(), expected, rows(c, "SELECT * FROM " + v.getKey()));
             }
             schemaIsCompact(c, postgres, problems);
+            // V17 copied the newest row of each step that had stopped changing onto the step's row: the task list, which
+            // reads those copies, shows each task's steps as the view does
+            check(problems, "steps settled by V17", true, count(c, "SELECT COUNT(*) AS n FROM step WHERE settled_at IS NOT NULL") > 0);
+            listShowsTheViewsSteps(db, problems, "after the upgrade");
         }
         writerCarriesOn(db, problems);
+        listShowsTheViewsSteps(db, problems, "after new cycles");
         if (!problems.isEmpty()) {
             fail(problems.size() + " differences after the upgrade:\n  " + String.join("\n  ", problems));
         }
@@ -188,6 +195,15 @@ class UpgradeFromV6Test {
     }
 
     /** New cycles on top of the upgraded history: a successful one and a failed one of the task whose newest poll had failed. */
+    private static void listShowsTheViewsSteps(DataSource db, List<String> problems, String when) {
+        TrendQueries reads = new TrendQueries(db);
+        Map<String, List<dev.migwatch.trends.StepRow>> listed = reads.stepsNowOfAllTasks();
+        for (dev.migwatch.trends.TaskRow r : reads.taskRows()) {
+            check(problems, when + ": the list's steps of " + r.source() + "/" + r.taskId(), reads.stepsNow(r.source(), r.taskId()),
+                    TrendQueries.stepsOf(listed, r));
+        }
+    }
+
     private static void writerCarriesOn(DataSource db, List<String> problems) throws Exception {
         Instant t = Instant.parse("2026-01-01T11:20:00Z");
         MovableClock clock = new MovableClock(t);
