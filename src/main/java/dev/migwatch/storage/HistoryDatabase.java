@@ -147,7 +147,7 @@ public final class HistoryDatabase {
     /** The migrations written in Java (Flyway finds the SQL ones by their location). */
     static org.flywaydb.core.api.migration.JavaMigration[] javaMigrations() {
         return new org.flywaydb.core.api.migration.JavaMigration[]{new V4__PostgresqlStorage(), new V8__PollKeysAndLatest(),
-                new V10__RollupReadIndex(), new V11__H2PerPollForeignKeys(), new V13__DelayWindowIndex()};
+                new V10__RollupReadIndex(), new V11__H2PerPollForeignKeys(), new V13__DelayWindowIndex(), new V17__StepSettled()};
     }
 
     /** Migrates the schema; returns the number of migrations applied. */

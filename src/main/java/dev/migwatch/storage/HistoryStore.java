@@ -300,21 +300,6 @@ public class HistoryStore {
         }
     }
 
-    /** Empties settled_at of steps that are given a newer state row than their copy, in the transaction that writes it. */
-    private static void unsettle(Connection c, List<KnownTask.Entity> steps) throws SQLException {
-        if (steps.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE step SET settled_at = NULL WHERE id = ?")) {
-            for (KnownTask.Entity e : steps) {
-                ps.setInt(1, e.id);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        steps.forEach(e -> e.settledAt = null);
-    }
-
     private KnownTask insertTask(Connection c, TaskSnapshot s) throws SQLException {
         Instant at = SqlRow.micros(s.polledAt());
         KnownTask task;
@@ -439,6 +424,21 @@ public class HistoryStore {
             ps.executeBatch();
         }
         settled.forEach(e -> e.pointerAt = e.settledAt = e.stateAt);
+    }
+
+    /** Empties settled_at of steps that are given a newer state row than their copy, in the transaction that writes it. */
+    private static void unsettle(Connection c, List<KnownTask.Entity> steps) throws SQLException {
+        if (steps.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE step SET settled_at = NULL WHERE id = ?")) {
+            for (KnownTask.Entity e : steps) {
+                ps.setInt(1, e.id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        steps.forEach(e -> e.settledAt = null);
     }
 
     // ---- states

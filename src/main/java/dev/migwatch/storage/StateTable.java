@@ -102,7 +102,7 @@ enum StateTable {
 
     /**
      * The values of a step row that the task list shows, which the step's own row keeps a copy of as settled_* once the
-     * step stops changing (V17__step_settled.sql, HistoryStore.settleSteps).
+     * step stops changing (V17__StepSettled, HistoryStore.settleSteps).
      */
     static final List<String> SETTLED = List.of("present", "raw_status", "status", "progress_pct", "started_at", "finished_at",
             "processed_records", "capacity", "src_rps", "dst_rps", "checkpoint_at", "delay_seconds", "delay_ms", "error_code",
