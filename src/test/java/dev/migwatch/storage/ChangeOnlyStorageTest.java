@@ -9,6 +9,7 @@ import dev.migwatch.history.RawBody;
 import dev.migwatch.history.StepSample;
 import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.history.TaskState;
+import dev.migwatch.PostgresSchema;
 import dev.migwatch.trends.TrendQueries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +56,24 @@ class ChangeOnlyStorageTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
     void everyAsOfReadEqualsTheSnapshotOfThatTime(long seed) throws SQLException {
+        writeAndReadBack(seed);
+    }
+
+    /** The same on PostgreSQL, whose task list reads the steps with statements of its own (TrendQueries.STEPS_BY_KEY). */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void onPostgresqlToo(long seed) throws SQLException {
+        HikariDataSource h2 = ds;
+        try (PostgresSchema pg = PostgresSchema.create("changeonly")) {
+            ds = pg.db();
+            HistoryDatabase.migrate(ds);
+            writeAndReadBack(seed);
+        } finally {
+            ds = h2;
+        }
+    }
+
+    private void writeAndReadBack(long seed) throws SQLException {
         Random r = new Random(seed);
         HistoryStore store = new HistoryStore(ds);
         List<TaskSnapshot> written = new ArrayList<>();
