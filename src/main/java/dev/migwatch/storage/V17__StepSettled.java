@@ -46,10 +46,12 @@ public class V17__StepSettled extends BaseJavaMigration {
                     : "ALTER TABLE step ADD (" + String.join(", ", COLUMNS) + ")");
             // the steps of an existing history that have no row at their task's newest successful poll: their state_at is
             // current (the writer moved it there when they stopped changing), and their row there is the one to copy
-            st.executeUpdate("UPDATE step SET (" + COLUMNS.stream().map(c -> c.substring(0, c.indexOf(' '))).collect(Collectors.joining(", "))
-                    + ") = (SELECT s.polled_at, s.present, s.raw_status, s.status, s.progress_pct, s.started_at, s.finished_at,"
-                    + " s.processed_records, s.capacity, s.src_rps, s.dst_rps, s.checkpoint_at, s.delay_seconds, s.delay_ms,"
-                    + " s.error_code, s.error_message FROM step_state s WHERE s.step_ref = step.id AND s.polled_at = step.state_at)"
+            List<String> names = COLUMNS.stream().map(c -> c.substring(0, c.indexOf(' '))).toList();
+            // settled_at is the row's polled_at, each settled_x the row's x
+            String values = names.stream().map(n -> n.equals("settled_at") ? "s.polled_at" : "s." + n.substring("settled_".length()))
+                    .collect(Collectors.joining(", "));
+            st.executeUpdate("UPDATE step SET (" + String.join(", ", names) + ") = (SELECT " + values
+                    + " FROM step_state s WHERE s.step_ref = step.id AND s.polled_at = step.state_at)"
                     + " WHERE state_at IS NOT NULL"
                     + " AND EXISTS (SELECT 1 FROM step_state s WHERE s.step_ref = step.id AND s.polled_at = step.state_at)"
                     + " AND NOT EXISTS (SELECT 1 FROM task_latest l JOIN step_state n ON n.step_ref = step.id"

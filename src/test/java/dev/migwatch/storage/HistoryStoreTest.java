@@ -118,6 +118,16 @@ class HistoryStoreTest {
         assertEquals("2026-03-01 00:00:30 20.0 RUNNING 1200 3000 50.0 48.0",
                 text("SELECT settled_at || ' ' || settled_progress_pct || ' ' || settled_status || ' ' || settled_processed_records"
                         + " || ' ' || settled_capacity || ' ' || settled_src_rps || ' ' || settled_dst_rps FROM step WHERE step_key = 'FULL_TRANSFER'"));
+        // what the task list shows for a settled step is its copy (a changed copy shows, the state row is not read)
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE step SET settled_raw_status = 'FROM THE COPY' WHERE step_key = 'FULL_TRANSFER'");
+        }
+        dev.migwatch.trends.TrendQueries reads = new dev.migwatch.trends.TrendQueries(ds);
+        assertEquals("FROM THE COPY", dev.migwatch.trends.TrendQueries.stepsOf(reads.stepsNowOfAllTasks(), reads.taskRows().get(0))
+                .stream().filter(r -> r.stepKey().equals("FULL_TRANSFER")).findFirst().orElseThrow().rawStatus());
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE step SET settled_raw_status = 'RUNNING' WHERE step_key = 'FULL_TRANSFER'");
+        }
         // and moves again: the copy goes with the new row
         store.write(snapshot(List.of(step("FULL_TRANSFER", 30.0), step("INCR_TRANSFER", 0.0)), body("{}"), t0.plusSeconds(90)));
         assertEquals(0, count("SELECT COUNT(*) FROM step WHERE step_key = 'FULL_TRANSFER' AND settled_at IS NOT NULL"));
@@ -268,9 +278,7 @@ class HistoryStoreTest {
     }
 
     private static StepSample step(String key) {
-        return new StepSample(key, null, 1, key, null, "RUNNING", NormalizedStatus.RUNNING, 40.0, STARTED, null,
-                new StepSample.Throughput(1200L, 3000L, 50.0, 1.5, 1000.0, 48.0, 2.0, 900.0, null, null, null),
-                null, null, null, null);
+        return step(key, 40.0);
     }
 
     private static StepSample step(String key, double progress) {
