@@ -58,7 +58,7 @@ public class TrendsService {
      * 1,000 tasks on PostgreSQL these are 45 ms and 23 + 44 ms of a list that took 140 ms one after the other.
      */
     public List<TaskView> tasks() {
-        try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads)) {
+        try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::listedStepsOfAllTasks, sideReads)) {
             List<TaskRow> rows = queries.taskRows();
             List<DelayStats.Stats> delays = delays(rows);
             Map<String, List<StepRow>> stepsNow = steps.join();
@@ -74,7 +74,7 @@ public class TrendsService {
     public Map<String, EtaView> etas(java.util.function.BiPredicate<String, String> wanted) {
         List<TaskRow> rows;
         List<EtaView> etas;
-        try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::stepsNowOfAllTasks, sideReads)) {
+        try (SideRead<Map<String, List<StepRow>>> steps = SideRead.start(queries::listedStepsOfAllTasks, sideReads)) {
             rows = queries.taskRows().stream().filter(r -> wanted.test(r.source(), r.taskId())).toList();
             Map<String, List<StepRow>> stepsNow = steps.join();
             etas = etas(TrendQueries.withRecordsOfSteps(rows, stepsNow), r -> TrendQueries.stepsOf(stepsNow, r));

@@ -280,10 +280,10 @@ class HistoryReadBenchmarkTest {
             return null;
         });
         double apiTasks = apiTasksTiming.wall();
-        // what the list's time goes to: the task rows (taskRows), their steps (stepsNowOfAllTasks); the rest is the batched
+        // what the list's time goes to: the task rows (taskRows), their steps (listedStepsOfAllTasks); the rest is the batched
         // ETA and delay reads
         double taskRows = median(() -> trends.queries().taskRows());
-        double stepRows = median(() -> trends.queries().stepsNowOfAllTasks());
+        double stepRows = median(() -> trends.queries().listedStepsOfAllTasks());
         System.out.printf("%s, %s: GET /api/tasks %.1f ms, of which the task rows %.1f ms, their steps %.1f ms%n", name, history,
                 apiTasks, taskRows, stepRows);
         int maxPoints = trends.settings().maxPoints();

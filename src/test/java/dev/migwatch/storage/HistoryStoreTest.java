@@ -123,7 +123,7 @@ class HistoryStoreTest {
             st.executeUpdate("UPDATE step SET settled_raw_status = 'FROM THE COPY' WHERE step_key = 'FULL_TRANSFER'");
         }
         dev.migwatch.trends.TrendQueries reads = new dev.migwatch.trends.TrendQueries(ds);
-        assertEquals("FROM THE COPY", dev.migwatch.trends.TrendQueries.stepsOf(reads.stepsNowOfAllTasks(), reads.taskRows().get(0))
+        assertEquals("FROM THE COPY", dev.migwatch.trends.TrendQueries.stepsOf(reads.listedStepsOfAllTasks(), reads.taskRows().get(0))
                 .stream().filter(r -> r.stepKey().equals("FULL_TRANSFER")).findFirst().orElseThrow().rawStatus());
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("UPDATE step SET settled_raw_status = 'RUNNING' WHERE step_key = 'FULL_TRANSFER'");

@@ -241,7 +241,7 @@ class LongSeriesOnBothDatabasesTest {
      */
     private static void looksUpEachStepsRowNowByItsKeyOnH2(DataSource h2) throws Exception {
         List<Object[]> sent = new ArrayList<>();
-        new TrendQueries(capturing(h2, sent)).stepsNowOfAllTasks();
+        new TrendQueries(capturing(h2, sent)).listedStepsOfAllTasks();
         String plan = explainOnH2(h2, sent.get(0));
         String[] reads = plan.split("JOIN \"?PUBLIC\"?\\.\"?STEP_STATE\"? \"?[NS]\"?\\s+");
         assertEquals(3, reads.length, "two reads of step_state: " + plan);
