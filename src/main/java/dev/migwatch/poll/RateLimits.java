@@ -97,9 +97,15 @@ public class RateLimits {
             return unit.convert(readyAt - nanos.getAsLong(), TimeUnit.NANOSECONDS);
         }
 
+        /**
+         * By the time each is ready, which orders them as getDelay does without reading the clock: a queue of a large budget's
+         * permits compares a permit about 17 times at each take and put, and two clock reads a comparison were 1.8 % of
+         * bin/bench-engine's profile (100,000 permits).
+         */
         @Override
         public int compareTo(Delayed other) {
-            return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
+            return other instanceof Permit p ? Long.compare(readyAt, p.readyAt)
+                    : Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
         }
     }
 }

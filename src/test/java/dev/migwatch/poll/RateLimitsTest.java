@@ -67,4 +67,29 @@ class RateLimitsTest {
         assertEquals(1, limits.available("slow"));
         assertEquals(3, limits.available("fast"), "sources have budgets of their own");
     }
+
+    /** The permit that is ready is taken, even when others were released after it: the queue orders them by readiness. */
+    @Test
+    void theFirstPermitReadyIsTheOneTaken() throws Exception {
+        SourceConfig source = source("many", 50);
+        RateLimits limits = new RateLimits(List.of(source), nanos::get);
+        List<Exchange> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            calls.add(call(source));
+            limits.acquire(calls.get(i));
+        }
+        // released 10 ms apart, first to last; 500 ms after the first, only the first ten are ready again
+        for (Exchange c : calls) {
+            limits.release(c);
+            nanos.addAndGet(10_000_000L);
+        }
+        nanos.addAndGet(1_000_000_000L - 50 * 10_000_000L + 95_000_000L);
+        assertEquals(10, limits.available("many"));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            for (int i = 0; i < 10; i++) {
+                limits.acquire(call(source));
+            }
+        }, "a ready permit was not handed out");
+        assertEquals(0, limits.available("many"));
+    }
 }
