@@ -99,15 +99,18 @@ public class TrendQueries {
                 + " AND (UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%'))";
     }
 
-    /** v_step_latest for all tasks, the listed steps only, for PostgreSQL (see STEP_NOW_BY_KEY): the steps that change, then SETTLED_STEPS. */
+    /**
+     * v_step_latest for all tasks, the listed steps only, for PostgreSQL (see STEP_NOW_BY_KEY): the steps that change, then
+     * SETTLED_STEPS.
+     */
     private static final String STEPS_BY_KEY = STEP_NOW_COLUMNS + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref"
             + STEP_NOW_BY_KEY + " WHERE st.settled_at IS NULL AND s.present = TRUE" + listed("s.status") + SETTLED_STEPS;
 
     /**
-     * v_step_latest for all tasks, the listed steps only, for H2: the steps that change by the view's two lookups of the primary key per step, then
-     * SETTLED_STEPS, without the view's join to task and its order. H2 began that join at the task and sorted all rows by
-     * the tasks' names: under bin/migwatch's JVM, 1,000 tasks of 7 steps took 68.5 ms through the view and 51.7 without
-     * those (README, "Measurements"). The tasks' names are read after, and each task's steps put in order in Java. The
+     * v_step_latest for all tasks, the listed steps only, for H2: the steps that change by the view's two lookups of the
+     * primary key per step, then SETTLED_STEPS, without the view's join to task and its order. H2 began that join at the
+     * task and sorted all rows by the tasks' names: under bin/migwatch's JVM, 1,000 tasks of 7 steps took 68.5 ms through
+     * the view and 51.7 without those (README, "Measurements"). The tasks' names are read after, and each task's steps put in order in Java. The
      * lookups of the settled steps' rows were most of a list asked for on its own: a page of the history per step, which
      * H2 had often evicted since.
      */

@@ -155,7 +155,7 @@ class ChangeOnlyStorageTest {
             assertEquals(0, count(c, "SELECT COUNT(*) FROM v_component_latest v JOIN component d ON d.kind = v.kind AND d.name = v.name "
                     + "WHERE v.polled_at <> (SELECT MAX(s.polled_at) FROM component_state s WHERE s.component_ref = d.id)"),
                     "components' newest rows " + when);
-            // a settled step's copy (V17) is its newest row, and the task list, which reads the copy, shows what the view does
+            // a settled step's copy (V17) is its newest row, and the task list, which reads the copy, shows the view's steps it lists
             assertEquals(0, count(c, "SELECT COUNT(*) FROM step d JOIN step_state s ON s.step_ref = d.id AND s.polled_at = d.settled_at "
                     + "WHERE s.polled_at <> (SELECT MAX(x.polled_at) FROM step_state x WHERE x.step_ref = d.id) "
                     + "OR s.present IS DISTINCT FROM d.settled_present OR s.status IS DISTINCT FROM d.settled_status "
@@ -167,8 +167,8 @@ class ChangeOnlyStorageTest {
                     count(c, "SELECT COUNT(*) FROM step d JOIN step_state s ON s.step_ref = d.id AND s.polled_at = d.settled_at"),
                     "every copy is of a row " + when);
             TrendQueries reads = new TrendQueries(ds);
-            assertEquals(PostgresTest.listedOf(reads.stepsNow("src", "t")), TrendQueries.stepsOf(reads.listedStepsOfAllTasks(), reads.taskRows().get(0)),
-                    "the list's steps " + when);
+            assertEquals(PostgresTest.listedOf(reads.stepsNow("src", "t")),
+                    TrendQueries.stepsOf(reads.listedStepsOfAllTasks(), reads.taskRows().get(0)), "the list's steps " + when);
         }
     }
 

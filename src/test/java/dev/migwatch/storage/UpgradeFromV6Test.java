@@ -159,7 +159,7 @@ class UpgradeFromV6Test {
             }
             schemaIsCompact(c, postgres, problems);
             // V17 copied the newest row of each step that had stopped changing onto the step's row: the task list, which
-            // reads those copies, shows each task's steps as the view does
+            // reads those copies, shows each task's steps it lists as the view does
             check(problems, "steps settled by V17", true, count(c, "SELECT COUNT(*) AS n FROM step WHERE settled_at IS NOT NULL") > 0);
             listShowsTheViewsSteps(db, problems, "after the upgrade");
         }
@@ -200,8 +200,8 @@ class UpgradeFromV6Test {
         Map<String, List<dev.migwatch.trends.StepRow>> listed = reads.listedStepsOfAllTasks();
         check(problems, when + ": steps listed", true, listed.values().stream().mapToInt(List::size).sum() > 0);
         for (dev.migwatch.trends.TaskRow r : reads.taskRows()) {
-            check(problems, when + ": the list's steps of " + r.source() + "/" + r.taskId(), PostgresTest.listedOf(reads.stepsNow(r.source(), r.taskId())),
-                    TrendQueries.stepsOf(listed, r));
+            check(problems, when + ": the list's steps of " + r.source() + "/" + r.taskId(),
+                    PostgresTest.listedOf(reads.stepsNow(r.source(), r.taskId())), TrendQueries.stepsOf(listed, r));
         }
     }
 
