@@ -69,59 +69,73 @@ public class TrendQueries {
             + " ORDER BY x.last_seen DESC, x.id DESC FETCH FIRST 1 ROW ONLY)"
             + " WHERE t.task_id <> '*' ORDER BY t.source, t.task_id";
 
-    /** v_step_latest's columns, of step st and its state row s, and the task's key. */
-    private static final String STEP_NOW_COLUMNS = "SELECT st.step_key, st.parent_step_key, st.step_order, st.step_name,"
-            + " st.description, s.raw_status, s.status,"
-            + " COALESCE(s.progress_pct, CASE WHEN s.capacity > 0 THEN 100.0 * s.processed_records / s.capacity END),"
-            + " s.processed_records, s.capacity, s.src_rps, s.dst_rps, COALESCE(s.delay_seconds, s.delay_ms / 1000), s.checkpoint_at,"
-            + " s.started_at, s.finished_at, s.error_code, s.error_message, s.polled_at, st.task_ref";
-
     /**
-     * The steps that stopped changing, from the copy of their newest row on the step row (settled_*, V17), in the columns of
-     * STEP_NOW_COLUMNS: the list reads the step rows anyway, and looks up the state rows only of the steps that change.
+     * v_step_latest's columns, of step st and a state row's values, and the task's key, for the list's statement: a state
+     * value is value.apply(name), of the state row s for a step that changes and of the copy on the step row for a settled
+     * one (SETTLED), so that the two halves of the statement cannot drift apart.
      */
-    private static final String SETTLED_STEPS = " UNION ALL SELECT st.step_key, st.parent_step_key, st.step_order, st.step_name,"
-            + " st.description, st.settled_raw_status, st.settled_status, COALESCE(st.settled_progress_pct,"
-            + " CASE WHEN st.settled_capacity > 0 THEN 100.0 * st.settled_processed_records / st.settled_capacity END),"
-            + " st.settled_processed_records, st.settled_capacity, st.settled_src_rps, st.settled_dst_rps,"
-            + " COALESCE(st.settled_delay_seconds, st.settled_delay_ms / 1000), st.settled_checkpoint_at, st.settled_started_at,"
-            + " st.settled_finished_at, st.settled_error_code, st.settled_error_message, st.settled_at, st.task_ref"
-            + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref WHERE st.settled_at IS NOT NULL AND st.settled_present = TRUE"
-            + listed("st.settled_status");
+    private static String stepNowColumns(java.util.function.UnaryOperator<String> value) {
+        return "SELECT st.step_key, st.parent_step_key, st.step_order, st.step_name, st.description, "
+                + value.apply("raw_status") + ", " + value.apply("status") + ", " + progress(value) + ", "
+                + value.apply("processed_records") + ", " + value.apply("capacity") + ", " + value.apply("src_rps") + ", "
+                + value.apply("dst_rps") + ", COALESCE(" + value.apply("delay_seconds") + ", " + value.apply("delay_ms") + " / 1000), "
+                + value.apply("checkpoint_at") + ", " + value.apply("started_at") + ", " + value.apply("finished_at") + ", "
+                + value.apply("error_code") + ", " + value.apply("error_message") + ", " + value.apply("polled_at") + ", st.task_ref";
+    }
+
+    /** A step's progress: the provider's percent, else processed / capacity (UDTS gives counts only). */
+    private static String progress(java.util.function.UnaryOperator<String> value) {
+        return "COALESCE(" + value.apply("progress_pct") + ", CASE WHEN " + value.apply("capacity") + " > 0 THEN 100.0 * "
+                + value.apply("processed_records") + " / " + value.apply("capacity") + " END)";
+    }
+
+    /** A value of the state row s. */
+    private static final java.util.function.UnaryOperator<String> STATE = name -> "s." + name;
+
+    /** A value of the copy of a settled step's newest row on its step row st (V17): settled_x, the row's time settled_at. */
+    private static final java.util.function.UnaryOperator<String> SETTLED =
+            name -> name.equals("polled_at") ? "st.settled_at" : "st.settled_" + name;
 
     /**
      * Only the steps the list shows or decides by (see listedStepsOfAllTasks): running ones, and finished ones that may be a
      * full data step (a superset of fullDataStep, which decides in Java). 4,000 of the 7,000 steps of 1,000 OMS tasks, in the
      * README's 30-day history and in bin/bench-memory's: under bin/migwatch's JVM the statement took 20 instead of 30 to 40 ms.
      */
-    private static String listed(String status) {
-        return " AND (" + status + " = 'RUNNING' OR " + status + " = 'FINISHED'"
+    private static String listed(java.util.function.UnaryOperator<String> value) {
+        return " AND (" + value.apply("status") + " = 'RUNNING' OR " + value.apply("status") + " = 'FINISHED'"
                 + " AND (UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%'))";
     }
+
+    /**
+     * The steps that stopped changing, from the copy of their newest row on the step row: the list reads the step rows
+     * anyway, and looks up the state rows only of the steps that change.
+     */
+    private static final String SETTLED_STEPS = " UNION ALL " + stepNowColumns(SETTLED)
+            + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref WHERE st.settled_at IS NOT NULL"
+            + " AND " + SETTLED.apply("present") + " = TRUE" + listed(SETTLED);
 
     /**
      * v_step_latest for all tasks, the listed steps only, for PostgreSQL (see STEP_NOW_BY_KEY): the steps that change, then
      * SETTLED_STEPS.
      */
-    private static final String STEPS_BY_KEY = STEP_NOW_COLUMNS + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref"
-            + STEP_NOW_BY_KEY + " WHERE st.settled_at IS NULL AND s.present = TRUE" + listed("s.status") + SETTLED_STEPS;
+    private static final String STEPS_BY_KEY = stepNowColumns(STATE) + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref"
+            + STEP_NOW_BY_KEY + " WHERE st.settled_at IS NULL AND s.present = TRUE" + listed(STATE) + SETTLED_STEPS;
 
     /**
      * v_step_latest for all tasks, the listed steps only, for H2: the steps that change by the view's two lookups of the
      * primary key per step, then SETTLED_STEPS, without the view's join to task and its order. H2 began that join at the
      * task and sorted all rows by the tasks' names: under bin/migwatch's JVM, 1,000 tasks of 7 steps took 68.5 ms through
-     * the view and 51.7 without those (README, "Measurements"). The tasks' names are read after, and each task's steps put in order in Java. The
-     * lookups of the settled steps' rows were most of a list asked for on its own: a page of the history per step, which
-     * H2 had often evicted since.
+     * the view and 51.7 without those (README, "Measurements"). The tasks' names are read after, and each task's steps put
+     * in order in Java. The lookups of the settled steps' rows were most of a list asked for on its own: a page of the
+     * history per step, which H2 had often evicted since.
      */
-    private static final String STEPS_BY_JOIN = STEP_NOW_COLUMNS + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref"
+    private static final String STEPS_BY_JOIN = stepNowColumns(STATE) + " FROM step st JOIN task_latest l ON l.task_ref = st.task_ref"
             + " LEFT JOIN step_state n ON n.step_ref = st.id AND n.polled_at = l.last_ok_at"
             + " JOIN step_state s ON s.step_ref = st.id AND s.polled_at = COALESCE(n.polled_at, st.state_at)"
-            + " WHERE st.settled_at IS NULL AND s.present = TRUE" + listed("s.status") + SETTLED_STEPS;
+            + " WHERE st.settled_at IS NULL AND s.present = TRUE" + listed(STATE) + SETTLED_STEPS;
 
-    /** A step's progress: the provider's percent, else processed / capacity (UDTS gives counts only). */
-    private static final String STATE_PROGRESS =
-            "COALESCE(s.progress_pct, CASE WHEN s.capacity > 0 THEN 100.0 * s.processed_records / s.capacity END)";
+    /** A step's progress from its state row s. */
+    private static final String STATE_PROGRESS = progress(STATE);
 
     private final DataSource dataSource;
     /** Most values bound in one batched query; more tasks than that fit are read in chunks. */

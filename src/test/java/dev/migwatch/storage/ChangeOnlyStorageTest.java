@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,11 +158,8 @@ class ChangeOnlyStorageTest {
                     "components' newest rows " + when);
             // a settled step's copy (V17) is its newest row, and the task list, which reads the copy, shows the view's steps it lists
             assertEquals(0, count(c, "SELECT COUNT(*) FROM step d JOIN step_state s ON s.step_ref = d.id AND s.polled_at = d.settled_at "
-                    + "WHERE s.polled_at <> (SELECT MAX(x.polled_at) FROM step_state x WHERE x.step_ref = d.id) "
-                    + "OR s.present IS DISTINCT FROM d.settled_present OR s.status IS DISTINCT FROM d.settled_status "
-                    + "OR s.raw_status IS DISTINCT FROM d.settled_raw_status OR s.progress_pct IS DISTINCT FROM d.settled_progress_pct "
-                    + "OR s.processed_records IS DISTINCT FROM d.settled_processed_records "
-                    + "OR s.src_rps IS DISTINCT FROM d.settled_src_rps OR s.error_message IS DISTINCT FROM d.settled_error_message"),
+                    + "WHERE s.polled_at <> (SELECT MAX(x.polled_at) FROM step_state x WHERE x.step_ref = d.id)"
+                    + StateTable.SETTLED.stream().map(n -> " OR s." + n + " IS DISTINCT FROM d.settled_" + n).collect(Collectors.joining())),
                     "settled copies " + when);
             assertEquals(count(c, "SELECT COUNT(*) FROM step WHERE settled_at IS NOT NULL"),
                     count(c, "SELECT COUNT(*) FROM step d JOIN step_state s ON s.step_ref = d.id AND s.polled_at = d.settled_at"),
