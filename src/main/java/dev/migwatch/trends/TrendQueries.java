@@ -723,14 +723,15 @@ public class TrendQueries {
         for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
             List<Object> args = new ArrayList<>();
             String sql = "SELECT w.i, st.step_key, st.step_name, s.polled_at, s.status, s.processed_records, s.capacity, " + STATE_PROGRESS
-                    + ", s.src_rps, s.dst_rps, s.present FROM " + chunk.sql(args) + " JOIN step st ON st.task_ref = w.ref"
+                    + ", s.src_rps, s.dst_rps, s.present, st.step_order FROM " + chunk.sql(args) + " JOIN step st ON st.task_ref = w.ref"
                     + " JOIN task t ON t.id = st.task_ref JOIN step_state s ON s.step_ref = st.id"
                     + " WHERE (st.step_name IN ('FULL_TRANSFER', 'FULL_VERIFIER', 'FULL_MIGRATION')"
                     + " OR (UPPER(t.provider) = 'DTS' AND (UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%')))"
                     + " AND s.polled_at >= " + windowStart("step_state", "b.step_ref = st.id") + " AND s.polled_at <= w.e"
                     + " ORDER BY w.i, s.polled_at";
             query(sql, args, rs -> rows.get(rs.getInt(1)).add(new FullStepSample(rs.getString(2), rs.getString(3), instant(rs, 4),
-                    rs.getString(5), lng(rs, 6), lng(rs, 7), dbl(rs, 8), dbl(rs, 9), dbl(rs, 10), rs.getBoolean(11))));
+                    rs.getString(5), lng(rs, 6), lng(rs, 7), dbl(rs, 8), dbl(rs, 9), dbl(rs, 10), rs.getBoolean(11),
+                    integer(rs, 12))));
         }
         List<List<FullStepSample>> out = new ArrayList<>();
         for (int i = 0; i < reads.size(); i++) {
@@ -813,10 +814,10 @@ public class TrendQueries {
     /** A full-data step's values as of polledAt (present: the step was in the answer). */
     public record FullStepSample(String stepKey, String stepName, Instant polledAt, String status,
                                  Long processedRecords, Long capacity, Double progressPct, Double srcRps,
-                                 Double dstRps, boolean present) {
+                                 Double dstRps, boolean present, Integer stepOrder) {
         FullStepSample at(Instant t) {
             return new FullStepSample(stepKey, stepName, t, status, processedRecords, capacity, progressPct, srcRps, dstRps,
-                    present);
+                    present, stepOrder);
         }
     }
 
