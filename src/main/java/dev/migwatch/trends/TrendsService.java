@@ -129,10 +129,10 @@ public class TrendsService {
     /**
      * The ETA of each task; the samples of the tasks whose full transfer runs are read in one batch. The batch covers
      * the ETA's window only (10 min by default, the stall check's lookback is 30): a moving transfer shows its last
-     * move there, which is all the stall check needs. Only the tasks whose progress stood still over the whole window
-     * are read again, back to the lookback, in a second batch; the figures are the same as from one read of the
-     * lookback, for about a third of the rows when every transfer moves (1,000 tasks in full transfer: 20 instead of 60
-     * rows each at 30 s, a third of the list's allocation).
+     * move there, which is all the stall check needs. Only the tasks whose progress stood still over the whole window,
+     * and that have rows before it, are read again back to the lookback, in a second batch. The figures are the same as
+     * from one read of the lookback, for a third of the rows when the transfers move (20 instead of 60 rows a task at
+     * 30 s); a step that stands still writes few rows (only its changes are stored), so its second read is short.
      */
     private List<EtaView> etas(List<TaskRow> rows, java.util.function.Function<TaskRow, List<StepRow>> steps) {
         List<EtaView> out = new ArrayList<>();
@@ -164,7 +164,8 @@ public class TrendsService {
                 .toList());
         List<Integer> further = new ArrayList<>();
         for (int j = 0; j < at.size(); j++) {
-            EtaView eta = eta(rows.get(at.get(j)), samples.get(j), complete);
+            TaskRow r = rows.get(at.get(j));
+            EtaView eta = eta(r, samples.get(j), complete ? null : r.sampledAt().minus(back));
             out.set(at.get(j), eta);
             if (eta == null) {
                 further.add(at.get(j));
@@ -191,10 +192,11 @@ public class TrendsService {
     }
 
     /**
-     * The ETA from a task's full-data step samples. Null when not complete and the step's progress did not move in them:
-     * since when it stands still (the stall check) needs the samples before.
+     * The ETA from a task's full-data step samples, read from the rows in force at readFrom (null: nothing before that
+     * matters). Null when the step has rows before readFrom and its progress did not move in those read: since when it
+     * stands still (the stall check) needs the rows before.
      */
-    private EtaView eta(TaskRow r, List<TrendQueries.FullStepSample> fullStepSamples, boolean complete) {
+    private EtaView eta(TaskRow r, List<TrendQueries.FullStepSample> fullStepSamples, Instant readFrom) {
         EtaView.ProviderEta provider = providerEta(r);
         Map<String, List<TrendQueries.FullStepSample>> bySteps = new LinkedHashMap<>();
         for (TrendQueries.FullStepSample s : fullStepSamples) {
@@ -231,7 +233,9 @@ public class TrendsService {
                 eta.add(new EtaEstimator.Sample(s.polledAt(), done, total));
             }
         }
-        if (!complete && stall.stream().map(StallDetector.Sample::value).distinct().count() < 2) {
+        // the read begins with the row in force at readFrom when there is one: a step first seen later has nothing before
+        if (readFrom != null && !samples.get(0).polledAt().isAfter(readFrom)
+                && stall.stream().map(StallDetector.Sample::value).distinct().count() < 2) {
             return null;
         }
         EtaEstimator.Estimate e = estimator.estimate(eta);

@@ -42,6 +42,10 @@ class EtaSamplesReadTest {
                 poll(db, task, at, "RUNNING", processed, null);
             }
         });
+        // polled for the last 5 minutes only, without moving: nothing before to read
+        for (Instant at = newest.minusSeconds(300); !at.isAfter(newest); at = at.plusSeconds(30)) {
+            poll(db, "young-still", at, "RUNNING", 5_000L, null);
+        }
         db.flush();
         Reads reads = new Reads(db.dataSource, null);
 
@@ -49,7 +53,7 @@ class EtaSamplesReadTest {
 
         assertEquals(2, reads.batches.size(), "the window for all, then further back for those that stood still");
         assertEquals(Map.of("moving", newest.minus(WINDOW), "still-5m", newest.minus(WINDOW), "still-20m", newest.minus(WINDOW),
-                "still-all", newest.minus(WINDOW)), reads.batches.get(0));
+                "still-all", newest.minus(WINDOW), "young-still", newest.minus(WINDOW)), reads.batches.get(0));
         assertEquals(Map.of("still-20m", newest.minus(LOOKBACK), "still-all", newest.minus(LOOKBACK)), reads.batches.get(1));
 
         assertEquals(newest, etas.get("moving").stall().unchangedSince());
@@ -64,6 +68,8 @@ class EtaSamplesReadTest {
         // change-only: the one row in force since the first poll
         assertEquals(T0, etas.get("still-all").stall().unchangedSince());
         assertTrue(etas.get("still-all").stall().stalled());
+        assertEquals(newest.minusSeconds(300), etas.get("young-still").stall().unchangedSince());
+        assertFalse(etas.get("young-still").stall().stalled());
     }
 
     @Test
