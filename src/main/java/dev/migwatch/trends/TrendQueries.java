@@ -1244,13 +1244,13 @@ public class TrendQueries {
     private void delayRows(ValuesTable w, List<TaskRead> reads, boolean task, List<List<DelaySample>> rows) {
         for (ValuesTable chunk : w.isEmpty() ? List.<ValuesTable>of() : w.chunks(maxParameters)) {
             List<Object> args = new ArrayList<>();
+            // where each series' read begins, once a series (delaySeries), not as a condition H2 checks at every row
             String sql = task
-                    ? "SELECT w.i, CAST(NULL AS VARCHAR(600)), s.polled_at, s.delay_seconds, TRUE FROM " + chunk.sql(args)
-                    + " JOIN task_state s ON s.task_ref = w.ref WHERE s.polled_at >= " + windowStart("task_state", "b.task_ref = w.ref")
-                    : "SELECT w.i, st.step_key, s.polled_at, COALESCE(s.delay_seconds, s.delay_ms / 1000), s.present FROM " + chunk.sql(args)
-                    + " JOIN step st ON st.task_ref = w.ref JOIN step_state s ON s.step_ref = st.id WHERE s.polled_at >= "
-                    + windowStart("step_state", "b.step_ref = st.id");
-            query(sql + " AND s.polled_at <= w.e ORDER BY w.i, s.polled_at", args, rs -> {
+                    ? "SELECT f.i, CAST(NULL AS VARCHAR(600)), s.polled_at, s.delay_seconds, TRUE FROM " + delaySeries(true, chunk, args)
+                    + " JOIN task_state s ON s.task_ref = f.series_ref"
+                    : "SELECT f.i, f.step_key, s.polled_at, COALESCE(s.delay_seconds, s.delay_ms / 1000), s.present FROM "
+                    + delaySeries(false, chunk, args) + " JOIN step_state s ON s.step_ref = f.series_ref";
+            query(sql + " AND s.polled_at >= f.start_at AND s.polled_at <= f.e ORDER BY f.i, s.polled_at", args, rs -> {
                 int i = rs.getInt(1);
                 Instant since = reads.get(i).since();
                 Long v = rs.getBoolean(5) ? lng(rs, 4) : null;
