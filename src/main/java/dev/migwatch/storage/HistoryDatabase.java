@@ -35,7 +35,8 @@ public final class HistoryDatabase {
         // returned, but then H2 runs no background writer, which is what compacts its file, and the file grew by tens
         // of KB per poll (each commit rewrites every page it touched into a new chunk, and nothing reclaimed the old
         // ones). The journal, which deletes its own copy of a snapshot once written, asks for a sync first.
-        config.setJdbcUrl(withPageCache(withStatementCache(closedLast(url)), Runtime.getRuntime().maxMemory()));
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        config.setJdbcUrl(withResultRows(withPageCache(withStatementCache(closedLast(url)), maxHeap), maxHeap));
         if (user != null && !user.isBlank()) {
             config.setUsername(user);
         }
@@ -133,6 +134,25 @@ public final class HistoryDatabase {
         long h2Default = maxHeapBytes == Long.MAX_VALUE ? Long.MAX_VALUE : 64L * 1024 * maxHeapBytes / (1L << 30);
         boolean own = u.replace("QUERY_CACHE_SIZE", "").contains("CACHE_SIZE");
         return !embeddedOnDisk(u) || own || h2Default >= MIN_PAGE_CACHE_KB ? url : url + ";CACHE_SIZE=" + MIN_PAGE_CACHE_KB;
+    }
+
+    /** The rows of a result an embedded H2 file database keeps in memory at least (MAX_MEMORY_ROWS): 40,000. */
+    static final int MIN_MEMORY_ROWS = 40_000;
+
+    /**
+     * H2 keeps 40,000 rows of a result in memory per GB of maximum heap and writes the rest out to a temporary store, to
+     * read them back: 3,750 rows under the 96 MB heap bin/migwatch gives. The task list's batches are larger with 1,000
+     * tasks (4,000 steps; the samples of tasks in full transfer, 24,000 rows), and in bin/migwatch's JVM that spilling was
+     * 13 % of the CPU of lists of tasks in full transfer and a quarter of their allocation (README, "The list of tasks in
+     * full transfer"). A smaller default is raised to 40,000, a 1 GB heap's; such a result is a few MB while it is read.
+     * A larger heap's default, a user's own MAX_MEMORY_ROWS or h2.maxMemoryRows, servers and in-memory databases are left
+     * alone.
+     */
+    static String withResultRows(String url, long maxHeapBytes) {
+        String u = url.toUpperCase(java.util.Locale.ROOT);
+        long h2Default = maxHeapBytes == Long.MAX_VALUE ? Long.MAX_VALUE : MIN_MEMORY_ROWS * maxHeapBytes / (1L << 30);
+        boolean own = u.contains("MAX_MEMORY_ROWS") || System.getProperty("h2.maxMemoryRows") != null;
+        return !embeddedOnDisk(u) || own || h2Default >= MIN_MEMORY_ROWS ? url : url + ";MAX_MEMORY_ROWS=" + MIN_MEMORY_ROWS;
     }
 
     /** The versioned and repeatable migrations, on every database. */

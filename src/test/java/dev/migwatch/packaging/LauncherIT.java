@@ -40,9 +40,10 @@ class LauncherIT {
             String jvm = commandLine(first.pid());
             assertTrue(jvm.contains("-Xmx96m") && jvm.contains("-XX:+UseSerialGC") && jvm.contains("-XX:TieredStopAtLevel=1"), jvm);
             assertTrue(jvm.contains("-XX:ArchiveClassesAtExit=" + cds), "no archive yet: the first run writes it: " + jvm);
-            // under that heap H2 would cache 6 MB of pages: migwatch opens its file database with 16 MB
-            assertTrue(first.output().lines().anyMatch(l -> l.contains("History database jdbc:h2:") && l.contains(";CACHE_SIZE=16384")),
-                    first.output());
+            // under that heap H2 would cache 6 MB of pages and keep 3,750 rows of a result in memory: migwatch opens its
+            // file database with 16 MB and 40,000 rows
+            assertTrue(first.output().lines().anyMatch(l -> l.contains("History database jdbc:h2:") && l.contains(";CACHE_SIZE=16384")
+                    && l.contains(";MAX_MEMORY_ROWS=40000")), first.output());
         }
         // written aside when the first run stopped, and marked good: Camel had started
         Path written = single(cds, ".jsa.first-run");

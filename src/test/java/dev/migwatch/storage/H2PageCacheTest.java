@@ -33,6 +33,28 @@ class H2PageCacheTest {
     }
 
     @Test
+    void smallHeapsKeepFortyThousandResultRowsInMemory() {
+        // 96 MB: H2 alone would keep 3,750 rows of a result in memory and write the rest out to read them back
+        assertEquals("jdbc:h2:file:./x;MAX_MEMORY_ROWS=40000", HistoryDatabase.withResultRows("jdbc:h2:file:./x", 96 * MB));
+        assertEquals("jdbc:h2:file:./x", HistoryDatabase.withResultRows("jdbc:h2:file:./x", 1024 * MB));
+        assertEquals("jdbc:h2:file:./x;max_memory_rows=500", HistoryDatabase.withResultRows("jdbc:h2:file:./x;max_memory_rows=500", 96 * MB));
+        assertEquals("jdbc:h2:tcp://db:9092/./x", HistoryDatabase.withResultRows("jdbc:h2:tcp://db:9092/./x", 96 * MB));
+        assertEquals("jdbc:h2:mem:x", HistoryDatabase.withResultRows("jdbc:h2:mem:x", 96 * MB));
+        assertEquals("jdbc:postgresql://db/migwatch", HistoryDatabase.withResultRows("jdbc:postgresql://db/migwatch", 96 * MB));
+    }
+
+    @Test
+    void h2TakesTheResultRows(@TempDir Path dir) throws Exception {
+        String url = HistoryDatabase.withResultRows("jdbc:h2:file:" + dir.resolve("h"), 96 * MB);
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'MAX_MEMORY_ROWS'")) {
+            r.next();
+            assertEquals("40000", r.getString(1));
+        }
+    }
+
+    @Test
     void h2TakesTheSetting(@TempDir Path dir) throws Exception {
         String url = HistoryDatabase.withPageCache("jdbc:h2:file:" + dir.resolve("h"), 96 * MB);
         try (Connection c = DriverManager.getConnection(url, "sa", "");
