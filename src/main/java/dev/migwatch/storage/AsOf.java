@@ -11,6 +11,10 @@ import java.util.List;
  * so the search first looks in the last hour before t, then the last day, then 35 days, and only then everywhere.
  * An entity that changes at every poll is found in the first step (a hundred rows at most), one that has not changed
  * for weeks in a later one, and SQL's COALESCE stops at the first step that finds a row.
+ * <p>
+ * Over many entities, compute it once per entity in a derived table's select list and compare the rows with that
+ * column: as a condition of the join that reads the rows, H2 evaluates it again at every row it reads (TrendQueries'
+ * statesOf, delaySeries and fullStepSamples; 2.2 s instead of 0.1 for the samples of 1,000 tasks in full transfer).
  */
 public final class AsOf {
     private static final List<Duration> STEPS = List.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(35));

@@ -102,9 +102,16 @@ public class TrendQueries {
      * README's 30-day history and in bin/bench-memory's: under bin/migwatch's JVM the statement took 20 instead of 30 to 40 ms.
      */
     private static String listed(java.util.function.UnaryOperator<String> value) {
-        return " AND (" + value.apply("status") + " = 'RUNNING' OR " + value.apply("status") + " = 'FINISHED'"
-                + " AND (UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%'))";
+        return " AND (" + value.apply("status") + " = 'RUNNING' OR " + value.apply("status") + " = 'FINISHED' AND "
+                + NAMED_FULL + ")";
     }
+
+    /** A step st whose name says full data ("FULL...", "Full...", "全量..."): what fullDataStep accepts of a DTS step. */
+    private static final String NAMED_FULL = "(UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%')";
+
+    /** fullDataStep in SQL, of step st and its task t. */
+    private static final String FULL_DATA_STEP = "(st.step_name IN ('FULL_TRANSFER', 'FULL_VERIFIER', 'FULL_MIGRATION')"
+            + " OR (UPPER(t.provider) = 'DTS' AND " + NAMED_FULL + "))";
 
     /**
      * The steps that stopped changing, from the copy of their newest row on the step row: the list reads the step rows
@@ -730,8 +737,7 @@ public class TrendQueries {
                     + ", s.src_rps, s.dst_rps, s.present, x.step_order FROM (SELECT w.i, w.e, st.id, st.step_key, st.step_name,"
                     + " st.step_order, " + windowStart("step_state", "b.step_ref = st.id") + " AS f FROM " + chunk.sql(args)
                     + " JOIN step st ON st.task_ref = w.ref JOIN task t ON t.id = st.task_ref"
-                    + " WHERE st.step_name IN ('FULL_TRANSFER', 'FULL_VERIFIER', 'FULL_MIGRATION')"
-                    + " OR (UPPER(t.provider) = 'DTS' AND (UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%'))) x"
+                    + " WHERE " + FULL_DATA_STEP + ") x"
                     + " JOIN step_state s ON s.step_ref = x.id AND s.polled_at >= x.f AND s.polled_at <= x.e"
                     + " ORDER BY x.i, s.polled_at";
             query(sql, args, rs -> rows.get(rs.getInt(1)).add(new FullStepSample(rs.getString(2), rs.getString(3), instant(rs, 4),

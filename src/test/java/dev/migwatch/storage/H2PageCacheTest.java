@@ -44,24 +44,16 @@ class H2PageCacheTest {
     }
 
     @Test
-    void h2TakesTheResultRows(@TempDir Path dir) throws Exception {
-        String url = HistoryDatabase.withResultRows("jdbc:h2:file:" + dir.resolve("h"), 96 * MB);
+    void h2TakesBothSettings(@TempDir Path dir) throws Exception {
+        String url = HistoryDatabase.withResultRows(HistoryDatabase.withPageCache("jdbc:h2:file:" + dir.resolve("h"), 96 * MB), 96 * MB);
         try (Connection c = DriverManager.getConnection(url, "sa", "");
              Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'MAX_MEMORY_ROWS'")) {
+             ResultSet r = s.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                     + " WHERE SETTING_NAME IN ('CACHE_SIZE', 'MAX_MEMORY_ROWS') ORDER BY SETTING_NAME")) {
             r.next();
-            assertEquals("40000", r.getString(1));
-        }
-    }
-
-    @Test
-    void h2TakesTheSetting(@TempDir Path dir) throws Exception {
-        String url = HistoryDatabase.withPageCache("jdbc:h2:file:" + dir.resolve("h"), 96 * MB);
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
-             Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
+            assertEquals("CACHE_SIZE=16384", r.getString(1) + "=" + r.getString(2));
             r.next();
-            assertEquals("16384", r.getString(1));
+            assertEquals("MAX_MEMORY_ROWS=40000", r.getString(1) + "=" + r.getString(2));
         }
     }
 }
