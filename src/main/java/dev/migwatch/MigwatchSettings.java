@@ -4,9 +4,9 @@ import dev.migwatch.alert.AlertsConfigParser;
 import dev.migwatch.cluster.ClusterSettings;
 import dev.migwatch.poll.RetryPolicy;
 import dev.migwatch.poll.SourceGuard;
+import dev.migwatch.progress.EtaEstimator;
 import dev.migwatch.source.ConfigException;
 import dev.migwatch.source.Durations;
-import dev.migwatch.trends.EtaEstimator;
 import dev.migwatch.trends.TrendsSettings;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.migwatch.alert;
 
+import dev.migwatch.progress.StallDetector;
 import dev.migwatch.trends.EtaView;
 import dev.migwatch.trends.TaskView;
 

@@ -1,5 +1,7 @@
 package dev.migwatch.trends;
 
+import dev.migwatch.progress.StallDetector;
+
 import java.time.Instant;
 
 /**

@@ -1,5 +1,6 @@
 package dev.migwatch.trends;
 
+import dev.migwatch.progress.FullStepSample;
 import dev.migwatch.storage.AsOf;
 import dev.migwatch.storage.DelayWindowFigures;
 
@@ -98,7 +99,7 @@ public class TrendQueries {
 
     /**
      * Only the steps the list shows or decides by (see listedStepsOfAllTasks): running ones, and finished ones that may be a
-     * full data step (a superset of fullDataStep, which decides in Java). 4,000 of the 7,000 steps of 1,000 OMS tasks, in the
+     * full data step (a superset of FullStepEta.fullDataStep, which decides in Java). 4,000 of the 7,000 steps of 1,000 OMS tasks, in the
      * README's 30-day history and in bin/bench-memory's: under bin/migwatch's JVM the statement took 20 instead of 30 to 40 ms.
      */
     private static String listed(java.util.function.UnaryOperator<String> value) {
@@ -106,10 +107,10 @@ public class TrendQueries {
                 + NAMED_FULL + ")";
     }
 
-    /** A step st whose name says full data ("FULL...", "Full...", "全量..."): what fullDataStep accepts of a DTS step. */
+    /** A step st whose name says full data ("FULL...", "Full...", "全量..."): what FullStepEta.fullDataStep accepts of a DTS step. */
     private static final String NAMED_FULL = "(UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%')";
 
-    /** fullDataStep in SQL, of step st and its task t. */
+    /** FullStepEta.fullDataStep in SQL, of step st and its task t. */
     private static final String FULL_DATA_STEP = "(st.step_name IN ('FULL_TRANSFER', 'FULL_VERIFIER', 'FULL_MIGRATION')"
             + " OR (UPPER(t.provider) = 'DTS' AND " + NAMED_FULL + "))";
 
@@ -248,16 +249,6 @@ public class TrendQueries {
                 rs.getString(6), rs.getString(7), dbl(rs, 8), lng(rs, 9), lng(rs, 10), dbl(rs, 11),
                 dbl(rs, 12), lng(rs, 13), instant(rs, 14), instant(rs, 15), instant(rs, 16), rs.getString(17),
                 rs.getString(18), instant(rs, 19));
-    }
-
-    /** The full data steps whose samples feed the ETA: as in v_full_transfer_progress. */
-    static boolean fullDataStep(String provider, String stepName) {
-        if (stepName == null) {
-            return false;
-        }
-        return stepName.equals("FULL_TRANSFER") || stepName.equals("FULL_VERIFIER") || stepName.equals("FULL_MIGRATION")
-                || ("DTS".equalsIgnoreCase(provider) && (stepName.toUpperCase(java.util.Locale.ROOT).contains("FULL")
-                || stepName.contains("全量")));
     }
 
     public List<ComponentRow> componentsNow(String source, String taskId) {
@@ -733,16 +724,16 @@ public class TrendQueries {
             // again at every row it reads: with the search for the row in force in it, that was up to 4 subqueries a row, and
             // with the step filter after the join with the task, for every step's rows (2.2 s for the 30 minutes of 1,000
             // tasks in full transfer). The derived table searches once a full-data step.
-            String sql = "SELECT x.i, x.step_key, x.step_name, s.polled_at, s.status, s.processed_records, s.capacity, " + STATE_PROGRESS
-                    + ", s.src_rps, s.dst_rps, s.present, x.step_order FROM (SELECT w.i, w.e, st.id, st.step_key, st.step_name,"
+            String sql = "SELECT x.i, x.step_key, x.step_name, s.polled_at, s.status, s.processed_records, s.capacity, s.progress_pct"
+                    + ", s.present, x.step_order FROM (SELECT w.i, w.e, st.id, st.step_key, st.step_name,"
                     + " st.step_order, " + windowStart("step_state", "b.step_ref = st.id") + " AS f FROM " + chunk.sql(args)
                     + " JOIN step st ON st.task_ref = w.ref JOIN task t ON t.id = st.task_ref"
                     + " WHERE " + FULL_DATA_STEP + ") x"
                     + " JOIN step_state s ON s.step_ref = x.id AND s.polled_at >= x.f AND s.polled_at <= x.e"
                     + " ORDER BY x.i, s.polled_at";
             query(sql, args, rs -> rows.get(rs.getInt(1)).add(new FullStepSample(rs.getString(2), rs.getString(3), instant(rs, 4),
-                    rs.getString(5), lng(rs, 6), lng(rs, 7), dbl(rs, 8), dbl(rs, 9), dbl(rs, 10), rs.getBoolean(11),
-                    integer(rs, 12))));
+                    rs.getString(5), lng(rs, 6), lng(rs, 7), FullStepSample.percentOf(dbl(rs, 8), lng(rs, 6), lng(rs, 7)),
+                    rs.getBoolean(9), integer(rs, 10))));
         }
         List<List<FullStepSample>> out = new ArrayList<>();
         for (int i = 0; i < reads.size(); i++) {
@@ -820,16 +811,6 @@ public class TrendQueries {
         List<T> out = new ArrayList<>(rows);
         last.values().stream().filter(present).map(atEnd).filter(r -> !rows.contains(r)).forEach(out::add);
         return out;
-    }
-
-    /** A full-data step's values as of polledAt (present: the step was in the answer). */
-    public record FullStepSample(String stepKey, String stepName, Instant polledAt, String status,
-                                 Long processedRecords, Long capacity, Double progressPct, Double srcRps,
-                                 Double dstRps, boolean present, Integer stepOrder) {
-        FullStepSample at(Instant t) {
-            return new FullStepSample(stepKey, stepName, t, status, processedRecords, capacity, progressPct, srcRps, dstRps,
-                    present, stepOrder);
-        }
     }
 
     /**

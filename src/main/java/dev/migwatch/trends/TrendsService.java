@@ -1,9 +1,13 @@
 package dev.migwatch.trends;
 
+
+import dev.migwatch.progress.EtaEstimator;
+import dev.migwatch.progress.FullStepEta;
+import dev.migwatch.progress.FullStepSample;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +19,10 @@ import java.util.concurrent.Executor;
 public class TrendsService {
 
     static final String NO_SAMPLES = "no successful poll yet";
-    static final String NO_FULL_STEP = "no full transfer running";
 
     private final TrendQueries queries;
     private final TrendsSettings settings;
-    private final EtaEstimator estimator;
-    private final StallDetector stallDetector;
+    private final FullStepEta fullStepEta;
     private final Executor sideReads;
 
     /** Reads everything on the calling thread, one statement after another. */
@@ -38,8 +40,7 @@ public class TrendsService {
         this.queries = Objects.requireNonNull(queries);
         this.settings = Objects.requireNonNull(settings);
         this.sideReads = Objects.requireNonNull(sideReads);
-        this.estimator = new EtaEstimator(settings.eta());
-        this.stallDetector = new StallDetector(settings.stallAfter());
+        this.fullStepEta = settings.fullStepEta();
     }
 
     public TrendQueries queries() {
@@ -159,7 +160,7 @@ public class TrendsService {
         if (at.isEmpty()) {
             return List.of();
         }
-        List<List<TrendQueries.FullStepSample>> samples = queries.fullStepSamples(at.stream()
+        List<List<FullStepSample>> samples = queries.fullStepSamples(at.stream()
                 .map(i -> new TrendQueries.TaskRead(rows.get(i).source(), rows.get(i).taskId(), rows.get(i).sampledAt().minus(back), null))
                 .toList());
         List<Integer> further = new ArrayList<>();
@@ -180,68 +181,26 @@ public class TrendsService {
         if (r.sampledAt() == null) {
             return new EtaView(null, null, null, null, null, null, NO_SAMPLES, 0, null, null, null, null, provider);
         }
-        if (stepsNow.stream().noneMatch(s -> "RUNNING".equals(s.status()) && TrendQueries.fullDataStep(r.provider(), s.stepName()))) {
+        if (stepsNow.stream().noneMatch(s -> "RUNNING".equals(s.status()) && FullStepEta.fullDataStep(r.provider(), s.stepName()))) {
             // nothing to fit: no need to read the samples (most tasks of a long-running account are past their full transfer)
             boolean finished = "FINISHED".equals(r.status()) || stepsNow.stream()
-                    .filter(s -> TrendQueries.fullDataStep(r.provider(), s.stepName()))
+                    .filter(s -> FullStepEta.fullDataStep(r.provider(), s.stepName()))
                     .anyMatch(s -> "FINISHED".equals(s.status()));
-            return new EtaView(null, null, null, null, null, null, finished ? EtaEstimator.FINISHED : NO_FULL_STEP, 0, null, null,
+            return new EtaView(null, null, null, null, null, null, finished ? EtaEstimator.FINISHED : FullStepEta.NO_FULL_STEP, 0, null, null,
                     null, null, provider);
         }
         return null;
     }
 
-    /**
-     * The ETA from a task's full-data step samples, read from the rows in force at readFrom (null: nothing before that
-     * matters). Null when the step has rows before readFrom and its progress did not move in those read: since when it
-     * stands still (the stall check) needs the rows before.
-     */
-    private EtaView eta(TaskRow r, List<TrendQueries.FullStepSample> fullStepSamples, Instant readFrom) {
-        EtaView.ProviderEta provider = providerEta(r);
-        Map<String, List<TrendQueries.FullStepSample>> bySteps = new LinkedHashMap<>();
-        for (TrendQueries.FullStepSample s : fullStepSamples) {
-            bySteps.computeIfAbsent(s.stepKey(), k -> new ArrayList<>()).add(s);
-        }
-        // Only steps present in the newest poll count; a RUNNING one first, then in the provider's order of steps (not in
-        // the order the read met them, which depends on how far back it reached)
-        List<List<TrendQueries.FullStepSample>> current = bySteps.values().stream()
-                .filter(l -> l.get(l.size() - 1).polledAt().equals(r.sampledAt()))
-                .sorted(Comparator.<List<TrendQueries.FullStepSample>>comparingInt(l -> "RUNNING".equals(last(l).status()) ? 0 : 1)
-                        .thenComparing(l -> last(l).stepOrder(), Comparator.nullsLast(Comparator.naturalOrder()))
-                        .thenComparing(l -> last(l).stepKey()))
-                .toList();
-        if (current.isEmpty() || !"RUNNING".equals(last(current.get(0)).status())) {
-            boolean finished = "FINISHED".equals(r.status())
-                    || (!current.isEmpty() && "FINISHED".equals(last(current.get(0)).status()));
-            return new EtaView(null, null, null, null, null, null,
-                    finished ? EtaEstimator.FINISHED : NO_FULL_STEP, 0, null, null, null, null, provider);
-        }
-        List<TrendQueries.FullStepSample> samples = current.get(0);
-        TrendQueries.FullStepSample newest = last(samples);
-        boolean records = newest.processedRecords() != null
-                && (newest.capacity() != null && newest.capacity() > 0 || newest.progressPct() == null);
-        List<EtaEstimator.Sample> eta = new ArrayList<>();
-        List<StallDetector.Sample> stall = new ArrayList<>();
-        for (TrendQueries.FullStepSample s : samples) {
-            Double done = records ? toDouble(s.processedRecords()) : s.progressPct();
-            if (done == null) {
-                continue;
-            }
-            Double total = records ? (s.capacity() != null && s.capacity() > 0 ? toDouble(s.capacity()) : null) : 100.0;
-            stall.add(new StallDetector.Sample(s.polledAt(), done));
-            if (!s.polledAt().isBefore(r.sampledAt().minus(settings.eta().window()))) {
-                eta.add(new EtaEstimator.Sample(s.polledAt(), done, total));
-            }
-        }
-        // the read begins with the row in force at readFrom when there is one: a step first seen later has nothing before
-        if (readFrom != null && !samples.get(0).polledAt().isAfter(readFrom)
-                && stall.stream().map(StallDetector.Sample::value).distinct().count() < 2) {
-            return null;
-        }
-        EtaEstimator.Estimate e = estimator.estimate(eta);
-        return new EtaView(newest.stepKey(), newest.stepName(), records ? "records" : "percent", e.ratePerSecond(),
-                e.finishAt(), e.remainingSeconds(), e.reason(), e.samplesUsed(), e.windowFrom(), e.done(), e.total(),
-                stallDetector.check(newest.status(), stall), provider);
+    /** The ETA from a task's full-data step samples (FullStepEta.of; null: the rows before readFrom are needed). */
+    private EtaView eta(TaskRow r, List<FullStepSample> fullStepSamples, Instant readFrom) {
+        FullStepEta.Figures f = fullStepEta.of(r.status(), r.sampledAt(), fullStepSamples, readFrom);
+        return f == null ? null : view(f, providerEta(r));
+    }
+
+    static EtaView view(FullStepEta.Figures f, EtaView.ProviderEta provider) {
+        return new EtaView(f.stepKey(), f.stepName(), f.measure(), f.ratePerSecond(), f.finishAt(), f.remainingSeconds(), f.reason(),
+                f.samplesUsed(), f.windowFrom(), f.done(), f.total(), f.stall(), provider);
     }
 
     /**
@@ -383,14 +342,6 @@ public class TrendsService {
                 : r.elapsedSeconds() != null && r.sampledAt() != null
                 ? r.sampledAt().plusSeconds(Math.max(0, total - r.elapsedSeconds())) : null;
         return new EtaView.ProviderEta(total, r.elapsedSeconds(), finish);
-    }
-
-    private static <T> T last(List<T> l) {
-        return l.get(l.size() - 1);
-    }
-
-    private static Double toDouble(Long v) {
-        return v == null ? null : v.doubleValue();
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -1,5 +1,9 @@
 package dev.migwatch.trends;
 
+
+import dev.migwatch.progress.EtaEstimator;
+import dev.migwatch.progress.FullStepEta;
+
 import java.time.Duration;
 
 /**
@@ -14,6 +18,11 @@ import java.time.Duration;
  */
 public record TrendsSettings(EtaEstimator.Settings eta, Duration delayWindow, long delayThresholdSeconds,
                              Duration delayLookback, Duration stallAfter, int maxPoints) {
+
+    /** The ETA and stall figures of a task in full transfer, with these settings. */
+    public FullStepEta fullStepEta() {
+        return new FullStepEta(eta, stallAfter);
+    }
 
     public static TrendsSettings defaults() {
         return new TrendsSettings(EtaEstimator.Settings.defaults(), Duration.ofMinutes(30), 60,

@@ -1,5 +1,7 @@
 package dev.migwatch.trends;
 
+import dev.migwatch.progress.StallDetector;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

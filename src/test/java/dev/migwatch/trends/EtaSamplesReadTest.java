@@ -1,5 +1,7 @@
 package dev.migwatch.trends;
 
+import dev.migwatch.progress.FullStepSample;
+
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;

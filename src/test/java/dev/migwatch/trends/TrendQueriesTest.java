@@ -1,5 +1,7 @@
 package dev.migwatch.trends;
 
+import dev.migwatch.progress.EtaEstimator;
+
 import java.time.Instant;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.migwatch.trends;
 
+import dev.migwatch.progress.EtaEstimator;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

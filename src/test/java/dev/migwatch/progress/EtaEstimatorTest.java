@@ -1,4 +1,4 @@
-package dev.migwatch.trends;
+package dev.migwatch.progress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

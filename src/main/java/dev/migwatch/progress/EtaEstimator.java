@@ -1,4 +1,4 @@
-package dev.migwatch.trends;
+package dev.migwatch.progress;
 
 import java.time.Duration;
 import java.time.Instant;
