@@ -115,9 +115,10 @@ public class MigwatchConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = openDatabase(settings, context);
         context.getRegistry().bind("migwatchDataSource", dataSource);
         Clock clock = Clock.systemUTC();
-        // the writer keeps the task list's delay window figures for the window and threshold the list reads with
+        // the writer keeps the task list's delay window and ETA figures for the settings the list reads with
         HistoryStore historyStore = new HistoryStore(dataSource, clock, cluster.nodeId(),
-                DelayWindowFigures.Settings.of(trendsSettings.delayWindow(), trendsSettings.delayThresholdSeconds()));
+                DelayWindowFigures.Settings.of(trendsSettings.delayWindow(), trendsSettings.delayThresholdSeconds()),
+                trendsSettings.fullStepEta());
         // while the database is unavailable, snapshots wait in a local journal (routes/migwatch-journal.camel.yaml)
         SnapshotSpool spool = SnapshotSpool.open(settings.get("migwatch.journal.dir", SnapshotJournal.DEFAULT_DIR), historyStore);
         context.getRegistry().bind("snapshotSpool", spool);

@@ -60,13 +60,13 @@ public final class FullStepEta {
     }
 
     /**
-     * The settings the figures depend on, as text: figures the writer stored with other settings than a reader's answer
-     * none of its reads.
+     * The settings the figures depend on, as short text (window ms/most samples/fewest samples/shortest span ms/stall-after
+     * ms): figures the writer kept with other settings than a reader's answer none of its reads.
      */
     public String settingsKey() {
         EtaEstimator.Settings s = eta();
-        return "eta " + s.window().toMillis() + " ms, " + s.maxSamples() + " samples, at least " + s.minSamples() + " over "
-                + s.minSpan().toMillis() + " ms; stall after " + stallAfter().toMillis() + " ms";
+        return s.window().toMillis() + "/" + s.maxSamples() + "/" + s.minSamples() + "/" + s.minSpan().toMillis() + "/"
+                + stallAfter().toMillis();
     }
 
     /** The full data steps whose samples feed the ETA: as in v_full_transfer_progress (TrendQueries.FULL_DATA_STEP in SQL). */

@@ -6,6 +6,8 @@ import dev.migwatch.history.StepSample;
 import dev.migwatch.history.TaskPart;
 import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.history.TaskState;
+import dev.migwatch.progress.EtaEstimator;
+import dev.migwatch.progress.FullStepEta;
 import dev.migwatch.storage.SqlRow.Col.Kind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,7 @@ public class HistoryStore {
     /** This node's migwatch.cluster.node-id, recorded with each poll; null for a single node without one. */
     private final String node;
     private final DelayWindowFigures.Settings delayWindow;
+    private final FullStepEta fullStepEta;
     private final Map<String, KnownTask> known = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private volatile Boolean h2;
@@ -74,15 +77,30 @@ public class HistoryStore {
      *                    never used; null keeps none
      */
     public HistoryStore(DataSource dataSource, java.time.Clock clock, String node, DelayWindowFigures.Settings delayWindow) {
+        this(dataSource, clock, node, delayWindow, DEFAULT_FULL_STEP_ETA);
+    }
+
+    /**
+     * @param fullStepEta the ETA and stall figures of the task list, which the writer keeps on each task's task_latest row
+     *                    while a full data step runs (KeptEta): the readers' own (TrendsSettings.fullStepEta), else the
+     *                    figures are never used; null keeps none
+     */
+    public HistoryStore(DataSource dataSource, java.time.Clock clock, String node, DelayWindowFigures.Settings delayWindow,
+                        FullStepEta fullStepEta) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.node = node;
         this.delayWindow = delayWindow;
+        this.fullStepEta = fullStepEta;
     }
 
     /** The readers' defaults (TrendsSettings.defaults: 30 minutes, 60 s). */
     public static final DelayWindowFigures.Settings DEFAULT_DELAY_WINDOW =
             new DelayWindowFigures.Settings(java.time.Duration.ofMinutes(30), 60);
+
+    /** The readers' defaults (TrendsSettings.defaults: the ETA over 10 minutes, stalled after 15). */
+    public static final FullStepEta DEFAULT_FULL_STEP_ETA =
+            new FullStepEta(EtaEstimator.Settings.defaults(), java.time.Duration.ofMinutes(15));
 
     /** True when the database answers at all; tells an outage from a snapshot it keeps refusing. */
     public boolean reachable() {
@@ -180,6 +198,7 @@ public class HistoryStore {
         boolean late = task.lastOkAt != null && !at.isAfter(task.lastOkAt);
         Instant stateAt = null;
         DelayWindowFigures figures = null;
+        KeptEta eta = null;
         if (s.succeeded()) {
             if (late) {
                 LOG.warn("Cycle {} of {}/{} at {} is older than the stored state ({}); its poll log and errors are stored, "
@@ -200,13 +219,21 @@ public class HistoryStore {
                 if (!s.notReported().contains(TaskPart.COMPONENTS)) {
                     writeComponents(c, task, at, s.components());
                 }
+                if (task.fullSteps != null) {
+                    for (Map.Entry<String, KnownTask.Entity> e : task.steps.entrySet()) {
+                        if (at.equals(e.getValue().stateAt)) {
+                            task.fullSteps.add(e.getKey(), e.getValue(), at, e.getValue().state);
+                        }
+                    }
+                    eta = task.fullSteps.figuresAt(at, StateTable.taskStatus(task.state), task.steps);
+                }
                 settleSteps(c, task.steps.values(), at);
                 flushPointers(c, "component", task.components.values(), at);
                 task.lastOkAt = at;
             }
             ErrorLedger.record(c, task, at, s.errors(), late);
         }
-        updatePointers(c, task.id, at, s, stateAt, s.succeeded() && !late, figures);
+        updatePointers(c, task.id, at, s, stateAt, s.succeeded() && !late, figures, fullStepEta != null, eta);
         if (s.succeeded() && at.isBefore(clock.instant().minus(HistoryMaintenance.SETTLE))) {
             Rollups.invalidate(c, at); // its bucket may be rolled up already: have it computed again
         }
@@ -258,6 +285,9 @@ public class HistoryStore {
         }
         loadEntities(c, task, "step", "step_key", "parent_step_key, step_order, step_name, description, detail_json",
                 new Kind[]{Kind.TEXT, Kind.INT, Kind.TEXT, Kind.TEXT, Kind.TEXT}, StateTable.STEP, task.steps);
+        if (fullStepEta != null) {
+            task.fullSteps = FullStepReadings.load(c, s.provider(), task.lastOkAt, fullStepEta, task.steps);
+        }
         loadEntities(c, task, "component", "kind || '/' || name", "ip, region, identity, topic, subtopic, detail_json",
                 new Kind[]{Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT}, StateTable.COMPONENT, task.components);
         task.standingErrors = ErrorLedger.standing(c, task);
@@ -315,6 +345,7 @@ public class HistoryStore {
         }
         task.info = values(null, null, null, null);
         task.delays = delayWindow == null ? null : new DelayReadings(delayWindow);
+        task.fullSteps = fullStepEta == null ? null : new FullStepReadings(fullStepEta, s.provider());
         return task;
     }
 
@@ -352,10 +383,11 @@ public class HistoryStore {
      * clock back. Each CASE compares with the old value of its own column, which every database reads the same way. The
      * one row a poll updates is narrow and none of its indexed columns changes: PostgreSQL rewrites it on its own page
      * (HOT) and reclaims the old version there, instead of leaving a copy of the task's names and detail JSON behind.
-     * A successful poll that is not late (current) also sets the delay window's figures, which end at it (none: NULL).
+     * A successful poll that is not late (current) also sets the delay window's figures, which end at it (none: NULL), and
+     * when the writer keeps them (keepsEta) the ETA figures of a running full data step (none: NULL).
      */
     private static void updatePointers(Connection c, int taskRef, Instant at, TaskSnapshot s, Instant stateAt, boolean current,
-                                       DelayWindowFigures figures) throws SQLException {
+                                       DelayWindowFigures figures, boolean keepsEta, KeptEta eta) throws SQLException {
         boolean ok = s.succeeded();
         try (PreparedStatement ps = c.prepareStatement("UPDATE task_latest SET "
                 + "last_outcome = CASE WHEN last_polled_at <= ? THEN ? ELSE last_outcome END, "
@@ -363,6 +395,7 @@ public class HistoryStore {
                 + (ok ? ", last_ok_at = CASE WHEN last_ok_at IS NULL OR last_ok_at <= ? THEN ? ELSE last_ok_at END" : "")
                 + (stateAt != null ? ", state_at = ?" : "")
                 + (current ? DelayWindowFigures.ASSIGNMENTS : "")
+                + (current && keepsEta ? KeptEta.ASSIGNMENTS : "")
                 + " WHERE task_ref = ?")) {
             SqlRow r = new SqlRow(ps).time(at).str(s.outcome()).time(at).time(at);
             if (ok) {
@@ -373,6 +406,9 @@ public class HistoryStore {
             }
             if (current) {
                 DelayWindowFigures.bind(r, figures);
+            }
+            if (current && keepsEta) {
+                KeptEta.bind(r, eta);
             }
             r.integer(taskRef);
             ps.executeUpdate();

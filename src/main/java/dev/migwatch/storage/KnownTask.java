@@ -13,7 +13,7 @@ import java.util.Set;
  * the last poll, and the raw keyframe. Loaded from the database on the task's first write after a start, so
  * a restart changes nothing but the next raw record, which is a keyframe. Thrown away whenever a write of
  * the task fails, since its transaction (and so what this object learned in it) was rolled back.
- * Its size follows the task's steps and components, and the state rows of its delay window, not its history.
+ * Its size follows the task's steps and components, and the state rows of its delay window and its full data steps' recent rows, not its history.
  */
 final class KnownTask {
     final int id;
@@ -24,6 +24,8 @@ final class KnownTask {
     DelayIntegral integral;
     /** The state rows of the delay window (null: the writer was given no window to keep figures of). */
     DelayReadings delays;
+    /** The state rows of its full data steps in the ETA's lookback (null: the writer keeps no ETA figures). */
+    FullStepReadings fullSteps;
     Instant lastOkAt;
     /** task_latest.last_polled_at as this writer left it: when the row says otherwise, another node wrote the task since. */
     Instant lastPolledAt;

@@ -78,6 +78,12 @@ enum StateTable {
         return d instanceof Long v && v >= 0 ? v : null;
     }
 
+    /** The normalized status of a task row's values (null: no row). */
+    static String taskStatus(List<Object> values) {
+        return values == null ? null : (String) values.get(TASK_STATUS);
+    }
+
+    private static final int TASK_STATUS = TASK.columns.stream().map(Col::name).toList().indexOf("status");
     private static final int TASK_DELAY = TASK.columns.stream().map(Col::name).toList().indexOf("delay_seconds");
 
     /**

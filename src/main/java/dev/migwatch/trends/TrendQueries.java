@@ -3,6 +3,7 @@ package dev.migwatch.trends;
 import dev.migwatch.progress.FullStepSample;
 import dev.migwatch.storage.AsOf;
 import dev.migwatch.storage.DelayWindowFigures;
+import dev.migwatch.storage.KeptEta;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -711,6 +712,23 @@ public class TrendQueries {
      */
     public List<FullStepSample> fullStepSamples(String source, String taskId, Instant since) {
         return fullStepSamples(List.of(new TaskRead(source, taskId, since, null))).get(0);
+    }
+
+    /**
+     * The ETA figures the writer kept on each task's task_latest row (KeptEta, V18), in the order of the reads (source and
+     * task id only; null: none kept). One query: a task by its key, more than one from one read of every task that has them.
+     */
+    public List<KeptEta> keptEtas(List<TaskRead> reads) {
+        Map<String, KeptEta> kept = new HashMap<>();
+        String sql = "SELECT t.source, t.task_id, " + KeptEta.columns("l") + " FROM task t JOIN task_latest l ON l.task_ref = t.id"
+                + " WHERE l.eta_end IS NOT NULL";
+        List<Object> args = new ArrayList<>();
+        if (reads.size() == 1) {
+            sql += " AND t.source = ? AND t.task_id = ?";
+            args.addAll(List.of(reads.get(0).source(), reads.get(0).taskId()));
+        }
+        query(sql, args, rs -> kept.put(keyOf(rs.getString(1), rs.getString(2)), KeptEta.read(rs, 3)));
+        return reads.stream().map(r -> kept.get(id(r))).toList();
     }
 
     /** fullStepSamples of several tasks (until is not used) in one query per chunk of tasks, in the order of the reads. */

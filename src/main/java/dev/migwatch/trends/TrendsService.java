@@ -4,6 +4,7 @@ package dev.migwatch.trends;
 import dev.migwatch.progress.EtaEstimator;
 import dev.migwatch.progress.FullStepEta;
 import dev.migwatch.progress.FullStepSample;
+import dev.migwatch.storage.KeptEta;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -128,7 +129,9 @@ public class TrendsService {
     }
 
     /**
-     * The ETA of each task; the samples of the tasks whose full transfer runs are read in one batch. The batch covers
+     * The ETA of each task. For a task whose full transfer runs, the writer keeps the figures of its newest poll (kept):
+     * one row a task. The samples of the others (written by an older release, or with other settings) are read in one batch,
+     * and computed with the same function (FullStepEta). The batch covers
      * the ETA's window only (10 min by default, the stall check's lookback is 30): a moving transfer shows its last
      * move there, which is all the stall check needs. Only the tasks whose progress stood still over the whole window,
      * and that have rows before it, are read again back to the lookback, in a second batch. The figures are the same as
@@ -145,11 +148,37 @@ public class TrendsService {
                 at.add(i);
             }
         }
+        at = kept(rows, at, out);
         Duration window = settings.eta().window();
-        Duration lookback = max(window, settings.stallAfter().multipliedBy(2));
+        Duration lookback = fullStepEta.lookback();
         List<Integer> further = fitFrom(rows, at, window, lookback.equals(window), out);
         fitFrom(rows, further, lookback, true, out);
         return out;
+    }
+
+    /**
+     * The ETAs of rows[at] the writer kept for the poll each row shows, with the list's settings (KeptEta, V18): one row a
+     * task instead of its samples. Returns the indexes it had none for: figures of an older poll (a writer of an older
+     * release wrote the newest), of other settings, or none kept.
+     */
+    private List<Integer> kept(List<TaskRow> rows, List<Integer> at, List<EtaView> out) {
+        if (at.isEmpty()) {
+            return at;
+        }
+        List<KeptEta> kept = queries.keptEtas(at.stream()
+                .map(i -> new TrendQueries.TaskRead(rows.get(i).source(), rows.get(i).taskId(), null, null)).toList());
+        String settingsKey = fullStepEta.settingsKey();
+        List<Integer> rest = new ArrayList<>();
+        for (int j = 0; j < at.size(); j++) {
+            TaskRow r = rows.get(at.get(j));
+            KeptEta k = kept.get(j);
+            if (k != null && k.answer(r.sampledAt(), settingsKey)) {
+                out.set(at.get(j), view(k.figures(), providerEta(r)));
+            } else {
+                rest.add(at.get(j));
+            }
+        }
+        return rest;
     }
 
     /**

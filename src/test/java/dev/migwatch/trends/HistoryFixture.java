@@ -7,12 +7,14 @@ import dev.migwatch.history.NormalizedStatus;
 import dev.migwatch.history.StepSample;
 import dev.migwatch.history.TaskSnapshot;
 import dev.migwatch.history.TaskState;
+import dev.migwatch.progress.FullStepEta;
 import dev.migwatch.storage.HistoryDatabase;
 import dev.migwatch.storage.HistoryStore;
 import org.h2.jdbcx.JdbcDataSource;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +33,7 @@ final class HistoryFixture {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     final DataSource dataSource;
-    private final HistoryStore store;
+    private HistoryStore store;
     private final Map<String, Cycle> cycles = new LinkedHashMap<>();
 
     HistoryFixture() {
@@ -40,6 +42,21 @@ final class HistoryFixture {
         this.dataSource = ds;
         HistoryDatabase.migrate(ds); // the migrations exactly as the application runs them
         this.store = new HistoryStore(ds);
+    }
+
+    /** A history whose writer keeps the ETA figures of these settings (null: none, as a writer of an older release). */
+    HistoryFixture(FullStepEta keptEta) {
+        this();
+        writer(keptEta);
+    }
+
+    /**
+     * The next cycles written by a new writer, as after a restart, that keeps the ETA figures of these settings (null: none,
+     * as a writer of an older release).
+     */
+    HistoryFixture writer(FullStepEta keptEta) {
+        store = new HistoryStore(dataSource, Clock.systemUTC(), null, HistoryStore.DEFAULT_DELAY_WINDOW, keptEta);
+        return this;
     }
 
     private static final class Cycle {
@@ -103,7 +120,12 @@ final class HistoryFixture {
 
     /** Writes the collected cycles, oldest first, through the real writer. */
     HistoryFixture flush() {
-        List<Cycle> ordered = new ArrayList<>(cycles.values());
+        return flushBefore(Instant.MAX);
+    }
+
+    /** Writes the collected cycles before a time, oldest first, through the real writer; keeps the others. */
+    HistoryFixture flushBefore(Instant cut) {
+        List<Cycle> ordered = new ArrayList<>(cycles.values().stream().filter(c -> c.at.isBefore(cut)).toList());
         ordered.sort(Comparator.comparing(c -> c.at));
         try {
             for (Cycle c : ordered) {
@@ -116,7 +138,7 @@ final class HistoryFixture {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        cycles.clear();
+        cycles.values().removeIf(c -> c.at.isBefore(cut));
         return this;
     }
 
