@@ -18,6 +18,7 @@ import java.util.Map;
 public final class FullStepEta {
 
     public static final String NO_FULL_STEP = "no full transfer running";
+    private static final Double PERCENT_TOTAL = 100.0;
 
     private final EtaEstimator estimator;
     private final StallDetector stallDetector;
@@ -116,7 +117,8 @@ public final class FullStepEta {
             if (done == null) {
                 continue;
             }
-            Double total = records ? (s.capacity() != null && s.capacity() > 0 ? toDouble(s.capacity()) : null) : 100.0;
+            // boxed on both branches: with a bare 100.0 the unknown capacity's null was unboxed (a NullPointerException)
+            Double total = records ? (s.capacity() != null && s.capacity() > 0 ? toDouble(s.capacity()) : null) : PERCENT_TOTAL;
             stall.add(new StallDetector.Sample(s.polledAt(), done));
             if (!s.polledAt().isBefore(sampledAt.minus(eta().window()))) {
                 eta.add(new EtaEstimator.Sample(s.polledAt(), done, total));

@@ -94,14 +94,20 @@ final class FullStepReadings {
     KeptEta figuresAt(Instant end, String taskStatus, Map<String, KnownTask.Entity> known) {
         long since = micros(end.minus(eta.lookback()));
         long e = micros(end);
+        boolean running = false;
+        for (Rows r : steps.values()) {
+            r.dropBefore(since);
+            running |= r.runningAt(e);
+        }
+        if (!running) {
+            return null; // most tasks, past their full transfer: nothing to fit
+        }
         List<FullStepSample> samples = new ArrayList<>();
         for (Map.Entry<String, Rows> r : steps.entrySet()) {
             KnownTask.Entity step = known.get(r.getKey());
-            if (step == null || !FullStepEta.fullDataStep(provider, name(step))) {
-                continue;
+            if (step != null && FullStepEta.fullDataStep(provider, name(step))) {
+                r.getValue().samples(r.getKey(), name(step), (Integer) step.info.get(1), e, samples);
             }
-            r.getValue().dropBefore(since);
-            r.getValue().samples(r.getKey(), name(step), (Integer) step.info.get(1), e, samples);
         }
         FullStepEta.Figures figures = eta.of(taskStatus, end, samples, null);
         return figures == null || figures.stepKey() == null ? null : new KeptEta(end, eta.settingsKey(), figures);
@@ -174,6 +180,15 @@ final class FullStepReadings {
                 Arrays.fill(status, size - from, size, null);
                 size -= from;
             }
+        }
+
+        /** Whether the step is in the answer and RUNNING as of end. */
+        boolean runningAt(long end) {
+            int last = size - 1;
+            while (last >= 0 && at[last] > end) {
+                last--;
+            }
+            return last >= 0 && (flags[last] & PRESENT) != 0 && "RUNNING".equals(status[last]);
         }
 
         /** The step's samples as a reader gets them: its rows up to end, the newest carried forward to end, the absent left out. */

@@ -233,7 +233,13 @@ public class HistoryStore {
             }
             ErrorLedger.record(c, task, at, s.errors(), late);
         }
-        updatePointers(c, task.id, at, s, stateAt, s.succeeded() && !late, figures, fullStepEta != null, eta);
+        // the ETA's columns are written while there are figures and once more to empty them, not at every poll of a task that
+        // has none (most of them: past their full transfer)
+        boolean etaColumns = task.fullSteps != null && (eta != null || task.etaOnRow);
+        updatePointers(c, task.id, at, s, stateAt, s.succeeded() && !late, figures, etaColumns, eta);
+        if (etaColumns && s.succeeded() && !late) {
+            task.etaOnRow = eta != null;
+        }
         if (s.succeeded() && at.isBefore(clock.instant().minus(HistoryMaintenance.SETTLE))) {
             Rollups.invalidate(c, at); // its bucket may be rolled up already: have it computed again
         }
@@ -346,6 +352,7 @@ public class HistoryStore {
         task.info = values(null, null, null, null);
         task.delays = delayWindow == null ? null : new DelayReadings(delayWindow);
         task.fullSteps = fullStepEta == null ? null : new FullStepReadings(fullStepEta, s.provider());
+        task.etaOnRow = false;
         return task;
     }
 
@@ -384,10 +391,10 @@ public class HistoryStore {
      * one row a poll updates is narrow and none of its indexed columns changes: PostgreSQL rewrites it on its own page
      * (HOT) and reclaims the old version there, instead of leaving a copy of the task's names and detail JSON behind.
      * A successful poll that is not late (current) also sets the delay window's figures, which end at it (none: NULL), and
-     * when the writer keeps them (keepsEta) the ETA figures of a running full data step (none: NULL).
+     * when asked to (etaColumns) the ETA figures of a running full data step (none: NULL).
      */
     private static void updatePointers(Connection c, int taskRef, Instant at, TaskSnapshot s, Instant stateAt, boolean current,
-                                       DelayWindowFigures figures, boolean keepsEta, KeptEta eta) throws SQLException {
+                                       DelayWindowFigures figures, boolean etaColumns, KeptEta eta) throws SQLException {
         boolean ok = s.succeeded();
         try (PreparedStatement ps = c.prepareStatement("UPDATE task_latest SET "
                 + "last_outcome = CASE WHEN last_polled_at <= ? THEN ? ELSE last_outcome END, "
@@ -395,7 +402,7 @@ public class HistoryStore {
                 + (ok ? ", last_ok_at = CASE WHEN last_ok_at IS NULL OR last_ok_at <= ? THEN ? ELSE last_ok_at END" : "")
                 + (stateAt != null ? ", state_at = ?" : "")
                 + (current ? DelayWindowFigures.ASSIGNMENTS : "")
-                + (current && keepsEta ? KeptEta.ASSIGNMENTS : "")
+                + (current && etaColumns ? KeptEta.ASSIGNMENTS : "")
                 + " WHERE task_ref = ?")) {
             SqlRow r = new SqlRow(ps).time(at).str(s.outcome()).time(at).time(at);
             if (ok) {
@@ -407,7 +414,7 @@ public class HistoryStore {
             if (current) {
                 DelayWindowFigures.bind(r, figures);
             }
-            if (current && keepsEta) {
+            if (current && etaColumns) {
                 KeptEta.bind(r, eta);
             }
             r.integer(taskRef);

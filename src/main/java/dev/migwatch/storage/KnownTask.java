@@ -26,6 +26,8 @@ final class KnownTask {
     DelayReadings delays;
     /** The state rows of its full data steps in the ETA's lookback (null: the writer keeps no ETA figures). */
     FullStepReadings fullSteps;
+    /** Whether its task_latest row may hold ETA figures (KeptEta): true until this writer has emptied them. */
+    boolean etaOnRow = true;
     Instant lastOkAt;
     /** task_latest.last_polled_at as this writer left it: when the row says otherwise, another node wrote the task since. */
     Instant lastPolledAt;

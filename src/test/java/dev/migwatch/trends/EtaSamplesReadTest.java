@@ -1,5 +1,6 @@
 package dev.migwatch.trends;
 
+import dev.migwatch.PostgresSchema;
 import dev.migwatch.progress.FullStepEta;
 import dev.migwatch.progress.FullStepSample;
 import dev.migwatch.storage.KeptEta;
@@ -122,6 +123,22 @@ class EtaSamplesReadTest {
         assertEquals(List.of(), kept.batches);
         assertEquals(newest.minus(LOOKBACK).plusSeconds(30), still.stall().unchangedSince());
         assertTrue(still.stall().stalled());
+    }
+
+    @Test
+    void onPostgresqlTooTheKeptFiguresAreThoseOfOneRead() throws Exception {
+        FullStepEta eta = TrendsSettings.defaults().fullStepEta();
+        for (int seed = 1; seed <= 3; seed++) {
+            try (PostgresSchema schema = PostgresSchema.create("eta")) {
+                HistoryFixture db = randomHistory(new HistoryFixture(schema.db(), eta), seed, eta);
+                Reads kept = new Reads(db.dataSource, null, false);
+                Map<String, EtaView> list = etasOf(new TrendsService(kept, TrendsSettings.defaults()));
+                assertEquals(etasOf(new TrendsService(new Reads(db.dataSource, LOOKBACK, true), TrendsSettings.defaults())), list,
+                        "seed " + seed);
+                assertEquals(List.of(), kept.batches);
+                assertTrue(list.values().stream().anyMatch(v -> v.finishAt() != null), "seed " + seed + ": " + list);
+            }
+        }
     }
 
     @Test

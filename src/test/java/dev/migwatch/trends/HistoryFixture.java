@@ -50,6 +50,13 @@ final class HistoryFixture {
         writer(keptEta);
     }
 
+    /** The same in another database (a PostgreSQL schema of PostgresSchema), migrated as the application does. */
+    HistoryFixture(DataSource db, FullStepEta keptEta) {
+        this.dataSource = db;
+        HistoryDatabase.migrate(db);
+        writer(keptEta);
+    }
+
     /**
      * The next cycles written by a new writer, as after a restart, that keeps the ETA figures of these settings (null: none,
      * as a writer of an older release).

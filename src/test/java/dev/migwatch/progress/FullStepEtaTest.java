@@ -1,0 +1,56 @@
+package dev.migwatch.progress;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class FullStepEtaTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private final FullStepEta eta = new FullStepEta(EtaEstimator.Settings.defaults(), Duration.ofMinutes(15));
+
+    private static List<FullStepSample> every30s(String key, int order, int n, Long capacity, Double pct) {
+        List<FullStepSample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new FullStepSample(key, key, T0.plusSeconds(30L * i), "RUNNING", 1_000L * i, capacity, pct, true, order));
+        }
+        return out;
+    }
+
+    @Test
+    void countsWithoutACapacityGiveARateAndNoFinish() {
+        FullStepEta.Figures f = eta.of("RUNNING", T0.plusSeconds(30 * 9), every30s("FULL_TRANSFER", 1, 10, null, null), null);
+
+        assertEquals("records", f.measure());
+        assertEquals(EtaEstimator.TOTAL_UNKNOWN, f.reason());
+        assertEquals(1_000 / 30.0, f.ratePerSecond(), 1e-9);
+        assertNull(f.total());
+    }
+
+    @Test
+    void theRunningStepFirstInTheProvidersOrderIsTheOneEstimated() {
+        List<FullStepSample> samples = new ArrayList<>(every30s("FULL_VERIFIER", 2, 10, 100_000L, null));
+        samples.addAll(every30s("FULL_TRANSFER", 1, 10, 50_000L, null));
+
+        FullStepEta.Figures f = eta.of("RUNNING", T0.plusSeconds(30 * 9), samples, null);
+
+        assertEquals("FULL_TRANSFER", f.stepKey());
+        assertEquals(50_000.0, f.total());
+    }
+
+    @Test
+    void aStepNotInTheNewestPollIsNoneAndAFinishedTaskSaysSo() {
+        Instant later = T0.plusSeconds(30 * 20);
+        List<FullStepSample> samples = every30s("FULL_TRANSFER", 1, 10, 50_000L, null);
+
+        assertEquals(FullStepEta.NO_FULL_STEP, eta.of("RUNNING", later, samples, null).reason());
+        assertEquals(EtaEstimator.FINISHED, eta.of("FINISHED", later, samples, null).reason());
+        assertNull(eta.of("FINISHED", later, samples, null).stepKey());
+    }
+}
