@@ -20,8 +20,8 @@ import java.util.Map;
  * writer keeps them between polls to compute the figures it stores on task_latest (KeptEta) without reading them back:
  * per step, from the row in force at the lookback's start on, as a reader reads them (TrendQueries.fullStepSamples). The
  * rows are appended in time order, since the writer stores no state row older than the task's newest, and those before
- * the lookback are dropped as the polls move it. About 40 bytes a row in parallel arrays: 60 rows a step, 2.4 KB, for a
- * step whose counts move at every 30 s poll; one row for a step that finished.
+ * the lookback are dropped as the polls move it. 37 bytes a row in parallel arrays, 2.4 KB for the 61 rows of a step whose
+ * counts move at every 30 s poll; about 400 bytes for a step that finished, whose one row is all it keeps.
  *
  * <p>A step counts by the name it has now, as the readers' join with the step table does; a step renamed into a full data
  * step (no provider does so) would count from its first row after the rename, where a reader counts its earlier rows.
@@ -143,13 +143,7 @@ final class FullStepReadings {
 
         void add(Instant t, List<Object> state) {
             if (size == at.length) {
-                int n = size * 2;
-                at = Arrays.copyOf(at, n);
-                processed = Arrays.copyOf(processed, n);
-                capacity = Arrays.copyOf(capacity, n);
-                pct = Arrays.copyOf(pct, n);
-                status = Arrays.copyOf(status, n);
-                flags = Arrays.copyOf(flags, n);
+                resize(size * 2);
             }
             Long p = (Long) state.get(STATE_INDEXES[2]);
             Long c = (Long) state.get(STATE_INDEXES[3]);
@@ -180,6 +174,19 @@ final class FullStepReadings {
                 Arrays.fill(status, size - from, size, null);
                 size -= from;
             }
+            if (at.length > 8 && size <= at.length / 4) {
+                // a step that finished keeps one row for as long as the writer runs: not the arrays of its busiest half hour
+                resize(Math.max(8, size * 2));
+            }
+        }
+
+        private void resize(int n) {
+            at = Arrays.copyOf(at, n);
+            processed = Arrays.copyOf(processed, n);
+            capacity = Arrays.copyOf(capacity, n);
+            pct = Arrays.copyOf(pct, n);
+            status = Arrays.copyOf(status, n);
+            flags = Arrays.copyOf(flags, n);
         }
 
         /** Whether the step is in the answer and RUNNING as of end. */
