@@ -7,9 +7,10 @@
 -- rows of the task's full data steps it keeps in memory (those of the last 2 x migwatch.trends.stall-after, 30 minutes by
 -- default), with the same function the readers use on the rows they read (progress.FullStepEta). They are set only while
 -- a full data step of the poll runs, NULL otherwise. eta_settings names the settings they were computed with
--- (migwatch.trends.eta-* and stall-after, as 'window ms/most samples/fewest samples/shortest span ms/stall-after ms'). A reader uses them only when eta_end is the poll it reads (last_ok_at: a poll
--- written by a writer of an older release leaves them behind) and eta_settings are its own; otherwise, and for rows
--- written before this version, it reads the samples as before.
+-- (migwatch.trends.eta-* and stall-after, as 'window ms/most samples/fewest samples/shortest span ms/stall-after ms').
+-- A reader uses them only when eta_end is the poll it reads (last_ok_at: a poll written by a writer of an older release
+-- leaves them behind) and eta_settings are its own; otherwise, and for rows written before this version, it reads the
+-- samples as before.
 --
 -- eta_step_key, eta_step_name: the step the figures are of; eta_measure: 'records' (processed of capacity) or 'percent';
 -- eta_rate: the fitted rate in measure units a second; eta_finish_at, eta_remaining_s: the estimate, NULL with a reason

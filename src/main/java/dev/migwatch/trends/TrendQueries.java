@@ -100,15 +100,16 @@ public class TrendQueries {
 
     /**
      * Only the steps the list shows or decides by (see listedStepsOfAllTasks): running ones, and finished ones that may be a
-     * full data step (a superset of FullStepEta.fullDataStep, which decides in Java). 4,000 of the 7,000 steps of 1,000 OMS tasks, in the
-     * README's 30-day history and in bin/bench-memory's: under bin/migwatch's JVM the statement took 20 instead of 30 to 40 ms.
+     * full data step (a superset of FullStepEta.fullDataStep, which decides in Java). 4,000 of the 7,000 steps of 1,000 OMS
+     * tasks, in the README's 30-day history and in bin/bench-memory's: under bin/migwatch's JVM the statement took 20
+     * instead of 30 to 40 ms.
      */
     private static String listed(java.util.function.UnaryOperator<String> value) {
         return " AND (" + value.apply("status") + " = 'RUNNING' OR " + value.apply("status") + " = 'FINISHED' AND "
                 + NAMED_FULL + ")";
     }
 
-    /** A step st whose name says full data ("FULL...", "Full...", "全量..."): what FullStepEta.fullDataStep accepts of a DTS step. */
+    /** A step st whose name says full data ("FULL...", "Full...", "全量..."): what FullStepEta.fullDataStep accepts of DTS. */
     private static final String NAMED_FULL = "(UPPER(st.step_name) LIKE '%FULL%' OR st.step_name LIKE '%全量%')";
 
     /** FullStepEta.fullDataStep in SQL, of step st and its task t. */

@@ -1,6 +1,5 @@
 package dev.migwatch.trends;
 
-
 import dev.migwatch.progress.EtaEstimator;
 import dev.migwatch.progress.FullStepEta;
 import dev.migwatch.progress.FullStepSample;
