@@ -106,24 +106,24 @@ final class FullStepReadings {
         for (Map.Entry<String, Rows> r : steps.entrySet()) {
             KnownTask.Entity step = known.get(r.getKey());
             if (step != null && FullStepEta.fullDataStep(provider, name(step))) {
-                r.getValue().samples(r.getKey(), name(step), (Integer) step.info.get(1), e, samples);
+                r.getValue().samples(r.getKey(), name(step), order(step), e, samples);
             }
         }
         FullStepEta.Figures figures = eta.of(taskStatus, end, samples, null);
         return figures == null || figures.stepKey() == null ? null : new KeptEta(end, eta.settingsKey(), figures);
     }
 
-    /** How many rows it keeps. */
-    int size() {
-        return steps.values().stream().mapToInt(r -> r.size).sum();
-    }
-
     private Rows rows(String key) {
         return steps.computeIfAbsent(key, k -> new Rows());
     }
 
+    /** A step's step_name and step_order, from its descriptive values (HistoryStore.writeSteps' order). */
     private static String name(KnownTask.Entity step) {
         return step.info == null ? null : (String) step.info.get(2);
+    }
+
+    private static Integer order(KnownTask.Entity step) {
+        return step.info == null ? null : (Integer) step.info.get(1);
     }
 
     /** The columns of a step's state row the figures use, and their places in StateTable.STEP's values. */
