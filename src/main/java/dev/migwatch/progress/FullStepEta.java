@@ -130,9 +130,14 @@ public final class FullStepEta {
             return null;
         }
         EtaEstimator.Estimate e = estimator.estimate(eta);
+        StallDetector.Stall still = stallDetector.check(newest.status(), stall);
+        // Only changes are stored: a step whose values have not changed over the whole window has no row in it, only its
+        // newest value carried to the newest poll, which is too few samples to fit, although every poll of the window saw
+        // the same value. Its progress did not move: say so, as a fit over those polls would have
+        String reason = EtaEstimator.TOO_FEW_SAMPLES.equals(e.reason()) && still.unchangedFor() != null
+                && still.unchangedFor().compareTo(eta().window()) >= 0 ? EtaEstimator.STALLED : e.reason();
         return new Figures(newest.stepKey(), newest.stepName(), records ? "records" : "percent", e.ratePerSecond(), e.finishAt(),
-                e.remainingSeconds(), e.reason(), e.samplesUsed(), e.windowFrom(), e.done(), e.total(),
-                stallDetector.check(newest.status(), stall));
+                e.remainingSeconds(), reason, e.samplesUsed(), e.windowFrom(), e.done(), e.total(), still);
     }
 
     private static <T> T last(List<T> l) {

@@ -34,6 +34,25 @@ class FullStepEtaTest {
     }
 
     @Test
+    void aStepWithoutARowInTheWholeWindowHasNotMovedAndSaysSo() {
+        // rows only where a value changed: the last change 12 minutes before the newest poll, carried forward to it
+        List<FullStepSample> samples = new ArrayList<>(every30s("FULL_TRANSFER", 1, 10, 50_000L, null));
+        Instant newest = T0.plusSeconds(30 * 9).plus(Duration.ofMinutes(12));
+        samples.add(samples.get(9).at(newest));
+
+        FullStepEta.Figures f = eta.of("RUNNING", newest, samples, null);
+
+        assertEquals(EtaEstimator.STALLED, f.reason());
+        assertNull(f.finishAt());
+        assertEquals(Duration.ofMinutes(12), f.stall().unchangedFor());
+        assertEquals(false, f.stall().stalled(), "not yet for stall-after (15 minutes)");
+
+        // a step first seen 3 minutes ago, unchanged since: too few samples still, nothing says it stopped
+        List<FullStepSample> young = List.of(samples.get(9), samples.get(9).at(samples.get(9).polledAt().plus(Duration.ofMinutes(3))));
+        assertEquals(EtaEstimator.TOO_FEW_SAMPLES, eta.of("RUNNING", young.get(1).polledAt(), young, null).reason());
+    }
+
+    @Test
     void theRunningStepFirstInTheProvidersOrderIsTheOneEstimated() {
         List<FullStepSample> samples = new ArrayList<>(every30s("FULL_VERIFIER", 2, 10, 100_000L, null));
         samples.addAll(every30s("FULL_TRANSFER", 1, 10, 50_000L, null));
