@@ -5,10 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import static dev.migwatch.storage.MicroTimes.instant;
+import static dev.migwatch.storage.MicroTimes.micros;
 
 /**
  * A task's state rows within its delay window, as the writer keeps them between polls to compute the window's figures
@@ -109,19 +111,13 @@ final class DelayReadings {
     DelayWindowFigures figuresAt(Instant end) {
         long e = micros(end);
         long since = e - settings.window().getSeconds() * 1_000_000L;
-        int from = 0;
-        while (from + 1 < size && at[from + 1] <= since) {
-            from++;
-        }
+        int from = MicroTimes.inForceAt(at, size, since);
         if (from > 0) {
             System.arraycopy(at, from, at, 0, size - from);
             System.arraycopy(delay, from, delay, 0, size - from);
             size -= from;
         }
-        int last = size - 1;
-        while (last >= 0 && at[last] > e) {
-            last--;
-        }
+        int last = MicroTimes.newestAtOrBefore(at, size, e);
         int count = 0;
         long max = Long.MIN_VALUE;
         long sum = 0;
@@ -173,11 +169,4 @@ final class DelayReadings {
                 n, above, runKnown ? instant(runStart) : null);
     }
 
-    private static long micros(Instant t) {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, t);
-    }
-
-    private static Instant instant(long micros) {
-        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
-    }
 }

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import dev.migwatch.storage.SqlRow.Col.Kind;
 
@@ -35,13 +34,14 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
                                  Instant currentAt, Long max, Double avg, int samples, Instant aboveSince, Instant runSince) {
 
     /** task_latest's columns, in the order of the record's components, then run_end (V16), which no component holds. */
-    private static final List<SqlRow.Col> COLS = List.of(col("end", Kind.TIME), col("s", Kind.INT), col("threshold", Kind.LONG),
-            col("first_at", Kind.TIME), col("current", Kind.LONG), col("current_at", Kind.TIME), col("max", Kind.LONG),
-            col("avg", Kind.DOUBLE), col("samples", Kind.INT), col("above_since", Kind.TIME), col("run_since", Kind.TIME),
+    private static final ColumnGroup COLS = new ColumnGroup(List.of(col("end", Kind.TIME), col("s", Kind.INT),
+            col("threshold", Kind.LONG), col("first_at", Kind.TIME), col("current", Kind.LONG), col("current_at", Kind.TIME),
+            col("max", Kind.LONG), col("avg", Kind.DOUBLE), col("samples", Kind.INT), col("above_since", Kind.TIME),
+            col("run_since", Kind.TIME),
             // the end run_since was written with: a writer of an older release updates the other columns and leaves these two
-            col("run_end", Kind.TIME));
+            col("run_end", Kind.TIME)));
     /** ", column = ?" for each column, for an UPDATE's SET. */
-    static final String ASSIGNMENTS = COLS.stream().map(c -> ", " + c.name() + " = ?").collect(Collectors.joining());
+    static final String ASSIGNMENTS = COLS.assignments();
 
     private static SqlRow.Col col(String name, Kind kind) {
         return new SqlRow.Col("delay_window_" + name, kind);
@@ -54,7 +54,7 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
 
     /** The columns qualified by a table alias, for a reader's select list (then read). */
     public static String columns(String alias) {
-        return COLS.stream().map(c -> alias + "." + c.name()).collect(Collectors.joining(", "));
+        return COLS.columns(alias);
     }
 
     /**
@@ -86,21 +86,14 @@ public record DelayWindowFigures(Instant end, int windowSeconds, long threshold,
 
     /** Binds the columns next in row; all NULL when figures is null. */
     static SqlRow bind(SqlRow row, DelayWindowFigures figures) throws SQLException {
-        List<Object> values = figures == null ? java.util.Collections.nCopies(COLS.size(), null) : java.util.Arrays.asList(figures.end,
-                figures.windowSeconds, figures.threshold, figures.firstAt, figures.current, figures.currentAt, figures.max, figures.avg,
-                figures.samples, figures.aboveSince, figures.runSince, figures.end);
-        for (int i = 0; i < COLS.size(); i++) {
-            row.value(values.get(i), COLS.get(i).kind());
-        }
-        return row;
+        return COLS.bind(row, figures == null ? null : java.util.Arrays.asList(figures.end, figures.windowSeconds, figures.threshold,
+                figures.firstAt, figures.current, figures.currentAt, figures.max, figures.avg, figures.samples, figures.aboveSince,
+                figures.runSince, figures.end));
     }
 
     /** The figures read from the columns (from index column on); null when there are none. */
     public static DelayWindowFigures read(ResultSet rs, int column) throws SQLException {
-        Object[] v = new Object[COLS.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = SqlRow.read(rs, column + i, COLS.get(i).kind());
-        }
+        Object[] v = COLS.read(rs, column);
         // a run's start written with other figures than these (by a writer that keeps none, since) says nothing of them
         Instant runSince = v[0] != null && v[0].equals(v[11]) ? (Instant) v[10] : null;
         return v[0] == null ? null : new DelayWindowFigures((Instant) v[0], (Integer) v[1], (Long) v[2], (Instant) v[3],

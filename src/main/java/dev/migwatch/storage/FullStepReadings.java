@@ -8,12 +8,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static dev.migwatch.storage.MicroTimes.instant;
+import static dev.migwatch.storage.MicroTimes.micros;
 
 /**
  * A task's full data steps' state rows within the ETA's lookback (FullStepEta.lookback: 30 minutes by default), as the
@@ -79,10 +81,10 @@ final class FullStepReadings {
         return out;
     }
 
-    /** The row of a step written at `at`, with its values in StateTable.STEP's order: kept when the step is a full data step. */
-    void add(String key, KnownTask.Entity step, Instant at, List<Object> state) {
+    /** The row the writer wrote at `at` of a step (its state now): kept when the step is a full data step. */
+    void add(String key, KnownTask.Entity step, Instant at) {
         if (FullStepEta.fullDataStep(provider, name(step))) {
-            rows(key).add(at, state);
+            rows(key).add(at, step.state);
         }
     }
 
@@ -160,10 +162,7 @@ final class FullStepReadings {
 
         /** Drops the rows before the one in force at since (the newest at or before it). */
         void dropBefore(long since) {
-            int from = 0;
-            while (from + 1 < size && at[from + 1] <= since) {
-                from++;
-            }
+            int from = MicroTimes.inForceAt(at, size, since);
             if (from > 0) {
                 System.arraycopy(at, from, at, 0, size - from);
                 System.arraycopy(processed, from, processed, 0, size - from);
@@ -191,19 +190,13 @@ final class FullStepReadings {
 
         /** Whether the step is in the answer and RUNNING as of end. */
         boolean runningAt(long end) {
-            int last = size - 1;
-            while (last >= 0 && at[last] > end) {
-                last--;
-            }
+            int last = MicroTimes.newestAtOrBefore(at, size, end);
             return last >= 0 && (flags[last] & PRESENT) != 0 && "RUNNING".equals(status[last]);
         }
 
         /** The step's samples as a reader gets them: its rows up to end, the newest carried forward to end, the absent left out. */
         void samples(String key, String name, Integer order, long end, List<FullStepSample> into) {
-            int last = size - 1;
-            while (last >= 0 && at[last] > end) {
-                last--;
-            }
+            int last = MicroTimes.newestAtOrBefore(at, size, end);
             for (int i = 0; i <= last; i++) {
                 if ((flags[i] & PRESENT) != 0) {
                     into.add(sample(i, key, name, order, at[i]));
@@ -220,13 +213,5 @@ final class FullStepReadings {
             Double d = (flags[i] & NO_PCT) != 0 ? null : pct[i];
             return new FullStepSample(key, name, instant(t), status[i], p, c, FullStepSample.percentOf(d, p, c), true, order);
         }
-    }
-
-    private static long micros(Instant t) {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, t);
-    }
-
-    private static Instant instant(long micros) {
-        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 }

@@ -222,7 +222,7 @@ public class HistoryStore {
                 if (task.fullSteps != null) {
                     for (Map.Entry<String, KnownTask.Entity> e : task.steps.entrySet()) {
                         if (at.equals(e.getValue().stateAt)) {
-                            task.fullSteps.add(e.getKey(), e.getValue(), at, e.getValue().state);
+                            task.fullSteps.add(e.getKey(), e.getValue(), at);
                         }
                     }
                     eta = task.fullSteps.figuresAt(at, StateTable.taskStatus(task.state), task.steps);

@@ -9,9 +9,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The ETA and stall figures of a task's running full data step as of its newest successful poll, kept on its task_latest
@@ -24,13 +22,13 @@ import java.util.stream.Collectors;
 public record KeptEta(Instant end, String settings, FullStepEta.Figures figures) {
 
     /** task_latest's columns, in the order bind and read take them. */
-    private static final List<SqlRow.Col> COLS = List.of(col("end", Kind.TIME), col("settings", Kind.TEXT),
+    private static final ColumnGroup COLS = new ColumnGroup(List.of(col("end", Kind.TIME), col("settings", Kind.TEXT),
             col("step_key", Kind.TEXT), col("step_name", Kind.TEXT), col("measure", Kind.TEXT), col("rate", Kind.DOUBLE),
             col("finish_at", Kind.TIME), col("remaining_s", Kind.LONG), col("reason", Kind.TEXT), col("samples", Kind.INT),
             col("window_from", Kind.TIME), col("done", Kind.DOUBLE), col("total", Kind.DOUBLE), col("stalled", Kind.BOOL),
-            col("unchanged_since", Kind.TIME), col("unchanged_until", Kind.TIME));
+            col("unchanged_since", Kind.TIME), col("unchanged_until", Kind.TIME)));
     /** ", column = ?" for each column, for an UPDATE's SET. */
-    static final String ASSIGNMENTS = COLS.stream().map(c -> ", " + c.name() + " = ?").collect(Collectors.joining());
+    static final String ASSIGNMENTS = COLS.assignments();
 
     private static SqlRow.Col col(String name, Kind kind) {
         return new SqlRow.Col("eta_" + name, kind);
@@ -38,7 +36,7 @@ public record KeptEta(Instant end, String settings, FullStepEta.Figures figures)
 
     /** The columns qualified by a table alias, for a reader's select list (then read). */
     public static String columns(String alias) {
-        return COLS.stream().map(c -> alias + "." + c.name()).collect(Collectors.joining(", "));
+        return COLS.columns(alias);
     }
 
     /** Whether these are the figures a reader with these settings computes for a task whose newest successful poll is at. */
@@ -48,29 +46,20 @@ public record KeptEta(Instant end, String settings, FullStepEta.Figures figures)
 
     /** Binds the columns next in row; all NULL when kept is null. */
     static SqlRow bind(SqlRow row, KeptEta kept) throws SQLException {
-        List<Object> values;
         if (kept == null) {
-            values = Collections.nCopies(COLS.size(), null);
-        } else {
-            FullStepEta.Figures f = kept.figures;
-            StallDetector.Stall s = f.stall();
-            values = Arrays.asList(kept.end, kept.settings, f.stepKey(), f.stepName(), f.measure(), f.ratePerSecond(), f.finishAt(),
-                    f.remainingSeconds(), f.reason(), f.samplesUsed(), f.windowFrom(), f.done(), f.total(),
-                    s == null ? null : s.stalled(), s == null ? null : s.unchangedSince(),
-                    s == null || s.unchangedSince() == null ? null : s.unchangedSince().plus(s.unchangedFor()));
+            return COLS.bind(row, null);
         }
-        for (int i = 0; i < COLS.size(); i++) {
-            row.value(values.get(i), COLS.get(i).kind());
-        }
-        return row;
+        FullStepEta.Figures f = kept.figures;
+        StallDetector.Stall s = f.stall();
+        return COLS.bind(row, Arrays.asList(kept.end, kept.settings, f.stepKey(), f.stepName(), f.measure(), f.ratePerSecond(),
+                f.finishAt(), f.remainingSeconds(), f.reason(), f.samplesUsed(), f.windowFrom(), f.done(), f.total(),
+                s == null ? null : s.stalled(), s == null ? null : s.unchangedSince(),
+                s == null || s.unchangedSince() == null ? null : s.unchangedSince().plus(s.unchangedFor())));
     }
 
-    /** The figures read from the columns (from index column on); null when there are none. */
+    /** The figures read from the columns (from index column on); null when there are none (or not all a writer sets). */
     public static KeptEta read(ResultSet rs, int column) throws SQLException {
-        Object[] v = new Object[COLS.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = SqlRow.read(rs, column + i, COLS.get(i).kind());
-        }
+        Object[] v = COLS.read(rs, column);
         if (v[0] == null || v[1] == null || v[9] == null) {
             return null;
         }

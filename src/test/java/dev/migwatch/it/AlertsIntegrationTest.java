@@ -139,6 +139,12 @@ class AlertsIntegrationTest extends SimulatedSourcesTest {
         awaitHook("failed RESOLVED a-udts/udts-alert");
         advanceTo(600);  // OMS: full transfer RUNNING, and time stands still: it does not move for 2 s
         awaitHook("stalled FIRING a-oms/np_alert");
+        // the writer kept the stall for the list with this application's settings (stall-after 2 s), not the defaults
+        List<Map<String, Object>> kept = FaultTestSupport.rows(FaultTestSupport.db(context), "SELECT l.eta_settings, l.eta_stalled"
+                + " FROM task_latest l JOIN task t ON t.id = l.task_ref WHERE t.task_id = ? AND l.eta_end = l.last_ok_at", OMS_TASK);
+        assertEquals(1, kept.size(), kept.toString());
+        assertTrue(String.valueOf(kept.get(0).get("ETA_SETTINGS")).endsWith("/2000"), kept.toString());
+        assertEquals(Boolean.TRUE, kept.get(0).get("ETA_STALLED"), kept.toString());
         advanceTo(2500); // OMS: incremental sync, 1,600 s behind; the full steps are done
         awaitHook("lagging FIRING a-oms/np_alert");
         advanceTo(6000); // caught up: a few seconds behind

@@ -94,6 +94,7 @@ class EtaSamplesReadTest {
     void theFiguresTheWriterKeptAreThoseOfOneReadOfTheWholeLookbackAndNoSampleIsRead() {
         FullStepEta eta = TrendsSettings.defaults().fullStepEta();
         int running = 0;
+        int finished = 0;
         for (int seed = 1; seed <= 12; seed++) {
             // a restart 20 minutes before the newest poll: the new writer takes the rows it needs from the database
             HistoryFixture db = randomHistory(new HistoryFixture(eta), seed, eta);
@@ -102,9 +103,15 @@ class EtaSamplesReadTest {
             Map<String, EtaView> oneRead = etasOf(new TrendsService(new Reads(db.dataSource, LOOKBACK, true), TrendsSettings.defaults()));
             assertEquals(oneRead, list, "seed " + seed);
             assertEquals(List.of(), kept.batches, "seed " + seed + ": no sample read");
+            // the columns hold figures exactly while a full data step runs: emptied once it stopped
+            for (Map.Entry<String, EtaView> t : list.entrySet()) {
+                assertEquals(t.getValue().stepKey() != null, keptFor(db, t.getKey()), "seed " + seed + ", " + t.getKey());
+            }
             running += (int) list.values().stream().filter(v -> v.stepKey() != null).count();
+            finished += (int) list.values().stream().filter(v -> v.stepKey() == null).count();
         }
         assertTrue(running > 40, "most of the 96 tasks have a running full step at their newest poll: " + running);
+        assertTrue(finished > 3, "some finished at their newest poll: " + finished);
 
         // still for 45 minutes, with a poll without counts every 10 (so rows of the same count follow): "unchanged since"
         // goes back to the row in force at the lookback's start, not to where the run began
@@ -210,6 +217,21 @@ class EtaSamplesReadTest {
             db.flushBefore(newest.minus(Duration.ofMinutes(20))).writer(restart);
         }
         return db.flush();
+    }
+
+    /** Whether the task's task_latest row holds ETA figures (V18). */
+    private static boolean keptFor(HistoryFixture db, String task) {
+        try (java.sql.Connection c = db.dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT l.eta_end FROM task_latest l JOIN task t ON t.id = l.task_ref"
+                     + " WHERE t.task_id = ?")) {
+            ps.setString(1, task);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), task);
+                return rs.getObject(1) != null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void poll(HistoryFixture db, String task, Instant at, String status, Long processed, Long capacity) {
