@@ -180,27 +180,60 @@ final class RawBodyCodec {
         return new Keyframe(at, byApi, List.copyOf(types.values()), encodedSize);
     }
 
+    /**
+     * A deflater at level 9 allocates about 270 KB of native zlib state; one was made and ended for every keyframe and
+     * every deflated body (two a poll of a task in incremental sync), with an 8 KB buffer and a growing stream around
+     * it. A few are kept instead, reset between uses: as many as deflate at once, which is rarely more than one.
+     */
+    private static final class Packer {
+        private static final java.util.concurrent.ArrayBlockingQueue<Packer> IDLE = new java.util.concurrent.ArrayBlockingQueue<>(4);
+
+        final Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        byte[] out = new byte[8192];
+
+        static Packer take() {
+            Packer p = IDLE.poll();
+            return p == null ? new Packer() : p;
+        }
+
+        void giveBack() {
+            deflater.reset();
+            if (out.length > 256 * 1024) {
+                out = new byte[8192];
+            }
+            if (!IDLE.offer(this)) {
+                deflater.end();
+            }
+        }
+    }
+
+    private static final java.util.concurrent.ArrayBlockingQueue<Inflater> IDLE_INFLATERS = new java.util.concurrent.ArrayBlockingQueue<>(4);
+
     static byte[] deflate(byte[] text, byte[] dictionary) {
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        Packer p = Packer.take();
         try {
+            Deflater deflater = p.deflater;
             if (dictionary != null && dictionary.length > 0) {
                 deflater.setDictionary(dictionary);
             }
             deflater.setInput(text);
             deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, text.length / 4));
-            byte[] buffer = new byte[8192];
+            int n = 0;
             while (!deflater.finished()) {
-                out.write(buffer, 0, deflater.deflate(buffer));
+                if (n == p.out.length) {
+                    p.out = java.util.Arrays.copyOf(p.out, p.out.length * 2);
+                }
+                n += deflater.deflate(p.out, n, p.out.length - n);
             }
-            return out.toByteArray();
+            return java.util.Arrays.copyOf(p.out, n);
         } finally {
-            deflater.end();
+            p.giveBack();
         }
     }
 
     static byte[] inflate(byte[] packed, int length, byte[] dictionary) {
-        Inflater inflater = new Inflater(true);
+        Inflater taken = IDLE_INFLATERS.poll();
+        Inflater inflater = taken == null ? new Inflater(true) : taken;
         try {
             if (dictionary != null && dictionary.length > 0) {
                 inflater.setDictionary(dictionary);
@@ -223,7 +256,10 @@ final class RawBodyCodec {
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("corrupt raw body: " + e.getMessage(), e);
         } finally {
-            inflater.end();
+            inflater.reset();
+            if (!IDLE_INFLATERS.offer(inflater)) {
+                inflater.end();
+            }
         }
     }
 }

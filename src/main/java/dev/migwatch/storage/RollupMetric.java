@@ -32,6 +32,20 @@ public enum RollupMetric {
         this.column = column;
     }
 
+    /**
+     * metric_rollup.entity = entity as SQL: a CHAR(1) literal. H2 compares the column with a text literal or a setString
+     * parameter (VARCHAR) by converting to CHAR at every comparison of an index search: 15 % of a rollup lookup's time
+     * under C1, and a new value each time (the rollup maintenance's largest allocation).
+     */
+    public static String entityIs(String column, char entity) {
+        return column + " = CAST('" + entity + "' AS CHAR(1))";
+    }
+
+    /** As entityIs, for a parameter bound with the entity's letter. */
+    public static String entityIsParameter(String column) {
+        return column + " = CAST(? AS CHAR(1))";
+    }
+
     static List<RollupMetric> of(char entity) {
         return java.util.Arrays.stream(values()).filter(m -> m.entity == entity).toList();
     }

@@ -186,10 +186,10 @@ final class Rollups {
         boolean stepped = AsOf.stepped(c);
         for (char entity : ENTITIES) {
             String metrics = RollupMetric.of(entity).stream().map(m -> "('" + m.metric + "')").collect(Collectors.joining(", "));
-            String key = "b.entity = '" + entity + "' AND b.entity_ref = d.id AND b.metric = m.metric AND b.period_s = ?";
+            String key = RollupMetric.entityIs("b.entity", entity) + " AND b.entity_ref = d.id AND b.metric = m.metric AND b.period_s = ?";
             // x first (OFFSET 0 keeps PostgreSQL from merging it into the rest), then that row's values by its whole primary key
             // in scalar subqueries: as a join, a generic plan over young statistics read every row of the entity kind instead
-            String row = " FROM metric_rollup r WHERE r.entity = '" + entity + "' AND r.entity_ref = x.id AND r.metric = x.metric"
+            String row = " FROM metric_rollup r WHERE " + RollupMetric.entityIs("r.entity", entity) + " AND r.entity_ref = x.id AND r.metric = x.metric"
                     + " AND r.period_s = ? AND r.bucket_start = x.at)";
             parts.add("SELECT '" + entity + "', x.id, x.metric, (SELECT r.last_value" + row + ", (SELECT r.sample_count" + row
                     + ", x.at FROM (SELECT d.id, m.metric, " + AsOf.rowInForce("metric_rollup", "bucket_start", key, "?",

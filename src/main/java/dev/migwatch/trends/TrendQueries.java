@@ -4,6 +4,7 @@ import dev.migwatch.progress.FullStepSample;
 import dev.migwatch.storage.AsOf;
 import dev.migwatch.storage.DelayWindowFigures;
 import dev.migwatch.storage.KeptEta;
+import dev.migwatch.storage.RollupMetric;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -515,7 +516,7 @@ public class TrendQueries {
                                 List<Object> args) {
         // only the series with a row of this period before "to" (a part for any other would read nothing): a year's delay
         // of an OMS task had 18 parts, 4 of them with rows, which took PostgreSQL 7 ms to plan and H2 to convert through
-        String rows = " AND EXISTS (SELECT 1 FROM metric_rollup r WHERE r.entity = '" + entity + "' AND r.entity_ref = e.id"
+        String rows = " AND EXISTS (SELECT 1 FROM metric_rollup r WHERE " + RollupMetric.entityIs("r.entity", entity) + " AND r.entity_ref = e.id"
                 + " AND r.metric IN ('" + a + (b == null ? "" : "', '" + b) + "') AND r.period_s = " + period + " AND r.bucket_start < ?)";
         List<Object> entityArgs = new ArrayList<>(List.of(task));
         if (step != null && entity != 'T') {
@@ -543,7 +544,7 @@ public class TrendQueries {
         // 5-minute rollups, 30 days of a task). The period is a constant of the SQL text (300 or 3600), and only the
         // columns of V10's index of the hourly rows are read: PostgreSQL reads a year from that index alone, in every
         // plan it may cache
-        List<Instant> lows = rowsInForce("metric_rollup", "bucket_start", "b.entity = ? AND b.entity_ref = ? AND b.metric = ?"
+        List<Instant> lows = rowsInForce("metric_rollup", "bucket_start", RollupMetric.entityIsParameter("b.entity") + " AND b.entity_ref = ? AND b.metric = ?"
                 + " AND b.period_s = " + period, stepped(), keys, from);
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < series.size(); i++) {
@@ -551,7 +552,7 @@ public class TrendQueries {
             parts.add("SELECT CAST(? AS VARCHAR(600)) AS k, CAST(? AS VARCHAR(600)) AS nm, r.bucket_start, "
                     + (x.metric().equals(b) ? "CAST(NULL AS DOUBLE PRECISION) AS a, r.avg_value AS b" : "r.avg_value AS a, CAST(NULL AS DOUBLE PRECISION) AS b")
                     + ", TRUE, r.sample_count, r.last_value, " + period + " AS period_s FROM metric_rollup r"
-                    + " WHERE r.entity = ? AND r.entity_ref = ? AND r.metric = ? AND r.period_s = " + period
+                    + " WHERE " + RollupMetric.entityIsParameter("r.entity") + " AND r.entity_ref = ? AND r.metric = ? AND r.period_s = " + period
                     + " AND r.bucket_start >= ? AND r.bucket_start < ?");
             args.addAll(java.util.Arrays.asList(x.key(), x.name(), String.valueOf(entity), x.ref(), x.metric(), lows.get(i), to));
         }
@@ -1323,13 +1324,13 @@ public class TrendQueries {
     public List<Optional<Instant>> lastDelayBucketAtOrBelow(List<StepRead> reads, long threshold) {
         List<Optional<Instant>> out = new ArrayList<>(java.util.Collections.nCopies(reads.size(), Optional.empty()));
         forSeries(reads, (w, args, ofTask) -> {
-            String series = ofTask ? "'T'" : "'S'";
+            char series = ofTask ? 'T' : 'S';
             String ref = ofTask ? "w.ref" : "st.id";
-            String key = "b.entity = " + series + " AND b.entity_ref = " + ref + " AND b.metric = 'delay_seconds' AND b.period_s = 300";
+            String key = RollupMetric.entityIs("b.entity", series) + " AND b.entity_ref = " + ref + " AND b.metric = 'delay_seconds' AND b.period_s = 300";
             query("SELECT x.i, x.bucket_start, x.min_value, x.last_value, x.next_start FROM (SELECT w.i, r.bucket_start, r.min_value,"
                     + " r.last_value, r.sample_count, LEAD(r.bucket_start) OVER (PARTITION BY w.i ORDER BY r.bucket_start) AS next_start"
                     + " FROM " + w + (ofTask ? "" : " JOIN step st ON st.task_ref = w.ref AND st.step_key = w.k")
-                    + " JOIN metric_rollup r ON r.entity = " + series + " AND r.entity_ref = " + ref + " AND r.metric = 'delay_seconds'"
+                    + " JOIN metric_rollup r ON " + RollupMetric.entityIs("r.entity", series) + " AND r.entity_ref = " + ref + " AND r.metric = 'delay_seconds'"
                     + " AND r.period_s = 300 AND r.bucket_start >= " + AsOf.rowInForce("metric_rollup", "bucket_start",
                     key, "w.t", stepped() ? AsOf.columns("w.b") : List.of()) + " AND r.bucket_start < w.e) x"
                     + " WHERE x.sample_count > 0 AND (x.min_value <= ? OR x.last_value <= ?)", withThreshold(args, threshold), rs -> {

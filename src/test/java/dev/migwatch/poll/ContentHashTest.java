@@ -60,4 +60,59 @@ class ContentHashTest {
         assertNull(response("not json").json());
         assertEquals("empty", response(" ").parsed().problem());
     }
+
+    @Test
+    void aNumberIsHashedWithItsKind() {
+        // counters are hashed as numbers, not as their text: an integer and a fraction of the same value still differ
+        assertNotEquals(ContentHash.of("{\"Data\":{\"n\":1}}"), ContentHash.of("{\"Data\":{\"n\":1.0}}"));
+        assertNotEquals(ContentHash.of("{\"Data\":{\"n\":1}}"), ContentHash.of("{\"Data\":{\"n\":true}}"));
+        assertNotEquals(ContentHash.of("{\"Data\":{\"n\":-1}}"), ContentHash.of("{\"Data\":{\"n\":4294967295}}"));
+        assertEquals(ContentHash.of("{\"Data\":{\"n\":12345678901}}"), ContentHash.of("{\"RequestId\":\"x\",\"Data\":{\"n\":12345678901}}"));
+    }
+
+    @Test
+    void textsOfAnyCharactersHashAsTheyDiffer() {
+        // random texts of one-, two- and three-byte characters and lone surrogates: equal texts hash equal, different
+        // ones differently (the hash encodes each text without building its UTF-8 array)
+        java.util.Random random = new java.util.Random(8);
+        char[] alphabet = {'a', 'Z', '0', '"', '\u00e9', '\u07ff', '\u0800', '\u5168', '\ud83d', '\ude00', '\uffff'};
+        java.util.Map<String, String> byText = new java.util.HashMap<>();
+        java.util.Set<String> hashes = new java.util.HashSet<>();
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int n = random.nextInt(6); n > 0; n--) {
+                text.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode tree = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            tree.putObject("Data").put("StepName", text.toString());
+            String hash = ContentHash.of(tree, null);
+            String before = byText.putIfAbsent(text.toString(), hash);
+            if (before != null) {
+                assertEquals(before, hash);
+            } else {
+                hashes.add(hash);
+            }
+        }
+        assertEquals(byText.size(), hashes.size());
+    }
+
+    @Test
+    void aLargeAnswerLeavesNothingBehindForTheNext() throws Exception {
+        String small = "{\"Data\":{\"StepName\":\"全量迁移\",\"ProcessedRecords\":42}}";
+        String first = ContentHash.of(small);
+        StringBuilder large = new StringBuilder("{\"Data\":[");
+        for (int i = 0; i < 20_000; i++) {
+            large.append(i == 0 ? "" : ",").append("{\"Name\":\"增量同步").append(i).append("\",\"Rps\":").append(i).append('}');
+        }
+        String big = ContentHash.of(large.append("]}").toString());
+        assertEquals(first, ContentHash.of(small));
+        // and a thread of its own, whose arrays never saw the large one, gives the same hashes
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            assertEquals(first, other.submit(() -> ContentHash.of(small)).get());
+            assertEquals(big, other.submit(() -> ContentHash.of(large.toString())).get());
+        } finally {
+            other.shutdown();
+        }
+    }
 }

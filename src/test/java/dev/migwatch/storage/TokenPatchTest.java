@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.zip.Deflater;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -185,5 +186,46 @@ class TokenPatchTest {
             s.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return s.toString();
+    }
+
+    @Test
+    void theKeptDeflatersAndInflatersGiveWhatNewOnesGive() {
+        // deflaters and inflaters are reset and reused: with and without a dictionary, by turns, larger than the scratch
+        // buffer, and after a corrupt input, each result is byte for byte a new Deflater's and reads back
+        byte[] dictionary = BASE.getBytes(StandardCharsets.UTF_8);
+        byte[] noise = new byte[100_000];
+        new java.util.Random(3).nextBytes(noise);
+        byte[][] texts = {BASE.replace("5723118", "5723999").getBytes(StandardCharsets.UTF_8), noise, "{}".getBytes(StandardCharsets.UTF_8)};
+        for (int round = 0; round < 3; round++) {
+            for (byte[] text : texts) {
+                for (byte[] dict : new byte[][]{null, dictionary}) {
+                    byte[] packed = RawBodyCodec.deflate(text, dict);
+                    assertArrayEquals(freshDeflate(text, dict), packed);
+                    assertArrayEquals(text, RawBodyCodec.inflate(packed, text.length, dict));
+                }
+            }
+            byte[] good = RawBodyCodec.deflate(texts[0], null);
+            byte[] corrupt = good.clone();
+            corrupt[0] ^= (byte) 0xFF;
+            corrupt[1] ^= (byte) 0xFF;
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> RawBodyCodec.inflate(corrupt, texts[0].length, null));
+        }
+    }
+
+    private static byte[] freshDeflate(byte[] text, byte[] dictionary) {
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        if (dictionary != null) {
+            deflater.setDictionary(dictionary);
+        }
+        deflater.setInput(text);
+        deflater.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        while (!deflater.finished()) {
+            out.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        return out.toByteArray();
     }
 }
