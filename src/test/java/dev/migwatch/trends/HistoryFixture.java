@@ -122,7 +122,7 @@ final class HistoryFixture {
 
     void error(String cycle, String source, String provider, String task, Instant at, String code) {
         cycle(cycle, source, provider, task, at).errors.add(new ErrorEvent("STEP", "FULL_TRANSFER", code, "ERROR",
-                code + " message", null, null, null));
+                code + " message: 表 orders 迁移慢", null, null, null));
     }
 
     /** Writes the collected cycles, oldest first, through the real writer. */

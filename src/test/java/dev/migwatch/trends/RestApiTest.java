@@ -56,6 +56,8 @@ class RestApiTest {
         assertEquals(1000.0, oms.get("eta").get("ratePerSecond").asDouble(), 1e-6);
         assertEquals("2026-01-01T00:09:30Z", oms.get("lastPoll").get("at").asText());
         assertEquals("SLOW_TABLE", oms.get("lastError").get("code").asText());
+        // the answer is UTF-8 as its Content-Type says: a provider's Chinese message arrives as it was stored
+        assertEquals("SLOW_TABLE message: 表 orders 迁移慢", oms.get("lastError").get("message").asText());
         assertEquals("no successful poll yet", tasks.get(0).get("eta").get("reason").asText());
         assertEquals(110, tasks.get(2).get("delay").get("current").asInt());
     }
