@@ -29,7 +29,7 @@ public class TrendsApi {
     // Instants and Durations as ISO-8601 text (2026-05-01T10:00:00Z, PT15M): jackson-datatype-jsr310 is
     // not on the classpath and their toString() is exactly that.
     private final ObjectMapper json = new ObjectMapper().registerModule(new SimpleModule("iso-time")
-            .addSerializer(Instant.class, ToStringSerializer.instance)
+            .addSerializer(Instant.class, new IsoInstantSerializer())
             .addSerializer(Duration.class, ToStringSerializer.instance));
     private final DashboardAssets assets = new DashboardAssets();
     private final TrendsService service;
