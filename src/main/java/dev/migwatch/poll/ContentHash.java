@@ -49,13 +49,13 @@ public final class ContentHash {
 
     /** A body whose tree is at hand already (a list entry): hashed from the tree when it is an object, else from the body. */
     public static String of(JsonNode node, BodyText body) {
-        Crcs crcs = Crcs.forThisThread();
+        Crcs crcs = Crcs.start();
         if (node != null && node.isObject()) {
             update(crcs, node, true);
         } else {
             crcs.update(body == null ? new byte[0] : body.utf8());
         }
-        return crcs.hexAndReset();
+        return crcs.hex();
     }
 
     /** Every value with its type and length in front, so that no two different trees feed the same bytes. */
@@ -102,9 +102,19 @@ public final class ContentHash {
         private char[] chars = new char[256];
         private int size;
 
-        static Crcs forThisThread() {
+        /**
+         * The thread's Crcs, empty: the one place its state is reset, so that an answer whose hashing threw leaves nothing
+         * behind either; arrays an earlier answer grew past KEPT are let go here.
+         */
+        static Crcs start() {
             Crcs c = PER_THREAD.get();
             c.size = 0;
+            if (c.buf.length > KEPT) {
+                c.buf = new byte[4096];
+            }
+            if (c.chars.length > KEPT) {
+                c.chars = new char[256];
+            }
             return c;
         }
 
@@ -171,19 +181,12 @@ public final class ContentHash {
             }
         }
 
-        /** The hash of what was gathered; the arrays stay for the thread's next answer unless one grew them past KEPT. */
-        String hexAndReset() {
+        /** The hash of what was gathered since start. */
+        String hex() {
             CRC32C c = new CRC32C();
             CRC32 d = new CRC32();
             c.update(buf, 0, size);
             d.update(buf, 0, size);
-            size = 0;
-            if (buf.length > KEPT) {
-                buf = new byte[4096];
-            }
-            if (chars.length > KEPT) {
-                chars = new char[256];
-            }
             return HexFormat.of().toHexDigits(c.getValue() << 32 | d.getValue());
         }
     }
