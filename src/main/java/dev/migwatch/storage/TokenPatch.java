@@ -111,7 +111,7 @@ final class TokenPatch {
         static final int SAMPLE = 32;
         /**
          * The body deflated. A writer keeps its task's keyframe for as long as it watches the task: three OMS answers of
-         * 3.4 KB each, 10.3 MB of a heap of 50 to 56 MB live watching 1,000 tasks (a heap dump, README "Measurements").
+         * 3.4 KB each, 10.3 MB of a heap of 50 to 56 MB live watching 1,000 tasks (a heap dump, docs/measurements.md).
          * Deflated they take a third (3.3 KB of 10 KB a task); a diff inflates its base again (utf8), once per answer and
          * poll: 12 to 17 µs more a poll of the three answers under C1 (RawBodyEncodeBenchmarkTest).
          */

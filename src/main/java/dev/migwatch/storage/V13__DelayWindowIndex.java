@@ -29,7 +29,7 @@ import java.util.Locale;
  * such a database be upgraded: then set it by hand, see the README).
  * <p>
  * H2 keeps its key: it reads a row through the key and then the table, and a covering index (one more entry a row) took
- * its list of 1,000 tasks from 262 to 186-228 ms only (README, "Measurements").
+ * its list of 1,000 tasks from 262 to 186-228 ms only (docs/measurements.md).
  * <p>
  * Rebuilding the key locks task_state meanwhile (5 million rows: 3.6 s on PostgreSQL 15 here): the other nodes' reads and
  * writes of it wait, and the upgrade itself waits for any transaction that holds the table (a pg_dump, say).

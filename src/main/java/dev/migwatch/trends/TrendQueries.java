@@ -136,7 +136,7 @@ public class TrendQueries {
      * v_step_latest for all tasks, the listed steps only, for H2: the steps that change by the view's two lookups of the
      * primary key per step, then SETTLED_STEPS, without the view's join to task and its order. H2 began that join at the
      * task and sorted all rows by the tasks' names: under bin/migwatch's JVM, 1,000 tasks of 7 steps took 68.5 ms through
-     * the view and 51.7 without those (README, "Measurements"). The tasks' names are read after, and each task's steps put
+     * the view and 51.7 without those (docs/measurements.md). The tasks' names are read after, and each task's steps put
      * in order in Java. The lookups of the settled steps' rows were most of a list asked for on its own: a page of the
      * history per step, which H2 had often evicted since.
      */
@@ -199,7 +199,7 @@ public class TrendQueries {
      * Every task as v_task_latest shows it, except that an OMS task's record counts, which its state row leaves to its
      * running full transfer (StateTable.of), are not taken from there: the list has the steps and does that with
      * TaskRow.withRecordsOf. In the view these are two lookups per step of every OMS task, 34 of the 50 ms that H2 took for
-     * 1,000 tasks under bin/migwatch's JVM (README, "Measurements").
+     * 1,000 tasks under bin/migwatch's JVM (docs/measurements.md).
      */
     public List<TaskRow> taskRows() {
         return query(byKey() ? TASKS_BY_KEY : TASKS_BY_JOIN, List.of(), TrendQueries::taskRow);

@@ -49,7 +49,7 @@ import java.util.UUID;
  * as java -jar does: H2's own halve its write rate.) At each measurement
  * the H2 run prints H2's view of its file (INFORMATION_SCHEMA.SETTINGS info.*: the share of the file in chunks, the live
  * share of the chunks, bytes written), and at the end the process's CPU time per task-poll, and each table's and index's
- * live pages.
+ * live pages; with -Dbench.h2-writes=true also the pages H2 wrote per table and index (H2PageWrites).
  */
 @Tag("benchmark")
 class HistoryGrowthBenchmarkTest {
@@ -78,10 +78,16 @@ class HistoryGrowthBenchmarkTest {
         // -Dbench.h2options=;COMPRESS=TRUE (say) to compare H2 settings
         String url = "jdbc:h2:file:" + dir.resolve("growth").toAbsolutePath() + System.getProperty("bench.h2options", "");
         try (HikariDataSource db = HistoryDatabase.open(url, null, null)) {
+            // -Dbench.h2-writes=true: which tables and indexes the bytes H2 writes are for (H2PageWrites)
+            H2PageWrites writes = Boolean.getBoolean("bench.h2-writes") ? H2PageWrites.start(db) : null;
             run("H2 file", db, () -> {
                 System.out.println("H2 file " + Files.size(file) + " bytes; MVStore: " + h2Info(db));
                 return Files.size(file);
             });
+            if (writes != null) {
+                writes.close();
+                System.out.println(writes.report((long) POLLS * TASKS));
+            }
             System.out.println("H2's live pages by table and index (the rows' bytes, as SHUTDOWN COMPACT keeps them): " + h2Maps(db));
         }
         // what the rows themselves take, for comparison: H2 rewritten with nothing but live data

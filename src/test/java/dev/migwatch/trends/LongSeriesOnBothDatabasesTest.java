@@ -275,7 +275,7 @@ class LongSeriesOnBothDatabasesTest {
     /**
      * The maintenance prepares its rollup statements once per task and bucket. H2 keeps a prepared statement for the next
      * run of the same text only where it can (a SELECT, not a bare UNION, which it parses and plans again at every run:
-     * 3.2 s of the 7 s the rollups of 1,000 tasks took, README "Measurements"). H2 itself is asked about each statement
+     * 3.2 s of the 7 s the rollups of 1,000 tasks took, docs/measurements.md). H2 itself is asked about each statement
      * the maintenance prepared more than once.
      */
     private static void maintenanceKeepsItsRepeatedStatementsPreparedOnH2(DataSource h2) throws Exception {
