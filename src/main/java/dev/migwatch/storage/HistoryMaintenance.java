@@ -116,7 +116,7 @@ public class HistoryMaintenance {
                 Instant pollsBefore = covered == null ? now.minus(retention.polls()) : min(now.minus(retention.polls()), covered);
                 // through the time index an hour at a time; poll_call rows go with their poll (ON DELETE CASCADE)
                 deleted += slices(c, "poll", "polled_at", "DELETE FROM poll WHERE polled_at >= ? AND polled_at < ?", pollsBefore,
-                        deadline);
+                        deadline).deleted();
                 Instant rawBefore = now.minus(retention.raw());
                 String raw = "raw_body";
                 if (rawPartitioned(c)) {
@@ -130,12 +130,17 @@ public class HistoryMaintenance {
                     }
                     raw = RawPartitions.DEFAULT; // what is left to prune row by row
                 }
-                deleted += slices(c, raw, "received_at", "DELETE FROM " + raw + " WHERE received_at >= ? AND received_at < ? "
+                Pass deltas = slices(c, raw, "received_at", "DELETE FROM " + raw + " WHERE received_at >= ? AND received_at < ? "
                         + "AND encoding <> 'deflate'", rawBefore, deadline);
-                // a keyframe goes when no delta needs it any more
-                deleted += slices(c, raw, "received_at", "DELETE FROM " + raw + " WHERE received_at >= ? AND received_at < ? "
-                        + "AND encoding = 'deflate' AND NOT EXISTS (SELECT 1 FROM " + raw + " d WHERE d.task_ref = " + raw + ".task_ref "
-                        + "AND d.base_at = " + raw + ".received_at)", rawBefore, deadline);
+                deleted += deltas.deleted();
+                // A keyframe goes with its whole UTC day. The writer starts a new one at the first poll of each UTC day, so only
+                // deltas of its own day refer to it, and those are all past the window once the day is: gone, when the pass
+                // above got through (otherwise the next run deletes them first). No index of deltas by keyframe to keep (V19).
+                if (deltas.done()) {
+                    Instant daysBefore = LocalDate.ofInstant(rawBefore, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+                    deleted += slices(c, raw, "received_at", "DELETE FROM " + raw + " WHERE received_at >= ? AND received_at < ? "
+                            + "AND encoding = 'deflate'", daysBefore, deadline).deleted();
+                }
                 deleted += deleteRollups(c, now.minus(retention.rollups()), now, deadline);
                 analyzeH2(c, now);
                 databaseBytes = DatabaseSize.of(c);
@@ -264,7 +269,11 @@ public class HistoryMaintenance {
      * (Deleting "the first N rows" through a row-value IN list is what PostgreSQL does well and H2 does by reading the
      * whole table.)
      */
-    private long slices(Connection c, String table, String timeColumn, String delete, Instant before, Instant deadline) throws SQLException {
+    /** What a pass of slices deleted, and whether it reached its limit (else the run's time was up). */
+    private record Pass(long deleted, boolean done) {
+    }
+
+    private Pass slices(Connection c, String table, String timeColumn, String delete, Instant before, Instant deadline) throws SQLException {
         Instant oldest;
         try (PreparedStatement ps = c.prepareStatement("SELECT " + timeColumn + " FROM " + table + " WHERE " + timeColumn + " < ? ORDER BY "
                 + timeColumn + " FETCH FIRST 1 ROW ONLY")) {
@@ -274,14 +283,15 @@ public class HistoryMaintenance {
             }
         }
         long total = 0;
-        for (Instant from = oldest; from != null && from.isBefore(before) && clock.instant().isBefore(deadline); from = from.plus(Duration.ofHours(1))) {
+        Instant from = oldest;
+        for (; from != null && from.isBefore(before) && clock.instant().isBefore(deadline); from = from.plus(Duration.ofHours(1))) {
             try (PreparedStatement ps = c.prepareStatement(delete)) {
                 new SqlRow(ps).time(from).time(min(before, from.plus(Duration.ofHours(1))));
                 total += ps.executeUpdate();
             }
             c.commit();
         }
-        return total;
+        return new Pass(total, from == null || !from.isBefore(before));
     }
 
     /**

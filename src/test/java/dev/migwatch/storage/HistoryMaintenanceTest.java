@@ -274,10 +274,11 @@ class HistoryMaintenanceTest {
         assertEquals(1, count("SELECT COUNT(*) FROM task_state WHERE polled_at < TIMESTAMP '2026-05-01 02:00:00'"));
         assertEquals(1, count("SELECT COUNT(*) FROM step_state WHERE polled_at < TIMESTAMP '2026-05-01 02:00:00'"));
         assertTrue(oldestState.isBefore(samplesLimit));
-        // raw answers: none older than 30 minutes but keyframes that younger deltas need, and every kept one reads back
+        // raw answers: none older than 30 minutes but the keyframes, which go with their whole UTC day (not past yet), and
+        // every kept one reads back
         assertEquals(0, count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-01 02:30:00' AND encoding <> 'deflate'"));
-        assertEquals(0, count("SELECT COUNT(*) FROM raw_body k WHERE k.received_at < TIMESTAMP '2026-05-01 02:30:00' AND NOT EXISTS "
-                + "(SELECT 1 FROM raw_body d WHERE d.base_at = k.received_at)"));
+        assertEquals(before.get("keyframes before the raw limit"),
+                count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-01 02:30:00' AND encoding = 'deflate'"));
         try (Connection c = ds.getConnection()) {
             assertEquals(count("SELECT COUNT(*) FROM raw_body"), RawBodies.read(c, "src", "t", null, null, 10_000).size());
         }
@@ -305,10 +306,45 @@ class HistoryMaintenanceTest {
         assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE status = 'RUNNING'"));
     }
 
+    /**
+     * A raw keyframe is deleted with its whole UTC day, after that day's deltas (the only ones that can refer to it: the
+     * writer starts a keyframe each UTC day), and not before: three hours of polls across midnight, the raw window ending
+     * half an hour after it. The day before goes entirely; after midnight only the keyframes stay before the limit, and
+     * every answer kept, including the deltas after the limit that refer to a keyframe before it, reads back.
+     */
+    @Test
+    void aRawKeyframeGoesWithItsWholeDayAndNotBefore() throws SQLException {
+        Instant start = Instant.parse("2026-05-01T22:00:00Z");
+        writeHistory(new HistoryStore(ds, fixed(start)), new Random(5), 540, start); // to 01:00
+        Instant midnight = Instant.parse("2026-05-02T00:00:00Z");
+        Instant limit = Instant.parse("2026-05-02T00:30:00Z");
+        long newer = count("SELECT COUNT(*) FROM raw_body WHERE received_at >= TIMESTAMP '2026-05-02 00:30:00'");
+        long keyframesSinceMidnight = count("SELECT COUNT(*) FROM raw_body WHERE received_at >= TIMESTAMP '2026-05-02 00:00:00' "
+                + "AND received_at < TIMESTAMP '2026-05-02 00:30:00' AND encoding = 'deflate'");
+        assertTrue(keyframesSinceMidnight > 0, "the first poll of the day starts a keyframe");
+        assertTrue(count("SELECT COUNT(*) FROM raw_body WHERE received_at >= TIMESTAMP '2026-05-02 00:30:00' AND base_at < TIMESTAMP "
+                + "'2026-05-02 00:30:00'") > 0, "deltas after the limit refer to a keyframe before it");
+        assertTrue(count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-02 00:00:00' AND encoding = 'deflate'") > 0);
+
+        Retention retention = new Retention(Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(90), Duration.ofHours(2),
+                Duration.ofDays(365));
+        maintenance(limit.plus(retention.raw()), retention).run();
+
+        assertEquals(0, count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-02 00:00:00'"), "the day before is past");
+        assertEquals(0, count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-02 00:30:00' AND encoding <> 'deflate'"));
+        assertEquals(keyframesSinceMidnight, count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-02 00:30:00'"));
+        assertEquals(newer, count("SELECT COUNT(*) FROM raw_body WHERE received_at >= TIMESTAMP '2026-05-02 00:30:00'"));
+        try (Connection c = ds.getConnection()) {
+            assertEquals(keyframesSinceMidnight + newer, RawBodies.read(c, "src", "t", midnight, null, 10_000).size());
+        }
+    }
+
     private Map<String, Long> counts() throws SQLException {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("polls after", count("SELECT COUNT(*) FROM poll WHERE polled_at >= TIMESTAMP '2026-05-01 01:30:00'"));
         m.put("states after", count("SELECT COUNT(*) FROM task_state WHERE polled_at >= TIMESTAMP '2026-05-01 02:00:00'"));
+        m.put("keyframes before the raw limit",
+                count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-01 02:30:00' AND encoding = 'deflate'"));
         return m;
     }
 
