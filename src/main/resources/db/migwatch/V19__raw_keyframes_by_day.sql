@@ -2,10 +2,10 @@
 -- raw_body_default_base of the default partition; the day partitions never had one).
 --
 -- Retention used it to keep a keyframe while a delta still referred to it. The writer starts a new keyframe at the first
--- poll of each UTC day (since schema version 4), so only deltas of the keyframe's own day refer to it, and once that whole
--- day is past migwatch.retention.raw they are all past it too: HistoryMaintenance now deletes a keyframe with its day, after
--- the deltas, without looking them up. A keyframe is therefore kept up to a day longer than the deltas, as a day
--- partition is on PostgreSQL.
+-- poll of each UTC day (since schema version 4), so only deltas of the keyframe's own day refer to it. HistoryMaintenance
+-- now deletes the whole UTC days past migwatch.retention.raw, keyframes and deltas together, and in the day the window ends
+-- in only the deltas past it. A keyframe is therefore kept up to a day longer than the deltas, as a day partition is on
+-- PostgreSQL.
 --
 -- What the index cost: each poll appends an entry at its task's own place in it, so on H2, whose store is copy-on-write,
 -- every poll rewrote one of its leaf pages: 549 of the 6,003 bytes H2 wrote a task-poll of OMS projects in full transfer,

@@ -46,6 +46,8 @@ public class HistoryMaintenance {
     /** Rollup rows before this are pruned to the row in force of each series (null: not yet since the start). */
     private volatile Instant rollupsPrunedUntil;
     private volatile Instant lastRollupRecheck;
+    /** Raw deltas before this are deleted, back to the start of its UTC day (null: not yet since the start). */
+    private volatile Instant rawDeltasDeletedUntil;
     /** When H2's statistics were last refreshed (null: not since the start). */
     private volatile Instant lastAnalyze;
     /** The database's size on disk at the end of the last run that got there; empty before it, or where it is not known. */
@@ -115,7 +117,7 @@ public class HistoryMaintenance {
                 deleted += BatchDeletes.untilDone(c, "task_error", "x.last_seen < ?", samplesBefore, BATCH, clock, deadline);
                 Instant pollsBefore = covered == null ? now.minus(retention.polls()) : min(now.minus(retention.polls()), covered);
                 // through the time index an hour at a time; poll_call rows go with their poll (ON DELETE CASCADE)
-                deleted += slices(c, "poll", "polled_at", "DELETE FROM poll WHERE polled_at >= ? AND polled_at < ?", pollsBefore,
+                deleted += slices(c, "poll", "polled_at", "DELETE FROM poll WHERE polled_at >= ? AND polled_at < ?", null, pollsBefore,
                         deadline).deleted();
                 Instant rawBefore = now.minus(retention.raw());
                 String raw = "raw_body";
@@ -130,16 +132,20 @@ public class HistoryMaintenance {
                     }
                     raw = RawPartitions.DEFAULT; // what is left to prune row by row
                 }
+                // The writer starts a keyframe at the first poll of each UTC day, so only deltas of its own day refer to a
+                // keyframe (V19: no index of deltas by keyframe to keep). Whole days past the window go, keyframes and deltas
+                // together; in the day the window ends in, the deltas past it, from where the last run got to (the day's
+                // keyframes stay until the day is past, and are not read again at every run).
+                Instant daysBefore = LocalDate.ofInstant(rawBefore, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+                deleted += slices(c, raw, "received_at", "DELETE FROM " + raw + " WHERE received_at >= ? AND received_at < ?", null,
+                        daysBefore, deadline).deleted();
+                Instant deltasFrom = rawDeltasDeletedUntil == null || rawDeltasDeletedUntil.isBefore(daysBefore) ? daysBefore
+                        : rawDeltasDeletedUntil;
                 Pass deltas = slices(c, raw, "received_at", "DELETE FROM " + raw + " WHERE received_at >= ? AND received_at < ? "
-                        + "AND encoding <> 'deflate'", rawBefore, deadline);
+                        + "AND encoding <> 'deflate'", deltasFrom, rawBefore, deadline);
                 deleted += deltas.deleted();
-                // A keyframe goes with its whole UTC day. The writer starts a new one at the first poll of each UTC day, so only
-                // deltas of its own day refer to it, and those are all past the window once the day is: gone, when the pass
-                // above got through (otherwise the next run deletes them first). No index of deltas by keyframe to keep (V19).
                 if (deltas.done()) {
-                    Instant daysBefore = LocalDate.ofInstant(rawBefore, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
-                    deleted += slices(c, raw, "received_at", "DELETE FROM " + raw + " WHERE received_at >= ? AND received_at < ? "
-                            + "AND encoding = 'deflate'", daysBefore, deadline).deleted();
+                    rawDeltasDeletedUntil = rawBefore;
                 }
                 deleted += deleteRollups(c, now.minus(retention.rollups()), now, deadline);
                 analyzeH2(c, now);
@@ -264,20 +270,25 @@ public class HistoryMaintenance {
         return total;
     }
 
-    /**
-     * Deletes what is older than a limit through a time index, an hour of it per transaction, from the oldest row on.
-     * (Deleting "the first N rows" through a row-value IN list is what PostgreSQL does well and H2 does by reading the
-     * whole table.)
-     */
     /** What a pass of slices deleted, and whether it reached its limit (else the run's time was up). */
     private record Pass(long deleted, boolean done) {
     }
 
-    private Pass slices(Connection c, String table, String timeColumn, String delete, Instant before, Instant deadline) throws SQLException {
+    /**
+     * Deletes what is older than a limit (and not older than after, when given) through a time index, an hour of it per
+     * transaction, from the oldest row on. (Deleting "the first N rows" through a row-value IN list is what PostgreSQL
+     * does well and H2 does by reading the whole table.)
+     */
+    private Pass slices(Connection c, String table, String timeColumn, String delete, Instant after, Instant before, Instant deadline)
+            throws SQLException {
         Instant oldest;
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + timeColumn + " FROM " + table + " WHERE " + timeColumn + " < ? ORDER BY "
-                + timeColumn + " FETCH FIRST 1 ROW ONLY")) {
-            new SqlRow(ps).time(before);
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + timeColumn + " FROM " + table + " WHERE "
+                + (after != null ? timeColumn + " >= ? AND " : "") + timeColumn + " < ? ORDER BY " + timeColumn + " FETCH FIRST 1 ROW ONLY")) {
+            SqlRow r = new SqlRow(ps);
+            if (after != null) {
+                r.time(after);
+            }
+            r.time(before);
             try (ResultSet rs = ps.executeQuery()) {
                 oldest = rs.next() ? (Instant) SqlRow.read(rs, 1, SqlRow.Col.Kind.TIME) : null;
             }

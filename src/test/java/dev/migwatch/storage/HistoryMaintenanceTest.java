@@ -310,7 +310,8 @@ class HistoryMaintenanceTest {
      * A raw keyframe is deleted with its whole UTC day, after that day's deltas (the only ones that can refer to it: the
      * writer starts a keyframe each UTC day), and not before: three hours of polls across midnight, the raw window ending
      * half an hour after it. The day before goes entirely; after midnight only the keyframes stay before the limit, and
-     * every answer kept, including the deltas after the limit that refer to a keyframe before it, reads back.
+     * every answer kept, including the deltas after the limit that refer to a keyframe before it, reads back; the next run
+     * goes on from there.
      */
     @Test
     void aRawKeyframeGoesWithItsWholeDayAndNotBefore() throws SQLException {
@@ -328,7 +329,9 @@ class HistoryMaintenanceTest {
 
         Retention retention = new Retention(Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(90), Duration.ofHours(2),
                 Duration.ofDays(365));
-        maintenance(limit.plus(retention.raw()), retention).run();
+        dev.migwatch.MovableClock clock = new dev.migwatch.MovableClock(limit.plus(retention.raw()));
+        HistoryMaintenance maintenance = new HistoryMaintenance(ds, retention, clock, Duration.ofMinutes(5));
+        maintenance.run();
 
         assertEquals(0, count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-02 00:00:00'"), "the day before is past");
         assertEquals(0, count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-02 00:30:00' AND encoding <> 'deflate'"));
@@ -336,6 +339,19 @@ class HistoryMaintenanceTest {
         assertEquals(newer, count("SELECT COUNT(*) FROM raw_body WHERE received_at >= TIMESTAMP '2026-05-02 00:30:00'"));
         try (Connection c = ds.getConnection()) {
             assertEquals(keyframesSinceMidnight + newer, RawBodies.read(c, "src", "t", midnight, null, 10_000).size());
+        }
+
+        // a quarter of an hour later the next run goes on from there: the deltas to 00:45 go, the day's keyframes stay
+        long keyframesToNewLimit = count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-02 00:45:00' "
+                + "AND encoding = 'deflate'");
+        long afterNewLimit = count("SELECT COUNT(*) FROM raw_body WHERE received_at >= TIMESTAMP '2026-05-02 00:45:00'");
+        assertTrue(count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-02 00:45:00' AND encoding <> 'deflate'") > 0);
+        clock.set(limit.plus(Duration.ofMinutes(15)).plus(retention.raw()));
+        maintenance.run();
+        assertEquals(0, count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-02 00:45:00' AND encoding <> 'deflate'"));
+        assertEquals(keyframesToNewLimit + afterNewLimit, count("SELECT COUNT(*) FROM raw_body"));
+        try (Connection c = ds.getConnection()) {
+            assertEquals(keyframesToNewLimit + afterNewLimit, RawBodies.read(c, "src", "t", midnight, null, 10_000).size());
         }
     }
 
