@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A new H2 database gets schema version 8 in one step (B8__history_schema.sql, a Flyway baseline migration): it must be
@@ -47,6 +49,12 @@ class SchemaBaselineTest {
             assertEquals(19, steps, "V1..V8, V10..V19 and the views");
 
             assertEquals(schema(versioned), schema(baseline));
+            // V19: the raw answers are not indexed by keyframe any more (retention goes by UTC day), by task and time still
+            for (DataSource db : List.of(versioned, baseline)) {
+                List<String> indexes = rawBodyIndexes(db);
+                assertFalse(indexes.contains("RAW_BODY_BASE"), indexes.toString());
+                assertTrue(indexes.containsAll(List.of("RAW_BODY_TASK", "RAW_BODY_TIME")), indexes.toString());
+            }
         }
     }
 
@@ -62,6 +70,17 @@ class SchemaBaselineTest {
             HistoryDatabase.migrate(baseline);
             assertEquals(0, HistoryDatabase.migrate(baseline), "the next start finds it up to date (and valid)");
         }
+    }
+
+    private static List<String> rawBodyIndexes(DataSource db) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'RAW_BODY'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     private static HikariDataSource memory() {
