@@ -63,6 +63,11 @@ class HistoryGrowthBenchmarkTest {
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
     /** 0: rollups and retention every simulated minute; else every so many real milliseconds (see run()). */
     private static final long MAINTENANCE_MS = Long.getLong("bench.maintenance-ms", 0);
+    /**
+     * Retention windows shorter than the defaults (-Dbench.retention.samples=1h, .raw, .polls, as migwatch.retention.*), so
+     * that a run reaches the state a long-running node is in: as much deleted at every maintenance as written since.
+     */
+    private static final Retention RETENTION = retention();
     /** The H2 file, whose size is taken after every round of the measured polls: (task-polls, bytes). */
     private Path h2File;
     private final List<long[]> trend = new ArrayList<>();
@@ -70,6 +75,16 @@ class HistoryGrowthBenchmarkTest {
 
     @TempDir
     Path dir;
+
+    private static Retention retention() {
+        Retention d = Retention.defaults();
+        return new Retention(window("samples", d.samples()), window("raw", d.raw()), window("polls", d.polls()), d.rollups(), d.alerts());
+    }
+
+    private static Duration window(String part, Duration otherwise) {
+        String v = System.getProperty("bench.retention." + part);
+        return v == null ? otherwise : dev.migwatch.source.Durations.parse(v);
+    }
 
     @Test
     void h2File() throws Exception {
@@ -249,7 +264,7 @@ class HistoryGrowthBenchmarkTest {
         HistoryDatabase.migrate(db);
         MovableClock clock = new MovableClock(EPOCH.plusSeconds((long) START));
         HistoryStore store = new HistoryStore(db, clock);
-        HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofMinutes(10));
+        HistoryMaintenance maintenance = new HistoryMaintenance(db, RETENTION, clock, Duration.ofMinutes(10));
         Map<String, OmsScenario> projects = new LinkedHashMap<>();
         for (int t = 0; t < TASKS; t++) {
             projects.put(String.format("np_growth_%03d", t), OmsScenario.SLOW_FLAKY);
@@ -265,7 +280,7 @@ class HistoryGrowthBenchmarkTest {
         long writeNanos = 0;
         long lastMaintenance = 0;
         long runStarted = System.nanoTime();
-        List<String> perQuarter = new ArrayList<>();
+        List<String> sizes = new ArrayList<>();
         long started = System.nanoTime();
         long written = 0;
         List<String> names = List.copyOf(projects.keySet());
@@ -320,8 +335,12 @@ class HistoryGrowthBenchmarkTest {
             if (h2File != null && p + 1 > warmup + POLLS / 8) {
                 trend.add(new long[] {(long) (p + 1) * TASKS, Files.size(h2File)});
             }
-            if ((p + 1) % (POLLS / 4) == 0) {
-                perQuarter.add(String.format("%d task-polls: %.1f MB", (p + 1) * TASKS, size.bytes() / 1e6));
+            if ((p + 1) % (POLLS / 8) == 0) {
+                long bytes = size.bytes();
+                sizes.add(String.format("%d task-polls: %.1f MB", (p + 1) * TASKS, bytes / 1e6));
+                if (h2File == null && p + 1 > warmup) {
+                    trend.add(new long[] {(long) (p + 1) * TASKS, bytes}); // PostgreSQL's size, at each eighth only
+                }
             }
         }
         // the whole process (the writer, H2's background writer and compaction, GC), from the warm-up to the last poll
@@ -359,7 +378,7 @@ class HistoryGrowthBenchmarkTest {
         System.out.printf("%s: %d OMS projects in full transfer x %d polls (every %d s simulated) = %d task-polls; "
                         + "answers %.1f KB per poll as received. Size: %s. Steady state (from task-poll %d to %d): %.0f bytes per task-poll. "
                         + "Writes: %.0f cycles/s in one thread (paced at %s). Rows at the end: %s (%s, %d cores, Java %s)%n",
-                name, TASKS, POLLS, INTERVAL, (long) POLLS * TASKS, bodyBytes / 1024.0 / POLLS / TASKS, perQuarter,
+                name, TASKS, POLLS, INTERVAL, (long) POLLS * TASKS, bodyBytes / 1024.0 / POLLS / TASKS, sizes,
                 (long) warmup * TASKS, (long) POLLS * TASKS, (end - sizeAtWarmup) / (double) polls,
                 (long) POLLS * TASKS / (writeNanos / 1e9), RATE > 0 ? RATE + " cycles/s" : "no limit", rows, System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
@@ -383,9 +402,15 @@ class HistoryGrowthBenchmarkTest {
                     points.append(String.format(" %d: %.1f MB;", q[0], q[1] / 1e6));
                 }
             }
-            System.out.printf("%s: least-squares slope of the file size after each round from task-poll %d to %d: %.0f bytes per task-poll "
+            System.out.printf("%s: least-squares slope of the size (H2: the file after each round) from task-poll %d to %d: %.0f bytes per task-poll "
                             + "(the file from %.1f MB below to %.1f MB above that line; sizes at%s)%n", name, trend.get(0)[0],
                     trend.get(trend.size() - 1)[0], slope, -maxBelow / 1e6, maxAbove / 1e6, points);
+            // with short retention windows the second half is past them: what a node keeps growing by once it deletes as much
+            // as it writes (the rollups, kept two years)
+            List<long[]> late = trend.subList(trend.size() / 2, trend.size());
+            System.out.printf("%s: the same over the second half, from task-poll %d (retention: samples %s, raw %s, polls %s): %.0f bytes "
+                            + "per task-poll%n", name, late.get(0)[0], RETENTION.samples(), RETENTION.raw(), RETENTION.polls(),
+                    EtaEstimator.slopePerSecond(late.stream().map(q -> new EtaEstimator.Sample(Instant.ofEpochSecond(q[0]), q[1], null)).toList()));
         }
     }
 
