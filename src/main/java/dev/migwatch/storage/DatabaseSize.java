@@ -28,4 +28,32 @@ final class DatabaseSize {
             return rs.next() && rs.getLong(1) > 0 ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
         }
     }
+
+    /**
+     * An H2 file as H2 sees it: its size, the share of it in chunks ({@code info.FILL_RATE}) and the live share of those
+     * ({@code info.CHUNKS_FILL_RATE}; chunks younger than H2's retention time count as live).
+     */
+    record H2File(long bytes, int chunksPercent, int livePercent) {
+        /** About what H2 would keep of the file if it were compacted. */
+        long liveBytes() {
+            return bytes * chunksPercent / 100 * livePercent / 100;
+        }
+    }
+
+    /** Nothing for PostgreSQL, another database or an in-memory H2 (which has no file). */
+    static java.util.Optional<H2File> h2File(Connection c) throws SQLException {
+        if (DatabaseProduct.of(c) != DatabaseProduct.H2) {
+            return java.util.Optional.empty();
+        }
+        java.util.Map<String, Long> info = new java.util.HashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM "
+                + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME IN ('info.FILE_SIZE', 'info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")) {
+            while (rs.next()) {
+                info.put(rs.getString(1), Long.parseLong(rs.getString(2)));
+            }
+        }
+        long bytes = info.getOrDefault("info.FILE_SIZE", 0L);
+        return bytes <= 0 || info.size() < 3 ? java.util.Optional.empty()
+                : java.util.Optional.of(new H2File(bytes, info.get("info.FILL_RATE").intValue(), info.get("info.CHUNKS_FILL_RATE").intValue()));
+    }
 }

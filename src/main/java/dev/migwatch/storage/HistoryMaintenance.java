@@ -50,10 +50,19 @@ public class HistoryMaintenance {
     private volatile Instant rawDeltasDeletedUntil;
     /** When H2's statistics were last refreshed (null: not since the start). */
     private volatile Instant lastAnalyze;
+    private final long deadSpaceMinBytes;
+    /** When the last warning that an H2 file is mostly dead space was logged (null: not since the start). */
+    private volatile Instant deadSpaceWarned;
     /** The database's size on disk at the end of the last run that got there; empty before it, or where it is not known. */
     private volatile OptionalLong databaseBytes = OptionalLong.empty();
 
     public HistoryMaintenance(DataSource dataSource, Retention retention, Clock clock, Duration budget) {
+        this(dataSource, retention, clock, budget, DEAD_SPACE_MIN_BYTES);
+    }
+
+    /** @param deadSpaceMinBytes from which size an H2 file that is mostly dead space is warned of (tests: a small one) */
+    HistoryMaintenance(DataSource dataSource, Retention retention, Clock clock, Duration budget, long deadSpaceMinBytes) {
+        this.deadSpaceMinBytes = deadSpaceMinBytes;
         this.dataSource = Objects.requireNonNull(dataSource);
         this.retention = Objects.requireNonNull(retention);
         this.clock = Objects.requireNonNull(clock);
@@ -150,6 +159,7 @@ public class HistoryMaintenance {
                 deleted += deleteRollups(c, now.minus(retention.rollups()), now, deadline);
                 analyzeH2(c, now);
                 databaseBytes = DatabaseSize.of(c);
+                warnOfDeadSpace(c, now);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -324,6 +334,45 @@ public class HistoryMaintenance {
             c.commit();
         }
         lastAnalyze = now;
+    }
+
+    /** An H2 file from this size on is worth a warning when it is mostly dead space. */
+    static final long DEAD_SPACE_MIN_BYTES = 256L << 20;
+    /** ... when at most this share of it is live data. */
+    static final int DEAD_SPACE_MAX_LIVE_PERCENT = 25;
+
+    /**
+     * H2 frees a chunk of its file only when nothing in it is live, and past the retention windows every chunk keeps a
+     * little: a file that levelled off at twelve times its rows, or kept growing, in the benchmarks (README, "H2's file
+     * past the retention windows"). Nothing reclaims that while migwatch runs without stalling every write for seconds,
+     * so the operator is told, once a day, how to shrink it.
+     */
+    private void warnOfDeadSpace(Connection c, Instant now) throws SQLException {
+        java.util.Optional<DatabaseSize.H2File> file = DatabaseSize.h2File(c);
+        if (file.isEmpty()) {
+            return;
+        }
+        String path;
+        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT DATABASE_PATH()")) {
+            path = rs.next() ? rs.getString(1) : null;
+        }
+        String warning = deadSpaceWarning(file.get(), deadSpaceMinBytes, path + ".mv.db", now, deadSpaceWarned);
+        if (warning != null) {
+            deadSpaceWarned = now;
+            LOG.warn(warning);
+        }
+    }
+
+    /** The warning, or null: the file is small or mostly live, or the last warning is less than a day old. */
+    static String deadSpaceWarning(DatabaseSize.H2File f, long minBytes, String fileName, Instant now, Instant lastWarned) {
+        boolean mostlyDead = f.bytes() >= minBytes && f.liveBytes() * 100 <= f.bytes() * DEAD_SPACE_MAX_LIVE_PERCENT;
+        if (!mostlyDead || lastWarned != null && now.isBefore(lastWarned.plus(Duration.ofDays(1)))) {
+            return null;
+        }
+        return String.format("The H2 history file is %d MB, of which about %d MB is live data: H2 reclaims only part of the rest "
+                        + "while it runs (README, \"H2's file past the retention windows\"). To shrink it, stop migwatch and run "
+                        + "java -cp migwatch.jar org.h2.mvstore.MVStoreTool -compact %s; for months of history use PostgreSQL. "
+                        + "(Said once a day.)", f.bytes() >> 20, f.liveBytes() >> 20, fileName);
     }
 
     private boolean rawPartitioned(Connection c) throws SQLException {
