@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -41,11 +44,11 @@ final class DatabaseSize {
     }
 
     /** Nothing for PostgreSQL, another database or an in-memory H2 (which has no file). */
-    static java.util.Optional<H2File> h2File(Connection c) throws SQLException {
+    static Optional<H2File> h2File(Connection c) throws SQLException {
         if (DatabaseProduct.of(c) != DatabaseProduct.H2) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        java.util.Map<String, Long> info = new java.util.HashMap<>();
+        Map<String, Long> info = new HashMap<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM "
                 + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME IN ('info.FILE_SIZE', 'info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")) {
             while (rs.next()) {
@@ -53,7 +56,7 @@ final class DatabaseSize {
             }
         }
         long bytes = info.getOrDefault("info.FILE_SIZE", 0L);
-        return bytes <= 0 || info.size() < 3 ? java.util.Optional.empty()
-                : java.util.Optional.of(new H2File(bytes, info.get("info.FILL_RATE").intValue(), info.get("info.CHUNKS_FILL_RATE").intValue()));
+        return bytes <= 0 || info.size() < 3 ? Optional.empty()
+                : Optional.of(new H2File(bytes, info.get("info.FILL_RATE").intValue(), info.get("info.CHUNKS_FILL_RATE").intValue()));
     }
 }

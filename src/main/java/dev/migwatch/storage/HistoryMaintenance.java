@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.sql.ResultSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -50,6 +52,7 @@ public class HistoryMaintenance {
     private volatile Instant rawDeltasDeletedUntil;
     /** When H2's statistics were last refreshed (null: not since the start). */
     private volatile Instant lastAnalyze;
+    /** From which size an H2 file that is mostly dead space is warned of. */
     private final long deadSpaceMinBytes;
     /** When the last warning that an H2 file is mostly dead space was logged (null: not since the start). */
     private volatile Instant deadSpaceWarned;
@@ -328,7 +331,7 @@ public class HistoryMaintenance {
             return;
         }
         if (DatabaseProduct.of(c) == DatabaseProduct.H2) {
-            try (java.sql.Statement st = c.createStatement()) {
+            try (Statement st = c.createStatement()) {
                 st.execute("ANALYZE");
             }
             c.commit();
@@ -347,19 +350,24 @@ public class HistoryMaintenance {
      * past the retention windows"). Nothing reclaims that while migwatch runs without stalling every write for seconds,
      * so the operator is told, once a day, how to shrink it.
      */
-    private void warnOfDeadSpace(Connection c, Instant now) throws SQLException {
-        java.util.Optional<DatabaseSize.H2File> file = DatabaseSize.h2File(c);
-        if (file.isEmpty()) {
-            return;
-        }
-        String path;
-        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT DATABASE_PATH()")) {
-            path = rs.next() ? rs.getString(1) : null;
-        }
-        String warning = deadSpaceWarning(file.get(), deadSpaceMinBytes, path + ".mv.db", now, deadSpaceWarned);
-        if (warning != null) {
-            deadSpaceWarned = now;
-            LOG.warn(warning);
+    private void warnOfDeadSpace(Connection c, Instant now) {
+        try {
+            Optional<DatabaseSize.H2File> file = DatabaseSize.h2File(c);
+            if (file.isEmpty()) {
+                return;
+            }
+            String path;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT DATABASE_PATH()")) {
+                path = rs.next() ? rs.getString(1) : null;
+            }
+            String warning = deadSpaceWarning(file.get(), deadSpaceMinBytes, path + ".mv.db", now, deadSpaceWarned);
+            if (warning != null) {
+                deadSpaceWarned = now;
+                LOG.warn(warning);
+            }
+        } catch (SQLException e) {
+            // only a warning left unsaid: the rollups and deletes of this run are committed
+            LOG.debug("H2's figures of its file could not be read: {}", DatabaseFailures.describe(e));
         }
     }
 
