@@ -19,17 +19,15 @@ final class DatabaseSize {
     }
 
     static OptionalLong of(Connection c) throws SQLException {
-        String sql = switch (DatabaseProduct.of(c)) {
-            case H2 -> "SELECT CAST(SETTING_VALUE AS BIGINT) FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_SIZE'";
-            case POSTGRESQL -> "SELECT pg_database_size(current_database())";
-            case OTHER -> null;
+        return switch (DatabaseProduct.of(c)) {
+            case H2 -> h2File(c).map(f -> OptionalLong.of(f.bytes())).orElse(OptionalLong.empty());
+            case POSTGRESQL -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_database_size(current_database())")) {
+                    yield rs.next() && rs.getLong(1) > 0 ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+                }
+            }
+            case OTHER -> OptionalLong.empty();
         };
-        if (sql == null) {
-            return OptionalLong.empty();
-        }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            return rs.next() && rs.getLong(1) > 0 ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-        }
     }
 
     /**

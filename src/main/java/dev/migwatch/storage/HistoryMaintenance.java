@@ -161,8 +161,10 @@ public class HistoryMaintenance {
                 }
                 deleted += deleteRollups(c, now.minus(retention.rollups()), now, deadline);
                 analyzeH2(c, now);
-                databaseBytes = DatabaseSize.of(c);
-                warnOfDeadSpace(c, now);
+                // H2's figures of its file read once: its size for the metric, its live share for the warning
+                Optional<DatabaseSize.H2File> h2File = DatabaseSize.h2File(c);
+                databaseBytes = h2File.isPresent() ? OptionalLong.of(h2File.get().bytes()) : DatabaseSize.of(c);
+                h2File.ifPresent(f -> warnOfDeadSpace(c, f, now));
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -350,33 +352,27 @@ public class HistoryMaintenance {
      * past the retention windows"). Nothing reclaims that while migwatch runs without stalling every write for seconds,
      * so the operator is told, once a day, how to shrink it.
      */
-    private void warnOfDeadSpace(Connection c, Instant now) {
-        try {
-            Optional<DatabaseSize.H2File> file = DatabaseSize.h2File(c);
-            if (file.isEmpty()) {
-                return;
-            }
-            String path;
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT DATABASE_PATH()")) {
-                path = rs.next() ? rs.getString(1) : null;
-            }
-            String warning = deadSpaceWarning(file.get(), deadSpaceMinBytes, path + ".mv.db", now, deadSpaceWarned);
-            if (warning != null) {
-                deadSpaceWarned = now;
-                LOG.warn(warning);
-            }
+    private void warnOfDeadSpace(Connection c, DatabaseSize.H2File file, Instant now) {
+        if (!deadSpaceDue(file, deadSpaceMinBytes, now, deadSpaceWarned)) {
+            return;
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT DATABASE_PATH()")) {
+            String path = rs.next() ? rs.getString(1) : null;
+            deadSpaceWarned = now;
+            LOG.warn(deadSpaceWarning(file, path + ".mv.db"));
         } catch (SQLException e) {
             // only a warning left unsaid: the rollups and deletes of this run are committed
-            LOG.debug("H2's figures of its file could not be read: {}", DatabaseFailures.describe(e));
+            LOG.debug("H2's path of its file could not be read: {}", DatabaseFailures.describe(e));
         }
     }
 
-    /** The warning, or null: the file is small or mostly live, or the last warning is less than a day old. */
-    static String deadSpaceWarning(DatabaseSize.H2File f, long minBytes, String fileName, Instant now, Instant lastWarned) {
+    /** Whether to warn now: the file is large and mostly dead, and the last warning is a day old (or there was none). */
+    static boolean deadSpaceDue(DatabaseSize.H2File f, long minBytes, Instant now, Instant lastWarned) {
         boolean mostlyDead = f.bytes() >= minBytes && f.liveBytes() * 100 <= f.bytes() * DEAD_SPACE_MAX_LIVE_PERCENT;
-        if (!mostlyDead || lastWarned != null && now.isBefore(lastWarned.plus(Duration.ofDays(1)))) {
-            return null;
-        }
+        return mostlyDead && (lastWarned == null || !now.isBefore(lastWarned.plus(Duration.ofDays(1))));
+    }
+
+    static String deadSpaceWarning(DatabaseSize.H2File f, String fileName) {
         return String.format("The H2 history file is %d MB, of which about %d MB is live data: H2 reclaims only part of the rest "
                         + "while it runs (README, \"H2's file past the retention windows\"). To shrink it, stop migwatch and run "
                         + "java -cp migwatch.jar org.h2.mvstore.MVStoreTool -compact %s; for months of history use PostgreSQL. "

@@ -21,8 +21,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The warning that an H2 file is mostly dead space (README, "H2's file past the retention windows"). */
@@ -36,22 +35,22 @@ class H2DeadSpaceTest {
     @Test
     void aLargeFileThatIsMostlyDeadIsToldOnceADay() {
         DatabaseSize.H2File file = new DatabaseSize.H2File(GB, 100, 10);
-        String first = HistoryMaintenance.deadSpaceWarning(file, HistoryMaintenance.DEAD_SPACE_MIN_BYTES, "/srv/data/migwatch.mv.db", T0, null);
-        assertNotNull(first);
+        assertTrue(HistoryMaintenance.deadSpaceDue(file, HistoryMaintenance.DEAD_SPACE_MIN_BYTES, T0, null));
+        String first = HistoryMaintenance.deadSpaceWarning(file, "/srv/data/migwatch.mv.db");
         assertTrue(first.contains("1024 MB, of which about 102 MB is live data"), first);
         assertTrue(first.contains("java -cp migwatch.jar org.h2.mvstore.MVStoreTool -compact /srv/data/migwatch.mv.db"), first);
         assertTrue(first.contains("PostgreSQL"), first);
-        assertNull(HistoryMaintenance.deadSpaceWarning(file, HistoryMaintenance.DEAD_SPACE_MIN_BYTES, "f", T0.plus(Duration.ofHours(23)), T0));
-        assertNotNull(HistoryMaintenance.deadSpaceWarning(file, HistoryMaintenance.DEAD_SPACE_MIN_BYTES, "f", T0.plus(Duration.ofDays(1)), T0));
+        assertFalse(HistoryMaintenance.deadSpaceDue(file, HistoryMaintenance.DEAD_SPACE_MIN_BYTES, T0.plus(Duration.ofHours(23)), T0));
+        assertTrue(HistoryMaintenance.deadSpaceDue(file, HistoryMaintenance.DEAD_SPACE_MIN_BYTES, T0.plus(Duration.ofDays(1)), T0));
     }
 
     @Test
     void aSmallFileOrOneMostlyLiveIsNotWarnedOf() {
         long min = HistoryMaintenance.DEAD_SPACE_MIN_BYTES;
-        assertNull(HistoryMaintenance.deadSpaceWarning(new DatabaseSize.H2File(min - 1, 100, 5), min, "f", T0, null), "small");
-        assertNull(HistoryMaintenance.deadSpaceWarning(new DatabaseSize.H2File(GB, 100, 26), min, "f", T0, null), "26 % live");
+        assertFalse(HistoryMaintenance.deadSpaceDue(new DatabaseSize.H2File(min - 1, 100, 5), min, T0, null), "small");
+        assertFalse(HistoryMaintenance.deadSpaceDue(new DatabaseSize.H2File(GB, 100, 26), min, T0, null), "26 % live");
         // half the file in chunks, half of those live: a quarter of the file
-        assertNotNull(HistoryMaintenance.deadSpaceWarning(new DatabaseSize.H2File(GB, 50, 50), min, "f", T0, null), "25 % live");
+        assertTrue(HistoryMaintenance.deadSpaceDue(new DatabaseSize.H2File(GB, 50, 50), min, T0, null), "25 % live");
     }
 
     @Test
