@@ -35,6 +35,7 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
             "migwatch.db.url", "migwatch.db.user", "migwatch.db.password",
             "migwatch.journal.dir", "migwatch.journal.replay-interval",
             "migwatch.retention.samples", "migwatch.retention.raw", "migwatch.retention.polls", "migwatch.retention.rollups",
+            "migwatch.retention.rollups-5m",
             "migwatch.retention.alerts", "migwatch.retention.interval",
             "migwatch.retry.max-attempts", "migwatch.retry.base-delay", "migwatch.retry.max-delay",
             "migwatch.breaker.failures-to-open", "migwatch.breaker.open-for",
@@ -133,17 +134,35 @@ public record MigwatchSettings(Map<String, String> sourceProperties, Map<String,
         Retention d = Retention.defaults();
         Retention r = new Retention(duration("migwatch.retention.samples", d.samples()), duration("migwatch.retention.raw", d.raw()),
                 duration("migwatch.retention.polls", d.polls()), duration("migwatch.retention.rollups", d.rollups()),
-                duration("migwatch.retention.alerts", d.alerts()));
+                duration("migwatch.retention.rollups-5m", d.rollups5m()), duration("migwatch.retention.alerts", d.alerts()));
+        List<String> problems = new ArrayList<>();
+        if (r.rollups5m().compareTo(r.samples()) < 0) {
+            problems.add("migwatch.retention.rollups-5m (" + asGiven("migwatch.retention.rollups-5m", "90d") + ") must be at least "
+                    + "migwatch.retention.samples (" + asGiven("migwatch.retention.samples", "30d") + "): samples are deleted in favour of their rollups");
+        }
         if (r.rollups().compareTo(r.samples()) < 0) {
-            throw new ConfigException("migwatch.retention.rollups (" + r.rollups().toDays() + " days) must be at least "
-                    + "migwatch.retention.samples (" + r.samples().toDays() + " days): samples are deleted in favour of their rollups");
+            problems.add("migwatch.retention.rollups (" + asGiven("migwatch.retention.rollups", "730d") + ") must be at least "
+                    + "migwatch.retention.samples (" + asGiven("migwatch.retention.samples", "30d") + "): samples are deleted in favour of their rollups");
+        } else if (r.rollups().compareTo(r.rollups5m()) < 0) {
+            problems.add("migwatch.retention.rollups (" + asGiven("migwatch.retention.rollups", "730d") + ") must be at least "
+                    + "migwatch.retention.rollups-5m (" + asGiven("migwatch.retention.rollups-5m", "90d") + "): the hourly rollups "
+                    + "are what /series reads where the 5-minute ones are gone");
+        }
+        Duration lookback = duration("migwatch.trends.delay-lookback", TrendsSettings.defaults().delayLookback());
+        if (r.rollups5m().compareTo(lookback) < 0) {
+            problems.add("migwatch.retention.rollups-5m (" + asGiven("migwatch.retention.rollups-5m", "90d") + ") must be at least "
+                    + "migwatch.trends.delay-lookback (" + asGiven("migwatch.trends.delay-lookback", "24h") + "): the task list reads "
+                    + "how long a delay has been above its threshold from the 5-minute rollups");
         }
         Duration window = duration("migwatch.trends.delay-window", TrendsSettings.defaults().delayWindow());
         if (r.samples().compareTo(window) < 0) {
             // the list's delay figures are taken over the window's samples, and the writer keeps them from the samples too
-            throw new ConfigException("migwatch.retention.samples (" + asGiven("migwatch.retention.samples", "30d")
+            problems.add("migwatch.retention.samples (" + asGiven("migwatch.retention.samples", "30d")
                     + ") must be at least migwatch.trends.delay-window (" + asGiven("migwatch.trends.delay-window", "30m")
                     + "): the task list's delay figures are taken over the samples of that window");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
         }
         return r;
     }

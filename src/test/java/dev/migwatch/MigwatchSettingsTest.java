@@ -54,6 +54,26 @@ class MigwatchSettingsTest {
                 "migwatch.trends.delay-window", "10m")).retention().samples(), "as long as the window is enough");
     }
 
+    @Test
+    void fiveMinuteRollupsAreKeptBetweenTheSamplesAndTheHourlyRollups() {
+        assertTrue(MigwatchSettings.GLOBAL_KEYS.contains("migwatch.retention.rollups-5m"), "a known key, not an unknown property");
+        assertEquals(Duration.ofDays(90), settings(Map.of()).retention().rollups5m(), "the default");
+        assertEquals(Duration.ofDays(730), settings(Map.of("migwatch.retention.rollups-5m", "730d")).retention().rollups5m(),
+                "as long as the hourly ones: the retention before schema version 20");
+        // every mistake in one message
+        ConfigException wrong = assertThrows(ConfigException.class, () -> settings(Map.of("migwatch.retention.rollups-5m", "12h",
+                "migwatch.retention.rollups", "1d", "migwatch.retention.samples", "2d")).retention());
+        assertEquals(List.of("migwatch.retention.rollups-5m (12h) must be at least migwatch.retention.samples (2d): samples are deleted "
+                        + "in favour of their rollups",
+                "migwatch.retention.rollups (1d) must be at least migwatch.retention.samples (2d): samples are deleted in favour of "
+                        + "their rollups",
+                "migwatch.retention.rollups-5m (12h) must be at least migwatch.trends.delay-lookback (24h, the default): the task list "
+                        + "reads how long a delay has been above its threshold from the 5-minute rollups"), wrong.problems());
+        ConfigException hourlyFirst = assertThrows(ConfigException.class, () -> settings(Map.of("migwatch.retention.rollups", "60d")).retention());
+        assertEquals(List.of("migwatch.retention.rollups (60d) must be at least migwatch.retention.rollups-5m (90d, the default): the "
+                + "hourly rollups are what /series reads where the 5-minute ones are gone"), hourlyFirst.problems());
+    }
+
     private static MigwatchSettings settings(Map<String, String> global) {
         return new MigwatchSettings(Map.of(), Map.of(), global, List.of());
     }

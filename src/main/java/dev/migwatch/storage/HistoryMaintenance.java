@@ -45,9 +45,9 @@ public class HistoryMaintenance {
     private volatile Boolean rawPartitioned;
     /** When the state tables were last pruned to the end (null: not yet, or a run ran out of time doing it). */
     private volatile Instant lastStatePrune;
-    /** Rollup rows before this are pruned to the row in force of each series (null: not yet since the start). */
-    private volatile Instant rollupsPrunedUntil;
-    private volatile Instant lastRollupRecheck;
+    /** Where the pruning of each rollup period has got to: 5-minute rows go sooner than hourly ones. */
+    private final RollupPrune fiveMinutePrune = new RollupPrune(Rollups.FIVE_MINUTES, "rollups_5m");
+    private final RollupPrune hourPrune = new RollupPrune(Rollups.HOUR, "rollups_1h");
     /** Raw deltas before this are deleted, back to the start of its UTC day (null: not yet since the start). */
     private volatile Instant rawDeltasDeletedUntil;
     /** When H2's statistics were last refreshed (null: not since the start). */
@@ -121,6 +121,7 @@ public class HistoryMaintenance {
                 Instant samplesBefore = covered == null ? now.minus(retention.samples()) : min(now.minus(retention.samples()), covered);
                 // entity by entity, so at most hourly: a few rows of each entity a minute are not worth a lookup per entity
                 if (lastStatePrune == null || !now.isBefore(lastStatePrune.plus(Duration.ofHours(1)))) {
+                    RetentionMarks.advance(c, RetentionMarks.SAMPLES, samplesBefore);
                     for (StateTable t : StateTable.values()) {
                         deleted += deleteStates(c, t, samplesBefore, deadline);
                     }
@@ -159,7 +160,8 @@ public class HistoryMaintenance {
                 if (deltas.done()) {
                     rawDeltasDeletedUntil = rawBefore;
                 }
-                deleted += deleteRollups(c, now.minus(retention.rollups()), now, deadline);
+                deleted += deleteRollups(c, fiveMinutePrune, now.minus(retention.rollups5m()), now, deadline);
+                deleted += deleteRollups(c, hourPrune, now.minus(retention.rollups()), now, deadline);
                 analyzeH2(c, now);
                 // H2's figures of its file read once: its size for the metric, its live share for the warning
                 Optional<DatabaseSize.H2File> h2File = DatabaseSize.h2File(c);
@@ -241,36 +243,53 @@ public class HistoryMaintenance {
         return total;
     }
 
+    /** Where the pruning of one rollup period has got to. */
+    private static final class RollupPrune {
+        final int period;
+        final String mark;
+        /** Rows of the period before this are pruned to the row in force of each series (null: not yet since the start). */
+        volatile Instant prunedUntil;
+        volatile Instant lastRecheck;
+
+        RollupPrune(int period, String mark) {
+            this.period = period;
+            this.mark = mark;
+        }
+    }
+
     /**
-     * A rollup row older than the limit goes when a newer row of its series, also older than the limit, replaces it:
-     * the row in force at the limit stays (rollups are change-only, so it may be the only row of a series that has
-     * held one value for years). Through the time index an hour at a time, from where the last run stopped (from the
-     * oldest row after a start). The rows left behind that cursor are one per series at most; once an hour they are
-     * checked again, since a series that changed since then has a newer row that replaces its old one.
+     * A rollup row of the period older than the limit goes when a newer row of its series, also older than the limit,
+     * replaces it: the row in force at the limit stays (rollups are change-only, so it may be the only row of a series
+     * that has held one value for years). Through the time index an hour at a time, from where the last run stopped
+     * (from the oldest row after a start). The rows left behind that cursor are one per series at most; once an hour
+     * they are checked again, since a series that changed since then has a newer row that replaces its old one. The
+     * period's retention mark moves first, so that /series reads the coarser rows for what is about to go.
      */
-    private long deleteRollups(Connection c, Instant before, Instant now, Instant deadline) throws SQLException {
-        String delete = "DELETE FROM metric_rollup WHERE bucket_start >= ? AND bucket_start < ? AND EXISTS (SELECT 1 FROM metric_rollup n "
-                + "WHERE n.entity = metric_rollup.entity AND n.entity_ref = metric_rollup.entity_ref AND n.metric = metric_rollup.metric "
-                + "AND n.period_s = metric_rollup.period_s AND n.bucket_start > metric_rollup.bucket_start AND n.bucket_start < ?)";
+    private long deleteRollups(Connection c, RollupPrune p, Instant before, Instant now, Instant deadline) throws SQLException {
+        RetentionMarks.advance(c, p.mark, before);
+        String delete = "DELETE FROM metric_rollup WHERE period_s = " + p.period + " AND bucket_start >= ? AND bucket_start < ? "
+                + "AND EXISTS (SELECT 1 FROM metric_rollup n WHERE n.entity = metric_rollup.entity AND n.entity_ref = metric_rollup.entity_ref "
+                + "AND n.metric = metric_rollup.metric AND n.period_s = metric_rollup.period_s AND n.bucket_start > metric_rollup.bucket_start "
+                + "AND n.bucket_start < ?)";
         long total = 0;
-        Instant from = rollupsPrunedUntil;
-        if (from != null && (lastRollupRecheck == null || !now.isBefore(lastRollupRecheck.plus(Duration.ofHours(1))))) {
+        Instant from = p.prunedUntil;
+        if (from != null && (p.lastRecheck == null || !now.isBefore(p.lastRecheck.plus(Duration.ofHours(1))))) {
             try (PreparedStatement ps = c.prepareStatement(delete)) {
                 new SqlRow(ps).time(Instant.EPOCH).time(min(from, before)).time(before);
                 total += ps.executeUpdate();
             }
             c.commit();
-            lastRollupRecheck = now;
+            p.lastRecheck = now;
         }
         if (from == null) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT bucket_start FROM metric_rollup WHERE bucket_start < ? "
-                    + "ORDER BY bucket_start FETCH FIRST 1 ROW ONLY")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT bucket_start FROM metric_rollup WHERE bucket_start < ? AND period_s = "
+                    + p.period + " ORDER BY bucket_start FETCH FIRST 1 ROW ONLY")) {
                 new SqlRow(ps).time(before);
                 try (ResultSet rs = ps.executeQuery()) {
                     from = rs.next() ? (Instant) SqlRow.read(rs, 1, SqlRow.Col.Kind.TIME) : before;
                 }
             }
-            lastRollupRecheck = now;
+            p.lastRecheck = now;
         }
         while (from.isBefore(before) && clock.instant().isBefore(deadline)) {
             Instant to = min(before, from.plus(Duration.ofHours(1)));
@@ -281,7 +300,7 @@ public class HistoryMaintenance {
             c.commit();
             from = to;
         }
-        rollupsPrunedUntil = from;
+        p.prunedUntil = from;
         return total;
     }
 

@@ -64,7 +64,7 @@ class HistoryGrowthBenchmarkTest {
     /** 0: rollups and retention every simulated minute; else every so many real milliseconds (see run()). */
     private static final long MAINTENANCE_MS = Long.getLong("bench.maintenance-ms", 0);
     /**
-     * Retention windows shorter than the defaults (-Dbench.retention.samples=1h, .raw, .polls, as migwatch.retention.*), so
+     * Retention windows shorter than the defaults (-Dbench.retention.samples=1h, .raw, .polls, .rollups, .rollups-5m, as migwatch.retention.*), so
      * that a run reaches the state a long-running node is in: as much deleted at every maintenance as written since.
      */
     private static final Retention RETENTION = retention();
@@ -78,7 +78,8 @@ class HistoryGrowthBenchmarkTest {
 
     private static Retention retention() {
         Retention d = Retention.defaults();
-        return new Retention(window("samples", d.samples()), window("raw", d.raw()), window("polls", d.polls()), d.rollups(), d.alerts());
+        return new Retention(window("samples", d.samples()), window("raw", d.raw()), window("polls", d.polls()), window("rollups", d.rollups()),
+                window("rollups-5m", d.rollups5m()), d.alerts());
     }
 
     private static Duration window(String part, Duration otherwise) {

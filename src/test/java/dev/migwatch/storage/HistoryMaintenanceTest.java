@@ -256,8 +256,9 @@ class HistoryMaintenanceTest {
         HistoryStore store = new HistoryStore(ds, fixed(T0));
         writeHistory(store, r, 540, T0); // three hours
         // a step that finished at the start and never changed again
+        // hourly rollups kept two hours, 5-minute ones 90 minutes
         Retention retention = new Retention(Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(90), Duration.ofHours(2),
-                Duration.ofDays(365));
+                Duration.ofMinutes(90), Duration.ofDays(365));
         Instant now = T0.plus(Duration.ofHours(3));
         Map<String, Long> before = counts();
         Instant oldestState = time("SELECT MIN(polled_at) FROM task_state");
@@ -282,13 +283,16 @@ class HistoryMaintenanceTest {
         try (Connection c = ds.getConnection()) {
             assertEquals(count("SELECT COUNT(*) FROM raw_body"), RawBodies.read(c, "src", "t", null, null, 10_000).size());
         }
-        // rollups older than two hours are gone but the one in force at the limit of each series; the others stay
+        // rollups older than their period's window are gone but the one in force at the limit of each series; the others stay
         Instant rollupLimit = now.minus(retention.rollups());
+        Instant fiveMinuteLimit = now.minus(retention.rollups5m());
         Map<String, TreeMap<Instant, double[]>> rollupsAfter = allRollups();
         assertEquals(rollupsBefore.keySet(), rollupsAfter.keySet(), "every series still reads");
+        assertTrue(rollupsBefore.keySet().stream().anyMatch(k -> k.endsWith("/300")) && rollupsBefore.keySet().stream().anyMatch(k -> k.endsWith("/3600")));
         rollupsBefore.forEach((series, rows) -> {
-            TreeMap<Instant, double[]> expected = new TreeMap<>(rows.tailMap(rollupLimit, true));
-            var inForce = rows.lowerEntry(rollupLimit);
+            Instant limit = series.endsWith("/300") ? fiveMinuteLimit : rollupLimit;
+            TreeMap<Instant, double[]> expected = new TreeMap<>(rows.tailMap(limit, true));
+            var inForce = rows.lowerEntry(limit);
             if (inForce != null) {
                 expected.put(inForce.getKey(), inForce.getValue());
             }
@@ -297,11 +301,16 @@ class HistoryMaintenanceTest {
         assertTrue(count("SELECT COUNT(*) FROM metric_rollup WHERE bucket_start < TIMESTAMP '2026-05-01 01:00:00'") > 0);
         assertTrue(count("SELECT COUNT(*) FROM metric_rollup WHERE bucket_start < TIMESTAMP '2026-05-01 01:00:00'")
                 < rollupsBefore.values().stream().mapToLong(m -> m.headMap(rollupLimit).size()).sum());
+        // what was deleted is marked (V20), each part to its own limit, so that /series reads the coarser rows there
+        assertEquals(Map.of("samples", samplesLimit, "rollups_5m", fiveMinuteLimit, "rollups_1h", rollupLimit), retentionMarks());
         // a row in force that a newer row replaces later goes then: an hour on, the limit has passed newer rows
         HistoryMaintenance later = maintenance(now.plus(Duration.ofHours(1)), retention);
         later.run();
-        Instant laterLimit = rollupLimit.plus(Duration.ofHours(1));
-        allRollups().forEach((series, rows) -> assertTrue(rows.headMap(laterLimit).size() <= 1, series + ": " + rows.headMap(laterLimit).keySet()));
+        allRollups().forEach((series, rows) -> {
+            Instant laterLimit = (series.endsWith("/300") ? fiveMinuteLimit : rollupLimit).plus(Duration.ofHours(1));
+            assertTrue(rows.headMap(laterLimit).size() <= 1, series + ": " + rows.headMap(laterLimit).keySet());
+        });
+        assertEquals(fiveMinuteLimit.plus(Duration.ofHours(1)), retentionMarks().get("rollups_5m"));
         // and the task still reads as it was
         assertEquals(1, count("SELECT COUNT(*) FROM v_task_latest WHERE status = 'RUNNING'"));
     }
@@ -328,7 +337,7 @@ class HistoryMaintenanceTest {
         assertTrue(count("SELECT COUNT(*) FROM raw_body WHERE received_at < TIMESTAMP '2026-05-02 00:00:00' AND encoding = 'deflate'") > 0);
 
         Retention retention = new Retention(Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(90), Duration.ofHours(2),
-                Duration.ofDays(365));
+                Duration.ofHours(2), Duration.ofDays(365));
         dev.migwatch.MovableClock clock = new dev.migwatch.MovableClock(limit.plus(retention.raw()));
         HistoryMaintenance maintenance = new HistoryMaintenance(ds, retention, clock, Duration.ofMinutes(5));
         maintenance.run();
@@ -373,6 +382,17 @@ class HistoryMaintenanceTest {
     }
 
     /** Every rollup row, by entity/ref/metric/period. */
+    private Map<String, Instant> retentionMarks() throws SQLException {
+        Map<String, Instant> out = new TreeMap<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT part, pruned_before FROM retention_mark")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), (Instant) SqlRow.read(rs, 2, SqlRow.Col.Kind.TIME));
+            }
+        }
+        return out;
+    }
+
     private Map<String, TreeMap<Instant, double[]>> allRollups() throws SQLException {
         Map<String, TreeMap<Instant, double[]>> out = new TreeMap<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();

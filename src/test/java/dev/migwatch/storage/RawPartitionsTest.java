@@ -84,7 +84,7 @@ class RawPartitionsTest {
         // ten more days, maintenance every six hours with raw answers kept three days
         HistoryStore store = new HistoryStore(db, clock);
         Retention retention = new Retention(Duration.ofDays(30), Duration.ofDays(3), Duration.ofDays(30), Duration.ofDays(730),
-                Duration.ofDays(365));
+                Duration.ofDays(90), Duration.ofDays(365));
         Instant from = TODAY.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         for (int d = 0; d < 40; d++) {
             Instant to = from.plus(Duration.ofHours(6));

@@ -27,7 +27,7 @@ class SchemaBaselineTest {
     @Test
     void theBaselineMakesTheSchemaTheVersionedMigrationsMake() throws Exception {
         try (HikariDataSource baseline = memory(); HikariDataSource versioned = memory()) {
-            assertEquals(12, HistoryDatabase.migrate(baseline), "B8, the versions after 8 (V10..V19) and the views, nothing else");
+            assertEquals(13, HistoryDatabase.migrate(baseline), "B8, the versions after 8 (V10..V20) and the views, nothing else");
             List<String> applied = applied(baseline);
             assertEquals("8 SQL_BASELINE B8__history_schema.sql", applied.get(0), applied.toString());
             assertEquals("10", applied.get(1).split(" ")[0], applied.toString());
@@ -40,13 +40,14 @@ class SchemaBaselineTest {
             assertEquals("17", applied.get(8).split(" ")[0], applied.toString());
             assertEquals("18", applied.get(9).split(" ")[0], applied.toString());
             assertEquals("19", applied.get(10).split(" ")[0], applied.toString());
-            assertEquals("null SQL R__history_views.sql", applied.get(11), applied.toString());
+            assertEquals("20", applied.get(11).split(" ")[0], applied.toString());
+            assertEquals("null SQL R__history_views.sql", applied.get(12), applied.toString());
 
             // what every H2 database got before the baseline existed, and every database that has a version still gets
             int steps = Flyway.configure().dataSource(versioned).locations(HistoryDatabase.MIGRATIONS).table("migwatch_schema_history")
                     .placeholders(HistoryDatabase.placeholders(versioned))
                     .javaMigrations(HistoryDatabase.javaMigrations()).load().migrate().migrationsExecuted;
-            assertEquals(19, steps, "V1..V8, V10..V19 and the views");
+            assertEquals(20, steps, "V1..V8, V10..V20 and the views");
 
             assertEquals(schema(versioned), schema(baseline));
             // V19: the raw answers are not indexed by keyframe any more (retention goes by UTC day), by task and time still
@@ -65,7 +66,7 @@ class SchemaBaselineTest {
                     .placeholders(HistoryDatabase.placeholders(versioned))
                     .javaMigrations(HistoryDatabase.javaMigrations()).load().migrate();
             assertEquals(0, HistoryDatabase.migrate(versioned), "an up-to-date database that came through V1..V8 is left alone");
-            assertEquals(19, applied(versioned).size());
+            assertEquals(20, applied(versioned).size());
 
             HistoryDatabase.migrate(baseline);
             assertEquals(0, HistoryDatabase.migrate(baseline), "the next start finds it up to date (and valid)");

@@ -116,7 +116,7 @@ class UpgradeFromV6Test {
         assertTrue(pollsBefore.size() > 300 && callsBefore.size() > 50 && rawBefore.values().stream().mapToInt(List::size).sum() > 200,
                 "the fixture has polls, failed calls and raw answers");
 
-        assertEquals(13, HistoryDatabase.migrate(db), "V7 (alerts), V8, V10..V19 and the repeatable views ran");
+        assertEquals(14, HistoryDatabase.migrate(db), "V7 (alerts), V8, V10..V20 and the repeatable views ran");
 
         try (Connection c = db.getConnection()) {
             for (String sql : UNCHANGED) {

@@ -102,6 +102,75 @@ class LongSeriesOnBothDatabasesTest {
             maintenanceKeepsItsRepeatedStatementsPreparedOnH2(h2);
             maintenanceReadsEachEntitysHourByItsKey(pg);
             readsTheDelayWindowFromTheKeyAlone(pg);
+            for (HikariDataSource db : List.of(h2, pg)) {
+                aShortRangePastTheSamplesReadsTheFinestRollupKept(db);
+            }
+        }
+    }
+
+    /**
+     * A day whose samples retention has pruned (all but the row in force) is read from the 5-minute rollups, and once
+     * those are past their own window too, from the hourly ones (V20's marks say which are kept): not drawn flat from the
+     * one row left. Polls are 20 minutes apart, so a 5-minute point is its poll's value and an hourly one the average of
+     * three; a range across the samples' mark gets every poll once, from the rollups before it and the samples after.
+     */
+    private static void aShortRangePastTheSamplesReadsTheFinestRollupKept(HikariDataSource db) throws Exception {
+        TrendQueries q = new TrendQueries(db);
+        Instant samplesPruned = mark(db, "samples");
+        Instant day3 = T0.plus(Duration.ofDays(3));
+        assertTrue(samplesPruned.isAfter(day3.plus(Duration.ofDays(1))), "the samples of day 3 are gone: " + samplesPruned);
+        // (the ends between two polls: the samples' part of a range takes a poll at its end, the rollups' parts do not)
+        everyPollOnce(q, day3, day3.plus(Duration.ofDays(1)).minusSeconds(1), db + ", day 3 from the 5-minute rollups");
+        Instant across = samplesPruned.minus(Duration.ofHours(12));
+        everyPollOnce(q, across, across.plus(Duration.ofDays(1)).minusSeconds(1), db + ", across the samples' mark");
+
+        // the 5-minute rollups kept five days: day 3 is read from the hourly rows
+        MovableClock clock = new MovableClock(T0.plus(Duration.ofDays(DAYS)).plus(Duration.ofHours(3)));
+        new HistoryMaintenance(db, new Retention(Duration.ofDays(30), Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(730),
+                Duration.ofDays(35), Duration.ofDays(365)), clock, Duration.ofHours(1)).run();
+        assertEquals(clock.instant().minus(Duration.ofDays(35)), mark(db, "rollups_5m"));
+        Map<String, List<Series.Point>> lines = lines(q.series("s", "t1", Metric.DELAY, null, day3, day3.plus(Duration.ofDays(1))));
+        assertEquals(List.of("INCR_TRANSFER", "task"), List.copyOf(new java.util.TreeSet<>(lines.keySet())));
+        lines.forEach((line, points) -> {
+            List<Series.Point> polled = points.stream().filter(p -> p.n() > 0).toList();
+            assertEquals(24, polled.size(), db + " " + line + ": an hourly point for every hour of the day: " + polled);
+            for (Series.Point p : polled) {
+                int first = (int) (Duration.between(T0, p.t()).toSeconds() / INTERVAL);
+                double sum = 0;
+                for (int i = first; i < first + 3; i++) {
+                    sum += line.equals("task") ? taskDelay(i) : stepDelay(i);
+                }
+                assertEquals(0, Duration.between(T0, p.t()).toSeconds() % 3600, line + ": an hour's bucket, " + p.t());
+                assertEquals(3, p.n(), line + " at " + p.t());
+                assertEquals(sum / 3, p.v(), 1e-9, line + " at " + p.t());
+            }
+        });
+    }
+
+    /** The delay lines of [from, to) have a point for every poll in it, with the poll's own value, and no other point with a poll. */
+    private static void everyPollOnce(TrendQueries q, Instant from, Instant to, String what) {
+        Map<String, List<Series.Point>> lines = lines(q.series("s", "t1", Metric.DELAY, null, from, to));
+        assertEquals(List.of("INCR_TRANSFER", "task"), List.copyOf(new java.util.TreeSet<>(lines.keySet())), what);
+        lines.forEach((line, points) -> {
+            Map<Instant, Double> polled = new TreeMap<>();
+            // (and the value carried to the range's end, a point at "to")
+            points.stream().filter(p -> p.n() > 0 && p.t().isBefore(to)).forEach(p -> assertEquals(null, polled.put(p.t(), p.v()), what + " " + line + ": twice at " + p.t()));
+            Map<Instant, Double> expected = new TreeMap<>();
+            long firstPoll = (Duration.between(T0, from).toSeconds() + INTERVAL - 1) / INTERVAL;
+            for (long i = firstPoll; T0.plusSeconds(i * INTERVAL).isBefore(to); i++) {
+                expected.put(T0.plusSeconds(i * INTERVAL), (double) (line.equals("task") ? taskDelay((int) i) : stepDelay((int) i)));
+            }
+            assertEquals(expected, polled, what + " " + line);
+        });
+    }
+
+    private static Instant mark(DataSource db, String part) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT pruned_before FROM retention_mark WHERE part = ?")) {
+            ps.setString(1, part);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), part);
+                return rs.getTimestamp(1).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC);
+            }
         }
     }
 
