@@ -76,7 +76,8 @@ class HistoryGrowthBenchmarkTest {
     @TempDir
     Path dir;
 
-    private static Retention retention() {
+    /** The retention of the runs: the defaults, or what -Dbench.retention.* gives (as migwatch.retention.*). */
+    static Retention retention() {
         Retention d = Retention.defaults();
         return new Retention(window("samples", d.samples()), window("raw", d.raw()), window("polls", d.polls()), window("rollups", d.rollups()),
                 window("rollups-5m", d.rollups5m()), d.alerts());
@@ -407,10 +408,11 @@ class HistoryGrowthBenchmarkTest {
                             + "(the file from %.1f MB below to %.1f MB above that line; sizes at%s)%n", name, trend.get(0)[0],
                     trend.get(trend.size() - 1)[0], slope, -maxBelow / 1e6, maxAbove / 1e6, points);
             // with short retention windows the second half is past them: what a node keeps growing by once it deletes as much
-            // as it writes (the rollups, kept two years)
+            // as it writes (the hourly rollups, kept two years, and the 5-minute ones until their own window is past)
             List<long[]> late = trend.subList(trend.size() / 2, trend.size());
-            System.out.printf("%s: the same over the second half, from task-poll %d (retention: samples %s, raw %s, polls %s): %.0f bytes "
-                            + "per task-poll%n", name, late.get(0)[0], RETENTION.samples(), RETENTION.raw(), RETENTION.polls(),
+            System.out.printf("%s: the same over the second half, from task-poll %d (retention: samples %s, raw %s, polls %s, 5-minute "
+                            + "rollups %s, hourly %s): %.0f bytes per task-poll%n", name, late.get(0)[0], RETENTION.samples(), RETENTION.raw(),
+                    RETENTION.polls(), RETENTION.rollups5m(), RETENTION.rollups(),
                     EtaEstimator.slopePerSecond(late.stream().map(q -> new EtaEstimator.Sample(Instant.ofEpochSecond(q[0]), q[1], null)).toList()));
         }
     }
@@ -431,6 +433,25 @@ class HistoryGrowthBenchmarkTest {
                 content.components(), content.errors(), calls, raw);
     }
 
+    /**
+     * The bytes the history takes: on PostgreSQL every table, index and TOAST byte of the current schema (the benchmark's
+     * database holds other schemas too), on H2 the file.
+     */
+    static long storedBytes(javax.sql.DataSource db) throws Exception {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            if (!c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+                try (ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_SIZE'")) {
+                    return rs.next() ? Long.parseLong(rs.getString(1)) : -1;
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
+                    + "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     static Map<String, Long> rowCounts(javax.sql.DataSource db) throws Exception {
         Map<String, Long> rows = new LinkedHashMap<>();
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
@@ -439,6 +460,11 @@ class HistoryGrowthBenchmarkTest {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rs.next();
                     rows.put(table, rs.getLong(1));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT period_s, COUNT(*) FROM metric_rollup GROUP BY period_s ORDER BY period_s")) {
+                while (rs.next()) {
+                    rows.put("metric_rollup of period " + rs.getInt(1) + " s", rs.getLong(2));
                 }
             }
             try (ResultSet rs = st.executeQuery("SELECT encoding, COUNT(*), AVG(OCTET_LENGTH(body)) FROM raw_body GROUP BY encoding")) {

@@ -177,7 +177,8 @@ class HistoryReadBenchmarkTest {
         HistoryDatabase.migrate(db);
         dev.migwatch.MovableClock clock = new dev.migwatch.MovableClock(T0);
         HistoryStore store = new HistoryStore(db, clock);
-        HistoryMaintenance maintenance = new HistoryMaintenance(db, Retention.defaults(), clock, Duration.ofHours(1));
+        // -Dbench.retention.rollups-5m=730d (say): the retention of schema versions before 20
+        HistoryMaintenance maintenance = new HistoryMaintenance(db, HistoryGrowthBenchmarkTest.retention(), clock, Duration.ofHours(1));
         TrendsService trends = service(new TrendQueries(db), db);
         Synthetic task = new Synthetic("np_year", new Random(1));
         List<Integer> checkpoints = CHECKPOINTS;
@@ -204,7 +205,8 @@ class HistoryReadBenchmarkTest {
                 double writeSeconds = (System.nanoTime() - start) / 1e9;
                 Instant now = clock.instant();
                 measure(name, day + " day(s) of one task (" + polls + " polls written at " + Math.round(polls / writeSeconds) + "/s)",
-                        db, trends, List.of("bench/np_year"), now, HistoryGrowthBenchmarkTest.rowCounts(db).toString());
+                        db, trends, List.of("bench/np_year"), now, HistoryGrowthBenchmarkTest.rowCounts(db) + ", stored "
+                                + HistoryGrowthBenchmarkTest.storedBytes(db) + " bytes");
             }
         }
     }
