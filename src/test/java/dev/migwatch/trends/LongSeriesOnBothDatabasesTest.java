@@ -124,26 +124,44 @@ class LongSeriesOnBothDatabasesTest {
         Instant across = samplesPruned.minus(Duration.ofHours(12));
         everyPollOnce(q, across, across.plus(Duration.ofDays(1)).minusSeconds(1), db + ", across the samples' mark");
 
-        // the 5-minute rollups kept five days: day 3 is read from the hourly rows
+        // the 5-minute rollups kept five days: day 3 is read from the hourly rows, and four days across their mark from the
+        // hourly rows up to it and the 5-minute ones after it
         MovableClock clock = new MovableClock(T0.plus(Duration.ofDays(DAYS)).plus(Duration.ofHours(3)));
         new HistoryMaintenance(db, new Retention(Duration.ofDays(30), Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(730),
                 Duration.ofDays(35), Duration.ofDays(365)), clock, Duration.ofHours(1)).run();
-        assertEquals(clock.instant().minus(Duration.ofDays(35)), mark(db, "rollups_5m"));
-        Map<String, List<Series.Point>> lines = lines(q.series("s", "t1", Metric.DELAY, null, day3, day3.plus(Duration.ofDays(1))));
-        assertEquals(List.of("INCR_TRANSFER", "task"), List.copyOf(new java.util.TreeSet<>(lines.keySet())));
+        Instant fivePruned = mark(db, "rollups_5m");
+        assertEquals(clock.instant().minus(Duration.ofDays(35)), fivePruned);
+        hourlyThenEveryPoll(q, day3, day3.plus(Duration.ofDays(1)).minusSeconds(1), fivePruned, db + ", day 3 from the hourly rollups");
+        hourlyThenEveryPoll(q, fivePruned.minus(Duration.ofDays(2)), fivePruned.plus(Duration.ofDays(2)).minusSeconds(1), fivePruned,
+                db + ", across the 5-minute rollups' mark");
+    }
+
+    /**
+     * The delay lines of [from, to) (from on the hour) have a point for every hour before "mark", the average of its three
+     * polls, then a point for every poll, with its own value, and no other point with a poll.
+     */
+    private static void hourlyThenEveryPoll(TrendQueries q, Instant from, Instant to, Instant mark, String what) {
+        Map<String, List<Series.Point>> lines = lines(q.series("s", "t1", Metric.DELAY, null, from, to));
+        assertEquals(List.of("INCR_TRANSFER", "task"), List.copyOf(new java.util.TreeSet<>(lines.keySet())), what);
         lines.forEach((line, points) -> {
-            List<Series.Point> polled = points.stream().filter(p -> p.n() > 0).toList();
-            assertEquals(24, polled.size(), db + " " + line + ": an hourly point for every hour of the day: " + polled);
-            for (Series.Point p : polled) {
-                int first = (int) (Duration.between(T0, p.t()).toSeconds() / INTERVAL);
+            boolean task = line.equals("task");
+            Map<Instant, List<Double>> polled = new TreeMap<>();
+            points.stream().filter(p -> p.n() > 0 && p.t().isBefore(to)).forEach(p -> assertEquals(null, polled.put(p.t(),
+                    List.of(rounded(p.v()), (double) p.n())), what + " " + line + ": twice at " + p.t()));
+            Map<Instant, List<Double>> expected = new TreeMap<>();
+            for (Instant h = from; h.isBefore(mark) && h.isBefore(to); h = h.plus(Duration.ofHours(1))) {
+                int first = (int) (Duration.between(T0, h).toSeconds() / INTERVAL);
                 double sum = 0;
                 for (int i = first; i < first + 3; i++) {
-                    sum += line.equals("task") ? taskDelay(i) : stepDelay(i);
+                    sum += task ? taskDelay(i) : stepDelay(i);
                 }
-                assertEquals(0, Duration.between(T0, p.t()).toSeconds() % 3600, line + ": an hour's bucket, " + p.t());
-                assertEquals(3, p.n(), line + " at " + p.t());
-                assertEquals(sum / 3, p.v(), 1e-9, line + " at " + p.t());
+                expected.put(h, List.of(rounded(sum / 3), 3.0));
             }
+            Instant polls = mark.isAfter(from) ? mark : from;
+            for (long i = (Duration.between(T0, polls).toSeconds() + INTERVAL - 1) / INTERVAL; T0.plusSeconds(i * INTERVAL).isBefore(to); i++) {
+                expected.put(T0.plusSeconds(i * INTERVAL), List.of((double) (task ? taskDelay((int) i) : stepDelay((int) i)), 1.0));
+            }
+            assertEquals(expected, polled, what + " " + line);
         });
     }
 
@@ -162,6 +180,10 @@ class LongSeriesOnBothDatabasesTest {
             }
             assertEquals(expected, polled, what + " " + line);
         });
+    }
+
+    private static double rounded(double v) {
+        return Math.round(v * 1e6) / 1e6;
     }
 
     private static Instant mark(DataSource db, String part) throws SQLException {
