@@ -36,13 +36,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * </ul>
  * Prints the file's size at each eighth of the run, the slope over its second half, and the live bytes (a copy after
  * SHUTDOWN COMPACT). {@code mvn -B -Pbenchmark test -Dtest=H2LayoutBenchmarkTest} (-Dbench.polls=20000 -Dbench.rate=50
- * -Dbench.entities=200: 400 s).
+ * -Dbench.entities=200: 400 s; -Dbench.h2options=';WRITE_DELAY=10000' tries an H2 setting).
  */
 @Tag("benchmark")
 class H2LayoutBenchmarkTest {
     private static final int POLLS = Integer.getInteger("bench.polls", 20_000);
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "50"));
     private static final int ENTITIES = Integer.getInteger("bench.entities", 200);
+    /** -Dbench.h2options=;WRITE_DELAY=10000 (say): an H2 setting for all layouts. */
+    private static final String H2_OPTIONS = System.getProperty("bench.h2options", "");
     private static final String COLUMNS = "entity INT NOT NULL, t BIGINT NOT NULL, a DOUBLE, b BIGINT, c BIGINT, d VARCHAR(60)";
 
     enum Layout {
@@ -79,7 +81,7 @@ class H2LayoutBenchmarkTest {
 
     private String run(Layout layout) throws Exception {
         Path file = dir.resolve(layout.name().toLowerCase());
-        String url = "jdbc:h2:file:" + file.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+        String url = "jdbc:h2:file:" + file.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE" + H2_OPTIONS;
         List<long[]> sizes = new ArrayList<>(); // (polls, file bytes), every 2 s
         List<Long> eighths = new ArrayList<>();
         String chunks;
