@@ -119,7 +119,7 @@ class H2LayoutBenchmarkTest {
                     ins.setDouble(k++, random.nextDouble() * 1000);
                     ins.setLong(k++, random.nextLong());
                     ins.setLong(k++, random.nextLong());
-                    ins.setString(k, Long.toString(random.nextLong(), 36).repeat(4).substring(0, 40 + random.nextInt(11)));
+                    ins.setString(k, Long.toString(random.nextLong(), 36).repeat(8).substring(0, 40 + random.nextInt(11)));
                     ins.executeUpdate();
                     latest.setInt(1, entity);
                     latest.setLong(2, t);
