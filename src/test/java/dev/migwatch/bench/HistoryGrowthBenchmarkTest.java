@@ -194,12 +194,7 @@ class HistoryGrowthBenchmarkTest {
                         System.out.println("PostgreSQL sizes by table: " + tableSizes(db, schema));
                     }
                     relations.add(relationSizes(db, schema));
-                    try (Connection c = db.getConnection(); Statement st = c.createStatement();
-                         ResultSet rs = st.executeQuery("SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c "
-                                 + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' AND c.relkind = 'r'")) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
+                    return storedBytes(db); // the benchmark's schema is the connections' current one
                 }));
     }
 
